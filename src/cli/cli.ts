@@ -1,0 +1,118 @@
+/**
+ * The command line: parses arguments with yargs, runs one command, maps the outcome to an exit
+ * code (0 ok, 1 errors; warnings alone exit 0). Runs in-process with an injected Io, so tests
+ * drive it exactly as a user does.
+ */
+
+import yargs from 'yargs';
+import { VERSION } from '../version.js';
+import { demoCommand } from './commands/demo.js';
+import { initCommand } from './commands/init.js';
+import { schemaCommand } from './commands/schema.js';
+import { validateCommand } from './commands/validate.js';
+import { createContext, type CommandContext } from './context.js';
+import type { Io } from './io.js';
+
+type Selected = { run: (ctx: CommandContext) => number | Promise<number> };
+
+const DEFAULT_CONFIG = 'config/haloform.yaml';
+
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  let selected: Selected | undefined;
+  const configOption = {
+    alias: 'c',
+    type: 'string',
+    default: DEFAULT_CONFIG,
+    describe: 'The spec file',
+    requiresArg: true,
+  } as const;
+
+  const parser = yargs([...argv])
+    .scriptName('haloform')
+    .usage('haloform <command> [options]\n\nNinjaOne ↔ HaloPSA as code: plan and apply the Halo side of NinjaOne from a YAML spec in Git.')
+    .command(
+      'validate',
+      'Check a spec: YAML, schema, environment variables and cross-field rules (no API calls)',
+      (y) =>
+        y
+          .option('config', configOption)
+          .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Output format' })
+          .example('haloform validate -c config/haloform.yaml', 'Check the spec, print problems with their line and column'),
+      (a) => {
+        selected = { run: (ctx) => validateCommand({ config: a.config, format: a.format }, ctx) };
+      },
+    )
+    .command(
+      'init [path]',
+      'Write a commented starter spec that validates',
+      (y) =>
+        y
+          .positional('path', { type: 'string', default: DEFAULT_CONFIG, describe: 'Where to write it' })
+          .option('force', { type: 'boolean', default: false, describe: 'Overwrite an existing file' }),
+      (a) => {
+        selected = { run: (ctx) => initCommand({ path: a.path, force: a.force }, ctx) };
+      },
+    )
+    .command(
+      'schema',
+      "Print the spec's JSON Schema (for editors and other tools)",
+      (y) => y,
+      () => {
+        selected = { run: (ctx) => schemaCommand(ctx) };
+      },
+    )
+    .command(
+      'demo',
+      'The guided demo that `npm start` runs, against the built-in sandbox',
+      (y) => y.option('config', { ...configOption, default: undefined, describe: 'The demo spec (default: config/demo.yaml of this package)' }),
+      (a) => {
+        selected = { run: (ctx) => demoCommand(a.config === undefined ? {} : { config: a.config }, ctx) };
+      },
+    )
+    .option('color', { type: 'boolean', describe: 'Colour the output (--no-color, or NO_COLOR=1, turns it off)' })
+    .demandCommand(1, 'No command given: haloform <command> [options].')
+    .recommendCommands()
+    .strict()
+    .showHelpOnFail(false)
+    .version(VERSION)
+    .alias('help', 'h')
+    .alias('version', 'v')
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .exitProcess(false);
+
+  let parseError: Error | undefined;
+  let output = '';
+  let colorFlag: boolean | undefined;
+  await new Promise<void>((done) => {
+    parser.parse([...argv], {}, (err, parsed, text) => {
+      parseError = err ?? undefined;
+      output = text ?? '';
+      colorFlag = (parsed as { color?: boolean } | undefined)?.color;
+      done();
+    });
+  });
+
+  const ctx = createContext(io, colorFlag);
+  if (parseError) {
+    const hint = /Did you mean [^?]+\?/.exec(output)?.[0];
+    const message = parseError.message.replace(/\n\s*/g, ' ').replace(/([^.?!])$/, '$1.');
+    ctx.io.stderr.write(
+      `${ctx.err.red(ctx.err.bold('Error:'))} ${message}${hint ? ` ${hint}` : ''}\n\nRun haloform --help to see the commands and their options.\n`,
+    );
+    return 1;
+  }
+  if (!selected) {
+    // --help or --version: yargs rendered it.
+    if (output) ctx.io.stdout.write(`${output.trimEnd()}\n`);
+    return 0;
+  }
+  try {
+    return await selected.run(ctx);
+  } catch (e) {
+    const err = e as Error;
+    ctx.io.stderr.write(
+      `${ctx.err.red(ctx.err.bold('Error:'))} haloform stopped unexpectedly: ${err.message}\nThis is a bug in haloform; please report it with the command you ran.${io.env.HALOFORM_DEBUG ? `\n${err.stack ?? ''}` : ' (Set HALOFORM_DEBUG=1 to see where it happened.)'}\n`,
+    );
+    return 1;
+  }
+}

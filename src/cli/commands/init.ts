@@ -1,0 +1,42 @@
+/** `haloform init [path]`: write a commented starter spec that validates. */
+
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SCHEMA_URL } from '../../config/schema.js';
+import { STARTER_VARIABLES, starterSpec } from '../../config/starter.js';
+import type { CommandContext } from '../context.js';
+import { displayPath } from './validate.js';
+
+export interface InitArgs {
+  path: string;
+  force: boolean;
+}
+
+export function initCommand(args: InitArgs, ctx: CommandContext): number {
+  const target = resolve(ctx.io.cwd, args.path);
+  const shown = displayPath(args.path, ctx.io.cwd);
+  if (existsSync(target) && !args.force) {
+    ctx.io.stderr.write(`${ctx.err.red(ctx.err.bold('Error:'))} ${shown} already exists; haloform init does not overwrite it. Pick another path, or add --force to replace it.\n`);
+    return 1;
+  }
+  // Point the editor at the schema haloform itself ships, relative to the new file.
+  let schemaPath = relative(dirname(target), fileURLToPath(SCHEMA_URL)).split('\\').join('/');
+  if (!schemaPath.startsWith('.')) schemaPath = `./${schemaPath}`;
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(target, starterSpec(schemaPath));
+
+  const missing = STARTER_VARIABLES.filter((v) => !ctx.io.env[v]);
+  ctx.io.stdout.write(
+    [
+      `${ctx.out.green('Wrote')} ${shown}.`,
+      '',
+      'Next:',
+      '  1. Set your NinjaOne region and Halo address in it (connections).',
+      missing.length > 0 ? `  2. Export the secrets it reads: ${missing.join(' ')}` : '  2. The secrets it reads are set in this environment.',
+      `  3. haloform validate -c ${shown}`,
+      '',
+    ].join('\n'),
+  );
+  return 0;
+}

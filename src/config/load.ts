@@ -1,0 +1,97 @@
+/**
+ * Loading a spec: read the file, parse YAML with positions, interpolate the environment, check
+ * the schema, normalise, check the cross-field rules. Returns diagnostics located in the file;
+ * never throws for anything a user can fix.
+ */
+
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { LineCounter } from 'yaml';
+import { error, hasErrors, sortDiagnostics, type Diagnostic, type SpecPath } from '../diagnostics/diagnostic.js';
+import { SourceFile } from '../diagnostics/source.js';
+import { normalise } from './normalise.js';
+import { parseYaml, pathKey } from './parse-yaml.js';
+import { checkRules } from './rules.js';
+import type { HaloformSpec } from './spec-file.generated.js';
+import type { Spec } from './spec.js';
+import { checkSchema } from './validate-schema.js';
+
+export interface LoadedSpec {
+  /** The normalised spec; undefined when there are errors. */
+  spec?: Spec;
+  /** Errors and warnings, in file order, located in `source`. */
+  diagnostics: Diagnostic[];
+  source: SourceFile;
+  /** A hash of what the spec asks for (not of its comments or layout, nor secret values). */
+  hash?: string;
+  /** True when some `${VAR}` was not set (only possible with `missingEnv: 'warning'`): the spec can be read, not used. */
+  incomplete?: boolean;
+}
+
+export interface LoadOptions {
+  /** See ParseOptions.missingEnv: validate uses 'warning', everything that calls an API 'error'. */
+  missingEnv?: 'error' | 'warning';
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Loads `path` (resolved against `cwd`); messages name the file as `path` is written. */
+export function loadSpecFile(path: string, env: Env, cwd: string = process.cwd(), options: LoadOptions = {}): LoadedSpec {
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, path), 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const detail =
+      code === 'ENOENT'
+        ? `There is no file at ${path}. Pass the spec with -c <file>, or run \`haloform init ${path}\` to write a starter spec.`
+        : code === 'EISDIR'
+          ? `${path} is a directory. Pass the spec file itself with -c <file>.`
+          : `${path} could not be read: ${(e as Error).message}.`;
+    return { diagnostics: [{ ...error('Cannot read spec', detail), file: path }], source: new SourceFile(path, '', new LineCounter(), undefined) };
+  }
+  return loadSpecText(path, text, env, options);
+}
+
+export function loadSpecText(path: string, text: string, env: Env, options: LoadOptions = {}): LoadedSpec {
+  const parsed = parseYaml(path, text, env, options);
+  const { source } = parsed;
+  const incomplete = parsed.unresolved.size > 0;
+  const finish = (diagnostics: Diagnostic[], spec?: Spec): LoadedSpec => {
+    const located = sortDiagnostics(source.attach(diagnostics));
+    if (!spec || hasErrors(located)) return { diagnostics: located, source, ...(incomplete ? { incomplete } : {}) };
+    return { spec, diagnostics: located, source, hash: specHash(spec), ...(incomplete ? { incomplete } : {}) };
+  };
+  if (parsed.data === undefined || hasErrors(parsed.diagnostics)) return finish(parsed.diagnostics);
+
+  const variablesAt = (p: SpecPath) => parsed.interpolated.get(pathKey(p));
+  const describeOrigin = (p: SpecPath) => {
+    const variables = variablesAt(p);
+    return variables?.length ? variables.map((v) => `\${${v}}`).join(' and ') : undefined;
+  };
+  const checked = checkSchema(parsed.data, { describeOrigin });
+  // A value whose variable is not set cannot be judged yet; its warning already says so.
+  const schema = {
+    ...checked,
+    diagnostics: checked.diagnostics.filter((d) => d.subject === 'key' || d.path === undefined || !parsed.unresolved.has(pathKey(d.path))),
+  };
+  if (hasErrors(schema.diagnostics)) return finish([...parsed.diagnostics, ...schema.diagnostics]);
+
+  const data = schema.withDefaults as HaloformSpec;
+  const spec = normalise(data, { variablesAt, isNumericKey: (p) => parsed.numericKeys.has(pathKey(p)) });
+  const rules = checkRules(spec, { data, variablesAt });
+  return finish([...parsed.diagnostics, ...schema.diagnostics, ...rules], spec);
+}
+
+/** sha256 over the normalised spec without source positions; secrets serialise as "(sensitive)". */
+export function specHash(spec: Spec): string {
+  const canonical = JSON.stringify(spec, (key, value: unknown) => {
+    if (key === 'path') return undefined;
+    if (value && typeof value === 'object' && !Array.isArray(value) && value.constructor === Object) {
+      return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
+    return value;
+  });
+  return `sha256:${createHash('sha256').update(canonical).digest('hex')}`;
+}

@@ -1,0 +1,182 @@
+/**
+ * Turns schema-valid spec data (defaults already filled in by the schema) into the `Spec` the
+ * rest of haloform reads. Pure; assumes the schema check passed.
+ */
+
+import type { SpecPath } from '../diagnostics/diagnostic.js';
+import type { FieldMapping as FieldMappingFile, HaloformSpec, OrganisationMapping as OrganisationMappingFile } from './spec-file.generated.js';
+import { Secret } from './secret.js';
+import type { DevicePath, FieldMapping, LocationPolicy, NinjaRef, OrganisationMapping, Severity, SiteMapping, Spec } from './spec.js';
+import { HALO_ASSET_PROPERTIES, NINJAONE_INSTANCES } from './vocabulary.js';
+
+export interface NormaliseContext {
+  /** Variables each interpolated value came from, by spec path. */
+  variablesAt(path: SpecPath): string[] | undefined;
+  /** Whether the map key at `path` was written as a number (an id). */
+  isNumericKey(path: SpecPath): boolean;
+}
+
+/** The file shape once the schema's defaults are applied: every defaulted key is present. */
+type Filled = HaloformSpec & {
+  settings: NonNullable<HaloformSpec['settings']>;
+  customers: Required<Pick<NonNullable<HaloformSpec['customers']>, 'unmapped' | 'unmappedLocations' | 'map'>> & NonNullable<HaloformSpec['customers']>;
+  assetTypes: Required<Pick<NonNullable<HaloformSpec['assetTypes']>, 'map' | 'unmapped'>> & NonNullable<HaloformSpec['assetTypes']>;
+  assets: Required<Omit<NonNullable<HaloformSpec['assets']>, 'user'>> & NonNullable<HaloformSpec['assets']>;
+};
+
+export function normalise(data: HaloformSpec, context: NormaliseContext): Spec {
+  const file = data as Filled;
+  const ninja = file.connections.ninjaone;
+  const halo = file.connections.halo;
+  const secret = (path: string[], value: string) => {
+    const variables = context.variablesAt(path);
+    return new Secret(value, variables && variables.length > 0 ? variables.map((v) => `\${${v}}`).join('') : formatKey(path));
+  };
+  const haloUrl = stripSlash(halo.url);
+
+  const spec: Spec = {
+    version: 1,
+    connections: {
+      ninjaone: {
+        baseUrl: stripSlash(ninja.url ?? NINJAONE_INSTANCES[ninja.instance ?? 'app']!),
+        ...(ninja.instance !== undefined && ninja.url === undefined ? { instance: ninja.instance } : {}),
+        clientId: ninja.clientId,
+        clientSecret: secret(['connections', 'ninjaone', 'clientSecret'], ninja.clientSecret),
+        scopes: [...(ninja.scopes ?? ['monitoring', 'management'])],
+        timeoutSeconds: ninja.timeoutSeconds ?? 30,
+      },
+      halo: {
+        url: haloUrl,
+        authUrl: stripSlash(halo.authUrl ?? `${haloUrl}/auth`),
+        ...(halo.tenant !== undefined ? { tenant: halo.tenant } : {}),
+        clientId: halo.clientId,
+        clientSecret: secret(['connections', 'halo', 'clientSecret'], halo.clientSecret),
+        scope: halo.scope ?? 'all',
+        ...(halo.rateLimit === false || halo.rateLimit === undefined ? {} : { rateLimit: { ...halo.rateLimit } }),
+        batchSize: halo.batchSize ?? 50,
+        timeoutSeconds: halo.timeoutSeconds ?? 30,
+      },
+    },
+    settings: { ...file.settings },
+    customers: {
+      ...(file.customers.topLevel !== undefined ? { topLevel: file.customers.topLevel } : {}),
+      unmapped: file.customers.unmapped,
+      unmappedLocations: file.customers.unmappedLocations,
+      map: file.customers.map.map((entry, i) =>
+        organisationMapping(entry, ['customers', 'map', i], file.customers.unmappedLocations, context),
+      ),
+      ...(file.customers.catchAll ? { catchAll: { ...file.customers.catchAll } } : {}),
+    },
+    assetTypes: {
+      map: Object.entries(file.assetTypes.map).map(([nodeClass, assetType]) => ({
+        nodeClass,
+        assetType: assetType!,
+        path: ['assetTypes', 'map', nodeClass],
+      })),
+      unmapped: file.assetTypes.unmapped,
+      ...(file.assetTypes.group !== undefined ? { group: file.assetTypes.group } : {}),
+    },
+    assets: {
+      match: [...file.assets.match],
+      serialField: file.assets.serialField,
+      ignoreSerials: [...file.assets.ignoreSerials],
+      fields: file.assets.fields.map((f, i) => fieldMapping(f, ['assets', 'fields', i])),
+      addMissingFieldsToTypes: file.assets.addMissingFieldsToTypes,
+      ...(file.assets.user
+        ? {
+            user: {
+              from: parseDevicePath(file.assets.user.from),
+              matchBy: [...(file.assets.user.matchBy ?? ['login', 'email', 'name'])],
+              path: ['assets', 'user'],
+            },
+          }
+        : {}),
+      removed: file.assets.removed,
+    },
+  };
+
+  const alerts = file.alerts;
+  if (alerts) {
+    const priority = alerts.priority ?? {};
+    spec.alerts = {
+      ticketType: alerts.ticketType,
+      priority: {
+        CRITICAL: priority.CRITICAL ?? 1,
+        MAJOR: priority.MAJOR ?? 2,
+        MODERATE: priority.MODERATE ?? 3,
+        MINOR: priority.MINOR ?? 4,
+        NONE: priority.NONE ?? 4,
+      },
+      endUser: alerts.endUser ?? 'assetUser',
+      onReset: alerts.onReset ?? 'close',
+      closeOnlyUntouched: alerts.closeOnlyUntouched ?? true,
+      include: {
+        activityTypes: [...(alerts.include?.activityTypes ?? ['CONDITION'])],
+        ...(alerts.include?.severities ? { severities: [...alerts.include.severities] as Severity[] } : {}),
+        ...(alerts.include?.nodeClasses ? { nodeClasses: [...alerts.include.nodeClasses] } : {}),
+      },
+      poll: { enabled: alerts.poll?.enabled ?? true, everyMinutes: alerts.poll?.everyMinutes ?? 10 },
+      ...(alerts.webhook
+        ? {
+            webhook: {
+              publicUrl: alerts.webhook.publicUrl,
+              header: alerts.webhook.header ?? 'Authorization',
+              ...(alerts.webhook.organisations ? { organisations: alerts.webhook.organisations.map(ninjaRef) } : {}),
+            },
+          }
+        : {}),
+    };
+  }
+  return spec;
+}
+
+function organisationMapping(
+  entry: OrganisationMappingFile,
+  path: SpecPath,
+  defaultPolicy: LocationPolicy,
+  context: NormaliseContext,
+): OrganisationMapping {
+  const sites: SiteMapping[] = Object.entries(entry.sites ?? {}).map(([key, site]) => {
+    const keyPath = [...path, 'sites', key];
+    const location: NinjaRef = context.isNumericKey(keyPath) ? { kind: 'id', id: Number(key) } : { kind: 'name', name: key };
+    return { location, site: site!, path: keyPath };
+  });
+  return {
+    organisation: ninjaRef(entry.organisation),
+    ...(entry.client !== undefined ? { client: entry.client } : {}),
+    skip: entry.skip ?? false,
+    sites,
+    unmappedLocations: entry.unmappedLocations ?? defaultPolicy,
+    path,
+  };
+}
+
+function fieldMapping(f: FieldMappingFile, path: SpecPath): FieldMapping {
+  return {
+    to: f.to,
+    toProperty: HALO_ASSET_PROPERTIES.includes(f.to),
+    from: parseDevicePath(f.from),
+    fromText: f.from,
+    path,
+  };
+}
+
+export function ninjaRef(value: number | string): NinjaRef {
+  return typeof value === 'number' ? { kind: 'id', id: value } : { kind: 'name', name: value };
+}
+
+/** `system.serialNumber`, `ipAddresses[0]` → segments. The schema has checked the syntax. */
+export function parseDevicePath(text: string): DevicePath {
+  return text.split('.').map((segment) => {
+    const m = /^([^[]+)(?:\[(\d+)\])?$/.exec(segment);
+    return m && m[2] !== undefined ? { name: m[1]!, index: Number(m[2]) } : { name: m?.[1] ?? segment };
+  });
+}
+
+function stripSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+function formatKey(path: string[]): string {
+  return path.join('.');
+}

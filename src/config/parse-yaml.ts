@@ -1,0 +1,210 @@
+/**
+ * Reads spec YAML into plain data while keeping where every value came from: parse with
+ * positions, refuse tags that could build objects, interpolate `${VAR}` from the environment.
+ */
+
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { error, hasErrors, warning, type Diagnostic, type SpecPath } from '../diagnostics/diagnostic.js';
+import { SourceFile } from '../diagnostics/source.js';
+import { interpolate } from './interpolate.js';
+
+export interface ParsedYaml {
+  source: SourceFile;
+  /** The document as plain data; undefined when the YAML could not be read. */
+  data: unknown;
+  diagnostics: Diagnostic[];
+  /** Variables referenced by each interpolated value, keyed by `pathKey(path)`. */
+  interpolated: Map<string, string[]>;
+  /** Paths (as `pathKey`) of map keys written as numbers (`12: HQ`), which mean ids. */
+  numericKeys: Set<string>;
+  /** Paths (as `pathKey`) of values that reference a variable that is not set (`missingEnv: 'warning'`). */
+  unresolved: Set<string>;
+}
+
+export interface ParseOptions {
+  /**
+   * How a `${VAR}` that is not set is reported. `error` (plan, apply, serve) stops; `warning`
+   * (validate) keeps checking the rest, so a spec can be validated without its secrets.
+   */
+  missingEnv?: 'error' | 'warning';
+}
+
+/** Tags a plain-data YAML document may spell out; any other tag is refused. */
+const ALLOWED_TAGS = new Set(
+  ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`),
+);
+
+/** A map key for spec paths. */
+export function pathKey(path: SpecPath): string {
+  return JSON.stringify(path);
+}
+
+export function parseYaml(
+  path: string,
+  text: string,
+  env: Readonly<Record<string, string | undefined>>,
+  options: ParseOptions = {},
+): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    strict: true,
+    version: '1.2',
+    merge: false,
+  });
+  const source = new SourceFile(path, text, lineCounter, document);
+  const interpolated = new Map<string, string[]>();
+  const numericKeys = new Set<string>();
+  const unresolved = new Set<string>();
+  const at = (start: number, end: number) => ({ file: path, range: source.rangeOf(start, end) });
+
+  const syntax = document.errors.map((e) => {
+    // yaml marks one character; a duplicate key reads better whole (up to its colon).
+    const end = e.code === 'DUPLICATE_KEY' ? keyEnd(text, e.pos[0]) : e.pos[1];
+    return { ...yamlError(e.code, e.message, text.slice(e.pos[0], end)), ...at(e.pos[0], end) };
+  });
+  if (syntax.length > 0) return { source, data: undefined, diagnostics: syntax, interpolated, numericKeys, unresolved };
+
+  const diagnostics: Diagnostic[] = [];
+  const contents = document.contents;
+  if (contents === null || (isScalar(contents) && contents.value === null)) {
+    diagnostics.push({
+      ...error('Empty spec', `${path} holds no settings. Run \`haloform init ${path}\` to write a commented starter spec, or see config/haloform.example.yaml.`),
+      ...at(0, 0),
+    });
+    return { source, data: undefined, diagnostics, interpolated, numericKeys, unresolved };
+  }
+  if (!isMap(contents)) {
+    const found = isSeq(contents) ? 'a list' : 'a single value';
+    const [start, end] = contents.range ?? [0, 0];
+    diagnostics.push({
+      ...error(
+        'Spec is not a map',
+        `A spec is a map of keys (version, connections, customers, ...), but ${path} holds ${found}. Remove the leading "- " or start from \`haloform init\`.`,
+      ),
+      ...at(start, Math.min(end, lineEnd(text, start))),
+    });
+    return { source, data: undefined, diagnostics, interpolated, numericKeys, unresolved };
+  }
+
+  walk(contents, [], (node, nodePath, isKey) => {
+    if (isKey) {
+      if (isScalar(node) && typeof node.value === 'number') numericKeys.add(pathKey(nodePath));
+    }
+    if (node.tag !== undefined && !ALLOWED_TAGS.has(node.tag)) {
+      const shown = node.tag.replace(/^tag:yaml\.org,2002:/, '!!');
+      const [valueStart, end] = node.range ?? [0, 0];
+      // The node's range starts at its value; point at the tag written before it on the same line.
+      const lineStart = text.lastIndexOf('\n', valueStart - 1) + 1;
+      const tagMatch = /!\S*\s*$/.exec(text.slice(lineStart, valueStart));
+      const start = tagMatch ? lineStart + tagMatch.index : valueStart;
+      diagnostics.push({
+        ...error(
+          'Unsupported YAML tag',
+          `The tag ${shown} is not allowed in a spec. Tags can make a YAML loader build objects or run code, so haloform refuses every tag except the plain ones (!!str, !!int, !!float, !!bool, !!null). Write the value as plain YAML.`,
+          nodePath,
+        ),
+        ...at(start, Math.min(end, lineEnd(text, start))),
+      });
+      return;
+    }
+    if (isKey || !isScalar(node) || typeof node.value !== 'string' || !node.value.includes('$')) return;
+    const { result, problems } = interpolate(node.value, env);
+    const [start, end] = node.range ?? [0, 0];
+    for (const problem of problems) {
+      const raw = problem.kind === 'missing' ? `\${${problem.variable}` : problem.text;
+      const found = text.indexOf(raw, start);
+      const offset = found !== -1 && found < end ? found : start;
+      const length = found !== -1 && found < end ? problem.length : end - start;
+      if (problem.kind === 'missing' && options.missingEnv === 'warning') {
+        unresolved.add(pathKey(nodePath));
+        diagnostics.push({
+          ...warning(
+            'Environment variable not set',
+            `${problem.variable} is not set here, so plan, apply and serve would stop at this line. Set it in the environment (export ${problem.variable}=...), or give a default in the spec: \${${problem.variable}:-value}.`,
+            nodePath,
+          ),
+          ...at(offset, offset + length),
+        });
+      } else if (problem.kind === 'missing') {
+        diagnostics.push({
+          ...error(
+            'Missing environment variable',
+            `${problem.variable} is not set. Set it in the environment (export ${problem.variable}=...), or give a default in the spec: \${${problem.variable}:-value}.`,
+            nodePath,
+          ),
+          ...at(offset, offset + length),
+        });
+      } else {
+        diagnostics.push({
+          ...error(
+            'Malformed variable reference',
+            `"${problem.text}" is not a valid reference. Write \${NAME} or \${NAME:-default}, where NAME is letters, digits and _; write $\${ for a literal "\${".`,
+            nodePath,
+          ),
+          ...at(offset, offset + length),
+        });
+      }
+    }
+    if (result.variables.length > 0) interpolated.set(pathKey(nodePath), result.variables);
+    node.value = result.value;
+  });
+
+  for (const w of document.warnings) {
+    if (w.code === 'TAG_RESOLVE_FAILED') continue; // reported above, with the path
+    diagnostics.push({ ...error('Invalid YAML', w.message), ...at(w.pos[0], w.pos[1]) });
+  }
+  if (hasErrors(diagnostics)) return { source, data: undefined, diagnostics, interpolated, numericKeys, unresolved };
+
+  try {
+    return { source, data: document.toJS({ maxAliasCount: 100 }), diagnostics, interpolated, numericKeys, unresolved };
+  } catch (e) {
+    diagnostics.push({
+      ...error('Invalid YAML', `${(e as Error).message}. Aliases (*name) are expanded at most 100 times; write the values out instead.`),
+      ...at(0, 0),
+    });
+    return { source, data: undefined, diagnostics, interpolated, numericKeys, unresolved };
+  }
+}
+
+function walk(node: unknown, path: (string | number)[], visit: (node: Node, path: SpecPath, isKey?: boolean) => void): void {
+  if (isMap(node)) {
+    visit(node, path);
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      if (isScalar(pair.key)) visit(pair.key, [...path, key], true);
+      walk(pair.value, [...path, key], visit);
+    }
+  } else if (isSeq(node)) {
+    visit(node, path);
+    node.items.forEach((item, i) => walk(item, [...path, i], visit));
+  } else if (isScalar(node)) {
+    visit(node, path);
+  }
+}
+
+function yamlError(code: string, message: string, excerpt: string): Diagnostic {
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return error('Duplicate key', `${/^["']/.test(excerpt) ? excerpt : `"${excerpt}"`} appears twice in the same map. YAML keeps only one of them, so haloform refuses to guess: remove or rename one.`);
+    case 'MULTIPLE_DOCS':
+      return error('More than one YAML document', 'A spec file holds one YAML document. Remove the "---" separator and what follows, or move it to a file of its own.');
+    case 'TAB_AS_INDENT':
+      return error('Tab used for indentation', 'YAML indents with spaces only. Replace the tab with spaces.');
+    default:
+      return error('Invalid YAML', `${message.replace(/\.$/, '')}. Check the indentation, colons and quotes at this spot.`);
+  }
+}
+
+function keyEnd(text: string, offset: number): number {
+  const m = /^("[^"]*"|'[^']*'|[^:\n]*?)\s*:/.exec(text.slice(offset, lineEnd(text, offset)));
+  return m ? offset + m[1]!.length : offset + 1;
+}
+
+function lineEnd(text: string, offset: number): number {
+  const nl = text.indexOf('\n', offset);
+  return nl === -1 ? text.length : nl;
+}

@@ -1,0 +1,277 @@
+/**
+ * Cross-field rules the schema cannot express, each a small named check that returns
+ * diagnostics (never throws). They run on the normalised spec, after the schema check passed.
+ */
+
+import { error, formatPath, warning, type Diagnostic, type SpecPath } from '../diagnostics/diagnostic.js';
+import { didYouMean, suggest } from '../diagnostics/suggest.js';
+import type { HaloformSpec } from './spec-file.generated.js';
+import type { NinjaRef, Spec } from './spec.js';
+import { DEVICE_PATH_ROOTS, HALO_ASSET_PROPERTIES, NODE_CLASSES, SECRET_PATHS } from './vocabulary.js';
+
+export interface RuleContext {
+  /** The spec data as written (defaults filled in). */
+  data: HaloformSpec;
+  /** Variables each interpolated value came from, by spec path. */
+  variablesAt(path: SpecPath): string[] | undefined;
+}
+
+type Rule = (spec: Spec, context: RuleContext) => Diagnostic[];
+
+export const RULES: readonly Rule[] = [
+  ninjaOneEndpointGivenOnce,
+  secretsComeFromEnvironment,
+  organisationsMappedOnce,
+  sitesMappedOnce,
+  catchAllConfiguredWhenUsed,
+  skippedOrganisationsHaveNoMapping,
+  assetMatchStartsWithNinjaId,
+  fieldTargetsUnique,
+  fieldSourcesKnown,
+  fieldPropertiesSpelt,
+  serialsWrittenWhenMatched,
+  nodeClassesKnown,
+  webhookUsesHttps,
+];
+
+export function checkRules(spec: Spec, context: RuleContext): Diagnostic[] {
+  return RULES.flatMap((rule) => rule(spec, context));
+}
+
+function ninjaOneEndpointGivenOnce(_spec: Spec, { data }: RuleContext): Diagnostic[] {
+  const { instance, url } = data.connections.ninjaone;
+  const path = ['connections', 'ninjaone'];
+  if (instance !== undefined && url !== undefined) {
+    return [error('Conflicting keys', 'connections.ninjaone sets both "instance" and "url"; give only one: instance for a NinjaOne region, url for any other host.', [...path, 'url'])];
+  }
+  if (instance === undefined && url === undefined) {
+    return [
+      {
+        ...error('Missing required key', 'connections.ninjaone needs "instance" (app, us2, eu, oc, ca or fed) or "url" (any other host, such as the sandbox).', path),
+        subject: 'key',
+      },
+    ];
+  }
+  return [];
+}
+
+function secretsComeFromEnvironment(_spec: Spec, { variablesAt }: RuleContext): Diagnostic[] {
+  return SECRET_PATHS.filter((path) => !variablesAt(path)?.length).map((path) => {
+    const suggestion = path[1] === 'halo' ? 'HALO_CLIENT_SECRET' : 'NINJAONE_CLIENT_SECRET';
+    return error(
+      'Secret written in the spec',
+      `${formatPath(path)} holds a secret in plain text, which would end up in Git. Write ${path[path.length - 1]}: \${${suggestion}} and set ${suggestion} in the environment (a CI secret), then rotate the secret that was written here.`,
+      path,
+    );
+  });
+}
+
+function organisationsMappedOnce(spec: Spec): Diagnostic[] {
+  const seen = new Map<string, SpecPath>();
+  const out: Diagnostic[] = [];
+  for (const entry of spec.customers.map) {
+    const key = refKey(entry.organisation);
+    const first = seen.get(key);
+    if (first) {
+      out.push(
+        error(
+          'Organisation mapped twice',
+          `NinjaOne organisation ${describeRef(entry.organisation)} is mapped in ${formatPath(first)} and again in ${formatPath(entry.path)}. Keep one entry and merge their settings.`,
+          [...entry.path, 'organisation'],
+        ),
+      );
+    } else {
+      seen.set(key, entry.path);
+    }
+  }
+  return out;
+}
+
+/**
+ * Halo keeps one NinjaOne id per client and per site (ninjarmmid), so one Halo site cannot stand
+ * for locations of two organisations; two locations of one organisation may share a site.
+ */
+function sitesMappedOnce(spec: Spec): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const sites = new Map<string, { organisation: NinjaRef; path: SpecPath }>();
+  const clients = new Map<string, { organisation: NinjaRef; path: SpecPath }>();
+  for (const entry of spec.customers.map) {
+    if (entry.skip) continue;
+    const client = entry.client ?? (entry.organisation.kind === 'name' ? entry.organisation.name : undefined);
+    if (client === undefined) continue;
+    const clientKey = client.toLowerCase();
+    const firstClient = clients.get(clientKey);
+    if (firstClient && refKey(firstClient.organisation) !== refKey(entry.organisation)) {
+      out.push(
+        warning(
+          'Two organisations share a Halo client',
+          `Halo client "${client}" receives NinjaOne organisations ${describeRef(firstClient.organisation)} (${formatPath(firstClient.path)}) and ${describeRef(entry.organisation)}. Halo stores one NinjaOne organisation id per client, so the client is tracked through the first; give each organisation its own client unless you mean to merge them.`,
+          [...entry.path, 'client'],
+        ),
+      );
+    } else if (!firstClient) {
+      clients.set(clientKey, { organisation: entry.organisation, path: entry.path });
+    }
+    for (const site of entry.sites) {
+      const siteKey = `${clientKey}/${site.site.toLowerCase()}`;
+      const first = sites.get(siteKey);
+      if (first && refKey(first.organisation) !== refKey(entry.organisation)) {
+        out.push(
+          error(
+            'Halo site mapped from two organisations',
+            `Halo site "${client}/${site.site}" is the target of a location of ${describeRef(first.organisation)} (${formatPath(first.path)}) and of ${describeRef(entry.organisation)} (${formatPath(site.path)}). A Halo site holds one NinjaOne location id; map the second location to a site of its own.`,
+            site.path,
+          ),
+        );
+      } else if (!first) {
+        sites.set(siteKey, { organisation: entry.organisation, path: site.path });
+      }
+    }
+  }
+  return out;
+}
+
+function catchAllConfiguredWhenUsed(spec: Spec, { data }: RuleContext): Diagnostic[] {
+  if (spec.customers.catchAll) return [];
+  const users: SpecPath[] = [];
+  if (data.customers?.unmappedLocations === 'catch-all') users.push(['customers', 'unmappedLocations']);
+  for (const entry of spec.customers.map) {
+    if (data.customers?.map?.[entry.path[2] as number]?.unmappedLocations === 'catch-all') users.push([...entry.path, 'unmappedLocations']);
+  }
+  return users.map((path) =>
+    error(
+      'Catch-all site not configured',
+      `${formatPath(path)} sends unmapped locations to the catch-all site, but customers.catchAll is not set. Add customers.catchAll: { client: Unassigned Devices, site: Unknown } or choose another policy.`,
+      path,
+    ),
+  );
+}
+
+function skippedOrganisationsHaveNoMapping(_spec: Spec, { data }: RuleContext): Diagnostic[] {
+  return (data.customers?.map ?? []).flatMap((entry, i) => {
+    if (!entry.skip) return [];
+    const ignored = (['client', 'sites', 'unmappedLocations'] as const).filter(
+      (k) => entry[k] !== undefined && !(k === 'sites' && Object.keys(entry.sites ?? {}).length === 0),
+    );
+    return ignored.map((k) =>
+      warning('Setting ignored', `customers.map[${i}] has skip: true, so its ${k} is never used. Remove ${k}, or remove skip to sync the organisation.`, ['customers', 'map', i, k]),
+    );
+  });
+}
+
+function assetMatchStartsWithNinjaId(spec: Spec): Diagnostic[] {
+  if (spec.assets.match[0] === 'ninjaId') return [];
+  return [
+    error(
+      'NinjaOne id must be matched first',
+      'assets.match must start with ninjaId: the NinjaOne id Halo stores on each asset is how haloform recognises assets it manages without a state file. Write match: [ninjaId, serialNumber].',
+      ['assets', 'match'],
+    ),
+  ];
+}
+
+function fieldTargetsUnique(spec: Spec): Diagnostic[] {
+  const seen = new Map<string, SpecPath>();
+  const out: Diagnostic[] = [];
+  for (const field of spec.assets.fields) {
+    const key = field.to.toLowerCase();
+    const first = seen.get(key);
+    if (first) {
+      out.push(
+        error(
+          'Field written twice',
+          `"${field.to}" is already written by ${formatPath(first)}; two mappings to one Halo field would overwrite each other on every apply. Keep one.`,
+          [...field.path, 'to'],
+        ),
+      );
+    } else {
+      seen.set(key, field.path);
+    }
+  }
+  return out;
+}
+
+function fieldSourcesKnown(spec: Spec): Diagnostic[] {
+  return spec.assets.fields.flatMap((field) => {
+    const root = field.from[0]!.name;
+    if (DEVICE_PATH_ROOTS.includes(root)) return [];
+    return [
+      error(
+        'Unknown device path',
+        `"${field.fromText}" does not start with a NinjaOne device field: "${root}" is not one.${didYouMean(root, DEVICE_PATH_ROOTS)} Paths start with a device field (displayName, system, os, ipAddresses, ...), customFields.<name>, organization or location.`,
+        [...field.path, 'from'],
+      ),
+    ];
+  });
+}
+
+/** `inventory_numbr` is almost certainly a typo for a property, not a Halo asset field name. */
+function fieldPropertiesSpelt(spec: Spec): Diagnostic[] {
+  return spec.assets.fields.flatMap((field) => {
+    if (field.toProperty || !/^[a-z]+(_[a-z0-9]+)+$/.test(field.to)) return [];
+    const near = suggest(field.to, HALO_ASSET_PROPERTIES);
+    if (!near) return [];
+    return [
+      warning(
+        'Possibly misspelt asset property',
+        `"${field.to}" is not a Halo asset property, so it will be written to an asset field of that name. Did you mean "${near}"?`,
+        [...field.path, 'to'],
+      ),
+    ];
+  });
+}
+
+function serialsWrittenWhenMatched(spec: Spec): Diagnostic[] {
+  // A spec that maps no fields at all writes bare assets on purpose; one that maps some but not the serial likely forgot it.
+  if (!spec.assets.match.includes('serialNumber') || spec.assets.fields.length === 0) return [];
+  const serial = spec.assets.serialField.toLowerCase();
+  if (spec.assets.fields.some((f) => f.to.toLowerCase() === serial)) return [];
+  return [
+    warning(
+      'Serial numbers matched but never written',
+      `assets.match uses serialNumber, but no entry in assets.fields writes "${spec.assets.serialField}", so assets haloform creates carry no serial. Add { to: ${spec.assets.serialField}, from: system.serialNumber } to assets.fields.`,
+      ['assets', 'fields'],
+    ),
+  ];
+}
+
+function nodeClassesKnown(spec: Spec): Diagnostic[] {
+  const check = (nodeClass: string, path: SpecPath, subject: 'key' | 'value'): Diagnostic[] =>
+    NODE_CLASSES.includes(nodeClass)
+      ? []
+      : [
+          {
+            ...warning(
+              'Unknown node class',
+              `${nodeClass} is not a NinjaOne node class haloform knows.${didYouMean(nodeClass, NODE_CLASSES)} It is kept, in case NinjaOne added it since.`,
+              path,
+            ),
+            subject,
+          },
+        ];
+  return [
+    ...spec.assetTypes.map.flatMap((m) => check(m.nodeClass, m.path, 'key')),
+    ...(spec.alerts?.include.nodeClasses ?? []).flatMap((c, i) => check(c, ['alerts', 'include', 'nodeClasses', i], 'value')),
+  ];
+}
+
+function webhookUsesHttps(spec: Spec): Diagnostic[] {
+  const url = spec.alerts?.webhook?.publicUrl;
+  if (!url || url.startsWith('https://')) return [];
+  if (/^http:\/\/(localhost|127\.|\[::1\])/.test(url)) return [];
+  return [
+    warning(
+      'Webhook over plain HTTP',
+      `alerts.webhook.publicUrl is ${url}: NinjaOne would send the shared secret and alert data unencrypted. Put serve behind HTTPS and use an https:// address.`,
+      ['alerts', 'webhook', 'publicUrl'],
+    ),
+  ];
+}
+
+function refKey(ref: NinjaRef): string {
+  return ref.kind === 'id' ? `id:${ref.id}` : `name:${ref.name}`;
+}
+
+function describeRef(ref: NinjaRef): string {
+  return ref.kind === 'id' ? `id ${ref.id}` : `"${ref.name}"`;
+}

@@ -1,0 +1,368 @@
+/* eslint-disable */
+/**
+ * Generated from schema/haloform.schema.json by `npm run gen:types`. Do not edit by hand:
+ * change the schema and regenerate. A test fails when this file is out of date.
+ */
+
+/**
+ * A NinjaOne object: its numeric id, or its exact name.
+ */
+export type NinjaRef = number | string;
+
+/**
+ * A haloform spec: how NinjaOne organisations, locations, devices and alerts map onto HaloPSA clients, sites, assets and tickets. Secrets are written as ${ENV_VAR} and read from the environment; `haloform validate` checks this file.
+ */
+export interface HaloformSpec {
+  /**
+   * Format version of this spec. Only 1 exists.
+   */
+  version: 1;
+  /**
+   * How haloform reaches the two APIs. Write secrets as ${ENV_VAR}, never in plain text.
+   */
+  connections: {
+    ninjaone: NinjaoneConnection;
+    halo: HaloConnection;
+  };
+  /**
+   * Halo settings haloform manages. A setting left out is not touched.
+   */
+  settings?: {
+    /**
+     * Halo's "Asset Tag must be unique" (Configuration > Asset Management > General Settings). When true, plan fails before apply if two assets would share an asset tag (inventory_number). Left out: haloform leaves the setting as it is.
+     */
+    assetTagMustBeUnique?: boolean;
+  };
+  /**
+   * NinjaOne organisations to Halo clients, and NinjaOne locations to Halo sites. Matching order: the explicit map, then the NinjaOne id Halo stores (ninjarmmid), then a unique case-insensitive name match (shown in the plan as an adopt), then the `unmapped` policy.
+   */
+  customers?: {
+    /**
+     * Name of the Halo top level that clients created by haloform are placed under. Left out: Halo's default top level.
+     */
+    topLevel?: string;
+    /**
+     * What to do with a NinjaOne organisation that is not listed in `map` and matches no Halo client: create a client named after it, skip it (its devices are not synced), or stop the plan with an error.
+     */
+    unmapped?: 'create' | 'skip' | 'error';
+    /**
+     * Default for every organisation: what to do with a NinjaOne location that is not listed in `sites` and matches no Halo site. create: a site named after the location; skip: its devices are not synced; main-site: the client's main site; catch-all: the `catchAll` client and site; error: stop the plan. Each map entry can override it.
+     */
+    unmappedLocations?: 'create' | 'skip' | 'main-site' | 'catch-all' | 'error';
+    /**
+     * Explicit organisation mappings, checked before any automatic matching.
+     */
+    map?: OrganisationMapping[];
+    /**
+     * The Halo client and site for devices haloform cannot place (the `catch-all` location policy, and alert tickets for devices unknown to Halo). Created if missing.
+     */
+    catchAll?: {
+      /**
+       * Name of the catch-all Halo client.
+       */
+      client: string;
+      /**
+       * Name of the site in the catch-all client.
+       */
+      site: string;
+    };
+  };
+  /**
+   * NinjaOne node classes (WINDOWS_WORKSTATION, MAC, NMS_SWITCH, ...) to Halo asset types.
+   */
+  assetTypes?: {
+    /**
+     * Node class to Halo asset type name. Several classes may share one type. The type is created if it does not exist.
+     */
+    map?: {
+      /**
+       * Name of the Halo asset type for this node class.
+       */
+      [k: string]: string | undefined;
+    };
+    /**
+     * What to do with a node class not listed in `map`: create a Halo asset type named after the class ("Windows Workstation" for WINDOWS_WORKSTATION), skip its devices, or stop the plan with an error.
+     */
+    unmapped?: 'create' | 'skip' | 'error';
+    /**
+     * Name of the Halo asset group that asset types created by haloform belong to. Left out: the first asset group Halo lists.
+     */
+    group?: string;
+  };
+  /**
+   * NinjaOne devices to Halo assets: how they are matched, which fields are written, and what happens to devices that disappear.
+   */
+  assets?: {
+    /**
+     * How an existing Halo asset is recognised, in order. ninjaId: the NinjaOne device id Halo stores on the asset (ninjarmm_id); serialNumber: the value of `serialField`, used only when it is not a placeholder and identifies exactly one device and one asset. ninjaId always comes first.
+     *
+     * @minItems 1
+     */
+    match?: ['ninjaId' | 'serialNumber', ...('ninjaId' | 'serialNumber')[]];
+    /**
+     * Name of the Halo asset field that holds serial numbers.
+     */
+    serialField?: string;
+    /**
+     * Extra serial numbers never used for matching, added to the built-in placeholder list ("To Be Filled By O.E.M.", "Default string", "System Serial Number", "None", "N/A", "0", ...). Compared case-insensitively.
+     */
+    ignoreSerials?: string[];
+    /**
+     * What haloform writes on each asset. Only mapped fields are written; a value NinjaOne does not have leaves the Halo value alone.
+     */
+    fields?: FieldMapping[];
+    /**
+     * When a mapped Halo asset field is missing from an asset type that receives devices, add it to all asset types (Halo's "Add to all asset types"). When false, such a gap stops the plan with an error naming every type and field.
+     */
+    addMissingFieldsToTypes?: boolean;
+    /**
+     * Links a Halo user (of the asset's client) to each asset. Left out: users are not linked.
+     */
+    user?: {
+      /**
+       * Where the user name comes from: `lastLoggedInUser` (DOMAIN\user, user@domain or "root (pts/0)") or `customFields.<name>`.
+       */
+      from: string;
+      /**
+       * Halo user attributes compared with the name, in order. The first attribute that matches exactly one user of the asset's client wins; anything ambiguous is left unlinked and reported.
+       *
+       * @minItems 1
+       */
+      matchBy?: ['login' | 'email' | 'name', ...('login' | 'email' | 'name')[]];
+    };
+    /**
+     * What to do with a Halo asset that carries a NinjaOne id whose device no longer exists: deactivate it, or keep it as it is. A NinjaOne read that is empty or fails never deactivates anything, and more than 10% of managed assets needs --allow-mass-deactivate.
+     */
+    removed?: 'deactivate' | 'keep';
+  };
+  /**
+   * NinjaOne alerts to Halo tickets, used by `haloform serve`. Left out: serve refuses to start.
+   */
+  alerts?: {
+    /**
+     * Name of the Halo ticket type for alert tickets. It must exist in Halo; plan checks it.
+     */
+    ticketType: string;
+    /**
+     * Halo priority id for each NinjaOne severity. Severities left out use the defaults (CRITICAL 1, MAJOR 2, MODERATE 3, MINOR 4, NONE 4).
+     */
+    priority?: {
+      /**
+       * Halo priority id for CRITICAL alerts.
+       */
+      CRITICAL?: number;
+      /**
+       * Halo priority id for MAJOR alerts.
+       */
+      MAJOR?: number;
+      /**
+       * Halo priority id for MODERATE alerts.
+       */
+      MODERATE?: number;
+      /**
+       * Halo priority id for MINOR alerts.
+       */
+      MINOR?: number;
+      /**
+       * Halo priority id for alerts without a severity.
+       */
+      NONE?: number;
+    };
+    /**
+     * The ticket's end user. assetUser: the user linked to the asset, else the site's General User; generalUser: always the site's General User.
+     */
+    endUser?: 'assetUser' | 'generalUser';
+    /**
+     * What happens to the ticket when the alert resets in NinjaOne: add a note and close it, only add a note, or nothing.
+     */
+    onReset?: 'close' | 'note' | 'none';
+    /**
+     * Close on reset only when no technician has worked on the ticket (no agent action and the status unchanged); otherwise add a note and leave it open.
+     */
+    closeOnlyUntouched?: boolean;
+    /**
+     * Which NinjaOne activities become tickets. Everything else is acknowledged and logged as ignored.
+     */
+    include?: {
+      /**
+       * NinjaOne activityType values to act on (CONDITION, MONITOR, ...).
+       *
+       * @minItems 1
+       */
+      activityTypes?: [string, ...string[]];
+      /**
+       * Severities to act on. Left out: every severity.
+       *
+       * @minItems 1
+       */
+      severities?: [
+        'CRITICAL' | 'MAJOR' | 'MODERATE' | 'MINOR' | 'NONE',
+        ...('CRITICAL' | 'MAJOR' | 'MODERATE' | 'MINOR' | 'NONE')[]
+      ];
+      /**
+       * Node classes whose alerts become tickets. Left out: every class.
+       *
+       * @minItems 1
+       */
+      nodeClasses?: [string, ...string[]];
+    };
+    /**
+     * The backstop for missed webhooks: every so often serve reads NinjaOne's active alerts, opens tickets it missed and closes tickets whose alert reset.
+     */
+    poll?: {
+      /**
+       * Whether serve polls at all.
+       */
+      enabled?: boolean;
+      /**
+       * Minutes between polls.
+       */
+      everyMinutes?: number;
+    };
+    /**
+     * The NinjaOne API webhook that `haloform apply` registers, pointing at `haloform serve`. Left out: no webhook is registered (use a NinjaOne notification channel instead).
+     */
+    webhook?: {
+      /**
+       * The address NinjaOne posts to: where `haloform serve` is reachable from the internet, ending in /ninjaone/webhook.
+       */
+      publicUrl: string;
+      /**
+       * Name of the request header that carries the shared secret (HALOFORM_WEBHOOK_SECRET). Left out: Authorization: Bearer <secret>.
+       */
+      header?: string;
+      /**
+       * Only send activities of these NinjaOne organisations (ids or exact names). Left out: all organisations.
+       *
+       * @minItems 1
+       */
+      organisations?: [NinjaRef, ...NinjaRef[]];
+    };
+  };
+}
+/**
+ * NinjaOne API access: an "API Services (machine-to-machine)" client app with the client-credentials grant. Give `instance` or `url`, not both.
+ */
+export interface NinjaoneConnection {
+  /**
+   * The NinjaOne region: app (US), us2, eu, oc, ca or fed.
+   */
+  instance?: 'app' | 'us' | 'us2' | 'eu' | 'oc' | 'ca' | 'fed';
+  /**
+   * Base URL of the NinjaOne API when it is not one of the regions (a custom host, or the sandbox).
+   */
+  url?: string;
+  /**
+   * Client ID of the NinjaOne API app.
+   */
+  clientId: string;
+  /**
+   * Client secret of the NinjaOne API app, as ${ENV_VAR}.
+   */
+  clientSecret: string;
+  /**
+   * OAuth scopes requested. `monitoring` reads; `management` is needed to register the alert webhook and reset alerts.
+   *
+   * @minItems 1
+   */
+  scopes?: ['monitoring' | 'management' | 'control', ...('monitoring' | 'management' | 'control')[]];
+  /**
+   * Timeout of one NinjaOne request, in seconds.
+   */
+  timeoutSeconds?: number;
+}
+/**
+ * HaloPSA API access: an application with "Client ID and Secret (Services)" authentication, logged in as an agent.
+ */
+export interface HaloConnection {
+  /**
+   * The Halo web address, e.g. https://acme.halopsa.com (the API is under /api, the token endpoint under /auth).
+   */
+  url: string;
+  /**
+   * The tenant name, for Halo-hosted instances only (sent as ?tenant= to the token endpoint). Left out for self-hosted Halo.
+   */
+  tenant?: string;
+  /**
+   * The authorisation server, when it is not <url>/auth (shown in Halo under Configuration > Integrations > Halo API > API Details).
+   */
+  authUrl?: string;
+  /**
+   * Client ID of the Halo API application.
+   */
+  clientId: string;
+  /**
+   * Client secret of the Halo API application, as ${ENV_VAR}.
+   */
+  clientSecret: string;
+  /**
+   * OAuth scope requested from Halo (space-separated). `all` covers everything haloform does; a narrower app needs edit:customers edit:assets edit:tickets admin.
+   */
+  scope?: string;
+  /**
+   * The request budget haloform keeps to, shared by plan, apply and serve in one process. Halo-hosted tenants allow 300 requests per rolling 5 minutes. `false` turns pacing off (self-hosted Halo without a limit).
+   */
+  rateLimit?:
+    | {
+        /**
+         * Requests allowed in each window.
+         */
+        requests: number;
+        /**
+         * Length of the window, in seconds.
+         */
+        perSeconds: number;
+      }
+    | false;
+  /**
+   * Objects per POST when apply writes to Halo (Halo's POST takes arrays).
+   */
+  batchSize?: number;
+  /**
+   * Timeout of one Halo request, in seconds.
+   */
+  timeoutSeconds?: number;
+}
+/**
+ * One NinjaOne organisation and the Halo client it maps to.
+ */
+export interface OrganisationMapping {
+  /**
+   * The NinjaOne organisation: its id (12) or its exact name ("Contoso Ltd").
+   */
+  organisation: number | string;
+  /**
+   * Name of the Halo client. Matched by name, or created when missing. Left out: the organisation's name.
+   */
+  client?: string;
+  /**
+   * Ignore this organisation entirely: no client, sites or assets.
+   */
+  skip?: boolean;
+  /**
+   * NinjaOne location to Halo site name. A key is the location's exact name; an unquoted number is its id. The site is created in this client when missing.
+   */
+  sites?: {
+    /**
+     * Name of the Halo site.
+     */
+    [k: string]: string | undefined;
+  };
+  /**
+   * What to do with this organisation's locations not listed in `sites`. Left out: customers.unmappedLocations.
+   */
+  unmappedLocations?: 'create' | 'skip' | 'main-site' | 'catch-all' | 'error';
+}
+/**
+ * One value written on every asset: from a NinjaOne device path to a Halo asset property or asset field.
+ */
+export interface FieldMapping {
+  /**
+   * The Halo side: an asset property (inventory_number, notes, warranty_start, warranty_end, labour_warranty_start, labour_warranty_end, supplier_purchasedate, commissiondate) or the name of a Halo asset field ("Serial Number").
+   */
+  to: string;
+  /**
+   * The NinjaOne side: a path into the device, e.g. displayName, system.serialNumber, os.name, ipAddresses[0], customFields.warrantyEnd, organization.name, location.name.
+   */
+  from: string;
+}

@@ -1,0 +1,126 @@
+/**
+ * The normalised spec: what the YAML asks for, with defaults applied, references resolved into
+ * tagged forms and secrets wrapped. Everything after config/ reads this, never the raw file.
+ */
+
+import type { SpecPath } from '../diagnostics/diagnostic.js';
+import type { Secret } from './secret.js';
+
+/** A NinjaOne object named in the spec: by id or by exact name. */
+export type NinjaRef = { kind: 'id'; id: number } | { kind: 'name'; name: string };
+
+export type OrganisationPolicy = 'create' | 'skip' | 'error';
+export type LocationPolicy = 'create' | 'skip' | 'main-site' | 'catch-all' | 'error';
+export type NodeClassPolicy = 'create' | 'skip' | 'error';
+export type AssetMatch = 'ninjaId' | 'serialNumber';
+export type UserMatch = 'login' | 'email' | 'name';
+export type Severity = 'CRITICAL' | 'MAJOR' | 'MODERATE' | 'MINOR' | 'NONE';
+
+export interface Spec {
+  version: 1;
+  connections: { ninjaone: NinjaOneConnection; halo: HaloConnection };
+  settings: HaloSettings;
+  customers: Customers;
+  assetTypes: AssetTypes;
+  assets: Assets;
+  /** Undefined when the spec has no `alerts`: serve refuses to start. */
+  alerts?: Alerts;
+}
+
+export interface NinjaOneConnection {
+  /** The API host, e.g. https://eu.ninjarmm.com, without a trailing slash. */
+  baseUrl: string;
+  /** The region it came from, when given as `instance`. */
+  instance?: string;
+  clientId: string;
+  clientSecret: Secret;
+  scopes: string[];
+  timeoutSeconds: number;
+}
+
+export interface HaloConnection {
+  /** The Halo web address without a trailing slash; the API is `${url}/api`. */
+  url: string;
+  /** Where tokens come from: `authUrl`, else `${url}/auth`. */
+  authUrl: string;
+  tenant?: string;
+  clientId: string;
+  clientSecret: Secret;
+  scope: string;
+  /** Undefined when pacing is off. */
+  rateLimit?: { requests: number; perSeconds: number };
+  batchSize: number;
+  timeoutSeconds: number;
+}
+
+/** Halo settings haloform manages; a setting left undefined is not touched. */
+export interface HaloSettings {
+  assetTagMustBeUnique?: boolean;
+}
+
+export interface Customers {
+  topLevel?: string;
+  unmapped: OrganisationPolicy;
+  unmappedLocations: LocationPolicy;
+  map: OrganisationMapping[];
+  catchAll?: { client: string; site: string };
+}
+
+export interface OrganisationMapping {
+  organisation: NinjaRef;
+  /** The Halo client name; undefined means "the organisation's name". */
+  client?: string;
+  skip: boolean;
+  sites: SiteMapping[];
+  unmappedLocations: LocationPolicy;
+  /** Where the entry is in the spec, for diagnostics. */
+  path: SpecPath;
+}
+
+export interface SiteMapping {
+  location: NinjaRef;
+  site: string;
+  path: SpecPath;
+}
+
+export interface AssetTypes {
+  /** Node class → Halo asset type name, in spec order. */
+  map: { nodeClass: string; assetType: string; path: SpecPath }[];
+  unmapped: NodeClassPolicy;
+  group?: string;
+}
+
+export interface Assets {
+  match: AssetMatch[];
+  serialField: string;
+  ignoreSerials: string[];
+  fields: FieldMapping[];
+  addMissingFieldsToTypes: boolean;
+  user?: { from: DevicePath; matchBy: UserMatch[]; path: SpecPath };
+  removed: 'deactivate' | 'keep';
+}
+
+/** A path into a NinjaOne device, parsed: `ipAddresses[0]` → [{name:'ipAddresses', index:0}]. */
+export type DevicePath = { name: string; index?: number }[];
+
+export interface FieldMapping {
+  /** A Halo asset property (`inventory_number`) or asset field name (`Serial Number`). */
+  to: string;
+  /** Whether `to` is one of Halo's asset properties rather than an asset field. */
+  toProperty: boolean;
+  from: DevicePath;
+  /** `from` as written, for messages. */
+  fromText: string;
+  path: SpecPath;
+}
+
+export interface Alerts {
+  ticketType: string;
+  priority: Record<Severity, number>;
+  endUser: 'assetUser' | 'generalUser';
+  onReset: 'close' | 'note' | 'none';
+  closeOnlyUntouched: boolean;
+  include: { activityTypes: string[]; severities?: Severity[]; nodeClasses?: string[] };
+  poll: { enabled: boolean; everyMinutes: number };
+  webhook?: { publicUrl: string; header: string; organisations?: NinjaRef[] };
+}

@@ -1,0 +1,55 @@
+/**
+ * Diagnostics as a person reads them, in Terraform's layout: severity and summary, where in which
+ * file with the offending line and a marker under it, then the detail.
+ */
+
+import type { Paint } from '../render/paint.js';
+import { formatPath, type Diagnostic } from './diagnostic.js';
+import type { SourceFile } from './source.js';
+
+export interface RenderOptions {
+  paint: Paint;
+  /** Sources by path, to show the offending line. */
+  sources?: ReadonlyMap<string, SourceFile>;
+}
+
+export function renderDiagnostic(d: Diagnostic, options: RenderOptions): string {
+  const { paint } = options;
+  const label = d.severity === 'error' ? paint.bold(paint.red('Error:')) : paint.bold(paint.yellow('Warning:'));
+  const out: string[] = [`${label} ${paint.bold(d.summary)}`, ''];
+
+  const where = d.path && d.path.length > 0 ? `, in ${formatPath(d.path)}` : '';
+  if (d.file && d.range) {
+    const { line, column } = d.range.start;
+    out.push(`  on ${d.file} line ${line}, column ${column}${where}:`);
+    const source = options.sources?.get(d.file);
+    if (source) {
+      const text = source.line(line);
+      const prefix = `  ${line}: `;
+      out.push(`${prefix}${text}`);
+      const width = d.range.end.line === line ? Math.max(1, d.range.end.column - column) : Math.max(1, text.length - column + 1);
+      const marker = ' '.repeat(prefix.length + column - 1) + '^'.repeat(width);
+      out.push(d.severity === 'error' ? paint.red(marker) : paint.yellow(marker));
+    }
+    out.push('');
+  } else if (d.file) {
+    out.push(`  in ${d.file}${where}`, '');
+  } else if (where) {
+    out.push(`  in ${formatPath(d.path!)}`, '');
+  }
+  if (d.address) out.push(`  (${d.address})`, '');
+  out.push(d.detail);
+  return out.join('\n');
+}
+
+/** Every diagnostic, separated by blank lines, ending with a newline. */
+export function renderDiagnostics(diagnostics: readonly Diagnostic[], options: RenderOptions): string {
+  if (diagnostics.length === 0) return '';
+  return diagnostics.map((d) => renderDiagnostic(d, options)).join('\n\n') + '\n';
+}
+
+/** `file:line:column: severity: summary: detail` — one line each, for logs and editors. */
+export function renderDiagnosticLine(d: Diagnostic): string {
+  const at = d.file ? (d.range ? `${d.file}:${d.range.start.line}:${d.range.start.column}: ` : `${d.file}: `) : '';
+  return `${at}${d.severity}: ${d.summary}: ${d.detail.replace(/\s*\n\s*/g, ' ')}`;
+}

@@ -1,0 +1,24 @@
+/** Running the CLI in-process, as a user would from a terminal (or a pipe). */
+
+import { runCli } from '../../src/cli/cli.js';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function cli(
+  argv: string[],
+  options: { cwd?: string; env?: Record<string, string | undefined>; tty?: boolean } = {},
+): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: { write: (s: string) => (stdout += s), isTTY: options.tty ?? false },
+    stderr: { write: (s: string) => (stderr += s), isTTY: options.tty ?? false },
+    env: options.env ?? {},
+    cwd: options.cwd ?? new URL('../../', import.meta.url).pathname,
+  });
+  return { code, stdout, stderr };
+}
