@@ -66,10 +66,12 @@ export class FaultController {
     const decision: FaultDecision = { latencyMs: 0, outcome: 'pass', slowBodyMs: 0 };
     for (const rule of this.#rules) {
       if (!matches(rule, method, path)) continue;
-      if (rule.remaining !== undefined) {
-        if (rule.remaining <= 0) continue;
-        rule.remaining -= 1;
-      }
+      if (rule.remaining !== undefined && rule.remaining <= 0) continue;
+      // A rule that could only change the outcome, already decided by an earlier rule, is left
+      // for the next request, so counted rules in a list apply one after another.
+      const shapesOnly = !rule.latencyMs && !rule.slowBodyMs;
+      if (decision.outcome !== 'pass' && shapesOnly) continue;
+      if (rule.remaining !== undefined) rule.remaining -= 1;
       decision.latencyMs += rule.latencyMs ?? 0;
       decision.slowBodyMs = Math.max(decision.slowBodyMs, rule.slowBodyMs ?? 0);
       if (decision.outcome !== 'pass') continue;
