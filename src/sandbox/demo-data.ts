@@ -322,7 +322,7 @@ function makeDevice(random: Random, id: number, org: NinjaOrganization, location
     case 'APPLE_IOS':
     case 'ANDROID': {
       const ios = nodeClass === 'APPLE_IOS';
-      const name = `${random.pick(FIRST_NAMES)}'s ${ios ? 'iPhone' : 'Galaxy'}`;
+      const name = `${random.pick(FIRST_NAMES)} ${random.pick(LAST_NAMES)}'s ${ios ? 'iPhone' : 'Galaxy'} ${index + 1}`;
       return {
         ...base,
         deviceType: 'MdmDevice',
@@ -334,7 +334,10 @@ function makeDevice(random: Random, id: number, org: NinjaOrganization, location
       };
     }
     case 'CLOUD_MONITOR_TARGET':
-      return { ...base, deviceType: 'CloudMonitorHTTP', displayName: `https://www.${domain.toLowerCase()}.com`, enabled: true, interval: 300, timeout: 30, target: `https://www.${domain.toLowerCase()}.com` };
+    {
+      const target = `https://${random.pick(['www', 'portal', 'mail', 'shop', 'intranet'])}${index + 1}.${domain.toLowerCase()}.com`;
+      return { ...base, deviceType: 'CloudMonitorHTTP', displayName: target, enabled: true, interval: 300, timeout: 30, target };
+    }
     case 'UNMANAGED_DEVICE':
       return { ...base, deviceType: 'UnmanagedDevice', displayName: `${prefix} Door Controller ${index + 1}` };
     default: {
@@ -572,6 +575,8 @@ function generateHalo(random: Random, ninja: NinjaSeed): HaloSeed {
       { id: 3, name: 'Medium' },
       { id: 4, name: 'Low' },
     ],
-    control: { allowduplicateinv: false },
+    // Halo's default: asset tags may repeat. Turning uniqueness on (settings.assetTagMustBeUnique)
+    // makes the plan show the collision planted above.
+    control: { allowduplicateinv: true },
   };
 }

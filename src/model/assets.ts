@@ -1,0 +1,288 @@
+/**
+ * NinjaOne devices to Halo assets (DESIGN.md §3): identity by the NinjaOne id Halo stores, then
+ * by a serial that is no placeholder and names exactly one device and one asset, else a new
+ * asset; the mapped values and user link each asset should carry; managed assets whose device
+ * is gone. Pure.
+ */
+
+import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Spec } from '../config/spec.js';
+import type { HaloAsset, HaloSnapshot, HaloUser } from '../halo/types.js';
+import type { NinjaDevice, NinjaSnapshot } from '../ninjaone/types.js';
+import { address } from '../plan/plan.js';
+import type { Catalog } from './catalog.js';
+import { list, type CustomerModel } from './customers.js';
+import type { Deactivation, DesiredAsset, DesiredValue } from './desired.js';
+import { formatForHalo, pathIsTimestamp, readDevicePath, type DeviceContext } from './device-values.js';
+import { deviceSerial, serialKey, unusableSerialReason } from './serials.js';
+import { matchUser, parseUserName } from './users.js';
+
+interface Report {
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}
+
+export interface AssetOptions {
+  /** --allow-mass-deactivate: more than 10% of managed assets may be deactivated. */
+  allowMassDeactivate?: boolean;
+}
+
+/** More than this share of managed assets deactivated at once needs --allow-mass-deactivate (DESIGN.md §3). */
+export const MASS_DEACTIVATION_SHARE = 0.1;
+
+export function deviceName(device: NinjaDevice): string {
+  const r = device.record;
+  for (const key of ['displayName', 'systemName', 'dnsName', 'netbiosName'] as const) {
+    const v = r[key];
+    if (typeof v === 'string' && v.trim() !== '') return v.trim();
+  }
+  return `device ${device.id}`;
+}
+
+export function resolveAssets(
+  spec: Spec,
+  ninja: NinjaSnapshot,
+  halo: HaloSnapshot,
+  customers: CustomerModel,
+  catalog: Catalog,
+  report: Report,
+  options: AssetOptions = {},
+): { assets: DesiredAsset[]; deactivations: Deactivation[] } {
+  const organizations = new Map(ninja.organizations.map((o) => [o.id, o]));
+  const locations = new Map(ninja.locations.map((l) => [l.id, l]));
+  const deviceIds = new Set(ninja.devices.map((d) => d.id));
+
+  // Halo assets by the NinjaOne id they carry.
+  const byNinja = new Map<number, HaloAsset[]>();
+  for (const a of halo.assets) if (a.ninjaId !== undefined) byNinja.set(a.ninjaId, [...(byNinja.get(a.ninjaId) ?? []), a]);
+
+  // Serials: how many devices report each, and which unmanaged Halo assets hold each.
+  const matchBySerial = spec.assets.match.includes('serialNumber') && catalog.serialField !== undefined;
+  const ignore = new Set(spec.assets.ignoreSerials.map(serialKey));
+  const devicesBySerial = new Map<string, NinjaDevice[]>();
+  for (const d of ninja.devices) {
+    const s = deviceSerial(d);
+    if (s) devicesBySerial.set(serialKey(s), [...(devicesBySerial.get(serialKey(s)) ?? []), d]);
+  }
+  const sharedCounts = new Map([...devicesBySerial].map(([k, v]) => [k, v.length]));
+  const assetsBySerial = new Map<string, HaloAsset[]>();
+  if (matchBySerial) {
+    const fieldId = catalog.serialField!.id;
+    for (const a of halo.assets) {
+      if (a.ninjaId !== undefined && deviceIds.has(a.ninjaId)) continue;
+      if (a.ninjaId !== undefined) continue;
+      const v = a.fields.get(fieldId);
+      if (typeof v !== 'string' || v.trim() === '') continue;
+      assetsBySerial.set(serialKey(v), [...(assetsBySerial.get(serialKey(v)) ?? []), a]);
+    }
+  }
+
+  // Users by client, for linking.
+  const sitesById = new Map(halo.sites.map((s) => [s.id, s]));
+  const usersByClient = new Map<number, HaloUser[]>();
+  for (const u of halo.users) {
+    if (u.inactive || u.isGeneralUser) continue;
+    const clientId = u.clientId ?? sitesById.get(u.siteId)?.clientId;
+    if (clientId !== undefined) usersByClient.set(clientId, [...(usersByClient.get(clientId) ?? []), u]);
+  }
+
+  const skipped = new Map<string, number>();
+  const unusableSerials: string[] = [];
+  const sharedSerials = new Map<string, NinjaDevice[]>();
+  const ambiguousAssets: string[] = [];
+  const duplicateLinks: string[] = [];
+  const unmatchedUsers: string[] = [];
+  const ambiguousUsers: string[] = [];
+  const clientsWithoutUsers = new Map<string, number>();
+  const assets: DesiredAsset[] = [];
+
+  for (const device of [...ninja.devices].sort((a, b) => a.id - b.id)) {
+    const placement = customers.placement(device.locationId);
+    if ('skipped' in placement) {
+      skipped.set(placement.skipped, (skipped.get(placement.skipped) ?? 0) + 1);
+      continue;
+    }
+    const type = catalog.typeFor(device.nodeClass);
+    if ('skipped' in type) {
+      skipped.set(type.skipped, (skipped.get(type.skipped) ?? 0) + 1);
+      continue;
+    }
+    const name = deviceName(device);
+
+    // Identity.
+    let live: HaloAsset | undefined;
+    let match: DesiredAsset['match'] = 'new';
+    let matchedSerial: string | undefined;
+    const linked = byNinja.get(device.id) ?? [];
+    if (linked.length > 0) {
+      const sorted = [...linked].sort((a, b) => Number(a.inactive) - Number(b.inactive) || a.id - b.id);
+      live = sorted[0];
+      match = 'ninja-id';
+      if (linked.length > 1) duplicateLinks.push(`"${name}" (ninja:${device.id}) → Halo assets ${sorted.map((a) => a.id).join(', ')}`);
+    } else if (matchBySerial) {
+      const serial = deviceSerial(device);
+      if (serial) {
+        const key = serialKey(serial);
+        const unusable = unusableSerialReason(serial, ignore, sharedCounts);
+        const candidates = assetsBySerial.get(key) ?? [];
+        if (unusable) {
+          if (candidates.length > 0) unusableSerials.push(`"${name}" (ninja:${device.id}) reports "${serial}", ${unusable}`);
+        } else if ((sharedCounts.get(key) ?? 0) > 1) {
+          if (candidates.length > 0) sharedSerials.set(key, devicesBySerial.get(key)!);
+        } else if (candidates.length > 1) {
+          ambiguousAssets.push(`"${name}" (ninja:${device.id}, serial ${serial}) ↔ Halo assets ${candidates.map((a) => `${a.id}${a.inventoryNumber ? ` "${a.inventoryNumber}"` : ''}`).join(', ')}`);
+        } else if (candidates.length === 1) {
+          live = candidates[0];
+          match = 'serial';
+          matchedSerial = serial;
+        }
+      }
+    }
+
+    // Values.
+    const org = organizations.get(device.organizationId);
+    const location = locations.get(device.locationId);
+    const context: DeviceContext = {
+      ...(ninja.customFields.get(device.id) ? { customFields: ninja.customFields.get(device.id)! } : {}),
+      ...(org ? { organization: { id: org.id, name: org.name } } : {}),
+      ...(location ? { location: { id: location.id, name: location.name } } : {}),
+    };
+    const values: DesiredValue[] = [];
+    for (const mapping of spec.assets.fields) {
+      const raw = readDevicePath(device, mapping.from, context);
+      const format = catalog.formatOf(mapping.to, mapping.toProperty);
+      const customFieldType = mapping.from[0]?.name === 'customFields' && mapping.from[1] ? ninja.customFieldTypes.get(mapping.from[1].name) : undefined;
+      const value = formatForHalo(raw, format, { timestamp: pathIsTimestamp(mapping.from), ...(customFieldType ? { customFieldType } : {}) });
+      if (value !== undefined) values.push({ target: mapping.to, kind: mapping.toProperty ? 'property' : 'field', value, format });
+    }
+
+    // User link.
+    let user: HaloUser | undefined;
+    if (spec.assets.user) {
+      const raw = readDevicePath(device, spec.assets.user.from, context);
+      const parsed = typeof raw === 'string' ? parseUserName(raw) : undefined;
+      if (parsed) {
+        const candidates = placement.client.live ? usersByClient.get(placement.client.live.id) ?? [] : [];
+        if (candidates.length === 0) {
+          // A client without users (or one haloform creates) cannot link anyone: one line per client, not per device.
+          clientsWithoutUsers.set(placement.client.name, (clientsWithoutUsers.get(placement.client.name) ?? 0) + 1);
+        } else {
+          const result = matchUser(parsed, candidates, spec.assets.user.matchBy);
+          if (result.kind === 'matched') user = result.user;
+          else if (result.kind === 'ambiguous') ambiguousUsers.push(`"${name}": "${parsed.raw}" matches ${result.users.map((u) => `"${u.name}" (${u.id})`).join(' and ')} by ${result.by}`);
+          else unmatchedUsers.push(`"${name}": "${parsed.raw}"`);
+        }
+      }
+    }
+
+    assets.push({
+      address: address('asset', `ninja:${device.id}`),
+      name,
+      device,
+      ...(live ? { live } : {}),
+      match,
+      ...(matchedSerial ? { serial: matchedSerial } : {}),
+      client: placement.client,
+      site: placement.site,
+      type,
+      values,
+      ...(user ? { user } : {}),
+    });
+  }
+
+  // Loud warnings first: what a reviewer must look at.
+  for (const [key, devices] of sharedSerials) {
+    const candidates = assetsBySerial.get(key) ?? [];
+    report.warnings.push(
+      warning(
+        'Serial shared by several devices',
+        `Serial "${deviceSerial(devices[0]!)}" is reported by ${devices.length} NinjaOne devices (${list(devices.map((d) => `"${deviceName(d)}" (ninja:${d.id})`))}) and held by Halo asset${candidates.length === 1 ? '' : 's'} ${candidates.map((a) => `${a.id}${a.inventoryNumber ? ` "${a.inventoryNumber}"` : ''}`).join(', ')}. It cannot tell them apart, so none is matched by it: each device gets a new asset. If it is a chassis or template serial, add it to assets.ignoreSerials; merge by hand in Halo if an asset is one of the devices.`,
+        ['assets', 'ignoreSerials'],
+      ),
+    );
+  }
+  if (ambiguousAssets.length > 0) {
+    report.warnings.push(
+      warning(
+        'Serial held by several Halo assets',
+        `${ambiguousAssets.length} device${ambiguousAssets.length === 1 ? "'s serial is" : "s' serials are"} held by more than one unmanaged Halo asset, so haloform does not pick one and creates a new asset: ${list(ambiguousAssets, 5)}. Merge or correct the duplicates in Halo, then plan again.`,
+      ),
+    );
+  }
+  if (unusableSerials.length > 0) {
+    report.warnings.push(
+      warning(
+        'Placeholder serials not used for matching',
+        `${unusableSerials.length === 1 ? '1 device reports a serial that a Halo asset also holds but that cannot identify a machine, so it is' : `${unusableSerials.length} devices report serials that Halo assets also hold but that cannot identify a machine, so they are`} not matched by it: ${list(unusableSerials, 5)}.`,
+      ),
+    );
+  }
+  if (duplicateLinks.length > 0) {
+    report.warnings.push(
+      warning(
+        'Several Halo assets carry one NinjaOne id',
+        `${duplicateLinks.length} device${duplicateLinks.length === 1 ? ' is' : 's are'} linked to more than one Halo asset; haloform manages the oldest active one and leaves the others: ${list(duplicateLinks, 5)}. Deactivate the duplicates in Halo.`,
+      ),
+    );
+  }
+  if (ambiguousUsers.length > 0) {
+    report.warnings.push(
+      warning('Ambiguous asset users', `${ambiguousUsers.length} device${ambiguousUsers.length === 1 ? "'s user matches" : "s' users match"} more than one Halo user, so the asset is left unlinked: ${list(ambiguousUsers, 5)}.`, ['assets', 'user']),
+    );
+  }
+  if (unmatchedUsers.length > 0) {
+    report.warnings.push(
+      warning(
+        'Asset users not found in Halo',
+        `${unmatchedUsers.length} device${unmatchedUsers.length === 1 ? "'s user matches" : "s' users match"} no Halo user of the asset's client, so the asset is left unlinked: ${list(unmatchedUsers, 5)}. Add the users in Halo (or sync them from Entra ID), or change assets.user.matchBy.`,
+        ['assets', 'user'],
+      ),
+    );
+  }
+  if (clientsWithoutUsers.size > 0) {
+    const names = [...clientsWithoutUsers].map(([client, n]) => `"${client}" (${n} device${n === 1 ? '' : 's'})`);
+    report.warnings.push(
+      warning(
+        'Clients without Halo users',
+        `${clientsWithoutUsers.size} client${clientsWithoutUsers.size === 1 ? ' has' : 's have'} no users in Halo yet, so their assets are not linked to anyone: ${list(names)}. Add the users in Halo (or sync them from Entra ID) and plan again to link them.`,
+        ['assets', 'user'],
+      ),
+    );
+  }
+  for (const [reason, count] of skipped) {
+    report.warnings.push(warning('Devices not synced', `${count} device${count === 1 ? ' is' : 's are'} not synced because ${reason}.`));
+  }
+
+  // Managed assets whose device is gone.
+  const deactivations: Deactivation[] = [];
+  if (spec.assets.removed === 'deactivate') {
+    const managed = halo.assets.filter((a) => a.ninjaId !== undefined && !a.inactive);
+    const gone = managed.filter((a) => !deviceIds.has(a.ninjaId!));
+    if (ninja.devices.length === 0 && gone.length > 0) {
+      report.warnings.push(
+        warning('Nothing deactivated', `NinjaOne returned no devices at all, so haloform deactivates none of the ${gone.length} managed Halo assets: an empty read is never trusted to mean every device was removed.`, ['assets', 'removed']),
+      );
+    } else if (gone.length > 0) {
+      const clients = new Map(halo.clients.map((c) => [c.id, c]));
+      for (const a of gone.sort((x, y) => x.ninjaId! - y.ninjaId!)) {
+        const client = clients.get(a.clientId);
+        deactivations.push({ address: address('asset', `ninja:${a.ninjaId}`), name: a.inventoryNumber ?? `Halo asset ${a.id}`, live: a, ...(client ? { client } : {}) });
+      }
+      const share = gone.length / managed.length;
+      const detail = `${gone.length} of ${managed.length} managed Halo assets (${Math.round(share * 100)}%) would be deactivated because their NinjaOne devices are gone`;
+      if (share > MASS_DEACTIVATION_SHARE && !options.allowMassDeactivate) {
+        report.errors.push(
+          error(
+            'Mass deactivation',
+            `${detail}. That is more than ${MASS_DEACTIVATION_SHARE * 100}%, which usually means a NinjaOne permission or filter problem rather than real removals. Check the NinjaOne API app can see every organisation; if the removals are real, plan again with --allow-mass-deactivate.`,
+            ['assets', 'removed'],
+          ),
+        );
+      } else if (share > MASS_DEACTIVATION_SHARE) {
+        report.warnings.push(warning('Mass deactivation', `${detail}; allowed by --allow-mass-deactivate.`, ['assets', 'removed']));
+      }
+    }
+  }
+
+  return { assets, deactivations };
+}

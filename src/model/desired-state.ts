@@ -1,0 +1,149 @@
+/**
+ * desiredState: spec + NinjaOne + live Halo → the Desired Halo state, with every preflight
+ * problem the plan must show before anything is written. Pure.
+ */
+
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+import type { NinjaRef, Spec } from '../config/spec.js';
+import type { HaloSnapshot } from '../halo/types.js';
+import type { NinjaSnapshot } from '../ninjaone/types.js';
+import { resolveAssets, type AssetOptions } from './assets.js';
+import { resolveCatalog } from './catalog.js';
+import { list, resolveCustomers } from './customers.js';
+import type { Desired } from './desired.js';
+
+export type DesiredOptions = AssetOptions;
+
+export function desiredState(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnapshot, options: DesiredOptions = {}): Desired {
+  const report = { errors: [] as Diagnostic[], warnings: [] as Diagnostic[] };
+
+  const customers = resolveCustomers(spec, ninja, halo, report);
+
+  // Classes in use: of devices whose location is placed (so skipped organisations create no types).
+  const classesInUse = new Map<string, number>();
+  for (const d of ninja.devices) {
+    if ('skipped' in customers.placement(d.locationId)) continue;
+    classesInUse.set(d.nodeClass, (classesInUse.get(d.nodeClass) ?? 0) + 1);
+  }
+  const catalog = resolveCatalog(spec, halo, classesInUse, report);
+  const { assets, deactivations } = resolveAssets(spec, ninja, halo, customers, catalog, report, options);
+
+  // Sites and clients only when something uses them (or the spec names them): a skipped location creates nothing.
+  const usedSites = new Set(assets.map((a) => a.site));
+  const sites = customers.sites.filter((s) => usedSites.has(s) || s.live || s.explicitName || s === customers.catchAll?.site);
+  const usedClients = new Set(sites.map((s) => s.client));
+  const clients = customers.clients.filter((c) => usedClients.has(c) || c.live || c.explicitName || c === customers.catchAll?.client || c.ninjaId !== undefined);
+
+  // Settings.
+  const settings: Desired['settings'] = {};
+  if (spec.settings.assetTagMustBeUnique !== undefined) {
+    settings.assetTagMustBeUnique = {
+      desired: spec.settings.assetTagMustBeUnique,
+      ...(halo.settings.assetTagMustBeUnique !== undefined ? { live: halo.settings.assetTagMustBeUnique } : {}),
+    };
+  }
+  const unique = spec.settings.assetTagMustBeUnique ?? halo.settings.assetTagMustBeUnique ?? false;
+  if (unique) report.errors.push(...assetTagCollisions(assets, deactivations, halo));
+
+  // Alerts: the ticket type must exist (serve needs it; better found now than at 3 a.m.).
+  if (spec.alerts) {
+    const wanted = spec.alerts.ticketType;
+    const hit = halo.ticketTypes.filter((t) => t.name.trim().toLowerCase() === wanted.trim().toLowerCase());
+    if (hit.length === 0) {
+      report.errors.push(
+        error(
+          'Unknown Halo ticket type',
+          `No ticket type named "${wanted}" exists in Halo.${didYouMean(wanted, halo.ticketTypes.map((t) => t.name))} Ticket types in Halo: ${list(halo.ticketTypes.map((t) => `"${t.name}"`))}.`,
+          ['alerts', 'ticketType'],
+        ),
+      );
+    }
+  }
+
+  let webhook: Desired['webhook'];
+  const hook = spec.alerts?.webhook;
+  if (hook) {
+    const ids: number[] = [];
+    hook.organisations?.forEach((ref, i) => {
+      const id = resolveOrganisation(ref, ninja);
+      if (id === undefined) {
+        report.errors.push(
+          error(
+            'Unknown NinjaOne organisation',
+            `alerts.webhook.organisations names ${ref.kind === 'id' ? `id ${ref.id}` : `"${ref.name}"`}, which NinjaOne does not have.${ref.kind === 'name' ? didYouMean(ref.name, ninja.organizations.map((o) => o.name)) : ''}`,
+            ['alerts', 'webhook', 'organisations', i],
+          ),
+        );
+      } else ids.push(id);
+    });
+    webhook = { url: hook.publicUrl, header: hook.header, ...(hook.organisations ? { organizationIds: ids } : {}) };
+  }
+
+  // Explicit mappings naming organisations NinjaOne does not have.
+  spec.customers.map.forEach((entry) => {
+    if (resolveOrganisation(entry.organisation, ninja) === undefined) {
+      const ref = entry.organisation;
+      report.warnings.push({
+        severity: 'warning',
+        summary: 'Mapped organisation not in NinjaOne',
+        detail: `customers.map names NinjaOne organisation ${ref.kind === 'id' ? `id ${ref.id}` : `"${ref.name}"`}, which NinjaOne does not have (or the API app cannot see).${ref.kind === 'name' ? didYouMean(ref.name, ninja.organizations.map((o) => o.name)) : ''} The entry does nothing.`,
+        path: [...entry.path, 'organisation'],
+      });
+    }
+  });
+
+  return {
+    settings,
+    fields: catalog.fields,
+    assetTypes: catalog.assetTypes,
+    clients,
+    sites,
+    assets,
+    deactivations,
+    ...(webhook ? { webhook } : {}),
+    errors: report.errors,
+    warnings: report.warnings,
+  };
+}
+
+function resolveOrganisation(ref: NinjaRef, ninja: NinjaSnapshot): number | undefined {
+  return ref.kind === 'id' ? ninja.organizations.find((o) => o.id === ref.id)?.id : ninja.organizations.find((o) => o.name === ref.name)?.id;
+}
+
+/** Asset tags that would be used twice among active assets once the plan is applied. */
+function assetTagCollisions(assets: Desired['assets'], deactivations: Desired['deactivations'], halo: HaloSnapshot): Diagnostic[] {
+  const fold = (s: string) => s.trim().toLowerCase();
+  const planned = new Map<number, string>();
+  const holders = new Map<string, string[]>();
+  const spelt = new Map<string, string>();
+  const add = (tag: string | undefined, who: string) => {
+    if (!tag || tag.trim() === '') return;
+    if (!spelt.has(fold(tag))) spelt.set(fold(tag), tag.trim());
+    holders.set(fold(tag), [...(holders.get(fold(tag)) ?? []), who]);
+  };
+  const involvesPlan = new Set<string>();
+  for (const a of assets) {
+    const tag = a.values.find((v) => v.kind === 'property' && v.target === 'inventory_number')?.value ?? a.live?.inventoryNumber;
+    if (a.live) planned.set(a.live.id, tag ?? '');
+    add(tag, `device "${a.name}" (${a.address})`);
+    if (tag) involvesPlan.add(fold(tag));
+  }
+  const gone = new Set(deactivations.map((d) => d.live.id));
+  for (const live of halo.assets) {
+    if (live.inactive || planned.has(live.id) || gone.has(live.id)) continue;
+    add(live.inventoryNumber, `Halo asset ${live.id}`);
+  }
+  const out: Diagnostic[] = [];
+  for (const [tag, who] of holders) {
+    if (who.length < 2 || !involvesPlan.has(tag)) continue;
+    out.push({
+      ...error(
+        'Asset tag collision',
+        `Asset tag "${spelt.get(tag)}" would be used by ${list(who)}, and "Asset Tag must be unique" is on in Halo, so Halo would refuse the write. Rename the device in NinjaOne or the asset in Halo, map inventory_number from another device field, or turn settings.assetTagMustBeUnique off.`,
+        ['settings', 'assetTagMustBeUnique'],
+      ),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,106 @@
+/**
+ * The Desired Halo state: what Halo should hold according to the spec and NinjaOne, each
+ * object already tied to the live Halo object it is (or will become). Computed by the
+ * resolvers in this folder; diffed into a Plan by src/plan/. Pure data.
+ */
+
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { HaloAsset, HaloAssetType, HaloClient, HaloField, HaloSite, HaloUser } from '../halo/types.js';
+import type { NinjaDevice } from '../ninjaone/types.js';
+import type { TargetFormat } from './device-values.js';
+
+export interface DesiredClient {
+  address: string;
+  name: string;
+  live?: HaloClient;
+  /** How it was found: by the NinjaOne id Halo stores, by name, or not at all. */
+  match: 'ninja-id' | 'name' | 'new';
+  /** The NinjaOne organisation id it should carry; undefined for the catch-all client. */
+  ninjaId?: number;
+  /** The organisation's name, for messages. */
+  organisation?: string;
+  /** For creates: the Halo top level. */
+  topLevel?: { id: number; name: string };
+  /** For creates: the name of the main site Halo creates with the client. */
+  mainSiteName?: string;
+  /** The spec names the client explicitly, so a different live name is renamed. */
+  explicitName: boolean;
+}
+
+export interface DesiredSite {
+  address: string;
+  name: string;
+  client: DesiredClient;
+  live?: HaloSite;
+  match: 'ninja-id' | 'name' | 'main-site' | 'new';
+  /** The NinjaOne location id it should carry; undefined for main and catch-all sites. */
+  ninjaId?: number;
+  /** Created by Halo together with a new client (its main site): apply updates it instead of creating it. */
+  asMainSite: boolean;
+  explicitName: boolean;
+  location?: string;
+}
+
+export interface DesiredAssetType {
+  address: string;
+  name: string;
+  live?: HaloAssetType;
+  /** For creates: the asset group. */
+  group?: { id: number; name: string };
+  /** Node classes whose devices get this type. */
+  nodeClasses: string[];
+}
+
+export interface DesiredField {
+  address: string;
+  name: string;
+  live?: HaloField;
+  format: TargetFormat;
+  /** Asset types (existing ones) that lack the field and receive devices. */
+  missingFrom: HaloAssetType[];
+  /** Apply adds the field to every asset type (Halo's "Add to all asset types"). */
+  addToAll: boolean;
+}
+
+/** One mapped value for an asset: a Halo property or asset field, in Halo's form. */
+export interface DesiredValue {
+  target: string;
+  kind: 'property' | 'field';
+  value: string;
+  format: TargetFormat;
+}
+
+export interface DesiredAsset {
+  address: string;
+  name: string;
+  device: NinjaDevice;
+  live?: HaloAsset;
+  match: 'ninja-id' | 'serial' | 'new';
+  /** The serial it was matched by. */
+  serial?: string;
+  client: DesiredClient;
+  site: DesiredSite;
+  type: DesiredAssetType;
+  values: DesiredValue[];
+  user?: HaloUser;
+}
+
+export interface Deactivation {
+  address: string;
+  name: string;
+  live: HaloAsset;
+  client?: HaloClient;
+}
+
+export interface Desired {
+  settings: { assetTagMustBeUnique?: { live?: boolean; desired: boolean } };
+  fields: DesiredField[];
+  assetTypes: DesiredAssetType[];
+  clients: DesiredClient[];
+  sites: DesiredSite[];
+  assets: DesiredAsset[];
+  deactivations: Deactivation[];
+  webhook?: { url: string; header: string; organizationIds?: number[] };
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}

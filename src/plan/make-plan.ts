@@ -1,0 +1,358 @@
+/**
+ * makePlan: the Desired state against live Halo → a Plan of changes in apply order, each with
+ * only the attributes it touches and a fingerprint of the live object it read. Pure: the time and
+ * the spec hash are passed in.
+ */
+
+import { createHash } from 'node:crypto';
+import type { DesiredAsset, Desired, DesiredClient, DesiredField, DesiredSite } from '../model/desired.js';
+import { comparable } from '../model/device-values.js';
+import type { HaloAsset, HaloClient, HaloSite, HaloSnapshot } from '../halo/types.js';
+import { KINDS, summarise, type Change, type Plan, type UserLink, type Value } from './plan.js';
+
+export interface PlanMeta {
+  specHash: string;
+  createdAt: string;
+  targets: Plan['targets'];
+  read: Plan['read'];
+}
+
+export function makePlan(desired: Desired, halo: HaloSnapshot, meta: PlanMeta): Plan {
+  const changes: Change[] = [];
+  const fieldIdsByName = new Map(halo.fields.map((f) => [f.name.trim().toLowerCase(), f.id]));
+  const clientsById = new Map(halo.clients.map((c) => [c.id, c]));
+  const sitesById = new Map(halo.sites.map((s) => [s.id, s]));
+  const typesById = new Map(halo.assetTypes.map((t) => [t.id, t]));
+  const usersById = new Map(halo.users.map((u) => [u.id, u]));
+
+  // Settings.
+  const tag = desired.settings.assetTagMustBeUnique;
+  if (tag) {
+    const same = tag.live === tag.desired;
+    changes.push({
+      address: 'setting["assetTagMustBeUnique"]',
+      kind: 'setting',
+      action: same ? 'no-op' : 'update',
+      name: 'Asset Tag must be unique',
+      ...(same ? {} : { before: { value: tag.live ?? null }, after: { value: tag.desired } }),
+    });
+  }
+
+  // Asset fields.
+  for (const field of desired.fields) changes.push(fieldChange(field));
+
+  // Asset types.
+  for (const type of desired.assetTypes) {
+    if (type.live) {
+      changes.push({ address: type.address, kind: 'asset_type', action: 'no-op', name: type.name, haloId: type.live.id, fingerprint: fingerprint(type.live) });
+    } else {
+      changes.push({
+        address: type.address,
+        kind: 'asset_type',
+        action: 'create',
+        name: type.name,
+        reason: `for node class${type.nodeClasses.length === 1 ? '' : 'es'} ${type.nodeClasses.join(', ')}`,
+        after: {
+          name: type.name,
+          asset_group: type.group?.name ?? null,
+          fields: desired.fields.map((f) => f.name).join(', '),
+        },
+        dependsOn: desired.fields.filter((f) => !f.live).map((f) => f.address),
+      });
+    }
+  }
+
+  // Clients, then sites.
+  for (const client of [...desired.clients].sort(byName)) changes.push(clientChange(client));
+  for (const site of [...desired.sites].sort((a, b) => a.address.localeCompare(b.address))) changes.push(siteChange(site));
+
+  // Assets.
+  const assets = [...desired.assets].sort((a, b) => a.client.name.localeCompare(b.client.name) || a.name.localeCompare(b.name) || a.device.id - b.device.id);
+  for (const asset of assets) {
+    changes.push(assetChange(asset, { fieldIdsByName, clientsById, sitesById, typesById, usersById }));
+  }
+  for (const d of desired.deactivations) {
+    changes.push({
+      address: d.address,
+      kind: 'asset',
+      action: 'deactivate',
+      name: d.name,
+      reason: `NinjaOne device ${d.live.ninjaId} no longer exists`,
+      ...(d.client ? { client: d.client.name } : {}),
+      haloId: d.live.id,
+      ninjaId: d.live.ninjaId!,
+      before: { inactive: false },
+      after: { inactive: true },
+      fingerprint: assetFingerprint(d.live),
+    });
+  }
+
+  if (desired.webhook) {
+    changes.push({
+      address: 'ninja_webhook',
+      kind: 'ninja_webhook',
+      action: 'update',
+      name: 'NinjaOne alert webhook',
+      reason: 'NinjaOne cannot report the registered webhook, so apply sends it every time (PUT /v2/webhook is idempotent)',
+      after: {
+        url: desired.webhook.url,
+        header: desired.webhook.header,
+        organisations: desired.webhook.organizationIds ? desired.webhook.organizationIds.join(', ') : 'all',
+      },
+    });
+  }
+
+  const order = new Map(KINDS.map((k, i) => [k, i]));
+  changes.sort((a, b) => order.get(a.kind)! - order.get(b.kind)!);
+  const { summary, byKind } = summarise(changes);
+  return {
+    formatVersion: 1,
+    specHash: meta.specHash,
+    createdAt: meta.createdAt,
+    targets: meta.targets,
+    errors: desired.errors,
+    warnings: desired.warnings,
+    changes,
+    summary,
+    byKind,
+    read: meta.read,
+  };
+}
+
+function fieldChange(field: DesiredField): Change {
+  if (!field.live) {
+    return {
+      address: field.address,
+      kind: 'asset_field',
+      action: 'create',
+      name: field.name,
+      reason: 'mapped in assets.fields; assets.addMissingFieldsToTypes is on',
+      after: { name: field.name, asset_types: 'all (Add to all asset types)' },
+    };
+  }
+  if (field.addToAll) {
+    return {
+      address: field.address,
+      kind: 'asset_field',
+      action: 'update',
+      name: field.name,
+      reason: `missing from asset type${field.missingFrom.length === 1 ? '' : 's'} that receive devices; assets.addMissingFieldsToTypes is on`,
+      haloId: field.live.id,
+      before: { asset_types: `all but ${field.missingFrom.map((t) => t.name).join(', ')}` },
+      after: { asset_types: 'all (Add to all asset types)' },
+      fingerprint: fingerprint(field.live),
+    };
+  }
+  return { address: field.address, kind: 'asset_field', action: 'no-op', name: field.name, haloId: field.live.id, fingerprint: fingerprint(field.live) };
+}
+
+function clientChange(client: DesiredClient): Change {
+  const base = { address: client.address, kind: 'client' as const, name: client.name, client: client.name };
+  if (!client.live) {
+    return {
+      ...base,
+      action: 'create',
+      reason: client.organisation ? `new for NinjaOne organisation "${client.organisation}"` : 'catch-all client (customers.catchAll)',
+      ...(client.ninjaId !== undefined ? { ninjaId: client.ninjaId } : {}),
+      after: {
+        name: client.name,
+        top_level: client.topLevel?.name ?? null,
+        ...(client.ninjaId !== undefined ? { ninjarmmid: client.ninjaId } : {}),
+        main_site: client.mainSiteName ?? 'Main',
+      },
+    };
+  }
+  const before: Record<string, Value> = {};
+  const after: Record<string, Value> = {};
+  if (client.ninjaId !== undefined && client.live.ninjaId !== client.ninjaId) {
+    before.ninjarmmid = client.live.ninjaId ?? null;
+    after.ninjarmmid = client.ninjaId;
+  }
+  if (client.explicitName && client.live.name !== client.name) {
+    before.name = client.live.name;
+    after.name = client.name;
+  }
+  const changed = Object.keys(after).length > 0;
+  const action = !changed ? 'no-op' : client.match === 'name' ? 'adopt' : 'update';
+  return {
+    ...base,
+    action,
+    ...(changed ? { reason: client.match === 'name' ? `${client.explicitName ? 'mapped in customers.map' : 'matched by name'} to NinjaOne organisation "${client.organisation}"` : 'renamed as the spec says' } : {}),
+    haloId: client.live.id,
+    ...(client.ninjaId !== undefined ? { ninjaId: client.ninjaId } : {}),
+    ...(changed ? { before, after } : {}),
+    fingerprint: fingerprint(client.live),
+  };
+}
+
+function siteChange(site: DesiredSite): Change {
+  const base = { address: site.address, kind: 'site' as const, name: site.name, client: site.client.name, dependsOn: [site.client.address] };
+  if (!site.live) {
+    return {
+      ...base,
+      action: 'create',
+      reason: site.asMainSite
+        ? `the main site Halo creates with the new client${site.location ? `, for NinjaOne location "${site.location}"` : ''}`
+        : site.location
+          ? `new for NinjaOne location "${site.location}"`
+          : 'catch-all site (customers.catchAll)',
+      ...(site.ninjaId !== undefined ? { ninjaId: site.ninjaId } : {}),
+      after: {
+        name: site.name,
+        client: { ref: site.client.address },
+        ...(site.ninjaId !== undefined ? { ninjarmmid: site.ninjaId } : {}),
+        ...(site.asMainSite ? { main_site: true } : {}),
+      },
+    };
+  }
+  const before: Record<string, Value> = {};
+  const after: Record<string, Value> = {};
+  if (site.ninjaId !== undefined && site.live.ninjaId !== site.ninjaId) {
+    before.ninjarmmid = site.live.ninjaId ?? null;
+    after.ninjarmmid = site.ninjaId;
+  }
+  if (site.explicitName && site.live.name !== site.name) {
+    before.name = site.live.name;
+    after.name = site.name;
+  }
+  const changed = Object.keys(after).length > 0;
+  return {
+    ...base,
+    action: !changed ? 'no-op' : site.match === 'name' ? 'adopt' : 'update',
+    ...(changed ? { reason: site.match === 'name' ? `${site.explicitName ? 'mapped in the spec' : 'matched by name'} to NinjaOne location "${site.location}"` : 'renamed as the spec says' } : {}),
+    haloId: site.live.id,
+    ...(site.ninjaId !== undefined ? { ninjaId: site.ninjaId } : {}),
+    ...(changed ? { before, after } : {}),
+    fingerprint: fingerprint(site.live),
+  };
+}
+
+interface Lookups {
+  fieldIdsByName: Map<string, number>;
+  clientsById: Map<number, HaloClient>;
+  sitesById: Map<number, HaloSite>;
+  typesById: Map<number, { id: number; name: string }>;
+  usersById: Map<number, { id: number; name: string }>;
+}
+
+function assetChange(asset: DesiredAsset, lookups: Lookups): Change {
+  const deps = [asset.client.address, asset.site.address, asset.type.address];
+  const base = {
+    address: asset.address,
+    kind: 'asset' as const,
+    name: asset.name,
+    client: asset.client.name,
+    ninjaId: asset.device.id,
+    dependsOn: deps,
+  };
+  const fieldValues = asset.values.filter((v) => v.kind === 'field');
+  const propertyValues = asset.values.filter((v) => v.kind === 'property');
+  const userLinks: UserLink[] | undefined = asset.user ? [{ id: asset.user.id, name: asset.user.name }] : undefined;
+
+  if (!asset.live) {
+    return {
+      ...base,
+      action: 'create',
+      reason: `new for NinjaOne device ${asset.device.id} (${asset.device.nodeClass})`,
+      after: {
+        client: { ref: asset.client.address },
+        site: { ref: asset.site.address },
+        asset_type: { ref: asset.type.address },
+        ninjarmm_id: asset.device.id,
+        ...Object.fromEntries(propertyValues.map((v) => [v.target, v.value])),
+        ...(fieldValues.length > 0 ? { fields: Object.fromEntries(fieldValues.map((v) => [v.target, v.value])) } : {}),
+        ...(userLinks ? { users: userLinks } : {}),
+      },
+    };
+  }
+
+  const live = asset.live;
+  const before: Record<string, Value> = {};
+  const after: Record<string, Value> = {};
+  if (live.ninjaId !== asset.device.id) {
+    before.ninjarmm_id = live.ninjaId ?? null;
+    after.ninjarmm_id = asset.device.id;
+  }
+  if (live.inactive) {
+    before.inactive = true;
+    after.inactive = false;
+  }
+  if (asset.client.live?.id !== live.clientId) {
+    before.client = lookups.clientsById.get(live.clientId)?.name ?? `client ${live.clientId}`;
+    after.client = { ref: asset.client.address };
+  }
+  if (asset.site.live?.id !== live.siteId) {
+    before.site = lookups.sitesById.get(live.siteId)?.name ?? `site ${live.siteId}`;
+    after.site = { ref: asset.site.address };
+  }
+  if (asset.type.live?.id !== live.assetTypeId) {
+    before.asset_type = lookups.typesById.get(live.assetTypeId)?.name ?? `asset type ${live.assetTypeId}`;
+    after.asset_type = { ref: asset.type.address };
+  }
+  for (const v of propertyValues) {
+    const current = v.target === 'inventory_number' ? live.inventoryNumber : live.properties[v.target];
+    if (comparable(current, v.format) !== comparable(v.value, v.format)) {
+      before[v.target] = current === undefined || current === null ? null : String(current);
+      after[v.target] = v.value;
+    }
+  }
+  const fieldBefore: Record<string, string> = {};
+  const fieldAfter: Record<string, string> = {};
+  for (const v of fieldValues) {
+    const fieldId = lookups.fieldIdsByName.get(v.target.trim().toLowerCase());
+    const current = fieldId === undefined ? undefined : live.fields.get(fieldId);
+    if (comparable(current, v.format) !== comparable(v.value, v.format)) {
+      fieldBefore[v.target] = current === undefined || current === null ? '' : String(current);
+      fieldAfter[v.target] = v.value;
+    }
+  }
+  if (Object.keys(fieldAfter).length > 0) {
+    before.fields = fieldBefore;
+    after.fields = fieldAfter;
+  }
+  if (userLinks && !(live.userIds.length === 1 && live.userIds[0] === userLinks[0]!.id)) {
+    before.users = live.userIds.map((id) => ({ id, name: lookups.usersById.get(id)?.name ?? `user ${id}` }));
+    after.users = userLinks;
+  }
+
+  const changed = Object.keys(after).length > 0;
+  const action = asset.match === 'serial' ? 'adopt' : changed ? 'update' : 'no-op';
+  return {
+    ...base,
+    action,
+    ...(asset.match === 'serial' ? { reason: `matched by serial ${asset.serial}` } : changed ? { reason: describeUpdate(after) } : {}),
+    haloId: live.id,
+    ...(changed ? { before, after } : {}),
+    fingerprint: assetFingerprint(live),
+  };
+}
+
+function describeUpdate(after: Record<string, Value>): string {
+  if ('client' in after) return 'moved to another client in NinjaOne';
+  if ('site' in after) return 'moved to another location in NinjaOne';
+  if ('inactive' in after) return 'the device is back in NinjaOne';
+  return 'NinjaOne values changed';
+}
+
+function byName(a: { name: string }, b: { name: string }): number {
+  return a.name.localeCompare(b.name);
+}
+
+/** A stable hash of a live object: apply re-reads and compares before writing. */
+export function fingerprint(value: unknown): string {
+  return createHash('sha256').update(stableJson(value)).digest('hex').slice(0, 16);
+}
+
+export function assetFingerprint(asset: HaloAsset): string {
+  return fingerprint({ ...asset, fields: [...asset.fields].sort(([a], [b]) => a - b), userIds: [...asset.userIds].sort((a, b) => a - b) });
+}
+
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v instanceof Map) return [...v].sort(([a], [b]) => String(a).localeCompare(String(b)));
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
+    return v;
+  });
+}

@@ -1,0 +1,137 @@
+/**
+ * A Plan as one pull-request comment: summary table first, warnings loud, then the details of
+ * each client folded, and the command to reproduce it. Never over GitHub's 65,536-character
+ * limit: details are cut with a note pointing to the JSON artifact. Pure.
+ */
+
+import { formatPath, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { addressName, hasChanges, isRef, KINDS, type Action, type Change, type Plan, type Value } from '../plan/plan.js';
+import { summaryLine } from './plan-text.js';
+
+/** Finds the comment to update in place (issue: one sticky comment per PR). */
+export const MARKDOWN_MARKER = '<!-- haloform-plan -->';
+
+/** GitHub refuses comments longer than 65,536 characters; keep a margin. */
+export const MARKDOWN_LIMIT = 65_000;
+
+export interface MarkdownOptions {
+  /** The command that reproduces the plan, e.g. `haloform plan -c config/haloform.yaml`. */
+  command: string;
+  /** Where the full JSON plan is, e.g. "the plan.json artifact of this run". */
+  artifact?: string;
+  /** Location text for a diagnostic ("config/haloform.yaml:41"), when the CLI knows it. */
+  locate?: (d: Diagnostic) => string | undefined;
+  limit?: number;
+}
+
+const ACTIONS: Exclude<Action, 'no-op'>[] = ['create', 'adopt', 'update', 'deactivate'];
+
+export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions): string {
+  const limit = options.limit ?? MARKDOWN_LIMIT;
+  const head: string[] = [MARKDOWN_MARKER];
+  const failed = plan.errors.length > 0;
+  head.push(
+    failed
+      ? `### ❌ haloform plan failed: ${plan.errors.length} error${plan.errors.length === 1 ? '' : 's'}`
+      : hasChanges(plan)
+        ? `### haloform plan: ${summaryLine(plan).replace(/^Plan: /, '').replace(/\.$/, '')}`
+        : '### ✅ haloform plan: no changes',
+    '',
+  );
+
+  if (!failed) {
+    head.push('| | create | adopt | update | deactivate | unchanged |', '|---|---:|---:|---:|---:|---:|');
+    for (const kind of KINDS) {
+      const counts = plan.byKind[kind];
+      if (!counts || kind === 'ninja_webhook') continue;
+      head.push(`| ${kind} | ${ACTIONS.map((a) => counts[a] ?? 0).join(' | ')} | ${counts['no-op'] ?? 0} |`);
+    }
+    const s = plan.summary;
+    head.push(`| **total** | **${s.create}** | **${s.adopt}** | **${s.update}** | **${s.deactivate}** | ${s.unchanged} |`, '');
+  }
+
+  const diagnostics = (list: Diagnostic[], kind: 'CAUTION' | 'WARNING') =>
+    list.flatMap((d) => {
+      const where = options.locate?.(d) ?? (d.path ? formatPath(d.path) : undefined);
+      const body = `**${escape(d.summary)}**${where ? ` — \`${where}\`` : ''}${d.address ? ` — \`${d.address}\`` : ''}: ${escape(d.detail)}`;
+      return [`> [!${kind}]`, ...body.split('\n').map((l) => `> ${l}`), ''];
+    });
+  head.push(...diagnostics(plan.errors, 'CAUTION'));
+  head.push(...diagnostics(plan.warnings, 'WARNING'));
+  if (failed) head.push('Nothing will be changed until the errors are fixed.', '');
+
+  const foot = [
+    '',
+    `<sub>Reproduce locally: \`${options.command}\` · made ${plan.createdAt} · spec ${plan.specHash.slice(0, 19)}…${options.artifact ? ` · full plan: ${options.artifact}` : ''}</sub>`,
+  ];
+
+  // Details: global changes, then one folded section per client.
+  const sections: string[] = [];
+  if (!failed && hasChanges(plan)) {
+    const global = plan.changes.filter((c) => c.client === undefined && c.action !== 'no-op');
+    if (global.length > 0) sections.push(section('Settings, asset fields and asset types', global, plan.changes.filter((c) => c.client === undefined && c.action === 'no-op').length));
+    const groups = new Map<string, Change[]>();
+    for (const c of plan.changes) if (c.client !== undefined) groups.set(c.client, [...(groups.get(c.client) ?? []), c]);
+    for (const [client, changes] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+      const changed = changes.filter((c) => c.action !== 'no-op');
+      if (changed.length > 0) sections.push(section(client, changed, changes.length - changed.length));
+    }
+  }
+
+  let body = head.join('\n');
+  const budget = limit - body.length - foot.join('\n').length - 400;
+  let used = 0;
+  let shown = 0;
+  for (const s of sections) {
+    if (used + s.length > budget) break;
+    body += `\n${s}`;
+    used += s.length + 1;
+    shown += 1;
+  }
+  if (shown < sections.length) {
+    body += `\n\n> [!NOTE]\n> ${sections.length - shown} more section${sections.length - shown === 1 ? '' : 's'} did not fit in one comment (GitHub allows 65,536 characters). The complete plan is in ${options.artifact ?? 'the JSON plan (`--format json`)'}.\n`;
+  }
+  return `${body}${foot.join('\n')}\n`;
+}
+
+function section(title: string, changes: Change[], unchanged: number): string {
+  const counts = ACTIONS.map((a) => [a, changes.filter((c) => c.action === a).length] as const).filter(([, n]) => n > 0);
+  const lines = [`<details><summary><b>${escapeHtml(title)}</b> — ${counts.map(([a, n]) => `${n} to ${a}`).join(', ')}${unchanged > 0 ? `, ${unchanged} unchanged` : ''}</summary>`, '', '```diff'];
+  for (const c of changes) lines.push(...changeLines(c));
+  lines.push('```', '</details>');
+  return lines.join('\n');
+}
+
+function changeLines(c: Change): string[] {
+  const symbol = c.action === 'create' ? '+' : c.action === 'deactivate' ? '-' : '!';
+  const label = c.kind === 'asset' ? `${c.address} ${c.name}` : c.address;
+  const head = `${symbol} ${label} ${c.action === 'adopt' ? 'adopt' : c.action}${c.reason ? ` — ${c.reason}` : ''}`;
+  if (c.kind === 'asset' && c.action === 'create') return [head];
+  const out = [head];
+  for (const [key, after] of Object.entries(c.after ?? {})) {
+    const before = c.before?.[key];
+    if (typeof after === 'object' && after !== null && !Array.isArray(after) && !isRef(after)) {
+      const b = (typeof before === 'object' && before !== null && !Array.isArray(before) && !isRef(before) ? before : {}) as Record<string, string>;
+      for (const [field, value] of Object.entries(after)) out.push(`    ${field}: ${show(b[field])} → ${show(value)}`);
+      continue;
+    }
+    out.push(before === undefined ? `    ${key}: ${show(after)}` : `    ${key}: ${show(before)} → ${show(after)}`);
+  }
+  return out;
+}
+
+function show(value: Value | undefined): string {
+  if (value === undefined || value === null || value === '') return '(none)';
+  if (isRef(value)) return JSON.stringify(addressName(value.ref).split('/').pop());
+  if (Array.isArray(value)) return value.map((u) => `${u.name} (${u.id})`).join(', ') || '(none)';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+function escape(text: string): string {
+  return text.replace(/([<>])/g, '\\$1');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

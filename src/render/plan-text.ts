@@ -1,0 +1,144 @@
+/**
+ * A Plan as text, in Terraform's style: `+` create (green), `~` update/adopt (yellow), `-`
+ * deactivate (red), grouped by Halo client, unchanged objects folded into a count, ending with
+ * one summary line. Reads the same Plan object the JSON prints. Pure.
+ */
+
+import { formatPath, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { addressName, hasChanges, isRef, type Action, type Change, type Plan, type Value } from '../plan/plan.js';
+import type { Paint } from './paint.js';
+
+export interface TextOptions {
+  paint: Paint;
+  /** Renders a diagnostic (with its spec location); the CLI passes the located renderer. */
+  renderDiagnostic?: (d: Diagnostic) => string;
+  /** Asset creates listed per client before folding into a count (default 200). */
+  maxListedCreates?: number;
+}
+
+const VERB: Record<Exclude<Action, 'no-op'>, string> = {
+  create: 'will be created',
+  adopt: 'will be adopted',
+  update: 'will be updated',
+  deactivate: 'will be deactivated',
+};
+
+export function renderPlanText(plan: Plan, options: TextOptions): string {
+  const { paint } = options;
+  const out: string[] = [];
+  const diag = options.renderDiagnostic ?? ((d: Diagnostic) => plainDiagnostic(d));
+
+  if (plan.errors.length > 0) {
+    for (const e of plan.errors) out.push(diag(e), '');
+    for (const w of plan.warnings) out.push(diag(w), '');
+    out.push(paint.red(paint.bold(`Plan failed: ${plan.errors.length} error${plan.errors.length === 1 ? '' : 's'}. Nothing will be changed.`)));
+    return `${out.join('\n')}\n`;
+  }
+
+  out.push(
+    `Read ${plan.read.organizations} NinjaOne organisations, ${plan.read.locations} locations and ${plan.read.devices} devices; ${plan.read.haloClients} Halo clients and ${plan.read.haloAssets} assets.`,
+    '',
+  );
+  if (plan.warnings.length > 0) {
+    for (const w of plan.warnings) out.push(diag(w), '');
+  }
+
+  if (!hasChanges(plan)) {
+    out.push(paint.green(paint.bold('No changes.')) + ' Halo matches the spec and NinjaOne.');
+    const webhook = plan.changes.find((c) => c.kind === 'ninja_webhook');
+    if (webhook) out.push('', paint.dim(`(The NinjaOne webhook registration is sent again on every apply: ${webhook.reason}.)`));
+    return `${out.join('\n')}\n`;
+  }
+
+  out.push('haloform will perform the following actions:', '');
+  const global = plan.changes.filter((c) => c.client === undefined && c.kind !== 'ninja_webhook');
+  for (const c of global) if (c.action !== 'no-op') out.push(...block(c, paint), '');
+
+  const groups = new Map<string, Change[]>();
+  for (const c of plan.changes) {
+    if (c.client === undefined) continue;
+    groups.set(c.client, [...(groups.get(c.client) ?? []), c]);
+  }
+  for (const [client, changes] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+    const changed = changes.filter((c) => c.action !== 'no-op');
+    if (changed.length === 0) continue;
+    out.push(paint.bold(`── ${client} ${'─'.repeat(Math.max(3, 60 - client.length))}`), '');
+    for (const c of changes.filter((x) => x.kind !== 'asset' && x.action !== 'no-op')) out.push(...block(c, paint), '');
+    const assets = changes.filter((c) => c.kind === 'asset');
+    const creates = assets.filter((c) => c.action === 'create');
+    if (creates.length > 0) {
+      const max = options.maxListedCreates ?? 200;
+      out.push(paint.green(`  + ${creates.length} asset${creates.length === 1 ? '' : 's'} will be created:`));
+      for (const c of creates.slice(0, max)) out.push(paint.green(`      + ${c.address} ${c.name}`) + paint.dim(` (${describeCreate(c)})`));
+      if (creates.length > max) out.push(paint.dim(`      ... and ${creates.length - max} more (see the JSON plan)`));
+      out.push('');
+    }
+    for (const c of assets.filter((x) => x.action !== 'create' && x.action !== 'no-op')) out.push(...block(c, paint), '');
+    const unchanged = changes.filter((c) => c.action === 'no-op').length;
+    if (unchanged > 0) out.push(paint.dim(`  (${unchanged} unchanged object${unchanged === 1 ? '' : 's'} in ${client} hidden)`), '');
+  }
+
+  const webhook = plan.changes.find((c) => c.kind === 'ninja_webhook');
+  if (webhook) out.push(...block(webhook, paint), '');
+
+  out.push(paint.bold(summaryLine(plan)));
+  return `${out.join('\n')}\n`;
+}
+
+/** "Plan: 3 to create, 1 to adopt, 5 to update, 2 to deactivate." */
+export function summaryLine(plan: Pick<Plan, 'summary'>): string {
+  const s = plan.summary;
+  return `Plan: ${s.create} to create, ${s.adopt} to adopt, ${s.update} to update, ${s.deactivate} to deactivate.`;
+}
+
+function block(c: Change, paint: Paint): string[] {
+  const action = c.action as Exclude<Action, 'no-op'>;
+  const colour = action === 'create' ? paint.green : action === 'deactivate' ? paint.red : paint.yellow;
+  const symbol = action === 'create' ? '+' : action === 'deactivate' ? '-' : '~';
+  const label = c.kind === 'asset' ? `${c.address} (${c.name})` : c.address;
+  const verb = c.kind === 'ninja_webhook' ? 'will be registered' : c.kind === 'asset_field' && action === 'update' ? 'will be added to all asset types' : VERB[action];
+  const lines = [paint.bold(`  # ${label} ${verb}`) + (c.reason ? paint.dim(` (${c.reason})`) : '')];
+  lines.push(colour(`  ${symbol} ${c.kind} ${JSON.stringify(c.name)} {`));
+  for (const [key, after] of Object.entries(c.after ?? {})) {
+    const before = c.before?.[key];
+    if (isFieldMap(after)) {
+      const beforeMap = isFieldMap(before) ? before : {};
+      for (const [field, value] of Object.entries(after)) {
+        lines.push(attribute(`fields[${JSON.stringify(field)}]`, action === 'create' ? undefined : beforeMap[field] ?? null, value, action, paint));
+      }
+      continue;
+    }
+    lines.push(attribute(key, action === 'create' ? undefined : before, after, action, paint));
+  }
+  lines.push(colour('    }'));
+  return lines;
+}
+
+function attribute(key: string, before: Value | undefined, after: Value, action: Action, paint: Paint): string {
+  if (action === 'create' || before === undefined) return paint.green(`      + ${key} = ${show(after)}`);
+  const colour = action === 'deactivate' ? paint.red : paint.yellow;
+  return colour(`      ~ ${key} = ${show(before)} -> ${show(after)}`);
+}
+
+function show(value: Value | undefined): string {
+  if (value === undefined || value === null || value === '') return '(none)';
+  if (isRef(value)) return JSON.stringify(addressName(value.ref).split('/').pop());
+  if (Array.isArray(value)) return value.length === 0 ? '(none)' : value.map((u) => `${JSON.stringify(u.name)} (${u.id})`).join(', ');
+  if (typeof value === 'object') return JSON.stringify(value);
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+function isFieldMap(value: unknown): value is Record<string, string> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !isRef(value);
+}
+
+function describeCreate(c: Change): string {
+  const a = c.after ?? {};
+  const parts = [a.asset_type, a.site].filter(isRef).map((r) => addressName(r.ref).split('/').pop()!);
+  return parts.join(', ');
+}
+
+function plainDiagnostic(d: Diagnostic): string {
+  const where = d.address ? ` ${d.address}` : d.path ? ` (${formatPath(d.path)})` : '';
+  return `${d.severity === 'error' ? 'Error' : 'Warning'}: ${d.summary}${where}\n\n${d.detail}`;
+}
