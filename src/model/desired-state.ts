@@ -29,11 +29,9 @@ export function desiredState(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnapsho
   const catalog = resolveCatalog(spec, halo, classesInUse, report);
   const { assets, deactivations } = resolveAssets(spec, ninja, halo, customers, catalog, report, options);
 
-  // Sites and clients only when something uses them (or the spec names them): a skipped location creates nothing.
-  const usedSites = new Set(assets.map((a) => a.site));
-  const sites = customers.sites.filter((s) => usedSites.has(s) || s.live || s.explicitName || s === customers.catchAll?.site);
-  const usedClients = new Set(sites.map((s) => s.client));
-  const clients = customers.clients.filter((c) => usedClients.has(c) || c.live || c.explicitName || c === customers.catchAll?.client || c.ninjaId !== undefined);
+  // Every placed organisation and location gets its client and site, devices or not, as Halo's own
+  // integration imports them; a skipped one gets nothing.
+  const { clients, sites } = customers;
 
   // Settings.
   const settings: Desired['settings'] = {};

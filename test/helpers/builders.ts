@@ -1,0 +1,66 @@
+/** Small NinjaOne and Halo snapshots built by hand, for unit tests of the pure model. */
+
+import type { HaloAsset, HaloSnapshot } from '../../src/halo/types.js';
+import type { NinjaDevice, NinjaSnapshot } from '../../src/ninjaone/types.js';
+
+export function ninjaSnapshot(parts: Partial<NinjaSnapshot> = {}): NinjaSnapshot {
+  return {
+    organizations: [],
+    locations: [],
+    devices: [],
+    customFields: new Map(),
+    customFieldTypes: new Map(),
+    ...parts,
+  };
+}
+
+export function haloSnapshot(parts: Partial<HaloSnapshot> = {}): HaloSnapshot {
+  return {
+    topLevels: [{ id: 1, name: 'Managed Clients' }],
+    clients: [],
+    sites: [],
+    users: [],
+    assetGroups: [{ id: 1, name: 'Hardware' }],
+    fields: [
+      { id: 101, name: 'Serial Number' },
+      { id: 102, name: 'Model' },
+    ],
+    assetTypes: [{ id: 1, name: 'Workstation', assetGroupId: 1, fieldIds: [101, 102] }],
+    assets: [],
+    ticketTypes: [{ id: 21, name: 'Alert' }],
+    settings: { assetTagMustBeUnique: false },
+    ...parts,
+  };
+}
+
+let nextDevice = 1000;
+
+/** A Windows workstation with a serial, in organisation 1 location 1 unless told otherwise. */
+export function device(parts: { id?: number; org?: number; loc?: number; name?: string; serial?: string; nodeClass?: string; extra?: Record<string, unknown> } = {}): NinjaDevice {
+  const id = parts.id ?? nextDevice++;
+  const record: Record<string, unknown> = {
+    id,
+    organizationId: parts.org ?? 1,
+    locationId: parts.loc ?? 1,
+    nodeClass: parts.nodeClass ?? 'WINDOWS_WORKSTATION',
+    deviceType: 'AgentDevice',
+    displayName: parts.name ?? `PC-${id}`,
+    system: { serialNumber: parts.serial ?? `SN${id}X`, model: 'Latitude 5440' },
+    ...parts.extra,
+  };
+  return { id, organizationId: record.organizationId as number, locationId: record.locationId as number, nodeClass: record.nodeClass as string, displayName: record.displayName as string, record };
+}
+
+export function asset(parts: Partial<HaloAsset> & { id: number; serial?: string }): HaloAsset {
+  const { serial, ...rest } = parts;
+  return {
+    clientId: 1,
+    siteId: 1,
+    assetTypeId: 1,
+    inactive: false,
+    fields: new Map(serial !== undefined ? [[101, serial]] : []),
+    userIds: [],
+    properties: {},
+    ...rest,
+  };
+}
