@@ -1,0 +1,140 @@
+/**
+ * What the simulator stores: the seed's record types (src/sandbox/seed.ts) plus the properties the
+ * API can write and the dates it stamps. `HaloState` — every table — is what `/_sandbox/state`
+ * dumps, in the seed's shape, so a test can assert the final state or start a new simulator from it.
+ */
+
+import type {
+  HaloAsset,
+  HaloAssetGroup,
+  HaloAssetType,
+  HaloClient,
+  HaloField,
+  HaloOutcome,
+  HaloPriority,
+  HaloSite,
+  HaloStatus,
+  HaloTicketType,
+  HaloTopLevel,
+  HaloUser,
+} from '../seed.js';
+
+/** A value in a record's `customfields`, written as `[{id, value}]` (or by `name`) and replaced whole. */
+export interface CustomFieldValue {
+  id: number;
+  name?: string;
+  value: unknown;
+}
+
+export interface ClientRecord extends HaloClient {
+  colour?: string;
+  website?: string;
+  domain?: string;
+  customfields?: CustomFieldValue[];
+  datecreated: string;
+}
+
+export interface SiteRecord extends HaloSite {
+  phonenumber?: string;
+  timezone?: string;
+  notes?: string;
+  customfields?: CustomFieldValue[];
+  datecreated: string;
+}
+
+export interface UserRecord extends HaloUser {
+  title?: string;
+  phonenumber?: string;
+  mobilenumber?: string;
+  azureoid?: string;
+  third_party_id?: string;
+  notes?: string;
+  customfields?: CustomFieldValue[];
+  datecreated: string;
+}
+
+export interface AssetRecord extends HaloAsset {
+  ninja_url?: string;
+  ninja_remote_url?: string;
+  third_party_id?: number;
+  customfields?: CustomFieldValue[];
+  datecreated: string;
+  last_modified: string;
+}
+
+export type AssetTypeRecord = HaloAssetType;
+export type FieldRecord = HaloField;
+export type AssetGroupRecord = HaloAssetGroup;
+export type TopLevelRecord = HaloTopLevel;
+export type TicketTypeRecord = HaloTicketType;
+export type StatusRecord = HaloStatus;
+export type OutcomeRecord = HaloOutcome;
+export type PriorityRecord = HaloPriority;
+
+/** Ticket = Faults (NOTES §4.6). Absent ids are -1 on output. */
+export interface TicketRecord {
+  id: number;
+  summary: string;
+  details?: string;
+  details_html?: string;
+  tickettype_id: number;
+  status_id: number;
+  priority_id?: number;
+  client_id?: number;
+  site_id?: number;
+  user_id?: number;
+  agent_id?: number;
+  team?: string;
+  category_1?: string;
+  source?: number;
+  asset_ids: number[];
+  ninja_alert_id?: string;
+  ninja_device_id?: number;
+  ninja_alert_type?: string;
+  third_party_id?: number;
+  third_party_id_string?: string;
+  customfields?: CustomFieldValue[];
+  dateoccurred: string;
+  datecreated: string;
+  lastactiondate: string;
+  dateclosed?: string;
+  hasbeenclosed: boolean;
+}
+
+/** Action (NOTES §4.6): a note on a ticket, by an agent, that may change the ticket's status. */
+export interface ActionRecord {
+  id: number;
+  ticket_id: number;
+  outcome_id: number;
+  who_agentid: number;
+  note?: string;
+  note_html?: string;
+  hiddenfromuser: boolean;
+  new_status?: number;
+  datetime: string;
+}
+
+/** Global settings (`/api/Control`); `allowduplicateinv: false` = "Asset Tag must be unique". */
+export type ControlRecord = { allowduplicateinv: boolean; [setting: string]: unknown };
+
+/** Every table, in the seed's shape (apps, which hold secrets, are left out). */
+export interface HaloState {
+  topLevels: TopLevelRecord[];
+  clients: ClientRecord[];
+  sites: SiteRecord[];
+  users: UserRecord[];
+  assetGroups: AssetGroupRecord[];
+  fields: FieldRecord[];
+  assetTypes: AssetTypeRecord[];
+  assets: AssetRecord[];
+  ticketTypes: TicketTypeRecord[];
+  statuses: StatusRecord[];
+  outcomes: OutcomeRecord[];
+  priorities: PriorityRecord[];
+  tickets: TicketRecord[];
+  actions: ActionRecord[];
+  control: ControlRecord;
+}
+
+/** A table name of HaloState (the control API's `{resource}`). */
+export type HaloResourceName = Exclude<keyof HaloState, 'control'>;

@@ -1,0 +1,241 @@
+/**
+ * `/api/Asset` (Halo's Device, reference/halopsa/NOTES.md §4.4): list `{record_count, assets}`;
+ * `fields[]` values only with `includeassetfields=true` (always on GET by id); writes take field
+ * refs by `id` or `name` (names that are no field are ignored, as observed), replace `fields`,
+ * `users` and `customfields` whole, store `ninjarmm_id`, and enforce "Asset tag must be unique"
+ * when Control `allowduplicateinv` is false (kbid 1340).
+ */
+
+import type { Router } from '../../sim-server.js';
+import { api, json, routeId, upsert } from '../api.js';
+import type { HaloContext } from '../context.js';
+import { badRequest } from '../errors.js';
+import type { ItemReader } from '../item-reader.js';
+import { envelope, matches } from '../listing.js';
+import { Query } from '../query.js';
+import type { AssetRecord } from '../records.js';
+import { tagKey } from '../store.js';
+import { display, integrationId, orNone, patched, readCustomFields, referenced, renderCustomFields, required, toUpdate } from './common.js';
+import { renderUserRow } from './users.js';
+
+/** The message of kbid 1340. */
+export const ASSET_TAG_NOT_UNIQUE = 'Asset tag must be unique';
+
+/** The asset's field values in the type's layout order, then any others. */
+function orderedFields(ctx: HaloContext, asset: AssetRecord): AssetRecord['fields'] {
+  const layout = ctx.store.assetTypes.get(asset.assettype_id)?.field_ids ?? [];
+  const rank = new Map(layout.map((id, i) => [id, i]));
+  return [...asset.fields].sort((a, b) => (rank.get(a.id) ?? Infinity) - (rank.get(b.id) ?? Infinity));
+}
+
+function keyField(ctx: HaloContext, asset: AssetRecord): string | undefined {
+  const keyFieldId = ctx.store.assetTypes.get(asset.assettype_id)?.keyfield_id;
+  if (keyFieldId === undefined) return undefined;
+  const value = asset.fields.find((f) => f.id === keyFieldId)?.value;
+  return value === undefined ? undefined : display(value);
+}
+
+export function renderAsset(ctx: HaloContext, asset: AssetRecord, withFields: boolean): Record<string, unknown> {
+  const { store } = ctx;
+  const users = asset.user_ids.map((id) => store.users.get(id)).filter((u) => u !== undefined);
+  return {
+    id: asset.id,
+    inventory_number: asset.inventory_number,
+    key_field: keyField(ctx, asset),
+    client_id: asset.client_id,
+    client_name: store.clients.get(asset.client_id)?.name,
+    site_id: asset.site_id,
+    site_name: store.sites.get(asset.site_id)?.name,
+    assettype_id: asset.assettype_id,
+    assettype_name: store.assetTypes.get(asset.assettype_id)?.name,
+    inactive: asset.inactive,
+    notes: asset.notes,
+    username: users[0]?.name,
+    users: users.map((u) => renderUserRow(ctx, u)),
+    fields: withFields
+      ? orderedFields(ctx, asset).map((f) => ({ id: f.id, name: store.fields.get(f.id)?.name, value: f.value, display: display(f.value) }))
+      : undefined,
+    customfields: renderCustomFields(asset.customfields),
+    ninjarmm_id: orNone(asset.ninjarmm_id),
+    ninja_url: asset.ninja_url,
+    ninja_remote_url: asset.ninja_remote_url,
+    third_party_id: asset.third_party_id,
+    warranty_start: asset.warranty_start,
+    warranty_end: asset.warranty_end,
+    datecreated: asset.datecreated,
+    last_modified: asset.last_modified,
+  };
+}
+
+/**
+ * Field values from `fields[]`: by `id`, else by `name` (case-insensitive); refs to fields that do
+ * not exist are ignored (observed). A field the asset's type lacks is added to the type, unless
+ * `_dontaddnewfields` is true, when its value is dropped [unverified].
+ */
+function readFieldValues(ctx: HaloContext, item: ItemReader, assetTypeId: number): { values: AssetRecord['fields'] | undefined; addToType: () => void } {
+  const entries = item.objects('fields');
+  if (entries === undefined || entries === null) return { values: entries === null ? [] : undefined, addToType: () => {} };
+  const { store } = ctx;
+  const dontAdd = item.bool('_dontaddnewfields') === true;
+  const type = store.assetTypes.get(assetTypeId);
+  const onType = new Set(type?.field_ids ?? []);
+  const values = new Map<number, unknown>();
+  const added: number[] = [];
+  for (const entry of entries) {
+    const id = entry.int('id');
+    const name = entry.string('name');
+    const field = id !== undefined && id !== null && id > 0 ? store.fields.get(id) : name ? store.fields.find('name', name.trim().toLowerCase())[0] : undefined;
+    if (!field) continue;
+    if (!onType.has(field.id)) {
+      if (dontAdd) continue;
+      onType.add(field.id);
+      added.push(field.id);
+    }
+    values.set(field.id, entry.raw('value') ?? null);
+  }
+  return {
+    values: [...values].map(([id, value]) => ({ id, value })),
+    addToType: () => {
+      if (type && added.length > 0) store.assetTypes.put({ ...type, field_ids: [...type.field_ids, ...added] });
+    },
+  };
+}
+
+function readUserIds(ctx: HaloContext, item: ItemReader): number[] | undefined {
+  const entries = item.objects('users');
+  if (entries === undefined) return undefined;
+  if (entries === null) return [];
+  const ids: number[] = [];
+  for (const entry of entries) {
+    const id = required(entry.int('id'), entry, 'id', 'link a user');
+    referenced(ctx.store.users, id, entry, 'id', 'User');
+    if (!ids.includes(id)) ids.push(id);
+  }
+  return ids;
+}
+
+function checkTagUnique(ctx: HaloContext, asset: AssetRecord): void {
+  if (ctx.store.control.allowduplicateinv !== false || asset.inactive) return;
+  const key = tagKey(asset.inventory_number);
+  if (key === undefined) return;
+  if (ctx.store.assets.find('tag', key).some((other) => other.id !== asset.id && !other.inactive)) throw badRequest(ASSET_TAG_NOT_UNIQUE);
+}
+
+function saveAsset(ctx: HaloContext, item: ItemReader): number {
+  const { store } = ctx;
+  const id = item.id();
+  const existing = id === undefined ? undefined : toUpdate(store.assets, id, 'Asset');
+  let clientId = item.int('client_id');
+  const siteId = item.int('site_id');
+  const typeId = item.int('assettype_id');
+  if (!existing) {
+    required(clientId, item, 'client_id', 'create an asset');
+    required(siteId, item, 'site_id', 'create an asset');
+    required(typeId, item, 'assettype_id', 'create an asset');
+  } else {
+    for (const [key, value] of [['client_id', clientId], ['site_id', siteId], ['assettype_id', typeId]] as const) {
+      if (value === null) throw badRequest(`${key} cannot be cleared. Path '${item.at(key)}'.`);
+    }
+  }
+  if (clientId !== undefined && clientId !== null) referenced(store.clients, clientId, item, 'client_id', 'Client');
+  if (siteId !== undefined && siteId !== null) {
+    const site = referenced(store.sites, siteId, item, 'site_id', 'Site');
+    // Moving an asset to another site moves it to that site's client.
+    if (clientId === undefined) clientId = site.client_id;
+    if (site.client_id !== clientId) throw badRequest(`Site ${siteId} belongs to client ${site.client_id}, not client ${clientId}. Path '${item.at('site_id')}'.`);
+  }
+  if (typeId !== undefined && typeId !== null) referenced(store.assetTypes, typeId, item, 'assettype_id', 'Asset type');
+  const finalType = typeId ?? existing!.assettype_id;
+  const now = ctx.time();
+  const fields = readFieldValues(ctx, item, finalType);
+  const patch: Record<string, unknown> = {
+    inventory_number: item.string('inventory_number'),
+    client_id: clientId,
+    site_id: siteId,
+    assettype_id: typeId,
+    inactive: item.bool('inactive'),
+    notes: item.string('notes'),
+    ninjarmm_id: integrationId(item.int('ninjarmm_id')),
+    ninja_url: item.string('ninja_url'),
+    ninja_remote_url: item.string('ninja_remote_url'),
+    third_party_id: item.int('third_party_id'),
+    warranty_start: item.string('warranty_start'),
+    warranty_end: item.string('warranty_end'),
+    fields: fields.values,
+    user_ids: readUserIds(ctx, item),
+    customfields: readCustomFields(item),
+    last_modified: now,
+  };
+  if (existing && clientId !== undefined && siteId === undefined) {
+    const site = store.sites.get(existing.site_id);
+    if (site?.client_id !== clientId) throw badRequest(`Site ${existing.site_id} belongs to client ${site?.client_id}; send the new client's site_id too. Path '${item.at('client_id')}'.`);
+  }
+  const next: AssetRecord = existing
+    ? patched(existing, patch)
+    : patched({ id: store.assets.nextId(), client_id: 0, site_id: 0, assettype_id: 0, inactive: false, fields: [], user_ids: [], datecreated: now, last_modified: now }, patch);
+  checkTagUnique(ctx, next);
+  fields.addToType();
+  store.assets.put(next);
+  return next.id;
+}
+
+export function registerAssets(router: Router, ctx: HaloContext): void {
+  const { store, behaviour } = ctx;
+  router.on(
+    'GET',
+    '/api/Asset',
+    api(ctx, 'assets', 'read', (req) => {
+      const query = new Query(req.query);
+      const clientId = query.int('client_id');
+      const siteId = query.int('site_id');
+      const typeId = query.int('assettype_id');
+      const userId = query.int('user_id');
+      const tag = query.string('inventory_number');
+      const search = query.string('search');
+      const integration = query.string('integration_type')?.toLowerCase();
+      const includeInactive = query.bool('includeinactive');
+      const withFields = query.bool('includeassetfields') && (!behaviour.listAssetFieldsRequireTypeFilter || typeId !== undefined);
+      const candidates =
+        siteId !== undefined ? store.assets.find('site', siteId)
+        : tag !== undefined ? store.assets.find('tag', tagKey(tag) ?? '')
+        : userId !== undefined ? store.assets.find('user', userId)
+        : clientId !== undefined ? store.assets.find('client', clientId)
+        : typeId !== undefined ? store.assets.find('type', typeId)
+        : store.assets.all();
+      const rows = candidates.filter((a) => {
+        if (!includeInactive && a.inactive) return false;
+        if (clientId !== undefined && a.client_id !== clientId) return false;
+        if (siteId !== undefined && a.site_id !== siteId) return false;
+        if (typeId !== undefined && a.assettype_id !== typeId) return false;
+        if (userId !== undefined && !a.user_ids.includes(userId)) return false;
+        if (tag !== undefined && tagKey(a.inventory_number) !== tagKey(tag)) return false;
+        // Only NinjaOne ids are modelled, so another integration_type matches nothing.
+        if (integration !== undefined && (integration !== 'ninjarmm' || a.ninjarmm_id === undefined)) return false;
+        if (search === undefined) return true;
+        // Halo's search covers the tag and key fields; other field values only with assetSearchCoversFields [unverified].
+        const searched = behaviour.assetSearchCoversFields ? a.fields.map((f) => display(f.value)) : [keyField(ctx, a)];
+        return matches(search, a.inventory_number, ...searched);
+      });
+      return json(200, envelope(rows, query, 'assets', (a) => renderAsset(ctx, a, withFields)));
+    }),
+  );
+  router.on(
+    'GET',
+    '/api/Asset/:id',
+    api(ctx, 'assets', 'read', (req) => json(200, renderAsset(ctx, toUpdate(store.assets, routeId(req, 'Asset'), 'Asset'), true))),
+  );
+  router.on(
+    'POST',
+    '/api/Asset',
+    api(ctx, 'assets', 'edit', (req) => upsert(ctx, req, 'Device', (item) => saveAsset(ctx, item), (id) => renderAsset(ctx, store.assets.get(id)!, true))),
+  );
+  router.on(
+    'DELETE',
+    '/api/Asset/:id',
+    api(ctx, 'assets', 'edit', (req) => {
+      const asset = toUpdate(store.assets, routeId(req, 'Asset'), 'Asset');
+      store.assets.remove(asset.id);
+      return { status: 200 };
+    }),
+  );
+}

@@ -1,0 +1,262 @@
+/**
+ * `/api/Tickets` (Halo's Faults, reference/halopsa/NOTES.md §4.6): create with a summary, type,
+ * client / site / user (or the site's General User via `usertype: 1` / `userlookup.id: -1`), linked
+ * assets and NinjaOne alert ids; status defaults to the type's `initial_status`, else 1 (New);
+ * moving to a closed status (9 = Closed) stamps `dateclosed` and `hasbeenclosed`.
+ */
+
+import type { Router } from '../../sim-server.js';
+import { api, json, routeId, upsert } from '../api.js';
+import type { HaloContext } from '../context.js';
+import { badRequest } from '../errors.js';
+import type { ItemReader } from '../item-reader.js';
+import { envelope, matches } from '../listing.js';
+import { Query } from '../query.js';
+import type { TicketRecord } from '../records.js';
+import { patched, readCustomFields, referenced, renderCustomFields, required, toUpdate } from './common.js';
+
+/** Status 1 = New on stock installs (NOTES §4.6). */
+export const NEW_STATUS_ID = 1;
+
+export function isClosedStatus(ctx: HaloContext, statusId: number): boolean {
+  return ctx.store.statuses.get(statusId)?.type === 'closed';
+}
+
+/** The ticket with its status changed: a closed status stamps dateclosed/hasbeenclosed; reopening clears dateclosed. */
+export function withStatus(ctx: HaloContext, ticket: TicketRecord, statusId: number): TicketRecord {
+  if (statusId === ticket.status_id) return ticket;
+  const closing = isClosedStatus(ctx, statusId);
+  const next: TicketRecord = { ...ticket, status_id: statusId };
+  if (closing) {
+    next.dateclosed = ctx.time();
+    next.hasbeenclosed = true;
+  } else {
+    delete next.dateclosed;
+  }
+  return next;
+}
+
+export function renderTicket(ctx: HaloContext, ticket: TicketRecord): Record<string, unknown> {
+  const { store } = ctx;
+  const user = ticket.user_id === undefined ? undefined : store.users.get(ticket.user_id);
+  return {
+    id: ticket.id,
+    dateoccurred: ticket.dateoccurred,
+    summary: ticket.summary,
+    details: ticket.details,
+    details_html: ticket.details_html,
+    status_id: ticket.status_id,
+    status_name: store.statuses.get(ticket.status_id)?.name,
+    tickettype_id: ticket.tickettype_id,
+    tickettype_name: store.ticketTypes.get(ticket.tickettype_id)?.name,
+    sla_id: -1,
+    priority_id: ticket.priority_id,
+    priority_name: ticket.priority_id === undefined ? undefined : store.priorities.get(ticket.priority_id)?.name,
+    client_id: ticket.client_id,
+    client_name: ticket.client_id === undefined ? undefined : store.clients.get(ticket.client_id)?.name,
+    site_id: ticket.site_id,
+    site_name: ticket.site_id === undefined ? undefined : store.sites.get(ticket.site_id)?.name,
+    user_id: ticket.user_id,
+    user_name: user?.name,
+    user_email: user?.emailaddress,
+    agent_id: ticket.agent_id,
+    team: ticket.team,
+    category_1: ticket.category_1,
+    source: ticket.source,
+    hasbeenclosed: ticket.hasbeenclosed,
+    dateclosed: ticket.dateclosed,
+    lastactiondate: ticket.lastactiondate,
+    datecreated: ticket.datecreated,
+    third_party_id: ticket.third_party_id,
+    third_party_id_string: ticket.third_party_id_string,
+    ninja_alert_id: ticket.ninja_alert_id,
+    ninja_device_id: ticket.ninja_device_id,
+    ninja_alert_type: ticket.ninja_alert_type,
+    customfields: renderCustomFields(ticket.customfields),
+    assets: ticket.asset_ids
+      .map((id) => store.assets.get(id))
+      .filter((a) => a !== undefined)
+      .map((a) => ({ id: a.id, inventory_number: a.inventory_number, assettype_id: a.assettype_id, assettype_name: store.assetTypes.get(a.assettype_id)?.name })),
+  };
+}
+
+interface Party {
+  client_id?: number;
+  site_id?: number;
+  user_id?: number;
+}
+
+/**
+ * Client, site and end user. A specific user needs a site_id (observed: CIPP); without a user —
+ * or with `usertype: 1`, `userlookup.id: -1` or `user_id: -1` — the site's General User stands in.
+ */
+function readParty(ctx: HaloContext, item: ItemReader, current: Party | undefined): Party | undefined {
+  const { store } = ctx;
+  const clientIdIn = item.int('client_id');
+  const siteIdIn = item.int('site_id');
+  const userIdIn = item.int('user_id');
+  const lookupId = item.object('userlookup')?.int('id');
+  const generalUser = item.int('usertype') === 1 || lookupId === -1 || userIdIn === -1;
+  if (current && clientIdIn === undefined && siteIdIn === undefined && userIdIn === undefined && !generalUser) return undefined;
+  // An update that names only a user (or the General User) keeps the ticket's site.
+  let siteId = siteIdIn ?? (current && clientIdIn === undefined ? current.site_id : undefined);
+  let clientId = clientIdIn ?? (siteId === undefined ? current?.client_id : undefined);
+  if (clientId !== undefined && clientId !== null) referenced(store.clients, clientId, item, 'client_id', 'Client');
+  if (siteId !== undefined && siteId !== null) {
+    const site = referenced(store.sites, siteId, item, 'site_id', 'Site');
+    if (clientId === undefined || clientId === null) clientId = site.client_id;
+    else if (site.client_id !== clientId) throw badRequest(`Site ${siteId} belongs to client ${site.client_id}, not client ${clientId}. Path '${item.at('site_id')}'.`);
+  }
+  let userId: number | undefined;
+  if (!generalUser && userIdIn !== undefined && userIdIn !== null && userIdIn > 0) {
+    const user = referenced(store.users, userIdIn, item, 'user_id', 'User');
+    if (siteId === undefined || siteId === null) throw badRequest(`site_id is required when a specific user is set on a ticket (user_id ${userIdIn}). Path '${item.at('site_id')}'.`);
+    if (user.site_id !== siteId) throw badRequest(`User ${userIdIn} belongs to site ${user.site_id}, not site ${siteId}. Path '${item.at('user_id')}'.`);
+    userId = user.id;
+  } else {
+    if ((siteId === undefined || siteId === null) && clientId !== undefined && clientId !== null) siteId = store.clients.get(clientId)?.main_site_id;
+    if (siteId !== undefined && siteId !== null) userId = store.generalUser(siteId)?.id;
+  }
+  const party: Party = {};
+  if (clientId !== undefined && clientId !== null) party.client_id = clientId;
+  if (siteId !== undefined && siteId !== null) party.site_id = siteId;
+  if (userId !== undefined) party.user_id = userId;
+  return party;
+}
+
+function readAssetIds(ctx: HaloContext, item: ItemReader): number[] | undefined {
+  const entries = item.objects('assets');
+  if (entries === undefined) return undefined;
+  if (entries === null) return [];
+  const ids: number[] = [];
+  for (const entry of entries) {
+    const id = required(entry.int('id'), entry, 'id', 'link an asset');
+    referenced(ctx.store.assets, id, entry, 'id', 'Asset');
+    if (!ids.includes(id)) ids.push(id);
+  }
+  return ids;
+}
+
+function saveTicket(ctx: HaloContext, item: ItemReader): number {
+  const { store } = ctx;
+  const id = item.id();
+  const existing = id === undefined ? undefined : toUpdate(store.tickets, id, 'Ticket');
+  const summary = item.string('summary');
+  if (summary !== undefined && (summary === null || summary.trim() === '')) throw badRequest(`summary cannot be empty. Path '${item.at('summary')}'.`);
+  const typeIdIn = item.int('tickettype_id');
+  if (typeIdIn !== undefined && typeIdIn !== null) referenced(store.ticketTypes, typeIdIn, item, 'tickettype_id', 'Ticket type');
+  const statusIdIn = item.int('status_id');
+  if (statusIdIn !== undefined && statusIdIn !== null) referenced(store.statuses, statusIdIn, item, 'status_id', 'Status');
+  const priorityId = item.int('priority_id');
+  if (priorityId !== undefined && priorityId !== null) referenced(store.priorities, priorityId, item, 'priority_id', 'Priority');
+  const party = readParty(ctx, item, existing);
+  const patch: Record<string, unknown> = {
+    summary,
+    details: item.string('details'),
+    details_html: item.string('details_html'),
+    tickettype_id: typeIdIn,
+    priority_id: priorityId,
+    agent_id: item.int('agent_id'),
+    team: item.string('team'),
+    category_1: item.string('category_1'),
+    source: item.int('source'),
+    asset_ids: readAssetIds(ctx, item),
+    ninja_alert_id: item.string('ninja_alert_id'),
+    ninja_device_id: item.int('ninja_device_id'),
+    ninja_alert_type: item.string('ninja_alert_type'),
+    third_party_id: item.int('third_party_id'),
+    third_party_id_string: item.string('third_party_id_string'),
+    customfields: readCustomFields(item),
+  };
+  if (existing) {
+    let next = patched(existing, patch);
+    if (party) {
+      delete next.client_id;
+      delete next.site_id;
+      delete next.user_id;
+      next = { ...next, ...party };
+    }
+    if (statusIdIn !== undefined && statusIdIn !== null) next = withStatus(ctx, next, statusIdIn);
+    store.tickets.put(next);
+    return next.id;
+  }
+  if (summary === undefined || summary === null) throw badRequest(`summary is required to create a ticket. Path '${item.at('summary')}'.`);
+  // Without a ticket type Halo uses the default one; the simulator takes the first.
+  const typeId = typeIdIn ?? required(store.ticketTypes.all()[0]?.id, item, 'tickettype_id', 'create a ticket');
+  const type = store.ticketTypes.get(typeId)!;
+  const statusId = statusIdIn ?? type.initial_status ?? NEW_STATUS_ID;
+  const now = ctx.time();
+  const occurred = item.string('dateoccurred') ?? now;
+  let ticket: TicketRecord = patched(
+    { id: store.tickets.nextId(), summary, tickettype_id: typeId, status_id: NEW_STATUS_ID, asset_ids: [], dateoccurred: occurred, datecreated: now, lastactiondate: now, hasbeenclosed: false },
+    { ...patch, priority_id: priorityId ?? type.default_priority, tickettype_id: typeId, ...party },
+  );
+  ticket = withStatus(ctx, ticket, statusId);
+  store.tickets.put(ticket);
+  return ticket.id;
+}
+
+export function registerTickets(router: Router, ctx: HaloContext): void {
+  const { store, behaviour } = ctx;
+  router.on(
+    'GET',
+    '/api/Tickets',
+    api(ctx, 'tickets', 'read', (req) => {
+      const query = new Query(req.query);
+      const clientId = query.int('client_id');
+      const siteId = query.int('site_id');
+      const userId = query.int('user_id');
+      const assetId = query.int('asset_id');
+      const typeId = query.int('requesttype_id');
+      const statusId = query.int('status_id');
+      const openOnly = query.bool('open_only');
+      const closedOnly = query.bool('closed_only');
+      const search = query.string('search');
+      // Not in Halo's swagger: a real tenant ignores these and returns every ticket (see the report).
+      const alertId = behaviour.ticketAlertFilters ? query.string('ninja_alert_id') : undefined;
+      const thirdParty = behaviour.ticketAlertFilters ? query.string('third_party_id_string') : undefined;
+      const candidates =
+        alertId !== undefined ? store.tickets.find('ninjaAlert', alertId)
+        : thirdParty !== undefined ? store.tickets.find('thirdParty', thirdParty)
+        : assetId !== undefined ? store.tickets.find('asset', assetId)
+        : siteId !== undefined ? store.tickets.find('site', siteId)
+        : clientId !== undefined ? store.tickets.find('client', clientId)
+        : store.tickets.all();
+      const rows = candidates.filter((t) => {
+        if (clientId !== undefined && t.client_id !== clientId) return false;
+        if (siteId !== undefined && t.site_id !== siteId) return false;
+        if (userId !== undefined && t.user_id !== userId) return false;
+        if (assetId !== undefined && !t.asset_ids.includes(assetId)) return false;
+        if (typeId !== undefined && t.tickettype_id !== typeId) return false;
+        if (statusId !== undefined && t.status_id !== statusId) return false;
+        if (alertId !== undefined && t.ninja_alert_id !== alertId) return false;
+        if (thirdParty !== undefined && t.third_party_id_string !== thirdParty) return false;
+        const closed = isClosedStatus(ctx, t.status_id);
+        if (openOnly && closed) return false;
+        if (closedOnly && !closed) return false;
+        return search === undefined || String(t.id) === search.trim() || matches(search, t.summary);
+      });
+      return json(200, envelope(rows, query, 'tickets', (t) => renderTicket(ctx, t)));
+    }),
+  );
+  router.on(
+    'GET',
+    '/api/Tickets/:id',
+    api(ctx, 'tickets', 'read', (req) => json(200, renderTicket(ctx, toUpdate(store.tickets, routeId(req, 'Ticket'), 'Ticket')))),
+  );
+  router.on(
+    'POST',
+    '/api/Tickets',
+    api(ctx, 'tickets', 'edit', (req) => upsert(ctx, req, 'Faults', (item) => saveTicket(ctx, item), (id) => renderTicket(ctx, store.tickets.get(id)!))),
+  );
+  router.on(
+    'DELETE',
+    '/api/Tickets/:id',
+    api(ctx, 'tickets', 'edit', (req) => {
+      const ticket = toUpdate(store.tickets, routeId(req, 'Ticket'), 'Ticket');
+      for (const action of store.actions.find('ticket', ticket.id)) store.actions.remove(action.id);
+      store.tickets.remove(ticket.id);
+      return { status: 200 };
+    }),
+  );
+}
