@@ -1,0 +1,150 @@
+/**
+ * Alerts and the activities they cause (reference/ninjaone/NOTES.md §5, §7): raising an alert
+ * adds it to `/v2/alerts` and publishes a CONDITION/TRIGGERED activity; resetting removes it and
+ * publishes RESET with the same `seriesUid`. Published activities go to every registered webhook
+ * that wants them, through the delivery queue.
+ */
+
+import type { Random } from '../random.js';
+import type { NinjaAlert } from '../seed.js';
+import type { SimClock } from './clock.js';
+import type { NinjaStore } from './store.js';
+import { seededUuid } from './uuid.js';
+import { webhookPayload, wantsActivity, type NinjaActivity, type WebhookConfig } from './webhook-config.js';
+import type { DeliveryQueue } from './webhook-delivery.js';
+
+/** What raising an alert needs; everything but `deviceId` has a default. */
+export interface TriggerAlertInput {
+  deviceId: number;
+  /** The alert uid = the activities' seriesUid. Default: a seeded UUID. */
+  uid?: string;
+  sourceType?: string;
+  /** Default: a UUID derived from `sourceType`, the same for every alert of that condition. */
+  sourceConfigUid?: string;
+  sourceName?: string;
+  subject?: string;
+  message?: string;
+  /** `data.message.code`. */
+  code?: string;
+  /** `data.message.params`. */
+  params?: Record<string, unknown>;
+  /** The whole `data` object; overrides code and params. */
+  data?: Record<string, unknown>;
+  severity?: NinjaAlert['severity'];
+  priority?: NinjaAlert['priority'];
+  conditionName?: string;
+  conditionHealthStatus?: NinjaAlert['conditionHealthStatus'];
+}
+
+/**
+ * The alert every default is taken from: the real one in NOTES §5 (no OS patch in 30 days),
+ * so an alert raised with only a device id looks exactly like a captured one.
+ */
+export const DEFAULT_ALERT = {
+  sourceType: 'CONDITION_AGENT_PATCH_LAST_INSTALLED',
+  sourceName: '',
+  subject: '',
+  message: 'Last Patch Condition: No OS patch installed in last 30 days',
+  code: 'agent_cond_os_last_patch',
+  params: { threshold: '30' },
+  priority: 'NONE',
+  severity: 'NONE',
+  conditionName: 'Device has not installed an Operating System patch in 30 day(s)',
+  conditionHealthStatus: 'NEEDS_ATTENTION',
+} as const;
+
+/** Activity ids start here and only grow (int64 in the spec; real ones are six digits and up). */
+const FIRST_ACTIVITY_ID = 100_001;
+
+export class ActivityFeed {
+  /** Registered webhooks by client app id (one per app — NOTES §6A). */
+  readonly webhooks = new Map<string, WebhookConfig>();
+  /** Every activity published, oldest first. */
+  readonly published: NinjaActivity[] = [];
+  #nextId = FIRST_ACTIVITY_ID;
+
+  constructor(
+    private readonly store: NinjaStore,
+    private readonly clock: SimClock,
+    private readonly random: Random,
+    private readonly queue: DeliveryQueue,
+  ) {}
+
+  /** Raises an alert (the device must exist) and publishes TRIGGERED. */
+  triggerAlert(input: TriggerAlertInput): { alert: NinjaAlert; activity: NinjaActivity } {
+    const now = this.clock.epochSeconds();
+    const sourceType = input.sourceType ?? DEFAULT_ALERT.sourceType;
+    const alert: NinjaAlert & { useGlobalHealthStatus?: boolean } = {
+      uid: input.uid ?? seededUuid(this.random),
+      deviceId: input.deviceId,
+      message: input.message ?? DEFAULT_ALERT.message,
+      createTime: now,
+      updateTime: now,
+      sourceType,
+      sourceConfigUid: input.sourceConfigUid ?? seededUuid(this.random.fork(`source-config:${sourceType}`)),
+      sourceName: input.sourceName ?? DEFAULT_ALERT.sourceName,
+      subject: input.subject ?? DEFAULT_ALERT.subject,
+      data: (input.data as NinjaAlert['data'] | undefined) ?? { message: { code: input.code ?? DEFAULT_ALERT.code, params: { ...(input.params ?? DEFAULT_ALERT.params) } } },
+      priority: input.priority ?? DEFAULT_ALERT.priority,
+      severity: input.severity ?? DEFAULT_ALERT.severity,
+      conditionName: input.conditionName ?? DEFAULT_ALERT.conditionName,
+      conditionHealthStatus: input.conditionHealthStatus ?? DEFAULT_ALERT.conditionHealthStatus,
+      useGlobalHealthStatus: false,
+    };
+    this.store.alerts.set(alert.uid, alert);
+    return { alert, activity: this.publish(this.#conditionActivity(alert, 'TRIGGERED')) };
+  }
+
+  /** Removes an active alert and publishes RESET with its seriesUid; undefined when no alert has that uid. */
+  resetAlert(uid: string): NinjaActivity | undefined {
+    const alert = this.store.alerts.get(uid);
+    if (!alert) return undefined;
+    this.store.alerts.delete(uid);
+    return this.publish(this.#conditionActivity(alert, 'RESET'));
+  }
+
+  /** Publishes an arbitrary activity, filling in `id` and `activityTime` when missing. */
+  fire(input: Record<string, unknown>): NinjaActivity {
+    const id = typeof input.id === 'number' ? input.id : this.#nextId;
+    this.#nextId = Math.max(this.#nextId, id + 1);
+    const { id: _id, activityTime, ...rest } = input;
+    const activity: NinjaActivity = { id, activityTime: typeof activityTime === 'number' ? activityTime : this.clock.epochSeconds(), ...rest };
+    return this.publish(activity);
+  }
+
+  /** Sends `activity` to every webhook that wants it. */
+  publish(activity: NinjaActivity): NinjaActivity {
+    this.published.push(activity);
+    const node = activity.deviceId === undefined ? undefined : this.store.devices.get(activity.deviceId);
+    const device = node && { node, organization: this.store.organizations.get(node.organizationId), location: this.store.locations.get(node.locationId) };
+    for (const config of this.webhooks.values()) {
+      if (!wantsActivity(config, activity, node?.organizationId)) continue;
+      this.queue.enqueue(config, activity, JSON.stringify(webhookPayload(config, activity, device)));
+    }
+    return activity;
+  }
+
+  /** The activity for a condition changing state, keyed as the real TRIGGERED capture (NOTES §7). */
+  #conditionActivity(alert: NinjaAlert, statusCode: 'TRIGGERED' | 'RESET'): NinjaActivity {
+    const id = this.#nextId++;
+    return {
+      id,
+      activityTime: this.clock.epochSeconds(),
+      deviceId: alert.deviceId,
+      // Spec Activity order puts these two after deviceId; the capture had neither (NOTES §7: "may also appear").
+      severity: alert.severity,
+      priority: alert.priority,
+      seriesUid: alert.uid,
+      activityType: 'CONDITION',
+      statusCode,
+      // "Reset" is presumed: no real RESET payload has been captured (NOTES §7).
+      status: statusCode === 'TRIGGERED' ? 'Triggered' : 'Reset',
+      sourceConfigUid: alert.sourceConfigUid,
+      sourceName: alert.sourceName,
+      subject: alert.subject,
+      message: alert.message,
+      type: 'Condition',
+      data: alert.data,
+    };
+  }
+}

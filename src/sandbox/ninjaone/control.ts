@@ -1,0 +1,195 @@
+/**
+ * The programmatic control API: what a test (or `haloform sandbox`) does to the tenant that the
+ * real NinjaOne API cannot — add, move and delete devices, add organisations and locations, set
+ * custom field values, raise and reset alerts, fire activities, tune and inspect webhook delivery,
+ * move the clock. The `/_sandbox/` HTTP routes (control-routes.ts) are a thin JSON layer over it.
+ */
+
+import type { NinjaAlert, NinjaClientApp, NinjaDevice, NinjaLocation, NinjaOrganization, NinjaSeed } from '../seed.js';
+import type { ActivityFeed, TriggerAlertInput } from './activity-feed.js';
+import type { SimClock } from './clock.js';
+import {
+  activityInput,
+  applyFieldValues,
+  ControlError,
+  deliveryOptions,
+  fieldValues,
+  newDevice,
+  newLocation,
+  newOrganization,
+  patchedDevice,
+  triggerInput,
+} from './control-input.js';
+import type { TokenIssuer } from './oauth.js';
+import type { FieldValues, NinjaStore } from './store.js';
+import { redactedConfig, type NinjaActivity, type WebhookConfig } from './webhook-config.js';
+import type { DeliveryOptions, DeliveryQueue, WebhookDelivery } from './webhook-delivery.js';
+
+/** A device as the control API takes it: like a seed device, but only organisation (or location) and nodeClass are required. */
+export type DeviceInput = Partial<NinjaDevice> & { organizationId: number; nodeClass: string };
+
+/** Runtime knobs of the error answers. */
+export interface ErrorSettings {
+  /** Seconds in `Retry-After` on an injected 429; undefined sends no header. */
+  retryAfterSeconds?: number;
+}
+
+/** Everything the simulator holds, seed-shaped (app secrets, tokens and webhook header values left out). */
+export interface NinjaOneState extends Omit<NinjaSeed, 'apps'> {
+  apps: Omit<NinjaClientApp, 'clientSecret'>[];
+  organizationCustomFields: Record<number, FieldValues>;
+  locationCustomFields: Record<number, FieldValues>;
+  webhooks: (WebhookConfig & { clientId: string })[];
+  webhookDelivery: DeliveryOptions;
+  activities: NinjaActivity[];
+  activeTokens: number;
+  /** The simulator clock, epoch milliseconds. */
+  clockMs: number;
+}
+
+export interface NinjaOneControl {
+  /** Adds a device (id defaults to the next free one; location to the organisation's first). Returns the stored record. */
+  addDevice(device: DeviceInput): NinjaDevice;
+  /** Changes fields of a device (`null` removes one); moving it to another organisation needs a location there. */
+  updateDevice(id: number, patch: Record<string, unknown>): NinjaDevice;
+  /** Deletes a device with its custom field values and alerts. */
+  deleteDevice(id: number): void;
+  addOrganization(org: Partial<NinjaOrganization> & { name: string }): NinjaOrganization;
+  addLocation(location: Partial<NinjaLocation> & { organizationId: number; name: string }): NinjaLocation;
+  /** Sets custom field values (`null` clears one); returns the entity's stored values. */
+  setDeviceCustomFields(deviceId: number, values: FieldValues): FieldValues;
+  setOrganizationCustomFields(organizationId: number, values: FieldValues): FieldValues;
+  setLocationCustomFields(locationId: number, values: FieldValues): FieldValues;
+  /** Raises an alert on a device: it appears in `/v2/alerts` and TRIGGERED goes to the webhooks. */
+  triggerAlert(input: TriggerAlertInput): { alert: NinjaAlert; activity: NinjaActivity };
+  /** Resets an active alert: it leaves `/v2/alerts` and RESET (same seriesUid) goes to the webhooks. */
+  resetAlert(uid: string): NinjaActivity;
+  /** Posts any activity (e.g. MONITOR/SYSTEM_REBOOTED) to the webhooks; `id` and `activityTime` are filled in when missing. */
+  fireActivity(activity: Record<string, unknown>): NinjaActivity;
+  /** Changes delivery knobs (dropRate, duplicateRate, delayMs, reorderWindow, maxAttempts, retryBackoffMs, timeoutMs, concurrency). */
+  setWebhookDelivery(options: Partial<DeliveryOptions>): DeliveryOptions;
+  webhookDelivery(): DeliveryOptions;
+  /** Every delivery so far, in queue order, with its outcome. */
+  webhookDeliveries(): WebhookDelivery[];
+  clearWebhookDeliveries(): void;
+  /** Resolves when every queued, delayed, held or retrying delivery is done. */
+  flushWebhooks(): Promise<void>;
+  /** The registered webhooks, header values hidden. */
+  webhooks(): (WebhookConfig & { clientId: string })[];
+  /** Sets the Retry-After seconds of injected 429s (undefined: no header). */
+  setRetryAfter(seconds: number | undefined): void;
+  /** Moves the simulator clock forward (token expiry, timestamps of new records). */
+  advanceClock(ms: number): void;
+  state(): NinjaOneState;
+}
+
+export interface ControlDeps {
+  store: NinjaStore;
+  clock: SimClock;
+  feed: ActivityFeed;
+  queue: DeliveryQueue;
+  tokens: TokenIssuer;
+  errors: ErrorSettings;
+}
+
+export function createControl({ store, clock, feed, queue, tokens, errors }: ControlDeps): NinjaOneControl {
+  const device = (id: number) => {
+    const found = store.devices.get(id);
+    if (!found) throw new ControlError(404, `device ${id} does not exist`);
+    return found;
+  };
+  const webhooks = () => [...feed.webhooks].map(([clientId, config]) => ({ clientId, ...redactedConfig(config) }));
+
+  return {
+    addDevice(input) {
+      const record = newDevice(input, store, clock);
+      store.putDevice(record);
+      return structuredClone(record);
+    },
+    updateDevice(id, patch) {
+      const record = patchedDevice(device(id), patch, store);
+      store.putDevice(record);
+      return structuredClone(record);
+    },
+    deleteDevice(id) {
+      device(id);
+      store.removeDevice(id);
+    },
+    addOrganization(input) {
+      const org = newOrganization(input, store);
+      store.putOrganization(org);
+      return structuredClone(org);
+    },
+    addLocation(input) {
+      const location = newLocation(input, store);
+      store.putLocation(location);
+      return structuredClone(location);
+    },
+    setDeviceCustomFields(deviceId, values) {
+      device(deviceId);
+      const next = applyFieldValues(store.deviceFields.get(deviceId), fieldValues(values, store));
+      store.deviceFields.set(deviceId, next);
+      return { ...next };
+    },
+    setOrganizationCustomFields(organizationId, values) {
+      if (!store.organizations.has(organizationId)) throw new ControlError(404, `organization ${organizationId} does not exist`);
+      const next = applyFieldValues(store.organizationFields.get(organizationId), fieldValues(values, store));
+      store.organizationFields.set(organizationId, next);
+      return { ...next };
+    },
+    setLocationCustomFields(locationId, values) {
+      if (!store.locations.has(locationId)) throw new ControlError(404, `location ${locationId} does not exist`);
+      const next = applyFieldValues(store.locationFields.get(locationId), fieldValues(values, store));
+      store.locationFields.set(locationId, next);
+      return { ...next };
+    },
+    triggerAlert(input) {
+      const { alert, activity } = feed.triggerAlert(triggerInput(input, store));
+      return structuredClone({ alert, activity });
+    },
+    resetAlert(uid) {
+      const activity = feed.resetAlert(uid);
+      if (!activity) throw new ControlError(404, `no active alert with uid ${uid}`);
+      return structuredClone(activity);
+    },
+    fireActivity(activity) {
+      return structuredClone(feed.fire(activityInput(activity)));
+    },
+    setWebhookDelivery(options) {
+      return queue.setOptions(deliveryOptions(options));
+    },
+    webhookDelivery: () => queue.options(),
+    webhookDeliveries: () => queue.log().map((d) => ({ ...d })),
+    clearWebhookDeliveries: () => queue.clearLog(),
+    flushWebhooks: () => queue.flush(),
+    webhooks,
+    setRetryAfter(seconds) {
+      if (seconds !== undefined && (!Number.isFinite(seconds) || seconds < 0)) throw new ControlError(400, `retryAfterSeconds: must be a number of seconds ≥ 0, got ${seconds}`, 'retryAfterSeconds');
+      errors.retryAfterSeconds = seconds;
+    },
+    advanceClock(ms) {
+      if (!Number.isFinite(ms) || ms < 0) throw new ControlError(400, `ms: the clock only moves forward; got ${ms}`, 'ms');
+      clock.advance(ms);
+    },
+    state() {
+      const byId = <T>(map: Map<number, T>, ids: readonly number[]) => ids.map((id) => map.get(id)!);
+      const record = (map: Map<number, FieldValues>) => Object.fromEntries([...map].sort(([a], [b]) => a - b));
+      return structuredClone({
+        apps: store.apps.map(({ clientId, scopes }) => ({ clientId, scopes: [...scopes] })),
+        organizations: byId(store.organizations, store.organizationIds),
+        locations: byId(store.locations, store.locationIds),
+        devices: byId(store.devices, store.deviceIds),
+        customFieldDefinitions: store.definitions,
+        customFields: record(store.deviceFields),
+        organizationCustomFields: record(store.organizationFields),
+        locationCustomFields: record(store.locationFields),
+        alerts: [...store.alerts.values()],
+        webhooks: webhooks(),
+        webhookDelivery: queue.options(),
+        activities: feed.published,
+        activeTokens: tokens.activeCount(),
+        clockMs: clock.nowMs(),
+      });
+    },
+  };
+}
