@@ -74,7 +74,7 @@ export class NinjaOneClient {
     if (fields.length === 0) return out;
     const label = 'GET /v2/queries/custom-fields';
     let cursor: string | undefined;
-    const seen = new Set<string>();
+    let lastOffset = -1;
     for (;;) {
       const response = await this.http.request({
         method: 'GET',
@@ -92,11 +92,17 @@ export class NinjaOneClient {
         const values = r.fields === undefined || r.fields === null ? {} : asRecord(r.fields, { ...rctx, where: `results[${i}].fields` });
         out.set(deviceId, { ...out.get(deviceId), ...values });
       }
-      const next = body.cursor && typeof body.cursor === 'object' ? (body.cursor as Record<string, unknown>).name : undefined;
-      if (results.length < NINJA_PAGE_SIZE || typeof next !== 'string' || next === '') break;
-      // A cursor that does not move would loop for ever: stop and say so.
-      if (seen.has(next)) throw shapeError(ctx, 'cursor.name', `repeats "${next}" (the cursor does not advance)`);
-      seen.add(next);
+      const state = body.cursor && typeof body.cursor === 'object' ? (body.cursor as Record<string, unknown>) : {};
+      const next = state.name;
+      if (results.length === 0 || typeof next !== 'string' || next === '') break;
+      // The cursor keeps its name from page to page and moves its offset (observed:
+      // Servosity/msp-skills#179); an offset that does not grow would loop for ever.
+      const offset = typeof state.offset === 'number' ? state.offset : undefined;
+      if (offset !== undefined) {
+        if (offset <= lastOffset) throw shapeError(ctx, 'cursor.offset', `is ${offset}, not past ${lastOffset} (the cursor does not advance)`);
+        lastOffset = offset;
+      }
+      if (results.length < NINJA_PAGE_SIZE) break;
       cursor = next;
     }
     return out;

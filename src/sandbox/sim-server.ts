@@ -118,6 +118,8 @@ export interface SimServerOptions {
   faultResponse(kind: 'error' | 'rate-limit', req: SimRequest): SimResponse;
   /** The vendor's answer for an unknown path. */
   notFound(req: SimRequest): SimResponse;
+  /** The vendor's answer for a known path with another method (default: a plain 405). */
+  methodNotAllowed?(req: SimRequest): SimResponse;
   /** Largest request body accepted, in bytes (default 50 MiB). */
   maxBodyBytes?: number;
 }
@@ -237,7 +239,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
 
   async function run(hit: ReturnType<Router['match']>, req: SimRequest): Promise<SimResponse> {
     if (hit === undefined) return options.notFound(req);
-    if (hit === 'method-not-allowed') return { status: 405, body: { error: `${req.method} is not allowed on ${req.path}` } };
+    if (hit === 'method-not-allowed') return options.methodNotAllowed?.(req) ?? { status: 405, body: { error: `${req.method} is not allowed on ${req.path}` } };
     try {
       return await hit.handler({ ...req, params: hit.params });
     } catch (e) {
