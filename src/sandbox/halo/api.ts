@@ -39,7 +39,7 @@ export function api(ctx: HaloContext, area: ScopeArea, access: Access, handler: 
       return { status: 401, headers: { 'www-authenticate': challenge } };
     }
     if (!scopeAllows(grant.scopes, area, access)) {
-      const needs = area === 'admin' ? 'admin' : `${access}:${area} (or edit:${area}, or all)`;
+      const needs = area === 'admin' ? 'admin (or all)' : access === 'read' ? `read:${area} (or edit:${area}, or all)` : `edit:${area} (or all)`;
       return { status: 403, body: haloErrorBody(`The application's token does not allow this request: it needs the scope ${needs}; it has "${[...grant.scopes].join(' ')}".`) };
     }
     return handler(req, grant);

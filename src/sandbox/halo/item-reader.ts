@@ -5,6 +5,7 @@
  */
 
 import { badRequest } from './errors.js';
+import { haloTime } from './halo-time.js';
 
 export class ItemReader {
   constructor(
@@ -60,6 +61,19 @@ export class ItemReader {
     if (v === undefined || v === null || typeof v === 'boolean') return v;
     if (typeof v === 'string' && /^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
     throw badRequest(`Could not convert ${JSON.stringify(v)} to a boolean. Path '${this.at(key)}'.`);
+  }
+
+  /**
+   * A date-time, stored the way Halo returns it (`2027-01-31T00:00:00.000`, no offset): a date alone
+   * is midnight, an offset is converted to UTC, '' clears. Anything else is refused, as .NET would.
+   */
+  date(key: string): string | null | undefined {
+    const v = this.string(key);
+    if (v === undefined || v === null || v.trim() === '') return v === undefined ? undefined : null;
+    const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(v.trim());
+    const ms = m ? Date.parse(`${m[1]}T${m[2] ?? '00:00'}:${m[3] ?? '00'}.${(m[4] ?? '0').padEnd(3, '0').slice(0, 3)}${m[5] ?? 'Z'}`) : NaN;
+    if (Number.isNaN(ms)) throw badRequest(`Could not convert string to DateTime: ${v}. Path '${this.at(key)}'.`);
+    return haloTime(ms);
   }
 
   /** A nested array of objects, each as a reader. undefined when absent, null when null. */

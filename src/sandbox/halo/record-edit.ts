@@ -43,7 +43,8 @@ const SPECS: Record<HaloResourceName, Record<string, KeySpec>> = {
   assets: {
     inventory_number: str(), client_id: int('clients'), site_id: int('sites'), assettype_id: int('assetTypes'), inactive: bool,
     fields: { kind: 'fieldValues' }, user_ids: { kind: 'ints', ref: 'users' }, ninjarmm_id: int(undefined, true), notes: str(),
-    warranty_start: str(), warranty_end: str(), ninja_url: str(), ninja_remote_url: str(), third_party_id: int(undefined, true),
+    warranty_start: str(), warranty_end: str(), labour_warranty_start: str(), labour_warranty_end: str(), supplier_purchasedate: str(),
+    commissiondate: str(), ninja_url: str(), ninja_remote_url: str(), third_party_id: int(undefined, true),
     customfields: custom, datecreated: str(false), last_modified: str(false),
   },
   ticketTypes: { name: str(false), initial_status: int('statuses', true), default_priority: int('priorities', true) },

@@ -54,6 +54,10 @@ export interface UserRecord extends HaloUser {
 }
 
 export interface AssetRecord extends HaloAsset {
+  labour_warranty_start?: string;
+  labour_warranty_end?: string;
+  supplier_purchasedate?: string;
+  commissiondate?: string;
   ninja_url?: string;
   ninja_remote_url?: string;
   third_party_id?: number;

@@ -200,6 +200,20 @@ describe('scope gating', () => {
     if (status === 403) expect(answer.body.Message).toContain('scope');
   });
 
+  it('says which scope is missing', async () => {
+    h = await Harness.start();
+    await h.login({ clientId: 'reader', clientSecret: 'r' });
+
+    const edit = await h.post('/api/Asset', []);
+    const admin = await h.get('/api/Control');
+
+    expect(edit.body).toEqual({
+      ClassName: 'System.Exception',
+      Message: 'The application\'s token does not allow this request: it needs the scope edit:assets (or all); it has "read:customers read:assets read:tickets".',
+    });
+    expect(admin.body.Message).toContain('it needs the scope admin (or all)');
+  });
+
   it('matches paths case-insensitively', async () => {
     h = await Harness.start();
     await h.login();

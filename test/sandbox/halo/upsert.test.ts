@@ -262,6 +262,31 @@ describe('asset writes', () => {
     expect(answer.body).toMatchObject({ client_id: 13, site_id: 40, site_name: 'Fabrikam Main' });
   });
 
+  it.each([
+    ['2027-01-31', '2027-01-31T00:00:00.000'],
+    ['2027-01-31T08:15:00', '2027-01-31T08:15:00.000'],
+    ['2027-01-31T08:15:00.1234567', '2027-01-31T08:15:00.123'],
+    ['2027-01-31T08:15:00+02:00', '2027-01-31T06:15:00.000'],
+  ])('stores the date %s as Halo returns it: %s', async (sent, stored) => {
+    await started();
+
+    const answer = await h.post('/api/Asset', [{ id: 1001, warranty_end: sent, commissiondate: sent }]);
+
+    expect(answer.body).toMatchObject({ warranty_end: stored, commissiondate: stored });
+  });
+
+  it('refuses a date it cannot read, and clears one with an empty string', async () => {
+    await started();
+    await h.post('/api/Asset', [{ id: 1001, warranty_end: '2027-01-31' }]);
+
+    const bad = await h.post('/api/Asset', [{ id: 1001, warranty_end: '31/01/2027' }]);
+    const cleared = await h.post('/api/Asset', [{ id: 1001, warranty_end: '' }]);
+
+    expect(bad.status).toBe(400);
+    expect(bad.body.Message).toBe("Could not convert string to DateTime: 31/01/2027. Path '[0].warranty_end'.");
+    expect(cleared.body.warranty_end).toBeUndefined();
+  });
+
   it('clears ninjarmm_id with 0', async () => {
     await started();
 

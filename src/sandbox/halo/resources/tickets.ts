@@ -186,7 +186,7 @@ function saveTicket(ctx: HaloContext, item: ItemReader): number {
   const type = store.ticketTypes.get(typeId)!;
   const statusId = statusIdIn ?? type.initial_status ?? NEW_STATUS_ID;
   const now = ctx.time();
-  const occurred = item.string('dateoccurred') ?? now;
+  const occurred = item.date('dateoccurred') ?? now;
   let ticket: TicketRecord = patched(
     { id: store.tickets.nextId(), summary, tickettype_id: typeId, status_id: NEW_STATUS_ID, asset_ids: [], dateoccurred: occurred, datecreated: now, lastactiondate: now, hasbeenclosed: false },
     { ...patch, priority_id: priorityId ?? type.default_priority, tickettype_id: typeId, ...party },
