@@ -7,6 +7,8 @@
 import yargs from 'yargs';
 import { VERSION } from '../version.js';
 import { demoCommand } from './commands/demo.js';
+import { planCommand } from './commands/plan.js';
+import { sandboxCommand } from './commands/sandbox.js';
 import { initCommand } from './commands/init.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
@@ -40,6 +42,71 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
           .example('haloform validate -c config/haloform.yaml', 'Check the spec, print problems with their line and column'),
       (a) => {
         selected = { run: (ctx) => validateCommand({ config: a.config, format: a.format }, ctx) };
+      },
+    )
+    .command(
+      'plan',
+      'Show what apply would change in Halo (reads both APIs, writes nothing)',
+      (y) =>
+        y
+          .option('config', configOption)
+          .option('format', { choices: ['text', 'markdown', 'json'] as const, default: 'text' as const, describe: 'text for a terminal, markdown for a PR comment, json for programs' })
+          .option('out', { type: 'string', requiresArg: true, describe: 'Also save the plan as JSON, for haloform apply <file>' })
+          .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'Exit 0 with no changes, 1 on error, 2 with changes' })
+          .option('stats', { type: 'boolean', default: false, describe: 'Print API request counts and times to stderr' })
+          .option('allow-mass-deactivate', { type: 'boolean', default: false, describe: 'Allow deactivating more than 10% of managed assets' })
+          .option('verbose', { type: 'boolean', default: false, describe: 'Log API retries and waits (JSON lines on stderr)' })
+          .example('haloform plan -c config/haloform.yaml --out plan.json', 'Plan and save it for apply')
+          .example('haloform plan --format markdown --detailed-exitcode', 'What CI posts on a pull request'),
+      (a) => {
+        selected = {
+          run: (ctx) =>
+            planCommand(
+              {
+                config: a.config,
+                format: a.format,
+                ...(a.out !== undefined ? { out: a.out } : {}),
+                detailedExitcode: a['detailed-exitcode'],
+                stats: a.stats,
+                allowMassDeactivate: a['allow-mass-deactivate'],
+                verbose: a.verbose,
+              },
+              ctx,
+            ),
+        };
+      },
+    )
+    .command(
+      'sandbox',
+      'Run local NinjaOne and HaloPSA simulators with a demo MSP, until Ctrl-C',
+      (y) =>
+        y
+          .option('ninjaone-port', { type: 'number', default: 7101, describe: 'Port of the NinjaOne simulator (0: a free one)' })
+          .option('halo-port', { type: 'number', default: 7102, describe: 'Port of the HaloPSA simulator (0: a free one)' })
+          .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
+          .option('seed', { type: 'number', default: 1, describe: 'Demo data seed: the same seed gives the same MSP' })
+          .option('devices', { type: 'number', default: 200, describe: 'Number of NinjaOne devices' })
+          .option('latency-ms', { type: 'number', default: 0, describe: 'Latency added to every request' })
+          .option('halo-rate-limit', { type: 'string', default: '300/300', describe: "Halo's request budget: <requests>/<seconds>, or off" })
+          .option('print-env', { type: 'boolean', default: false, describe: 'Print the URLs and credentials as shell exports' }),
+      (a) => {
+        selected = {
+          run: (ctx) =>
+            sandboxCommand(
+              {
+                ninjaonePort: a['ninjaone-port'],
+                haloPort: a['halo-port'],
+                host: a.host,
+                seed: a.seed,
+                devices: a.devices,
+                latencyMs: a['latency-ms'],
+                haloRateLimit: a['halo-rate-limit'],
+                printEnv: a['print-env'],
+              },
+              ctx,
+              { wait: () => ctx.io.waitForSignal() },
+            ),
+        };
       },
     )
     .command(

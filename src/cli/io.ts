@@ -10,8 +10,42 @@ export interface Io {
   stderr: Output;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** Resolves with the signal's name when the process is asked to stop (SIGINT, SIGTERM). */
+  waitForSignal(): Promise<string>;
+  /** Asks a question on the terminal; undefined when there is no terminal to ask on. */
+  prompt?(question: string): Promise<string>;
 }
 
 export function processIo(): Io {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    waitForSignal: () =>
+      new Promise((resolve) => {
+        const done = (signal: string) => {
+          process.off('SIGINT', onInt);
+          process.off('SIGTERM', onTerm);
+          resolve(signal);
+        };
+        const onInt = () => done('SIGINT');
+        const onTerm = () => done('SIGTERM');
+        process.once('SIGINT', onInt);
+        process.once('SIGTERM', onTerm);
+      }),
+    ...(process.stdin.isTTY
+      ? {
+          prompt: async (question: string) => {
+            const { createInterface } = await import('node:readline/promises');
+            const rl = createInterface({ input: process.stdin, output: process.stderr });
+            try {
+              return await rl.question(question);
+            } finally {
+              rl.close();
+            }
+          },
+        }
+      : {}),
+  };
 }

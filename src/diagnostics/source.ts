@@ -62,7 +62,10 @@ export class SourceFile {
         return this.nodeRange(nextPair.key) ?? this.nodeRange(node);
       }
     }
-    // A key with no value (`halo:`) has a null node: point at its key.
+    // A key with no value (`halo:`) has a null node, and a map or list spans many lines: point at its key.
+    const resolved = this.resolve(node);
+    const block = (isMap(resolved) || isSeq(resolved)) && !resolved.flow;
+    if (pair && (resolved === null || resolved === undefined || block)) return this.nodeRange(pair.key) ?? this.nodeRange(resolved);
     return this.nodeRange(node) ?? this.nodeRange(pair?.key);
   }
 
@@ -74,7 +77,8 @@ export class SourceFile {
   /** Fills in `file` and `range` from `path` on diagnostics that have a path but no range. */
   attach(diagnostics: readonly Diagnostic[]): Diagnostic[] {
     return diagnostics.map((d) => {
-      if (d.range || d.path === undefined) return d.file ? d : { ...d, file: this.path };
+      // Only what belongs to a place in the spec gets the spec's file name.
+      if (d.range || d.path === undefined) return d;
       const range = this.locate(d.path, d.subject ?? 'value');
       return range ? { ...d, file: this.path, range } : { ...d, file: this.path };
     });

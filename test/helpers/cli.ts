@@ -10,7 +10,7 @@ export interface CliRun {
 
 export async function cli(
   argv: string[],
-  options: { cwd?: string; env?: Record<string, string | undefined>; tty?: boolean } = {},
+  options: { cwd?: string; env?: Record<string, string | undefined>; tty?: boolean; signal?: Promise<string>; answer?: string } = {},
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -19,6 +19,8 @@ export async function cli(
     stderr: { write: (s: string) => (stderr += s), isTTY: options.tty ?? false },
     env: options.env ?? {},
     cwd: options.cwd ?? new URL('../../', import.meta.url).pathname,
+    waitForSignal: () => options.signal ?? new Promise<string>(() => {}),
+    ...(options.answer !== undefined ? { prompt: async (q: string) => ((stderr += q), options.answer!) } : {}),
   });
   return { code, stdout, stderr };
 }

@@ -1,0 +1,85 @@
+/**
+ * `haloform sandbox`: both simulators with the demo MSP on local ports, until Ctrl-C — so
+ * anyone can run plan, apply and serve with no accounts.
+ */
+
+import { startSandbox, type Sandbox } from '../../sandbox/index.js';
+import type { CommandContext } from '../context.js';
+
+export interface SandboxArgs {
+  ninjaonePort: number;
+  haloPort: number;
+  host: string;
+  seed: number;
+  devices: number;
+  latencyMs: number;
+  haloRateLimit: string;
+  printEnv: boolean;
+}
+
+/** "300/300" → { requests: 300, perSeconds: 300 }; "off" → null. */
+export function parseRateLimit(text: string): { requests: number; perSeconds: number } | null | Error {
+  if (/^(off|none|0)$/i.test(text.trim())) return null;
+  const m = /^\s*(\d+)\s*\/\s*(\d+(?:\.\d+)?)\s*$/.exec(text);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) <= 0) return new Error(`--halo-rate-limit "${text}" is not <requests>/<seconds> (like 300/300) or off.`);
+  return { requests: Number(m[1]), perSeconds: Number(m[2]) };
+}
+
+export async function sandboxCommand(args: SandboxArgs, ctx: CommandContext, signals: { wait(): Promise<string> }): Promise<number> {
+  const limit = parseRateLimit(args.haloRateLimit);
+  if (limit instanceof Error) {
+    ctx.io.stderr.write(`${ctx.err.red(ctx.err.bold('Error:'))} ${limit.message}\n`);
+    return 1;
+  }
+  let sandbox: Sandbox;
+  try {
+    sandbox = await startSandbox({
+      host: args.host,
+      ninjaonePort: args.ninjaonePort,
+      haloPort: args.haloPort,
+      seed: args.seed,
+      devices: args.devices,
+      latencyMs: args.latencyMs,
+      haloRateLimit: limit,
+    });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const hint = err.code === 'EADDRINUSE' ? ' Another program (perhaps another sandbox) uses that port: stop it, or pick others with --ninjaone-port and --halo-port (0 picks free ones).' : '';
+    ctx.io.stderr.write(`${ctx.err.red(ctx.err.bold('Error:'))} the sandbox could not start: ${err.message}.${hint}\n`);
+    return 1;
+  }
+
+  if (args.printEnv) {
+    ctx.io.stdout.write(Object.entries(sandbox.env).map(([k, v]) => `export ${k}=${shellQuote(v)}`).join('\n') + '\n');
+  } else {
+    const { out } = ctx;
+    const data = sandbox.data;
+    ctx.io.stdout.write(
+      [
+        `${out.green(out.bold('haloform sandbox is running'))} — the demo MSP (seed ${args.seed}): ${data.ninjaone.organizations.length} organisations, ${data.ninjaone.devices.length} devices; Halo with ${data.halo.clients.length} clients and ${data.halo.assets.length} hand-made assets.`,
+        '',
+        `  NinjaOne simulator  ${sandbox.ninjaone.url}   client id ${sandbox.ninjaone.clientId}, secret ${sandbox.ninjaone.clientSecret}`,
+        `  HaloPSA simulator   ${sandbox.halo.url}   tenant ${sandbox.halo.tenant}, client id ${sandbox.halo.clientId}, secret ${sandbox.halo.clientSecret}`,
+        `  Halo request budget ${limit ? `${limit.requests} per ${limit.perSeconds} s (as Halo-hosted; --halo-rate-limit off to lift it)` : 'off'}`,
+        args.latencyMs > 0 ? `  Latency             ${args.latencyMs} ms on every request` : '',
+        '',
+        'These credentials only open these local simulators. In another terminal:',
+        `  haloform plan -c config/demo.yaml${args.ninjaonePort === 7101 && args.haloPort === 7102 ? '' : `   (with NINJAONE_URL=${sandbox.ninjaone.url} HALO_URL=${sandbox.halo.url})`}`,
+        '',
+        'Control API (faults, alerts, request log): /_sandbox/ on either URL. Stop with Ctrl-C.',
+        '',
+      ]
+        .filter((line, i, all) => line !== '' || all[i - 1] !== '')
+        .join('\n'),
+    );
+  }
+
+  const signal = await signals.wait();
+  ctx.io.stderr.write(`\n${signal}: stopping the sandbox.\n`);
+  await sandbox.stop();
+  return 0;
+}
+
+function shellQuote(value: string): string {
+  return /^[A-Za-z0-9_./:@-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}

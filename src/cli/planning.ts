@@ -1,0 +1,149 @@
+/**
+ * Loading a spec, reading both APIs and making a plan: the steps `plan`, `apply` and the demo
+ * share. Owns the API clients for the run (one redactor and accounting across both).
+ */
+
+import { loadSpecFile, type LoadedSpec } from '../config/load.js';
+import type { Spec } from '../config/spec.js';
+import { error, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { HaloApiClient } from '../halo/client.js';
+import type { HaloSnapshot } from '../halo/types.js';
+import { Accounting, ApiError, createJsonLogger, Redactor, silentLogger, type Logger } from '../http/index.js';
+import { desiredState } from '../model/desired-state.js';
+import { NinjaOneClient } from '../ninjaone/client.js';
+import type { NinjaSnapshot } from '../ninjaone/types.js';
+import { makePlan } from '../plan/make-plan.js';
+import { summarise, type Plan } from '../plan/plan.js';
+import type { CommandContext } from './context.js';
+
+/** The two API clients of one run, sharing one redactor (each hides the other's tokens) and one accounting. */
+export interface Clients {
+  ninjaone: NinjaOneClient;
+  halo: HaloApiClient;
+  accounting: Accounting;
+  redactor: Redactor;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export function createClients(spec: Spec, ctx: CommandContext, options: { verbose?: boolean } = {}): Clients {
+  const redactor = new Redactor([spec.connections.ninjaone.clientSecret, spec.connections.halo.clientSecret]);
+  const webhookSecret = ctx.io.env.HALOFORM_WEBHOOK_SECRET;
+  if (webhookSecret) redactor.addSecret(webhookSecret);
+  const accounting = new Accounting();
+  const logger = options.verbose ? createJsonLogger({ redactor, sink: (line) => ctx.io.stderr.write(`${line}\n`), level: 'info' }) : silentLogger;
+  const shared = { redactor, accounting, logger };
+  const ninjaone = new NinjaOneClient(spec.connections.ninjaone, shared);
+  const halo = new HaloApiClient(spec.connections.halo, shared);
+  return {
+    ninjaone,
+    halo,
+    accounting,
+    redactor,
+    logger,
+    close: async () => {
+      await Promise.all([ninjaone.close(), halo.close()]);
+    },
+  };
+}
+
+/** Custom fields the spec reads: only these are fetched from NinjaOne. */
+export function mappedCustomFields(spec: Spec): string[] {
+  const paths = [...spec.assets.fields.map((f) => f.from), ...(spec.assets.user ? [spec.assets.user.from] : [])];
+  return [...new Set(paths.filter((p) => p[0]?.name === 'customFields' && p[1]).map((p) => p[1]!.name))];
+}
+
+export interface PlanRun {
+  loaded: LoadedSpec;
+  plan: Plan;
+  /** The Halo state the plan was made from (apply needs it for full nested arrays). */
+  halo?: HaloSnapshot;
+  ninja?: NinjaSnapshot;
+}
+
+export interface PlanOptions {
+  allowMassDeactivate?: boolean;
+  now?: Date;
+}
+
+/** Reads both APIs and plans. Read failures become plan errors (never a deactivation). */
+export async function readAndPlan(loaded: LoadedSpec & { spec: Spec }, clients: Clients, ctx: CommandContext, options: PlanOptions = {}): Promise<PlanRun> {
+  const spec = loaded.spec;
+  const meta = {
+    specHash: loaded.hash!,
+    createdAt: (options.now ?? new Date()).toISOString(),
+    targets: { ninjaone: spec.connections.ninjaone.baseUrl, halo: spec.connections.halo.url },
+  };
+  const [ninjaRead, haloRead] = await Promise.allSettled([
+    clients.ninjaone.readSnapshot({ customFields: mappedCustomFields(spec) }),
+    clients.halo.readSnapshot(),
+  ]);
+  const readErrors: Diagnostic[] = [];
+  if (ninjaRead.status === 'rejected') readErrors.push(readFailure('NinjaOne', ninjaRead.reason));
+  if (haloRead.status === 'rejected') readErrors.push(readFailure('Halo', haloRead.reason));
+  if (readErrors.length > 0 || ninjaRead.status !== 'fulfilled' || haloRead.status !== 'fulfilled') {
+    return { loaded, plan: failedPlan(readErrors, meta) };
+  }
+  const ninja = ninjaRead.value;
+  const halo = haloRead.value;
+  const desired = desiredState(spec, ninja, halo, { allowMassDeactivate: options.allowMassDeactivate ?? false });
+  if (spec.alerts?.webhook && !ctx.io.env.HALOFORM_WEBHOOK_SECRET) {
+    // Only apply needs it, and apply refuses before writing anything; the plan itself is fine.
+    desired.warnings.push(webhookSecretMissing('warning'));
+  }
+  const plan = makePlan(desired, halo, {
+    ...meta,
+    read: {
+      organizations: ninja.organizations.length,
+      locations: ninja.locations.length,
+      devices: ninja.devices.length,
+      haloClients: halo.clients.length,
+      haloAssets: halo.assets.length,
+    },
+  });
+  plan.errors = loaded.source.attach(plan.errors);
+  plan.warnings = loaded.source.attach(plan.warnings);
+  return { loaded, plan, halo, ninja };
+}
+
+export function webhookSecretMissing(severity: 'error' | 'warning'): Diagnostic {
+  return {
+    severity,
+    summary: 'Webhook secret not set',
+    detail: `alerts.webhook makes apply register a NinjaOne webhook that carries HALOFORM_WEBHOOK_SECRET, but the variable is not set here${severity === 'warning' ? ', so apply would refuse to run' : ''}. Set it to a long random value, the same one \`haloform serve\` checks, e.g. export HALOFORM_WEBHOOK_SECRET=$(openssl rand -hex 32).`,
+    path: ['alerts', 'webhook'],
+  };
+}
+
+function readFailure(api: string, reason: unknown): Diagnostic {
+  if (reason instanceof ApiError) {
+    return error(`${api} could not be read`, `${reason.message} Nothing was planned, and nothing will be deactivated on a failed read.`);
+  }
+  // Anything else is a bug: let the top-level handler report it.
+  throw reason;
+}
+
+export function failedPlan(errors: Diagnostic[], meta: Omit<Plan, 'formatVersion' | 'errors' | 'warnings' | 'changes' | 'summary' | 'byKind' | 'read'>): Plan {
+  const { summary, byKind } = summarise([]);
+  return {
+    formatVersion: 1,
+    ...meta,
+    errors,
+    warnings: [],
+    changes: [],
+    summary,
+    byKind,
+    read: { organizations: 0, locations: 0, devices: 0, haloClients: 0, haloAssets: 0 },
+  };
+}
+
+/** Loads the spec for a command that calls the APIs: an unset variable is an error here. */
+export function loadForRun(config: string, ctx: CommandContext): LoadedSpec {
+  const loaded = loadSpecFile(config, ctx.io.env, ctx.io.cwd, { missingEnv: 'error' });
+  ctx.printDiagnostics(loaded.diagnostics, [loaded.source]);
+  return loaded;
+}
+
+export function specLoaded(loaded: LoadedSpec): loaded is LoadedSpec & { spec: Spec } {
+  return loaded.spec !== undefined && !hasErrors(loaded.diagnostics);
+}
