@@ -6,6 +6,7 @@
 
 import yargs from 'yargs';
 import { VERSION } from '../version.js';
+import { applyCommand } from './commands/apply.js';
 import { demoCommand } from './commands/demo.js';
 import { planCommand } from './commands/plan.js';
 import { sandboxCommand } from './commands/sandbox.js';
@@ -67,6 +68,38 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
                 format: a.format,
                 ...(a.out !== undefined ? { out: a.out } : {}),
                 detailedExitcode: a['detailed-exitcode'],
+                stats: a.stats,
+                allowMassDeactivate: a['allow-mass-deactivate'],
+                verbose: a.verbose,
+              },
+              ctx,
+            ),
+        };
+      },
+    )
+    .command(
+      'apply [plan]',
+      'Make Halo match the spec: plan, show it, ask for yes — or apply a saved plan exactly',
+      (y) =>
+        y
+          .positional('plan', { type: 'string', describe: 'A plan saved with haloform plan --out (refused if stale)' })
+          .option('config', configOption)
+          .option('auto-approve', { type: 'boolean', default: false, describe: 'Do not ask for yes (CI)' })
+          .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'json: one JSON line per finished change, then a summary' })
+          .option('stats', { type: 'boolean', default: false, describe: 'Print API request counts and times to stderr' })
+          .option('allow-mass-deactivate', { type: 'boolean', default: false, describe: 'Allow deactivating more than 10% of managed assets' })
+          .option('verbose', { type: 'boolean', default: false, describe: 'Log API retries and waits (JSON lines on stderr)' })
+          .example('haloform apply', 'Plan, review, type yes')
+          .example('haloform apply plan.json', 'Apply a reviewed plan, refusing it if Halo changed since'),
+      (a) => {
+        selected = {
+          run: (ctx) =>
+            applyCommand(
+              {
+                ...(a.plan !== undefined ? { planFile: a.plan } : {}),
+                config: a.config,
+                autoApprove: a['auto-approve'],
+                format: a.format,
                 stats: a.stats,
                 allowMassDeactivate: a['allow-mass-deactivate'],
                 verbose: a.verbose,

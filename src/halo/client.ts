@@ -126,6 +126,11 @@ export class HaloApiClient {
     return out.sort((a, b) => a.id - b.id);
   }
 
+  /** Assets matching a list filter (`client_id`, `integration_type`, ...), without field values. */
+  async readAssetsWhere(query: Query): Promise<HaloAsset[]> {
+    return (await this.#list('/api/Asset', 'assets', query)).map(({ r, ctx }) => assetFrom(r, ctx));
+  }
+
   async readAsset(id: number): Promise<HaloAsset | undefined> {
     const response = await this.http.request({ method: 'GET', path: `/api/Asset/${id}`, label: 'GET /api/Asset/{id}', accept: [404] });
     if (response.status === 404) return undefined;

@@ -85,7 +85,8 @@ export function resolveCatalog(spec: Spec, halo: HaloSnapshot, classesInUse: Rea
         continue;
       }
       name = assetTypeNameFor(nodeClass);
-      unmappedCreated.push(`${nodeClass} → "${name}" (${count})`);
+      // Only worth saying while the type is new: once it exists, this is the spec working as written.
+      if (!typesByName.has(fold(name))) unmappedCreated.push(`${nodeClass} → "${name}" (${count})`);
     }
     const live = typesByName.get(fold(name)) ?? [];
     if (live.length > 1) {
@@ -112,7 +113,11 @@ export function resolveCatalog(spec: Spec, halo: HaloSnapshot, classesInUse: Rea
   }
   if (unmappedCreated.length > 0) {
     report.warnings.push(
-      warning('Unmapped node classes', `assetTypes.map does not list ${unmappedCreated.length} node class${unmappedCreated.length === 1 ? '' : 'es'} in use; their devices get asset types named after the class (assetTypes.unmapped: create): ${list(unmappedCreated)}.`, ['assetTypes', 'map']),
+      warning(
+        'Unmapped node classes',
+        `assetTypes.map does not list ${unmappedCreated.length} node class${unmappedCreated.length === 1 ? '' : 'es'} in use, so haloform will create asset types named after them (assetTypes.unmapped: create): ${list(unmappedCreated)}. Map them in assetTypes.map to use existing types instead.`,
+        ['assetTypes', 'map'],
+      ),
     );
   }
   if (unmappedSkipped.length > 0) {

@@ -271,7 +271,9 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
       } else {
         const policy = entry?.unmappedLocations ?? spec.customers.unmappedLocations;
         const label = `"${org.name}/${location.name}"`;
-        unmappedByPolicy.set(policy, [...(unmappedByPolicy.get(policy) ?? []), label]);
+        // Worth a warning: a site about to be created, or a location the organisation's own entry does not speak for.
+        const explicitPolicy = entry?.unmappedLocations !== undefined && entry.unmappedLocations !== 'create';
+        if (!explicitPolicy) unmappedByPolicy.set(policy, [...(unmappedByPolicy.get(policy) ?? []), label]);
         switch (policy) {
           case 'create':
             decision = { kind: 'named', name: location.name, match: 'new', explicit: false };

@@ -1,0 +1,221 @@
+/**
+ * `haloform apply [plan.json]`: make Halo match the plan. Without a plan file it plans, shows
+ * the plan and asks for `yes` (`--auto-approve` for CI); with one, it refuses a plan made from
+ * another spec or whose objects changed since ("plan is stale"). Exit 1 when anything failed.
+ */
+
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import cliProgress from 'cli-progress';
+import { applyPlan, type ApplyEvent, type ApplyResult } from '../../apply/executor.js';
+import { renderDiagnostic } from '../../diagnostics/render.js';
+import type { HaloSnapshot } from '../../halo/types.js';
+import { hasChanges, type Kind, type Plan } from '../../plan/plan.js';
+import { staleReasons } from '../../plan/stale.js';
+import { renderPlanText } from '../../render/plan-text.js';
+import type { CommandContext } from '../context.js';
+import { createClients, loadForRun, readAndPlan, specLoaded, webhookSecretMissing, type Clients } from '../planning.js';
+import { printStats } from './plan.js';
+
+export interface ApplyArgs {
+  planFile?: string;
+  config: string;
+  autoApprove: boolean;
+  format: 'text' | 'json';
+  stats: boolean;
+  allowMassDeactivate: boolean;
+  verbose: boolean;
+}
+
+export const CONFIRM_QUESTION = "Do you want to perform these actions? Only 'yes' will be accepted: ";
+
+export async function applyCommand(args: ApplyArgs, ctx: CommandContext): Promise<number> {
+  const fail = (text: string) => {
+    ctx.io.stderr.write(`${ctx.err.red(ctx.err.bold('Error:'))} ${text}\n`);
+    return 1;
+  };
+  let saved: Plan | undefined;
+  if (args.planFile) {
+    const read = readPlanFile(resolve(ctx.io.cwd, args.planFile));
+    if (typeof read === 'string') return fail(`${args.planFile}: ${read}`);
+    saved = read;
+  }
+
+  const loaded = loadForRun(args.config, ctx);
+  if (!specLoaded(loaded)) return fail(`${args.config} has errors; nothing was applied. Run haloform validate -c ${args.config} for details.`);
+  const spec = loaded.spec;
+  const sources = new Map([[loaded.source.path, loaded.source]]);
+  const showPlan = (plan: Plan) =>
+    ctx.io[args.format === 'json' ? 'stderr' : 'stdout'].write(renderPlanText(plan, { paint: ctx.out, renderDiagnostic: (d) => renderDiagnostic(d, { paint: ctx.out, sources }) }));
+
+  const clients = createClients(spec, ctx, { verbose: args.verbose });
+  try {
+    let plan: Plan;
+    let live: HaloSnapshot;
+    if (saved) {
+      if (saved.specHash !== loaded.hash) {
+        return fail(
+          `Saved plan is stale: ${args.planFile} was made from a different spec (${saved.specHash.slice(0, 19)}…, the spec is now ${loaded.hash!.slice(0, 19)}…). Nothing was applied. Run haloform plan again.`,
+        );
+      }
+      if (saved.targets.halo !== spec.connections.halo.url || saved.targets.ninjaone !== spec.connections.ninjaone.baseUrl) {
+        return fail(`Saved plan is stale: ${args.planFile} was made against ${saved.targets.halo}, the spec points at ${spec.connections.halo.url}. Nothing was applied.`);
+      }
+      if (saved.errors.length > 0) return fail(`${args.planFile} is a plan with errors; it cannot be applied. Fix them and plan again.`);
+      try {
+        live = await clients.halo.readSnapshot();
+      } catch (e) {
+        return fail(`Halo could not be read to check the saved plan: ${(e as Error).message} Nothing was applied.`);
+      }
+      const stale = staleReasons(saved, live);
+      if (stale.length > 0) {
+        const shown = stale.slice(0, 20).map((s) => `  ${s.address}: ${s.reason}`);
+        return fail(
+          `Saved plan is stale: Halo changed since ${args.planFile} was made, so it may no longer do what was reviewed. Nothing was applied; run haloform plan again.\n${shown.join('\n')}${stale.length > 20 ? `\n  ... and ${stale.length - 20} more` : ''}`,
+        );
+      }
+      plan = saved;
+    } else {
+      const run = await readAndPlan(loaded, clients, ctx, { allowMassDeactivate: args.allowMassDeactivate });
+      plan = run.plan;
+      showPlan(plan);
+      if (plan.errors.length > 0 || !run.halo) return 1;
+      live = run.halo;
+      if (!hasChanges(plan) && !plan.changes.some((c) => c.kind === 'ninja_webhook')) return 0;
+      if (hasChanges(plan) && !args.autoApprove) {
+        if (!ctx.io.prompt) {
+          return fail(
+            'apply needs a yes, and there is no terminal to ask on. Review the plan above and run haloform apply --auto-approve, or save a plan and apply exactly that: haloform plan --out plan.json, then haloform apply plan.json.',
+          );
+        }
+        ctx.io.stderr.write('\n');
+        const answer = (await ctx.io.prompt(CONFIRM_QUESTION)).trim();
+        if (answer !== 'yes') {
+          ctx.io.stderr.write('\nApply cancelled. Nothing was changed.\n');
+          return 1;
+        }
+      }
+    }
+
+    const webhookSecret = ctx.io.env.HALOFORM_WEBHOOK_SECRET;
+    if (plan.changes.some((c) => c.kind === 'ninja_webhook') && !webhookSecret) {
+      ctx.printDiagnostics(loaded.source.attach([webhookSecretMissing('error')]), [loaded.source]);
+      return fail('nothing was applied.');
+    }
+
+    const result = await runApply(plan, live, clients, ctx, args, webhookSecret);
+    if (args.stats) printStats(clients, ctx);
+    return result.failed.length > 0 || result.skipped.length > 0 ? 1 : 0;
+  } finally {
+    await clients.close();
+  }
+}
+
+async function runApply(plan: Plan, live: HaloSnapshot, clients: Clients, ctx: CommandContext, args: ApplyArgs, webhookSecret: string | undefined): Promise<ApplyResult> {
+  const progress = createProgress(plan, ctx, args.format);
+  const result = await applyPlan(plan, live, clients.halo, clients.ninjaone, {
+    batchSize: clients.halo.batchSize,
+    ...(webhookSecret ? { webhookSecret } : {}),
+    onKind: (kind, total) => progress.kind(kind, total),
+    onEvent: (event) => progress.event(event),
+  });
+  progress.stop();
+  const { created, adopted, updated, deactivated } = result.counts;
+  const resources = `Resources: ${created} created, ${adopted} adopted, ${updated} updated, ${deactivated} deactivated.`;
+  if (args.format === 'json') {
+    ctx.io.stdout.write(`${JSON.stringify({ type: 'summary', ok: result.failed.length === 0 && result.skipped.length === 0, ...result.counts, failed: result.failed.length, skipped: result.skipped.length })}\n`);
+    return result;
+  }
+  const { out } = ctx;
+  if (result.failed.length === 0 && result.skipped.length === 0) {
+    ctx.io.stdout.write(`\n${out.green(out.bold('Apply complete!'))} ${resources}\n`);
+    return result;
+  }
+  const lines = [
+    '',
+    out.red(out.bold(`Apply finished with ${result.failed.length} failed and ${result.skipped.length} skipped change${result.failed.length + result.skipped.length === 1 ? '' : 's'}.`)) + ` ${resources}`,
+    '',
+    ...result.failed.map((e) => out.red(`  ✗ ${e.address} (${e.name}): ${e.message ?? 'failed'}`)),
+    ...result.skipped.slice(0, 50).map((e) => out.yellow(`  - ${e.address} (${e.name}): ${e.message ?? 'skipped'}`)),
+    ...(result.skipped.length > 50 ? [out.yellow(`  ... and ${result.skipped.length - 50} more skipped`)] : []),
+    '',
+    'Everything else was written. Fix the cause and run haloform apply again: it picks up where this run stopped, without duplicates.',
+    '',
+  ];
+  ctx.io.stdout.write(lines.join('\n'));
+  return result;
+}
+
+interface Progress {
+  kind(kind: Kind, total: number): void;
+  event(event: ApplyEvent): void;
+  stop(): void;
+}
+
+/** A bar on a terminal (done/total, kind, rate, rate-limit waits); plain lines otherwise; JSON lines with --format json. */
+function createProgress(plan: Plan, ctx: CommandContext, format: 'text' | 'json'): Progress {
+  const total = plan.changes.filter((c) => c.action !== 'no-op').length;
+  if (format === 'json') {
+    return { kind: () => {}, event: (e) => ctx.io.stdout.write(`${JSON.stringify({ type: 'change', ...e })}\n`), stop: () => {} };
+  }
+  if (ctx.io.stderr.isTTY && total > 0) {
+    const bar = new cliProgress.SingleBar(
+      { format: 'Applying [{bar}] {value}/{total} {kind} · {rate}/s{failed}', barsize: 30, stream: ctx.io.stderr as NodeJS.WritableStream, hideCursor: true, clearOnComplete: false },
+      cliProgress.Presets.shades_classic,
+    );
+    const started = Date.now();
+    let done = 0;
+    let failed = 0;
+    let current = '';
+    bar.start(total, 0, { kind: '', rate: '0', failed: '' });
+    return {
+      kind: (kind, n) => {
+        if (n > 0) current = kind;
+      },
+      event: (e) => {
+        done += 1;
+        if (e.status !== 'done') failed += 1;
+        const rate = (done / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1);
+        bar.update(done, { kind: current, rate, failed: failed > 0 ? ` · ${failed} not written` : '' });
+      },
+      stop: () => bar.stop(),
+    };
+  }
+  // Plain lines: one per kind when it finishes, and failures as they happen.
+  let current: { kind: Kind; total: number; done: number } | undefined;
+  const flush = () => {
+    if (current && current.total > 0) ctx.io.stderr.write(`${current.kind}: ${current.done}/${current.total} written\n`);
+  };
+  return {
+    kind: (kind, n) => {
+      flush();
+      current = { kind, total: n, done: 0 };
+    },
+    event: (e) => {
+      if (e.status === 'done' && current) current.done += 1;
+      else if (e.status !== 'done') ctx.io.stderr.write(`${e.status}: ${e.address}: ${e.message ?? ''}\n`);
+    },
+    stop: () => flush(),
+  };
+}
+
+/** A saved plan, or why it cannot be one. */
+function readPlanFile(path: string): Plan | string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file. Make one with haloform plan --out <file>.' : (e as Error).message;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return 'not a JSON plan (haloform plan --out <file> writes one).';
+  }
+  const plan = data as Partial<Plan>;
+  if (!plan || typeof plan !== 'object' || plan.formatVersion === undefined) return 'not a haloform plan: it has no formatVersion.';
+  if (plan.formatVersion !== 1) return `a plan of format version ${String(plan.formatVersion)}, which this haloform cannot apply (it reads version 1).`;
+  if (!Array.isArray(plan.changes) || typeof plan.specHash !== 'string' || !plan.targets || !plan.summary) return 'a damaged plan: changes, specHash, targets or summary is missing.';
+  return plan as Plan;
+}
