@@ -246,7 +246,9 @@ async function applyKind(
           saveAll([one], await ctx.halo.post(resource, [one.item]));
         } catch (single) {
           if (!(single instanceof ApiError)) throw single;
-          finish(ctx, one.change, 'failed', { message: message(single) });
+          // Saved after all? Then it is done; a re-read that cannot tell leaves it failed (never sent twice).
+          const left = single.maybeApplied ? await recover(ctx, resource, [one], saveAll) : [one];
+          for (const { change } of left) if (!ctx.events.some((e) => e.address === change.address)) finish(ctx, change, 'failed', { message: message(single) });
         }
       }
     }
