@@ -175,14 +175,17 @@ describe('haloform schema', () => {
 });
 
 describe('haloform demo', () => {
-  it('validates the demo spec and shows it normalised, secrets hidden', async () => {
+  it('starts the sandbox, plans, applies, and plans nothing the second time — printing no secret', async () => {
     const run = await cli(['demo']);
 
+    expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Success! config/demo.yaml is valid.');
-    expect(run.stdout).toContain('clientSecret: (sensitive)');
+    expect(run.stdout).toMatch(/Plan: \d+ to create, \d+ to adopt, \d+ to update, 0 to deactivate\./);
+    expect(run.stdout).toMatch(/Apply complete! Resources: \d+ created/);
+    expect(run.stdout).toContain('No changes. Halo matches the spec and NinjaOne.');
     expect(run.stdout).not.toContain('sandbox-secret');
-    expect(run.stdout).toMatch(/Spec hash: sha256:[0-9a-f]{64}/);
+    expect(run.stdout).not.toContain('demo-webhook-secret');
   });
 });
 
