@@ -1,0 +1,272 @@
+/**
+ * The inbox store: where `haloform serve` keeps every inbound webhook delivery (accepted,
+ * duplicate, ignored or rejected), the work still to do for accepted ones, the state of each
+ * alert series, each delivery's processing history, and the leases that keep one worker per
+ * series and one poller per deployment. SQLite implements it for one process (sqlite-store.ts);
+ * PostgreSQL implements the same contract for several replicas (DESIGN.md §5). Every method is
+ * async even where SQLite is synchronous, so callers never depend on which one they have.
+ * The behaviour both must show is pinned down by test/store/store-contract.ts.
+ */
+
+/**
+ * Where a delivery stands.
+ * - `pending`: accepted, its work item not finished (waiting, leased, or scheduled for a retry).
+ * - `done`: processed.
+ * - `ignored`: acknowledged but not processed (excluded by `alerts.include`, or not an alert event).
+ * - `duplicate`: the same activity id was already accepted; acknowledged, never processed.
+ * - `rejected`: answered with a 4xx (bad secret, too large, not JSON, not an activity).
+ * - `dead`: the retry budget ran out, or the failure cannot pass by itself; `inbox replay` re-runs it.
+ */
+export type DeliveryStatus = 'pending' | 'done' | 'ignored' | 'duplicate' | 'rejected' | 'dead';
+
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'done', 'ignored', 'duplicate', 'rejected', 'dead'];
+
+/** Where a delivery came from: NinjaOne's webhook, or the poller filling a gap it found. */
+export type DeliverySource = 'webhook' | 'poller';
+
+/** Why a request was rejected; one per 4xx the webhook answers. */
+export type RejectReason = 'unauthorized' | 'too_large' | 'unsupported_media_type' | 'malformed_json' | 'not_an_activity';
+
+/** An accepted delivery, as the webhook handler (or the poller) hands it to the store. */
+export interface NewDelivery {
+  /** Epoch milliseconds. */
+  receivedAt: number;
+  source: DeliverySource;
+  /** The request path, without its query string (which may carry `?token=`). */
+  path: string;
+  /** Selected request headers, lower-case names; never Authorization or the secret's header. */
+  headers: Record<string, string>;
+  /** The raw body as received (the activity itself; it holds no secret). */
+  body: string;
+  /** NinjaOne's activity id; unique among accepted deliveries. Absent for the poller's own events. */
+  activityId?: number;
+  /** The alert series (seriesUid, else `device:<id>/config:<uid>`): work of one series runs in order, one at a time. */
+  seriesKey: string;
+  statusCode: string;
+  activityType: string;
+  deviceId?: number;
+  /** `pending` queues a work item; `ignored` only records the delivery. */
+  status: 'pending' | 'ignored';
+  /** Why it is ignored. */
+  reason?: string;
+  /** Order within the series: the activity id (NinjaOne's ids grow), 0 for the poller's events. */
+  orderKey: number;
+}
+
+/** What `accept` did. */
+export type AcceptResult =
+  | { outcome: 'accepted' | 'ignored'; deliveryId: number }
+  | { outcome: 'duplicate'; deliveryId: number; duplicateOf: number };
+
+/** A rejected request, for the inbound log. */
+export interface NewRejection {
+  receivedAt: number;
+  path: string;
+  headers: Record<string, string>;
+  /** The body, when the sender was authenticated and it fit the limit; never for a 401 or 413. */
+  body?: string;
+  /** The body's size in bytes as received (or as announced, for a 413). */
+  bodyBytes: number;
+  httpStatus: number;
+  reason: RejectReason;
+  /** The message the sender got. */
+  message: string;
+}
+
+/** One delivery, as `inbox list` and `inbox show` see it. */
+export interface Delivery {
+  id: number;
+  receivedAt: number;
+  source: DeliverySource;
+  status: DeliveryStatus;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+  bodyBytes: number;
+  /** The status answered to the sender. */
+  httpStatus: number;
+  /** Why it was rejected, ignored or dead-lettered. */
+  reason?: string;
+  /** The rejection message, or the last error. */
+  message?: string;
+  activityId?: number;
+  seriesKey?: string;
+  statusCode?: string;
+  activityType?: string;
+  deviceId?: number;
+  /** For a duplicate: the delivery that was accepted first. */
+  duplicateOf?: number;
+  /** Processing attempts so far. */
+  attempts: number;
+  /** When a scheduled retry is due (pending deliveries). */
+  nextAttemptAt?: number;
+  lastError?: string;
+  /** The Halo ticket the processing created or used. */
+  ticketId?: number;
+  /** When it became done, ignored or dead. */
+  finishedAt?: number;
+}
+
+/** A claimed work item: the delivery to process, leased to one worker until `leaseUntil`. */
+export interface WorkItem {
+  deliveryId: number;
+  seriesKey: string;
+  activityId?: number;
+  orderKey: number;
+  source: DeliverySource;
+  body: string;
+  receivedAt: number;
+  /** Claims so far, this one included. */
+  attempts: number;
+  leaseUntil: number;
+}
+
+/** What finished processing says about a delivery. */
+export interface Completion {
+  status: 'done' | 'ignored';
+  ticketId?: number;
+  /** One line for the history: "created ticket 12", "note added". */
+  note?: string;
+}
+
+/** One entry in a delivery's processing history. */
+export interface HistoryEntry {
+  deliveryId: number;
+  at: number;
+  /** claimed, ticket-created, note-added, ticket-closed, left-open, retry, dead-lettered, done, ignored, replayed, ... */
+  event: string;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * What haloform knows of one alert series (one NinjaOne alert: TRIGGERED, maybe TRIGGERED again,
+ * RESET). Only the worker holding the series' work item writes it.
+ */
+export interface SeriesState {
+  key: string;
+  deviceId?: number;
+  /** The Halo ticket of the series. */
+  ticketId?: number;
+  /** Whether the ticket was open when haloform last looked. */
+  ticketOpen: boolean;
+  /** The status the ticket was created with; another one later means a person moved it. */
+  initialStatusId?: number;
+  /** TRIGGERED events applied (the first included). */
+  triggerCount: number;
+  /** The newest TRIGGERED activity id applied. */
+  lastTriggerId?: number;
+  /** Epoch seconds of the newest firing applied (the alert's time when the poller opened the ticket). */
+  lastTriggerTime?: number;
+  /** The RESET activity id applied, when it had one. */
+  resetId?: number;
+  /** Epoch milliseconds when the reset was applied; set means "the alert is over". */
+  resetAt?: number;
+  /**
+   * Epoch milliseconds when a ticket create was sent and its answer not yet saved. Set means a
+   * ticket may exist in Halo that the store does not know: search before creating another.
+   */
+  createStartedAt?: number;
+  /** A technician worked on the ticket (as of the last check). */
+  touched: boolean;
+  /** Activity ids applied to the series (newest 100), so a replay or late copy changes nothing. */
+  applied: number[];
+  updatedAt: number;
+}
+
+export interface DeliveryFilter {
+  status?: DeliveryStatus;
+  /** Received at or after (epoch ms). */
+  since?: number;
+  seriesKey?: string;
+  activityId?: number;
+  /** Newest first; default 100. */
+  limit?: number;
+}
+
+/** Work in the queue (for /metrics and `idle()`). */
+export interface QueueCounts {
+  /** Work items not finished: ready, leased and waiting for a retry. */
+  pending: number;
+  /** Claimable now: due, the head of its series, and the series not leased. */
+  ready: number;
+  leased: number;
+  /** Deliveries dead-lettered (not work items: waiting for a person). */
+  dead: number;
+}
+
+export type ReplayResult = { ok: true; deliveryId: number } | { ok: false; deliveryId: number; reason: string };
+
+/** A lease on a name (`poller`, `serve:sqlite`): who holds it until when. */
+export interface Lease {
+  name: string;
+  owner: string;
+  until: number;
+}
+
+export interface InboxStore {
+  /** `sqlite:/path/haloform.db` or the PostgreSQL URL without its password: for logs and messages. */
+  readonly description: string;
+
+  /**
+   * Writes an accepted delivery (and its work item when pending) in one committed transaction;
+   * resolves only once it is durable. A delivery whose activity id was already accepted is
+   * written as a `duplicate` of the first and gets no work item.
+   */
+  accept(delivery: NewDelivery): Promise<AcceptResult>;
+  /** Records a rejected request; returns its delivery id. */
+  reject(rejection: NewRejection): Promise<number>;
+
+  /**
+   * Leases up to `limit` work items that are due, each the head (lowest order key) of a series
+   * no other worker holds: one series is never processed by two workers at once, and a series'
+   * items are handed out in order. Expired leases are free to take. Counts an attempt per claim.
+   */
+  claim(limit: number, leaseMs: number, workerId: string): Promise<WorkItem[]>;
+  /** Extends a lease the worker still holds; false when it lost it. */
+  extend(deliveryId: number, workerId: string, leaseMs: number): Promise<boolean>;
+  /** Finishes a work item the worker holds: the delivery becomes done or ignored. False when the lease was lost. */
+  complete(deliveryId: number, workerId: string, completion: Completion): Promise<boolean>;
+  /** Schedules another attempt at `retryAt`; the lease ends. False when the lease was lost. */
+  fail(deliveryId: number, workerId: string, failure: { retryAt: number; error: string }): Promise<boolean>;
+  /** Gives up on a work item: the delivery becomes dead with `reason`. False when the lease was lost. */
+  deadLetter(deliveryId: number, workerId: string, reason: string): Promise<boolean>;
+  /** Hands a work item back untouched (shutdown): due now, the claim not counted. */
+  release(deliveryId: number, workerId: string): Promise<boolean>;
+  /** Releases every lease `workerId` holds (its process stopped or died); returns how many. */
+  releaseAll(workerId: string): Promise<number>;
+  /** Whether the series has work not finished (ready, leased or scheduled). */
+  hasPendingWork(seriesKey: string): Promise<boolean>;
+  counts(): Promise<QueueCounts>;
+  /** When the next scheduled item falls due (epoch ms), if any is waiting. */
+  nextDueAt(): Promise<number | undefined>;
+
+  /** Queues a done, ignored or dead delivery again (a duplicate or rejected one cannot be). */
+  replay(deliveryId: number): Promise<ReplayResult>;
+  /** Queues every dead delivery again; returns their ids. */
+  replayDead(): Promise<number[]>;
+
+  getSeries(key: string): Promise<SeriesState | undefined>;
+  saveSeries(state: SeriesState): Promise<void>;
+  /** Series whose ticket was open when last seen. */
+  openSeries(): Promise<SeriesState[]>;
+
+  addHistory(deliveryId: number, event: string, detail?: Record<string, unknown>): Promise<void>;
+  history(deliveryId: number): Promise<HistoryEntry[]>;
+  getDelivery(id: number): Promise<Delivery | undefined>;
+  /** Newest first. */
+  listDeliveries(filter?: DeliveryFilter): Promise<Delivery[]>;
+
+  /** Takes or renews the lease on `name` when it is free, expired or already `workerId`'s. */
+  tryLead(name: string, ttlMs: number, workerId: string): Promise<boolean>;
+  lease(name: string): Promise<Lease | undefined>;
+  /** Gives up the lease when `workerId` holds it. */
+  resign(name: string, workerId: string): Promise<void>;
+
+  getMeta(key: string): Promise<string | undefined>;
+  setMeta(key: string, value: string): Promise<void>;
+
+  /** Throws when the store cannot be used (for /readyz). */
+  ping(): Promise<void>;
+  /** Finishes pending writes and closes. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,5 @@
+/** The inbox store: the interface serve and the `inbox` commands use, and how to open one from a URL. */
+
+export * from './inbox-store.js';
+export { DEFAULT_STORE_URL, StoreUrlError, openStore, parseStoreUrl, type OpenStoreOptions, type ParsedStoreUrl } from './open-store.js';
+export { SqliteStore, openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';

@@ -1,0 +1,581 @@
+/**
+ * The inbox store on SQLite (better-sqlite3, WAL): one file, one `haloform serve` process.
+ *
+ * Durability: WAL with `synchronous=NORMAL` by default. A commit is written to the WAL file
+ * before `accept` resolves (and so before the 2xx is sent); once written, the operating system
+ * holds it, so a killed process (kill -9, a crash, an OOM kill) loses nothing acknowledged. Only
+ * a power loss or kernel crash can lose the last commits, which is not the failure serve is built
+ * for (DESIGN.md §8: zero acknowledged deliveries lost across a kill -9). `synchronous=FULL`
+ * (`sqlite:haloform.db?synchronous=full`) fsyncs every commit for hosts that want power-loss
+ * safety too. Either way accepts that arrive together share one transaction (group commit), so
+ * a burst costs one WAL write (and with FULL one fsync) per event-loop turn, not per request.
+ */
+
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+  AcceptResult,
+  Completion,
+  Delivery,
+  DeliveryFilter,
+  DeliverySource,
+  DeliveryStatus,
+  HistoryEntry,
+  InboxStore,
+  Lease,
+  NewDelivery,
+  NewRejection,
+  QueueCounts,
+  ReplayResult,
+  SeriesState,
+  WorkItem,
+} from './inbox-store.js';
+
+export interface SqliteStoreOptions {
+  /** `normal` (default) or `full`; see the module comment. */
+  synchronous?: 'normal' | 'full';
+  /** Milliseconds clock for leases, retries and timestamps. Default Date.now. */
+  now?: () => number;
+  /** Refuse to create the file when it does not exist (the `inbox` commands read an existing store). */
+  mustExist?: boolean;
+}
+
+const SCHEMA_VERSION = '1';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS deliveries (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  received_at INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  status TEXT NOT NULL,
+  path TEXT NOT NULL,
+  headers TEXT NOT NULL,
+  body TEXT,
+  body_bytes INTEGER NOT NULL,
+  http_status INTEGER NOT NULL,
+  reason TEXT,
+  message TEXT,
+  activity_id INTEGER,
+  series_key TEXT,
+  status_code TEXT,
+  activity_type TEXT,
+  device_id INTEGER,
+  duplicate_of INTEGER,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  last_error TEXT,
+  ticket_id INTEGER,
+  finished_at INTEGER
+);
+CREATE UNIQUE INDEX IF NOT EXISTS deliveries_activity ON deliveries(activity_id)
+  WHERE activity_id IS NOT NULL AND status NOT IN ('duplicate', 'rejected');
+CREATE INDEX IF NOT EXISTS deliveries_received ON deliveries(received_at);
+CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries(status, received_at);
+CREATE INDEX IF NOT EXISTS deliveries_series ON deliveries(series_key);
+CREATE TABLE IF NOT EXISTS work (
+  delivery_id INTEGER PRIMARY KEY,
+  series_key TEXT NOT NULL,
+  order_key INTEGER NOT NULL,
+  available_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  lease_owner TEXT,
+  lease_until INTEGER
+);
+CREATE INDEX IF NOT EXISTS work_series ON work(series_key, order_key, delivery_id);
+CREATE INDEX IF NOT EXISTS work_available ON work(available_at, delivery_id);
+CREATE INDEX IF NOT EXISTS work_owner ON work(lease_owner);
+CREATE TABLE IF NOT EXISTS series (
+  series_key TEXT PRIMARY KEY,
+  ticket_id INTEGER,
+  ticket_open INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS series_open ON series(ticket_open);
+CREATE TABLE IF NOT EXISTS history (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  delivery_id INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  event TEXT NOT NULL,
+  detail TEXT
+);
+CREATE INDEX IF NOT EXISTS history_delivery ON history(delivery_id, id);
+CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, until INTEGER NOT NULL);
+`;
+
+interface DeliveryRow {
+  id: number;
+  received_at: number;
+  source: string;
+  status: string;
+  path: string;
+  headers: string;
+  body: string | null;
+  body_bytes: number;
+  http_status: number;
+  reason: string | null;
+  message: string | null;
+  activity_id: number | null;
+  series_key: string | null;
+  status_code: string | null;
+  activity_type: string | null;
+  device_id: number | null;
+  duplicate_of: number | null;
+  attempts: number;
+  next_attempt_at: number | null;
+  last_error: string | null;
+  ticket_id: number | null;
+  finished_at: number | null;
+}
+
+interface PendingAccept {
+  delivery: NewDelivery;
+  resolve(result: AcceptResult): void;
+  reject(error: unknown): void;
+}
+
+/** Opens (creating when allowed) a store at `path`; `:memory:` gives a private in-memory one. */
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteStore {
+  return new SqliteStore(path, options);
+}
+
+export class SqliteStore implements InboxStore {
+  readonly description: string;
+  readonly #db: Database.Database;
+  readonly #now: () => number;
+  #batch: PendingAccept[] = [];
+  #flushScheduled = false;
+  #closed = false;
+  readonly #s: Statements;
+
+  constructor(path: string, options: SqliteStoreOptions = {}) {
+    this.description = `sqlite:${path}`;
+    this.#now = options.now ?? Date.now;
+    if (path !== ':memory:' && !options.mustExist) mkdirSync(dirname(path), { recursive: true });
+    this.#db = new Database(path, { fileMustExist: options.mustExist ?? false });
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    // `inbox replay` writes while serve runs: wait for the other writer instead of failing.
+    this.#db.pragma('busy_timeout = 5000');
+    this.#db.exec(SCHEMA);
+    const version = this.#db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get('schema_version');
+    if (version && version.value !== SCHEMA_VERSION) {
+      throw new Error(`${path} is a haloform inbox of schema version ${version.value}; this haloform reads version ${SCHEMA_VERSION}`);
+    }
+    if (!version) this.#db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema_version', SCHEMA_VERSION);
+    this.#s = prepareStatements(this.#db);
+  }
+
+  accept(delivery: NewDelivery): Promise<AcceptResult> {
+    if (this.#closed) return Promise.reject(new Error('the inbox store is closed'));
+    return new Promise<AcceptResult>((resolve, reject) => {
+      this.#batch.push({ delivery, resolve, reject });
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        // Group commit: everything accepted in this turn of the event loop shares a transaction.
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const batch = this.#batch;
+    this.#batch = [];
+    if (batch.length === 0) return;
+    let results: AcceptResult[];
+    try {
+      results = this.#db.transaction(() => batch.map((p) => this.#acceptOne(p.delivery)))();
+    } catch (error) {
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    batch.forEach((p, i) => p.resolve(results[i]!));
+  }
+
+  #acceptOne(d: NewDelivery): AcceptResult {
+    const s = this.#s;
+    const first = d.activityId === undefined ? undefined : s.findAccepted.get(d.activityId);
+    const base = {
+      receivedAt: d.receivedAt,
+      source: d.source,
+      path: d.path,
+      headers: JSON.stringify(d.headers),
+      body: d.body,
+      bodyBytes: Buffer.byteLength(d.body),
+      reason: d.reason ?? null,
+      message: null,
+      activityId: d.activityId ?? null,
+      seriesKey: d.seriesKey,
+      statusCode: d.statusCode,
+      activityType: d.activityType,
+      deviceId: d.deviceId ?? null,
+    };
+    if (first) {
+      const info = s.insertDelivery.run({ ...base, status: 'duplicate', httpStatus: 200, duplicateOf: first.id, finishedAt: d.receivedAt, reason: `activity ${d.activityId} was accepted as delivery ${first.id}` });
+      return { outcome: 'duplicate', deliveryId: Number(info.lastInsertRowid), duplicateOf: first.id };
+    }
+    const info = s.insertDelivery.run({ ...base, status: d.status, httpStatus: 202, duplicateOf: null, finishedAt: d.status === 'ignored' ? d.receivedAt : null });
+    const id = Number(info.lastInsertRowid);
+    if (d.status === 'pending') s.insertWork.run(id, d.seriesKey, d.orderKey, d.receivedAt);
+    return { outcome: d.status === 'pending' ? 'accepted' : 'ignored', deliveryId: id };
+  }
+
+  async reject(r: NewRejection): Promise<number> {
+    const info = this.#s.insertDelivery.run({
+      receivedAt: r.receivedAt,
+      source: 'webhook',
+      status: 'rejected',
+      path: r.path,
+      headers: JSON.stringify(r.headers),
+      body: r.body ?? null,
+      bodyBytes: r.bodyBytes,
+      httpStatus: r.httpStatus,
+      reason: r.reason,
+      message: r.message,
+      activityId: null,
+      seriesKey: null,
+      statusCode: null,
+      activityType: null,
+      deviceId: null,
+      duplicateOf: null,
+      finishedAt: r.receivedAt,
+    });
+    return Number(info.lastInsertRowid);
+  }
+
+  async claim(limit: number, leaseMs: number, workerId: string): Promise<WorkItem[]> {
+    if (limit <= 0) return [];
+    const now = this.#now();
+    const s = this.#s;
+    return this.#db.transaction(() => {
+      const ids = s.claimable.all({ now, limit }).map((r) => r.delivery_id);
+      const items: WorkItem[] = [];
+      for (const id of ids) {
+        s.lease.run(workerId, now + leaseMs, id);
+        s.leaseAttempt.run(id);
+        const row = s.workItem.get(id)!;
+        items.push({
+          deliveryId: row.delivery_id,
+          seriesKey: row.series_key,
+          ...(row.activity_id !== null ? { activityId: row.activity_id } : {}),
+          orderKey: row.order_key,
+          source: row.source as DeliverySource,
+          body: row.body ?? '',
+          receivedAt: row.received_at,
+          attempts: row.attempts,
+          leaseUntil: row.lease_until,
+        });
+      }
+      return items;
+    })();
+  }
+
+  async extend(deliveryId: number, workerId: string, leaseMs: number): Promise<boolean> {
+    return this.#s.extend.run(this.#now() + leaseMs, deliveryId, workerId).changes > 0;
+  }
+
+  async complete(deliveryId: number, workerId: string, completion: Completion): Promise<boolean> {
+    const s = this.#s;
+    const now = this.#now();
+    return this.#db.transaction(() => {
+      if (!s.owned.get(deliveryId, workerId)) return false;
+      s.deleteWork.run(deliveryId);
+      s.finish.run(completion.status, completion.ticketId ?? null, now, null, deliveryId);
+      s.addHistory.run(deliveryId, now, completion.status, json({ ...(completion.note ? { note: completion.note } : {}), ...(completion.ticketId !== undefined ? { ticketId: completion.ticketId } : {}) }));
+      return true;
+    })();
+  }
+
+  async fail(deliveryId: number, workerId: string, failure: { retryAt: number; error: string }): Promise<boolean> {
+    const s = this.#s;
+    const now = this.#now();
+    return this.#db.transaction(() => {
+      if (!s.owned.get(deliveryId, workerId)) return false;
+      s.retry.run(failure.retryAt, deliveryId);
+      s.retryDelivery.run(failure.retryAt, failure.error, deliveryId);
+      s.addHistory.run(deliveryId, now, 'retry', json({ error: failure.error, retryAt: new Date(failure.retryAt).toISOString() }));
+      return true;
+    })();
+  }
+
+  async deadLetter(deliveryId: number, workerId: string, reason: string): Promise<boolean> {
+    const s = this.#s;
+    const now = this.#now();
+    return this.#db.transaction(() => {
+      if (!s.owned.get(deliveryId, workerId)) return false;
+      s.deleteWork.run(deliveryId);
+      s.dead.run(reason, reason, now, deliveryId);
+      s.addHistory.run(deliveryId, now, 'dead-lettered', json({ reason }));
+      return true;
+    })();
+  }
+
+  async release(deliveryId: number, workerId: string): Promise<boolean> {
+    const s = this.#s;
+    const now = this.#now();
+    return this.#db.transaction(() => {
+      if (!s.owned.get(deliveryId, workerId)) return false;
+      s.release.run(now, deliveryId);
+      s.releaseAttempt.run(deliveryId);
+      return true;
+    })();
+  }
+
+  async releaseAll(workerId: string): Promise<number> {
+    const s = this.#s;
+    const now = this.#now();
+    return this.#db.transaction(() => {
+      const ids = s.ownedBy.all(workerId).map((r) => r.delivery_id);
+      for (const id of ids) {
+        s.release.run(now, id);
+        s.releaseAttempt.run(id);
+      }
+      return ids.length;
+    })();
+  }
+
+  async hasPendingWork(seriesKey: string): Promise<boolean> {
+    return this.#s.hasWork.get(seriesKey) !== undefined;
+  }
+
+  async counts(): Promise<QueueCounts> {
+    const now = this.#now();
+    const row = this.#s.counts.get({ now })!;
+    return { pending: row.pending, ready: this.#s.ready.get({ now })!.n, leased: row.leased, dead: this.#s.deadCount.get()!.n };
+  }
+
+  async nextDueAt(): Promise<number | undefined> {
+    return this.#s.nextDue.get()?.at ?? undefined;
+  }
+
+  async replay(deliveryId: number): Promise<ReplayResult> {
+    const s = this.#s;
+    const now = this.#now();
+    return this.#db.transaction((): ReplayResult => {
+      const row = s.delivery.get(deliveryId);
+      if (!row) return { ok: false, deliveryId, reason: `there is no delivery ${deliveryId}` };
+      if (row.status === 'rejected') return { ok: false, deliveryId, reason: `delivery ${deliveryId} was rejected (${row.reason ?? 'bad request'}); it was never an activity haloform could process` };
+      if (row.status === 'duplicate') return { ok: false, deliveryId, reason: `delivery ${deliveryId} is a duplicate of delivery ${row.duplicate_of}; replay that one` };
+      if (row.status === 'pending' || s.workExists.get(deliveryId)) return { ok: false, deliveryId, reason: `delivery ${deliveryId} is still pending; it will be processed` };
+      s.requeue.run(deliveryId);
+      s.insertWork.run(deliveryId, row.series_key ?? `delivery:${deliveryId}`, row.activity_id ?? 0, now);
+      s.addHistory.run(deliveryId, now, 'replayed', json({ previousStatus: row.status }));
+      return { ok: true, deliveryId };
+    })();
+  }
+
+  async replayDead(): Promise<number[]> {
+    const ids = this.#s.deadIds.all().map((r) => r.id);
+    const out: number[] = [];
+    for (const id of ids) if ((await this.replay(id)).ok) out.push(id);
+    return out;
+  }
+
+  async getSeries(key: string): Promise<SeriesState | undefined> {
+    const row = this.#s.getSeries.get(key);
+    return row ? (JSON.parse(row.data) as SeriesState) : undefined;
+  }
+
+  async saveSeries(state: SeriesState): Promise<void> {
+    this.#s.saveSeries.run(state.key, state.ticketId ?? null, state.ticketOpen ? 1 : 0, JSON.stringify(state), state.updatedAt);
+  }
+
+  async openSeries(): Promise<SeriesState[]> {
+    return this.#s.openSeries.all().map((r) => JSON.parse(r.data) as SeriesState);
+  }
+
+  async addHistory(deliveryId: number, event: string, detail?: Record<string, unknown>): Promise<void> {
+    this.#s.addHistory.run(deliveryId, this.#now(), event, detail ? JSON.stringify(detail) : null);
+  }
+
+  async history(deliveryId: number): Promise<HistoryEntry[]> {
+    return this.#s.history.all(deliveryId).map((r) => ({ deliveryId: r.delivery_id, at: r.at, event: r.event, ...(r.detail ? { detail: JSON.parse(r.detail) as Record<string, unknown> } : {}) }));
+  }
+
+  async getDelivery(id: number): Promise<Delivery | undefined> {
+    const row = this.#s.delivery.get(id);
+    return row ? deliveryFrom(row) : undefined;
+  }
+
+  async listDeliveries(filter: DeliveryFilter = {}): Promise<Delivery[]> {
+    const where: string[] = [];
+    const params: Record<string, unknown> = { limit: Math.max(1, Math.min(filter.limit ?? 100, 10_000)) };
+    if (filter.status) {
+      where.push('status = @status');
+      params.status = filter.status;
+    }
+    if (filter.since !== undefined) {
+      where.push('received_at >= @since');
+      params.since = filter.since;
+    }
+    if (filter.seriesKey !== undefined) {
+      where.push('series_key = @seriesKey');
+      params.seriesKey = filter.seriesKey;
+    }
+    if (filter.activityId !== undefined) {
+      where.push('activity_id = @activityId');
+      params.activityId = filter.activityId;
+    }
+    const sql = `SELECT * FROM deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
+    return this.#db.prepare<Record<string, unknown>, DeliveryRow>(sql).all(params).map(deliveryFrom);
+  }
+
+  async tryLead(name: string, ttlMs: number, workerId: string): Promise<boolean> {
+    const now = this.#now();
+    this.#s.takeLease.run({ name, owner: workerId, until: now + ttlMs, now });
+    return this.#s.getLease.get(name)?.owner === workerId;
+  }
+
+  async lease(name: string): Promise<Lease | undefined> {
+    const row = this.#s.getLease.get(name);
+    return row ? { name: row.name, owner: row.owner, until: row.until } : undefined;
+  }
+
+  async resign(name: string, workerId: string): Promise<void> {
+    this.#s.resign.run(name, workerId);
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    return this.#s.getMeta.get(key)?.value;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    this.#s.setMeta.run(key, value);
+  }
+
+  async ping(): Promise<void> {
+    if (this.#closed) throw new Error('the inbox store is closed');
+    this.#db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#flush();
+    this.#closed = true;
+    this.#db.close();
+  }
+}
+
+/** Every statement, prepared once. */
+function prepareStatements(db: Database.Database) {
+  return {
+    findAccepted: db.prepare<[number], { id: number }>(
+      "SELECT id FROM deliveries WHERE activity_id = ? AND status NOT IN ('duplicate', 'rejected')",
+    ),
+    insertDelivery: db.prepare(
+      `INSERT INTO deliveries (received_at, source, status, path, headers, body, body_bytes, http_status, reason, message,
+         activity_id, series_key, status_code, activity_type, device_id, duplicate_of, finished_at)
+       VALUES (@receivedAt, @source, @status, @path, @headers, @body, @bodyBytes, @httpStatus, @reason, @message,
+         @activityId, @seriesKey, @statusCode, @activityType, @deviceId, @duplicateOf, @finishedAt)`,
+    ),
+    insertWork: db.prepare('INSERT INTO work (delivery_id, series_key, order_key, available_at) VALUES (?, ?, ?, ?)'),
+    claimable: db.prepare<{ now: number; limit: number }, { delivery_id: number }>(
+      `SELECT w.delivery_id FROM work w
+       WHERE w.available_at <= @now
+         AND NOT EXISTS (SELECT 1 FROM work o WHERE o.series_key = w.series_key
+                         AND (o.order_key < w.order_key OR (o.order_key = w.order_key AND o.delivery_id < w.delivery_id)))
+         AND NOT EXISTS (SELECT 1 FROM work l WHERE l.series_key = w.series_key AND l.lease_until > @now)
+       ORDER BY w.available_at, w.delivery_id
+       LIMIT @limit`,
+    ),
+    lease: db.prepare('UPDATE work SET lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE delivery_id = ?'),
+    leaseAttempt: db.prepare('UPDATE deliveries SET attempts = attempts + 1 WHERE id = ?'),
+    workItem: db.prepare<
+      [number],
+      { delivery_id: number; series_key: string; order_key: number; attempts: number; lease_until: number; activity_id: number | null; source: string; body: string | null; received_at: number }
+    >(
+      `SELECT w.delivery_id, w.series_key, w.order_key, w.attempts, w.lease_until, d.activity_id, d.source, d.body, d.received_at
+       FROM work w JOIN deliveries d ON d.id = w.delivery_id WHERE w.delivery_id = ?`,
+    ),
+    owned: db.prepare<[number, string], { delivery_id: number }>('SELECT delivery_id FROM work WHERE delivery_id = ? AND lease_owner = ?'),
+    extend: db.prepare('UPDATE work SET lease_until = ? WHERE delivery_id = ? AND lease_owner = ?'),
+    deleteWork: db.prepare('DELETE FROM work WHERE delivery_id = ?'),
+    finish: db.prepare(
+      'UPDATE deliveries SET status = ?, ticket_id = COALESCE(?, ticket_id), finished_at = ?, next_attempt_at = NULL, reason = COALESCE(?, reason) WHERE id = ?',
+    ),
+    retry: db.prepare('UPDATE work SET available_at = ?, lease_owner = NULL, lease_until = NULL WHERE delivery_id = ?'),
+    retryDelivery: db.prepare('UPDATE deliveries SET next_attempt_at = ?, last_error = ? WHERE id = ?'),
+    dead: db.prepare("UPDATE deliveries SET status = 'dead', reason = ?, last_error = COALESCE(last_error, ?), finished_at = ?, next_attempt_at = NULL WHERE id = ?"),
+    release: db.prepare('UPDATE work SET lease_owner = NULL, lease_until = NULL, available_at = MIN(available_at, ?), attempts = MAX(0, attempts - 1) WHERE delivery_id = ?'),
+    releaseAttempt: db.prepare('UPDATE deliveries SET attempts = MAX(0, attempts - 1) WHERE id = ?'),
+    ownedBy: db.prepare<[string], { delivery_id: number }>('SELECT delivery_id FROM work WHERE lease_owner = ?'),
+    hasWork: db.prepare<[string], { n: number }>('SELECT 1 AS n FROM work WHERE series_key = ? LIMIT 1'),
+    counts: db.prepare<{ now: number }, { pending: number; leased: number }>(
+      'SELECT COUNT(*) AS pending, COALESCE(SUM(CASE WHEN lease_until > @now THEN 1 ELSE 0 END), 0) AS leased FROM work',
+    ),
+    ready: db.prepare<{ now: number }, { n: number }>(
+      `SELECT COUNT(*) AS n FROM work w
+       WHERE w.available_at <= @now
+         AND NOT EXISTS (SELECT 1 FROM work o WHERE o.series_key = w.series_key
+                         AND (o.order_key < w.order_key OR (o.order_key = w.order_key AND o.delivery_id < w.delivery_id)))
+         AND NOT EXISTS (SELECT 1 FROM work l WHERE l.series_key = w.series_key AND l.lease_until > @now)`,
+    ),
+    deadCount: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'dead'"),
+    // Only series heads can be claimed: the next due time is the earliest head's (its retry time, or its lease's end).
+    nextDue: db.prepare<[], { at: number | null }>(
+      `SELECT MIN(MAX(w.available_at, COALESCE(w.lease_until, 0))) AS at FROM work w
+       WHERE NOT EXISTS (SELECT 1 FROM work o WHERE o.series_key = w.series_key
+                         AND (o.order_key < w.order_key OR (o.order_key = w.order_key AND o.delivery_id < w.delivery_id)))`,
+    ),
+    delivery: db.prepare<[number], DeliveryRow>('SELECT * FROM deliveries WHERE id = ?'),
+    requeue: db.prepare("UPDATE deliveries SET status = 'pending', finished_at = NULL, reason = NULL, next_attempt_at = NULL WHERE id = ?"),
+    deadIds: db.prepare<[], { id: number }>("SELECT id FROM deliveries WHERE status = 'dead' ORDER BY id"),
+    workExists: db.prepare<[number], { n: number }>('SELECT 1 AS n FROM work WHERE delivery_id = ?'),
+    getSeries: db.prepare<[string], { data: string }>('SELECT data FROM series WHERE series_key = ?'),
+    saveSeries: db.prepare(
+      `INSERT INTO series (series_key, ticket_id, ticket_open, data, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(series_key) DO UPDATE SET ticket_id = excluded.ticket_id, ticket_open = excluded.ticket_open, data = excluded.data, updated_at = excluded.updated_at`,
+    ),
+    openSeries: db.prepare<[], { data: string }>('SELECT data FROM series WHERE ticket_open = 1 ORDER BY series_key'),
+    addHistory: db.prepare('INSERT INTO history (delivery_id, at, event, detail) VALUES (?, ?, ?, ?)'),
+    history: db.prepare<[number], { delivery_id: number; at: number; event: string; detail: string | null }>(
+      'SELECT delivery_id, at, event, detail FROM history WHERE delivery_id = ? ORDER BY id',
+    ),
+    getLease: db.prepare<[string], { name: string; owner: string; until: number }>('SELECT name, owner, until FROM leases WHERE name = ?'),
+    takeLease: db.prepare(
+      `INSERT INTO leases (name, owner, until) VALUES (@name, @owner, @until)
+       ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, until = excluded.until
+       WHERE leases.owner = excluded.owner OR leases.until <= @now`,
+    ),
+    resign: db.prepare('DELETE FROM leases WHERE name = ? AND owner = ?'),
+    getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+    setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+function json(value: Record<string, unknown>): string | null {
+  return Object.keys(value).length === 0 ? null : JSON.stringify(value);
+}
+
+function deliveryFrom(r: DeliveryRow): Delivery {
+  const d: Delivery = {
+    id: r.id,
+    receivedAt: r.received_at,
+    source: r.source as DeliverySource,
+    status: r.status as DeliveryStatus,
+    path: r.path,
+    headers: JSON.parse(r.headers) as Record<string, string>,
+    bodyBytes: r.body_bytes,
+    httpStatus: r.http_status,
+    attempts: r.attempts,
+  };
+  if (r.body !== null) d.body = r.body;
+  if (r.reason !== null) d.reason = r.reason;
+  if (r.message !== null) d.message = r.message;
+  if (r.activity_id !== null) d.activityId = r.activity_id;
+  if (r.series_key !== null) d.seriesKey = r.series_key;
+  if (r.status_code !== null) d.statusCode = r.status_code;
+  if (r.activity_type !== null) d.activityType = r.activity_type;
+  if (r.device_id !== null) d.deviceId = r.device_id;
+  if (r.duplicate_of !== null) d.duplicateOf = r.duplicate_of;
+  if (r.next_attempt_at !== null) d.nextAttemptAt = r.next_attempt_at;
+  if (r.last_error !== null) d.lastError = r.last_error;
+  if (r.ticket_id !== null) d.ticketId = r.ticket_id;
+  if (r.finished_at !== null) d.finishedAt = r.finished_at;
+  return d;
+}

@@ -1,0 +1,423 @@
+/**
+ * The behaviour every InboxStore must show, as a suite that takes a store factory: the SQLite
+ * store runs it (sqlite-store.test.ts) and the PostgreSQL store will run the same one. Time is a
+ * fake clock the factory hands to the store, so lease expiry and retries need no waiting.
+ */
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { InboxStore, NewDelivery, SeriesState } from '../../src/store/inbox-store.js';
+
+export interface StoreFactoryOptions {
+  /** The store's clock (epoch ms). */
+  now: () => number;
+}
+
+export interface StoreContractOptions {
+  /** A new, empty store. */
+  create(options: StoreFactoryOptions): Promise<InboxStore>;
+  /** Called after each test with the store (already closed by the suite). */
+  cleanup?(store: InboxStore): Promise<void>;
+}
+
+const T0 = 1_800_000_000_000;
+
+export function delivery(activityId: number | undefined, seriesKey: string, parts: Partial<NewDelivery> = {}): NewDelivery {
+  const body = JSON.stringify({ id: activityId, seriesUid: seriesKey, statusCode: 'TRIGGERED', activityType: 'CONDITION', deviceId: 7 });
+  return {
+    receivedAt: T0,
+    source: activityId === undefined ? 'poller' : 'webhook',
+    path: '/ninjaone/webhook',
+    headers: { 'content-type': 'application/json', 'user-agent': 'NinjaOne' },
+    body,
+    ...(activityId !== undefined ? { activityId } : {}),
+    seriesKey,
+    statusCode: 'TRIGGERED',
+    activityType: 'CONDITION',
+    deviceId: 7,
+    status: 'pending',
+    orderKey: activityId ?? 0,
+    ...parts,
+  };
+}
+
+export function describeInboxStoreContract(name: string, options: StoreContractOptions): void {
+  describe(`InboxStore contract: ${name}`, () => {
+    let now = T0;
+    let store: InboxStore;
+    const clock = { now: () => now };
+
+    beforeEach(async () => {
+      now = T0;
+      store = await options.create(clock);
+    });
+
+    afterEach(async () => {
+      await store.close();
+      await options.cleanup?.(store);
+    });
+
+    describe('accept', () => {
+      it('writes the delivery with its body, headers and a work item', async () => {
+        const result = await store.accept(delivery(177210, 'series-a'));
+
+        expect(result.outcome).toBe('accepted');
+        const stored = await store.getDelivery(result.deliveryId);
+        expect(stored).toMatchObject({
+          id: result.deliveryId,
+          status: 'pending',
+          source: 'webhook',
+          activityId: 177210,
+          seriesKey: 'series-a',
+          statusCode: 'TRIGGERED',
+          activityType: 'CONDITION',
+          deviceId: 7,
+          path: '/ninjaone/webhook',
+          headers: { 'content-type': 'application/json', 'user-agent': 'NinjaOne' },
+          httpStatus: 202,
+          receivedAt: T0,
+          attempts: 0,
+        });
+        expect(JSON.parse(stored!.body!)).toMatchObject({ id: 177210 });
+        expect(await store.counts()).toEqual({ pending: 1, ready: 1, leased: 0, dead: 0 });
+        expect(await store.hasPendingWork('series-a')).toBe(true);
+      });
+
+      it('marks the same activity id a duplicate of the first, without a second work item', async () => {
+        const first = await store.accept(delivery(5, 'series-a'));
+        const second = await store.accept(delivery(5, 'series-a'));
+
+        expect(second).toEqual({ outcome: 'duplicate', deliveryId: expect.any(Number), duplicateOf: first.deliveryId });
+        expect(second.deliveryId).not.toBe(first.deliveryId);
+        expect(await store.getDelivery(second.deliveryId)).toMatchObject({ status: 'duplicate', duplicateOf: first.deliveryId, httpStatus: 200 });
+        expect((await store.counts()).pending).toBe(1);
+      });
+
+      it('keeps recognising a duplicate after the first was processed', async () => {
+        const first = await store.accept(delivery(5, 'series-a'));
+        const [item] = await store.claim(1, 1000, 'w1');
+        await store.complete(item!.deliveryId, 'w1', { status: 'done' });
+
+        const again = await store.accept(delivery(5, 'series-a'));
+
+        expect(again).toMatchObject({ outcome: 'duplicate', duplicateOf: first.deliveryId });
+      });
+
+      it('resolves concurrent copies of the same activities to exactly one accepted delivery each', async () => {
+        const ids = Array.from({ length: 100 }, (_, i) => 1000 + i);
+
+        const results = await Promise.all([...ids, ...ids].map((id) => store.accept(delivery(id, `series-${id % 7}`))));
+
+        expect(results.filter((r) => r.outcome === 'accepted')).toHaveLength(100);
+        expect(results.filter((r) => r.outcome === 'duplicate')).toHaveLength(100);
+        expect((await store.counts()).pending).toBe(100);
+      });
+
+      it('records an ignored delivery without work', async () => {
+        const result = await store.accept(delivery(9, 'series-a', { status: 'ignored', reason: 'activityType MONITOR is not included' }));
+
+        expect(result.outcome).toBe('ignored');
+        expect(await store.getDelivery(result.deliveryId)).toMatchObject({ status: 'ignored', reason: 'activityType MONITOR is not included', finishedAt: T0 });
+        expect((await store.counts()).pending).toBe(0);
+      });
+
+      it('accepts any number of deliveries without an activity id (the poller)', async () => {
+        const a = await store.accept(delivery(undefined, 'series-a'));
+        const b = await store.accept(delivery(undefined, 'series-b'));
+
+        expect([a.outcome, b.outcome]).toEqual(['accepted', 'accepted']);
+        expect(await store.getDelivery(a.deliveryId)).toMatchObject({ source: 'poller' });
+      });
+    });
+
+    describe('reject', () => {
+      it('records a rejected request without an activity, body only when given', async () => {
+        const id = await store.reject({ receivedAt: T0, path: '/ninjaone/webhook', headers: { 'content-type': 'text/plain' }, bodyBytes: 12, httpStatus: 415, reason: 'unsupported_media_type', message: 'send JSON' });
+        const withBody = await store.reject({ receivedAt: T0, path: '/ninjaone/webhook', headers: {}, body: '{"id": "x"}', bodyBytes: 11, httpStatus: 422, reason: 'not_an_activity', message: '$.id must be an integer' });
+
+        expect(await store.getDelivery(id)).toMatchObject({ status: 'rejected', httpStatus: 415, reason: 'unsupported_media_type', message: 'send JSON', bodyBytes: 12 });
+        expect((await store.getDelivery(id))!.body).toBeUndefined();
+        expect((await store.getDelivery(withBody))!.body).toBe('{"id": "x"}');
+        expect((await store.listDeliveries({ status: 'rejected' })).map((d) => d.id)).toEqual([withBody, id]);
+        expect((await store.counts()).pending).toBe(0);
+      });
+    });
+
+    describe('claim', () => {
+      it('hands out one item per series, in order key order, series in parallel', async () => {
+        await store.accept(delivery(30, 'a'));
+        await store.accept(delivery(10, 'a'));
+        await store.accept(delivery(20, 'a'));
+        await store.accept(delivery(15, 'b'));
+
+        const first = await store.claim(10, 1000, 'w1');
+
+        expect(first.map((i) => [i.seriesKey, i.activityId]).sort()).toEqual([
+          ['a', 10],
+          ['b', 15],
+        ]);
+        expect(first.every((i) => i.attempts === 1 && i.leaseUntil === T0 + 1000)).toBe(true);
+        expect(await store.claim(10, 1000, 'w2')).toEqual([]);
+
+        await store.complete(first.find((i) => i.seriesKey === 'a')!.deliveryId, 'w1', { status: 'done' });
+        const next = await store.claim(10, 1000, 'w2');
+
+        expect(next.map((i) => i.activityId)).toEqual([20]);
+      });
+
+      it('does not hand out a series whose head is leased even when an earlier item arrives', async () => {
+        await store.accept(delivery(20, 'a'));
+        const [held] = await store.claim(1, 1000, 'w1');
+        await store.accept(delivery(10, 'a'));
+
+        expect(await store.claim(10, 1000, 'w2')).toEqual([]);
+
+        await store.complete(held!.deliveryId, 'w1', { status: 'done' });
+        expect((await store.claim(10, 1000, 'w2')).map((i) => i.activityId)).toEqual([10]);
+      });
+
+      it('returns the body, source and receive time with the item', async () => {
+        const { deliveryId } = await store.accept(delivery(42, 'a'));
+
+        const [item] = await store.claim(1, 1000, 'w1');
+
+        expect(item).toMatchObject({ deliveryId, seriesKey: 'a', activityId: 42, orderKey: 42, source: 'webhook', receivedAt: T0 });
+        expect(JSON.parse(item!.body)).toMatchObject({ id: 42 });
+      });
+
+      it('lets another worker take an expired lease, and the first then loses the item', async () => {
+        await store.accept(delivery(1, 'a'));
+        const [item] = await store.claim(1, 1000, 'w1');
+
+        now += 999;
+        expect(await store.claim(1, 1000, 'w2')).toEqual([]);
+        now += 2;
+        const [taken] = await store.claim(1, 1000, 'w2');
+
+        expect(taken).toMatchObject({ deliveryId: item!.deliveryId, attempts: 2 });
+        expect(await store.complete(item!.deliveryId, 'w1', { status: 'done' })).toBe(false);
+        expect(await store.extend(item!.deliveryId, 'w1', 1000)).toBe(false);
+        expect(await store.complete(item!.deliveryId, 'w2', { status: 'done', ticketId: 12 })).toBe(true);
+        expect(await store.getDelivery(item!.deliveryId)).toMatchObject({ status: 'done', ticketId: 12 });
+      });
+
+      it('keeps a lease that is extended', async () => {
+        await store.accept(delivery(1, 'a'));
+        const [item] = await store.claim(1, 1000, 'w1');
+
+        now += 900;
+        expect(await store.extend(item!.deliveryId, 'w1', 1000)).toBe(true);
+        now += 900;
+
+        expect(await store.claim(1, 1000, 'w2')).toEqual([]);
+      });
+
+      it('claims nothing with a limit of 0', async () => {
+        await store.accept(delivery(1, 'a'));
+
+        expect(await store.claim(0, 1000, 'w1')).toEqual([]);
+      });
+    });
+
+    describe('finishing work', () => {
+      it('complete: done, with ticket id and a history entry', async () => {
+        const { deliveryId } = await store.accept(delivery(1, 'a'));
+        await store.claim(1, 1000, 'w1');
+
+        now += 5;
+        expect(await store.complete(deliveryId, 'w1', { status: 'done', ticketId: 99, note: 'created ticket 99' })).toBe(true);
+
+        expect(await store.getDelivery(deliveryId)).toMatchObject({ status: 'done', ticketId: 99, finishedAt: T0 + 5, attempts: 1 });
+        expect((await store.history(deliveryId)).map((h) => h.event)).toEqual(['done']);
+        expect(await store.hasPendingWork('a')).toBe(false);
+        expect(await store.counts()).toEqual({ pending: 0, ready: 0, leased: 0, dead: 0 });
+      });
+
+      it('fail: not due again before retryAt, and the series waits behind it', async () => {
+        const { deliveryId } = await store.accept(delivery(1, 'a'));
+        await store.accept(delivery(2, 'a'));
+        await store.claim(1, 1000, 'w1');
+
+        expect(await store.fail(deliveryId, 'w1', { retryAt: T0 + 5000, error: 'Halo answered 503' })).toBe(true);
+
+        expect(await store.claim(10, 1000, 'w1')).toEqual([]);
+        expect(await store.getDelivery(deliveryId)).toMatchObject({ status: 'pending', nextAttemptAt: T0 + 5000, lastError: 'Halo answered 503', attempts: 1 });
+        expect(await store.nextDueAt()).toBe(T0 + 5000);
+        expect(await store.counts()).toMatchObject({ pending: 2, ready: 0 });
+        now = T0 + 5000;
+        const [again] = await store.claim(10, 1000, 'w1');
+        expect(again).toMatchObject({ deliveryId, attempts: 2 });
+        expect((await store.history(deliveryId)).map((h) => h.event)).toEqual(['retry']);
+      });
+
+      it('deadLetter: dead with its reason, and the series moves on', async () => {
+        const { deliveryId } = await store.accept(delivery(1, 'a'));
+        await store.accept(delivery(2, 'a'));
+        await store.claim(1, 1000, 'w1');
+
+        expect(await store.deadLetter(deliveryId, 'w1', 'gave up after 20 attempts')).toBe(true);
+
+        expect(await store.getDelivery(deliveryId)).toMatchObject({ status: 'dead', reason: 'gave up after 20 attempts' });
+        expect((await store.claim(10, 1000, 'w1')).map((i) => i.activityId)).toEqual([2]);
+        expect((await store.counts()).dead).toBe(1);
+        expect((await store.listDeliveries({ status: 'dead' })).map((d) => d.id)).toEqual([deliveryId]);
+      });
+
+      it('release: due again at once, the claim not counted', async () => {
+        const { deliveryId } = await store.accept(delivery(1, 'a'));
+        await store.claim(1, 1000, 'w1');
+
+        expect(await store.release(deliveryId, 'w1')).toBe(true);
+
+        const [again] = await store.claim(1, 1000, 'w2');
+        expect(again).toMatchObject({ deliveryId, attempts: 1 });
+      });
+
+      it('releaseAll: every lease of one worker, none of another', async () => {
+        await store.accept(delivery(1, 'a'));
+        await store.accept(delivery(2, 'b'));
+        await store.accept(delivery(3, 'c'));
+        await store.claim(2, 60_000, 'dead-worker');
+        await store.claim(1, 60_000, 'live-worker');
+
+        expect(await store.releaseAll('dead-worker')).toBe(2);
+
+        expect((await store.claim(10, 1000, 'new-worker')).length).toBe(2);
+        expect(await store.counts()).toMatchObject({ pending: 3, leased: 3 });
+      });
+
+      it('refuses to finish an item the worker never held', async () => {
+        const { deliveryId } = await store.accept(delivery(1, 'a'));
+
+        expect(await store.complete(deliveryId, 'w1', { status: 'done' })).toBe(false);
+        expect(await store.fail(deliveryId, 'w1', { retryAt: T0, error: 'x' })).toBe(false);
+        expect(await store.deadLetter(deliveryId, 'w1', 'x')).toBe(false);
+        expect(await store.release(deliveryId, 'w1')).toBe(false);
+        expect(await store.getDelivery(deliveryId)).toMatchObject({ status: 'pending' });
+      });
+    });
+
+    describe('replay', () => {
+      it('queues a dead delivery again, with a history entry', async () => {
+        const { deliveryId } = await store.accept(delivery(1, 'a'));
+        await store.claim(1, 1000, 'w1');
+        await store.deadLetter(deliveryId, 'w1', 'Halo refused the ticket');
+
+        expect(await store.replay(deliveryId)).toEqual({ ok: true, deliveryId });
+
+        expect(await store.getDelivery(deliveryId)).toMatchObject({ status: 'pending' });
+        expect((await store.claim(1, 1000, 'w1')).map((i) => i.deliveryId)).toEqual([deliveryId]);
+        expect((await store.history(deliveryId)).map((h) => h.event)).toEqual(['dead-lettered', 'replayed']);
+      });
+
+      it('replays every dead delivery with --dead', async () => {
+        const ids: number[] = [];
+        for (const n of [1, 2, 3]) ids.push((await store.accept(delivery(n, `s${n}`))).deliveryId);
+        for (const item of await store.claim(3, 1000, 'w1')) await store.deadLetter(item.deliveryId, 'w1', 'x');
+
+        expect((await store.replayDead()).sort()).toEqual([...ids].sort());
+        expect((await store.counts()).dead).toBe(0);
+      });
+
+      it('refuses rejected, duplicate, pending and unknown deliveries, saying why', async () => {
+        const rejected = await store.reject({ receivedAt: T0, path: '/x', headers: {}, bodyBytes: 0, httpStatus: 401, reason: 'unauthorized', message: 'no' });
+        const first = await store.accept(delivery(1, 'a'));
+        const dup = await store.accept(delivery(1, 'a'));
+
+        expect(await store.replay(rejected)).toMatchObject({ ok: false, reason: expect.stringContaining('rejected') });
+        expect(await store.replay(dup.deliveryId)).toMatchObject({ ok: false, reason: expect.stringContaining(`duplicate of delivery ${first.deliveryId}`) });
+        expect(await store.replay(first.deliveryId)).toMatchObject({ ok: false, reason: expect.stringContaining('still pending') });
+        expect(await store.replay(424242)).toMatchObject({ ok: false, reason: 'there is no delivery 424242' });
+      });
+    });
+
+    describe('series state', () => {
+      it('saves, reads back and lists the series with open tickets', async () => {
+        const state: SeriesState = { key: 'a', deviceId: 7, ticketId: 12, ticketOpen: true, initialStatusId: 1, triggerCount: 1, lastTriggerId: 5, lastTriggerTime: 1742391675.556, touched: false, applied: [5], updatedAt: T0 };
+
+        await store.saveSeries(state);
+        await store.saveSeries({ ...state, key: 'b', ticketOpen: false, ticketId: 13 });
+
+        expect(await store.getSeries('a')).toEqual(state);
+        expect(await store.getSeries('missing')).toBeUndefined();
+        expect((await store.openSeries()).map((s) => s.key)).toEqual(['a']);
+        await store.saveSeries({ ...state, ticketOpen: false, resetAt: T0 + 1 });
+        expect(await store.openSeries()).toEqual([]);
+        expect(await store.getSeries('a')).toMatchObject({ resetAt: T0 + 1 });
+      });
+    });
+
+    describe('history and listing', () => {
+      it('keeps history in order with details', async () => {
+        const { deliveryId } = await store.accept(delivery(1, 'a'));
+
+        await store.addHistory(deliveryId, 'ticket-created', { ticketId: 5 });
+        now += 1;
+        await store.addHistory(deliveryId, 'note-added');
+
+        expect(await store.history(deliveryId)).toEqual([
+          { deliveryId, at: T0, event: 'ticket-created', detail: { ticketId: 5 } },
+          { deliveryId, at: T0 + 1, event: 'note-added' },
+        ]);
+      });
+
+      it('lists newest first, by status, since a time, by series or activity, up to a limit', async () => {
+        const a = await store.accept(delivery(1, 'a', { receivedAt: T0 }));
+        const b = await store.accept(delivery(2, 'b', { receivedAt: T0 + 10 }));
+        const c = await store.accept(delivery(3, 'a', { receivedAt: T0 + 20, status: 'ignored' }));
+
+        expect((await store.listDeliveries()).map((d) => d.id)).toEqual([c.deliveryId, b.deliveryId, a.deliveryId]);
+        expect((await store.listDeliveries({ status: 'pending' })).map((d) => d.id)).toEqual([b.deliveryId, a.deliveryId]);
+        expect((await store.listDeliveries({ since: T0 + 10 })).map((d) => d.id)).toEqual([c.deliveryId, b.deliveryId]);
+        expect((await store.listDeliveries({ seriesKey: 'a' })).map((d) => d.id)).toEqual([c.deliveryId, a.deliveryId]);
+        expect((await store.listDeliveries({ activityId: 2 })).map((d) => d.id)).toEqual([b.deliveryId]);
+        expect((await store.listDeliveries({ limit: 1 })).map((d) => d.id)).toEqual([c.deliveryId]);
+      });
+    });
+
+    describe('leadership', () => {
+      it('is exclusive until the lease runs out, renewable by its holder', async () => {
+        expect(await store.tryLead('poller', 1000, 'a')).toBe(true);
+        expect(await store.tryLead('poller', 1000, 'b')).toBe(false);
+        now += 800;
+        expect(await store.tryLead('poller', 1000, 'a')).toBe(true);
+        now += 800;
+        expect(await store.tryLead('poller', 1000, 'b')).toBe(false);
+        expect(await store.lease('poller')).toEqual({ name: 'poller', owner: 'a', until: T0 + 1800 });
+
+        now += 201;
+        expect(await store.tryLead('poller', 1000, 'b')).toBe(true);
+        expect(await store.tryLead('poller', 1000, 'a')).toBe(false);
+      });
+
+      it('is free again once its holder resigns; another name is independent', async () => {
+        await store.tryLead('poller', 60_000, 'a');
+
+        expect(await store.tryLead('other', 60_000, 'b')).toBe(true);
+        await store.resign('poller', 'b');
+        expect(await store.tryLead('poller', 60_000, 'b')).toBe(false);
+        await store.resign('poller', 'a');
+        expect(await store.tryLead('poller', 60_000, 'b')).toBe(true);
+        expect(await store.lease('nobody')).toBeUndefined();
+      });
+    });
+
+    describe('meta and health', () => {
+      it('stores small settings', async () => {
+        expect(await store.getMeta('adopted')).toBeUndefined();
+
+        await store.setMeta('adopted', 'yes');
+        await store.setMeta('adopted', 'again');
+
+        expect(await store.getMeta('adopted')).toBe('again');
+      });
+
+      it('pings while open and refuses work once closed', async () => {
+        await expect(store.ping()).resolves.toBeUndefined();
+        await store.close();
+
+        await expect(store.ping()).rejects.toThrow();
+        await expect(store.accept(delivery(1, 'a'))).rejects.toThrow();
+      });
+    });
+  });
+}
