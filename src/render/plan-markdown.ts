@@ -50,14 +50,8 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions): string
     head.push(`| **total** | **${s.create}** | **${s.adopt}** | **${s.update}** | **${s.deactivate}** | ${s.unchanged} |`, '');
   }
 
-  const diagnostics = (list: Diagnostic[], kind: 'CAUTION' | 'WARNING') =>
-    list.flatMap((d) => {
-      const where = options.locate?.(d) ?? (d.path ? formatPath(d.path) : undefined);
-      const body = `**${escape(d.summary)}**${where ? ` — \`${where}\`` : ''}${d.address ? ` — \`${d.address}\`` : ''}: ${escape(d.detail)}`;
-      return [`> [!${kind}]`, ...body.split('\n').map((l) => `> ${l}`), ''];
-    });
-  head.push(...diagnostics(plan.errors, 'CAUTION'));
-  head.push(...diagnostics(plan.warnings, 'WARNING'));
+  head.push(...diagnosticAlerts(plan.errors, 'CAUTION', options.locate));
+  head.push(...diagnosticAlerts(plan.warnings, 'WARNING', options.locate));
   if (failed) head.push('Nothing will be changed until the errors are fixed.', '');
 
   const foot = [
@@ -92,6 +86,18 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions): string
     body += `\n\n> [!NOTE]\n> ${sections.length - shown} more section${sections.length - shown === 1 ? '' : 's'} did not fit in one comment (GitHub allows 65,536 characters). The complete plan is in ${options.artifact ?? 'the JSON plan (`--format json`)'}.\n`;
   }
   return `${body}${foot.join('\n')}\n`;
+}
+
+/**
+ * Diagnostics as GitHub alert blocks (CAUTION for errors, WARNING for warnings), each followed
+ * by a blank line. Also used by the CI workflow for the spec's own diagnostics (src/gitops).
+ */
+export function diagnosticAlerts(list: readonly Diagnostic[], kind: 'CAUTION' | 'WARNING', locate?: (d: Diagnostic) => string | undefined): string[] {
+  return list.flatMap((d) => {
+    const where = locate?.(d) ?? (d.path ? formatPath(d.path) : undefined);
+    const body = `**${escape(d.summary)}**${where ? ` — \`${where}\`` : ''}${d.address ? ` — \`${d.address}\`` : ''}: ${escape(d.detail)}`;
+    return [`> [!${kind}]`, ...body.split('\n').map((l) => `> ${l}`), ''];
+  });
 }
 
 function section(title: string, changes: Change[], unchanged: number): string {
