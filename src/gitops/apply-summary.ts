@@ -69,8 +69,13 @@ export function renderApplySummary(input: ApplySummaryInput): string {
     lines.push('### ❌ haloform apply stopped before writing anything', '', ...fenced(input.stderr.trim() || 'haloform printed nothing.'), '');
   } else {
     const resources = `${totals.created} created, ${totals.adopted} adopted, ${totals.updated} updated, ${totals.deactivated} deactivated`;
+    const nothing = totals.created + totals.adopted + totals.updated + totals.deactivated === 0;
     lines.push(
-      totals.ok ? `### ✅ haloform apply complete: ${resources}` : `### ❌ haloform apply: ${totals.failed} failed, ${totals.skipped} skipped — ${resources}`,
+      !totals.ok
+        ? `### ❌ haloform apply: ${totals.failed} failed, ${totals.skipped} skipped — ${resources}`
+        : nothing
+          ? '### ✅ haloform apply: nothing to change, Halo already matches the spec'
+          : `### ✅ haloform apply complete: ${resources}`,
       '',
     );
     if (!totals.ok) {

@@ -183,16 +183,20 @@ describe('apply-main', () => {
     const j = await job();
 
     const run = await j.run('apply-main');
+    const summary = j.summary();
     const again = await cli(['plan', '-c', SPEC, '--detailed-exitcode'], { env: j.env, cwd: j.dir });
+    const second = await j.run('apply-main');
 
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(j.summary()).toMatch(/^### ✅ haloform apply complete: \d+ created, \d+ adopted, \d+ updated, 0 deactivated\n/);
-    expect(j.summary()).toContain('<details><summary>The plan this run applied</summary>\n\n### haloform plan:');
-    expect(j.summary()).toContain('<sub>Planned at c0ffee0 · [workflow run](https://github.example/acme/msp-config/actions/runs/4242) (artifact plan.json)</sub>');
-    expect(j.outputs()).toBe('result=applied\nexitcode=0\n');
+    expect(summary).toMatch(/^### ✅ haloform apply complete: \d+ created, \d+ adopted, \d+ updated, 0 deactivated\n/);
+    expect(summary).toContain('<details><summary>The plan this run applied</summary>\n\n### haloform plan:');
+    expect(summary).toContain('<sub>Planned at c0ffee0 · [workflow run](https://github.example/acme/msp-config/actions/runs/4242) (artifact plan.json)</sub>');
+    expect(j.outputs()).toBe('result=applied\nexitcode=0\nresult=applied\nexitcode=0\n');
     expect(again.code).toBe(0);
-    expect(j.github.requests).toEqual([`GET /repos/acme/msp-config/compare/${'c0ffee00'.repeat(5)}...main`]);
+    expect(second.code).toBe(0);
+    expect(j.summary().slice(summary.length)).toMatch(/^### ✅ haloform apply: nothing to change, Halo already matches the spec\n/);
+    expect(j.github.requests).toEqual(Array(2).fill(`GET /repos/acme/msp-config/compare/${'c0ffee00'.repeat(5)}...main`));
   });
 
   it('fails with every failure listed, and a re-run after the fix finishes the job without duplicates', async () => {
