@@ -47,6 +47,19 @@ export function createClients(spec: Spec, ctx: CommandContext, options: { verbos
   };
 }
 
+/**
+ * The device fields plan needs: identity (ids, names, serials — reference/ninjaone/NOTES.md §3)
+ * and the roots of every path the spec maps. Everything else is dropped as pages arrive.
+ */
+export function deviceKeysFor(spec: Spec): Set<string> {
+  const keys = new Set(['id', 'organizationId', 'locationId', 'nodeClass', 'deviceType', 'displayName', 'systemName', 'dnsName', 'netbiosName', 'system', 'serviceTag']);
+  for (const path of [...spec.assets.fields.map((f) => f.from), ...(spec.assets.user ? [spec.assets.user.from] : [])]) {
+    const root = path[0]?.name;
+    if (root && root !== 'customFields' && root !== 'organization' && root !== 'location') keys.add(root);
+  }
+  return keys;
+}
+
 /** Custom fields the spec reads: only these are fetched from NinjaOne. */
 export function mappedCustomFields(spec: Spec): string[] {
   const paths = [...spec.assets.fields.map((f) => f.from), ...(spec.assets.user ? [spec.assets.user.from] : [])];
@@ -75,7 +88,7 @@ export async function readAndPlan(loaded: LoadedSpec & { spec: Spec }, clients: 
     targets: { ninjaone: spec.connections.ninjaone.baseUrl, halo: spec.connections.halo.url },
   };
   const [ninjaRead, haloRead] = await Promise.allSettled([
-    clients.ninjaone.readSnapshot({ customFields: mappedCustomFields(spec) }),
+    clients.ninjaone.readSnapshot({ customFields: mappedCustomFields(spec), deviceKeys: deviceKeysFor(spec) }),
     clients.halo.readSnapshot(),
   ]);
   const readErrors: Diagnostic[] = [];

@@ -52,10 +52,17 @@ export class NinjaOneClient {
     });
   }
 
-  /** Every device with its detail (`/v2/devices-detailed`), optionally filtered by a `df` expression. */
-  async readDevices(df?: string): Promise<NinjaDevice[]> {
-    const rows = await this.#pagesByAfter('/v2/devices-detailed', 'GET /v2/devices-detailed', df ? { df } : {});
-    return rows.map((row, i) => this.#device(row, 'GET /v2/devices-detailed', `devices[${i}]`));
+  /**
+   * Every device with its detail (`/v2/devices-detailed`), optionally filtered by a `df`
+   * expression. With `keep`, each record holds only those top-level keys: a detailed device is a
+   * few kilobytes, and 50,000 of them whole would not fit the memory target (DESIGN.md §8).
+   */
+  async readDevices(options: { df?: string; keep?: ReadonlySet<string> } = {}): Promise<NinjaDevice[]> {
+    const devices: NinjaDevice[] = [];
+    await this.#pagesByAfter('/v2/devices-detailed', 'GET /v2/devices-detailed', options.df ? { df: options.df } : {}, (page, offset) => {
+      page.forEach((row, i) => devices.push(this.#device(row, 'GET /v2/devices-detailed', `devices[${offset + i}]`, options.keep)));
+    });
+    return devices;
   }
 
   /** One device, detailed; undefined when NinjaOne does not have it. */
@@ -124,12 +131,12 @@ export class NinjaOneClient {
   }
 
   /** Everything plan needs, read in parallel. */
-  async readSnapshot(options: { customFields?: readonly string[] } = {}): Promise<NinjaSnapshot> {
+  async readSnapshot(options: { customFields?: readonly string[]; deviceKeys?: ReadonlySet<string> } = {}): Promise<NinjaSnapshot> {
     const fields = [...new Set(options.customFields ?? [])];
     const [organizations, locations, devices, customFields, customFieldTypes] = await Promise.all([
       this.readOrganizations(),
       this.readLocations(),
-      this.readDevices(),
+      this.readDevices(options.deviceKeys ? { keep: options.deviceKeys } : {}),
       this.readCustomFields(fields),
       fields.length > 0 ? this.readCustomFieldTypes() : Promise.resolve(new Map<string, string>()),
     ]);
@@ -182,14 +189,20 @@ export class NinjaOneClient {
     await this.http.close();
   }
 
-  /** Follows `after` = last id until a short page; refuses a cursor that does not advance. */
-  async #pagesByAfter(path: string, label: string, query: Record<string, string> = {}): Promise<unknown[]> {
+  /**
+   * Follows `after` = last id until a short page; refuses a cursor that does not advance. Pages
+   * go to `each` as they arrive (so a caller can keep less than the whole page), else are collected.
+   */
+  async #pagesByAfter(path: string, label: string, query: Record<string, string> = {}, each?: (page: unknown[], offset: number) => void): Promise<unknown[]> {
     const rows: unknown[] = [];
+    let count = 0;
     let after: number | undefined;
     for (;;) {
       const response = await this.http.request({ method: 'GET', path, query: { ...query, pageSize: NINJA_PAGE_SIZE, ...(after !== undefined ? { after } : {}) }, label });
       const page = asArray(response.body, this.#ctx(label, 'response'));
-      rows.push(...page);
+      if (each) each(page, count);
+      else rows.push(...page);
+      count += page.length;
       if (page.length < NINJA_PAGE_SIZE) return rows;
       const ctx = this.#ctx(label, `page after ${after ?? 'start'}`);
       const last = requiredInt(asRecord(page[page.length - 1], ctx), 'id', ctx);
@@ -198,17 +211,22 @@ export class NinjaOneClient {
     }
   }
 
-  #device(row: unknown, label: string, where: string): NinjaDevice {
+  #device(row: unknown, label: string, where: string, keep?: ReadonlySet<string>): NinjaDevice {
     const ctx = this.#ctx(label, where);
     const r = asRecord(row, ctx);
     const displayName = optionalString(r, 'displayName', ctx);
+    let record = r;
+    if (keep) {
+      record = {};
+      for (const key of Object.keys(r)) if (keep.has(key)) record[key] = r[key];
+    }
     return {
       id: requiredInt(r, 'id', ctx),
       organizationId: requiredInt(r, 'organizationId', ctx),
       locationId: requiredInt(r, 'locationId', ctx),
       nodeClass: requiredString(r, 'nodeClass', ctx),
       ...(displayName !== undefined ? { displayName } : {}),
-      record: r,
+      record,
     };
   }
 

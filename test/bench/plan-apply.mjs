@@ -111,7 +111,7 @@ export async function benchPlanApply({ sizes, latencyMs = 50 }) {
         'reads/min (no-change)': `${again.logged.ninja + again.logged.halo}/${again.minimum.ninja + again.minimum.halo} = ${ratio(again)}`,
         'writes/min (apply)': `${apply.logged.writes}/${minWrites}`,
         'no-change writes': again.logged.writes,
-        'peak RSS MiB': Math.max(first.peakRssMiB, apply.peakRssMiB, again.peakRssMiB),
+        'peak RSS MiB (plan/apply/again)': `${first.peakRssMiB}/${apply.peakRssMiB}/${again.peakRssMiB}`,
         'counted = logged': [first, apply, again].every((s) => s.haloformCounted === s.logged.ninja + s.logged.halo + s.logged.writes) ? 'yes' : 'NO',
         _targets: {
           readsRatio: Math.max(ratio(first), ratio(again)) <= 1.05,
