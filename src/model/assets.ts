@@ -6,14 +6,14 @@
  */
 
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { Spec } from '../config/spec.js';
+import type { FieldMapping, Spec } from '../config/spec.js';
 import type { HaloAsset, HaloSnapshot, HaloUser } from '../halo/types.js';
 import type { NinjaDevice, NinjaSnapshot } from '../ninjaone/types.js';
 import { address } from '../plan/plan.js';
 import type { Catalog } from './catalog.js';
 import { list, type CustomerModel } from './customers.js';
 import type { Deactivation, DesiredAsset, DesiredValue } from './desired.js';
-import { formatForHalo, pathIsTimestamp, readDevicePath, type DeviceContext } from './device-values.js';
+import { formatForHalo, pathIsTimestamp, readDevicePath, type DeviceContext, type TargetFormat } from './device-values.js';
 import { deviceSerial, serialKey, unusableSerialReason } from './serials.js';
 import { matchUser, parseUserName } from './users.js';
 
@@ -39,6 +39,34 @@ export function deviceName(device: NinjaDevice): string {
   return `device ${device.id}`;
 }
 
+/** `7 "SPARE-01", 8` — Halo assets as a person finds them: id and asset tag. */
+function haloAssetNames(assets: readonly HaloAsset[]): string {
+  return assets.map((a) => `${a.id}${a.inventoryNumber ? ` "${a.inventoryNumber}"` : ''}`).join(', ');
+}
+
+/** The device context (custom fields, organisation, location) of each device of a snapshot. */
+export function deviceContexts(ninja: NinjaSnapshot): (device: NinjaDevice) => DeviceContext {
+  const organizations = new Map(ninja.organizations.map((o) => [o.id, o]));
+  const locations = new Map(ninja.locations.map((l) => [l.id, l]));
+  return (device) => {
+    const org = organizations.get(device.organizationId);
+    const location = locations.get(device.locationId);
+    const customFields = ninja.customFields.get(device.id);
+    return {
+      ...(customFields ? { customFields } : {}),
+      ...(org ? { organization: { id: org.id, name: org.name } } : {}),
+      ...(location ? { location: { id: location.id, name: location.name } } : {}),
+    };
+  };
+}
+
+/** The value a field mapping writes for a device, in Halo's form; undefined when the device has none. */
+export function mappedValue(device: NinjaDevice, mapping: FieldMapping, format: TargetFormat, context: DeviceContext, ninja: NinjaSnapshot): string | undefined {
+  const raw = readDevicePath(device, mapping.from, context);
+  const customFieldType = mapping.from[0]?.name === 'customFields' && mapping.from[1] ? ninja.customFieldTypes.get(mapping.from[1].name) : undefined;
+  return formatForHalo(raw, format, { timestamp: pathIsTimestamp(mapping.from), ...(customFieldType ? { customFieldType } : {}) });
+}
+
 export function resolveAssets(
   spec: Spec,
   ninja: NinjaSnapshot,
@@ -48,8 +76,7 @@ export function resolveAssets(
   report: Report,
   options: AssetOptions = {},
 ): { assets: DesiredAsset[]; deactivations: Deactivation[] } {
-  const organizations = new Map(ninja.organizations.map((o) => [o.id, o]));
-  const locations = new Map(ninja.locations.map((l) => [l.id, l]));
+  const contextOf = deviceContexts(ninja);
   const deviceIds = new Set(ninja.devices.map((d) => d.id));
 
   // Halo assets by the NinjaOne id they carry.
@@ -86,8 +113,10 @@ export function resolveAssets(
     if (clientId !== undefined) usersByClient.set(clientId, [...(usersByClient.get(clientId) ?? []), u]);
   }
 
-  const skipped = new Map<string, number>();
-  const unusableSerials: string[] = [];
+  /** Devices not synced, by why: `"CON-PC01" (ninja:11)`. */
+  const skipped = new Map<string, string[]>();
+  /** Unusable serials that unmanaged Halo assets hold too, by serial: the devices reporting each. */
+  const unusableSerials = new Map<string, { serial: string; why: string; devices: string[]; assets: HaloAsset[] }>();
   const sharedSerials = new Map<string, NinjaDevice[]>();
   const ambiguousAssets: string[] = [];
   const duplicateLinks: string[] = [];
@@ -99,12 +128,12 @@ export function resolveAssets(
   for (const device of [...ninja.devices].sort((a, b) => a.id - b.id)) {
     const placement = customers.placement(device.locationId);
     if ('skipped' in placement) {
-      skipped.set(placement.skipped, (skipped.get(placement.skipped) ?? 0) + 1);
+      skipped.set(placement.skipped, [...(skipped.get(placement.skipped) ?? []), `"${deviceName(device)}" (ninja:${device.id})`]);
       continue;
     }
     const type = catalog.typeFor(device.nodeClass);
     if ('skipped' in type) {
-      skipped.set(type.skipped, (skipped.get(type.skipped) ?? 0) + 1);
+      skipped.set(type.skipped, [...(skipped.get(type.skipped) ?? []), `"${deviceName(device)}" (ninja:${device.id})`]);
       continue;
     }
     const name = deviceName(device);
@@ -126,7 +155,11 @@ export function resolveAssets(
         const unusable = unusableSerialReason(serial, ignore, sharedCounts);
         const candidates = assetsBySerial.get(key) ?? [];
         if (unusable) {
-          if (candidates.length > 0) unusableSerials.push(`"${name}" (ninja:${device.id}) reports "${serial}", ${unusable}`);
+          if (candidates.length > 0) {
+            const entry = unusableSerials.get(key) ?? { serial, why: unusable, devices: [], assets: candidates };
+            entry.devices.push(`"${name}" (ninja:${device.id})`);
+            unusableSerials.set(key, entry);
+          }
         } else if ((sharedCounts.get(key) ?? 0) > 1) {
           if (candidates.length > 0) sharedSerials.set(key, devicesBySerial.get(key)!);
         } else if (candidates.length > 1) {
@@ -140,19 +173,11 @@ export function resolveAssets(
     }
 
     // Values.
-    const org = organizations.get(device.organizationId);
-    const location = locations.get(device.locationId);
-    const context: DeviceContext = {
-      ...(ninja.customFields.get(device.id) ? { customFields: ninja.customFields.get(device.id)! } : {}),
-      ...(org ? { organization: { id: org.id, name: org.name } } : {}),
-      ...(location ? { location: { id: location.id, name: location.name } } : {}),
-    };
+    const context = contextOf(device);
     const values: DesiredValue[] = [];
     for (const mapping of spec.assets.fields) {
-      const raw = readDevicePath(device, mapping.from, context);
       const format = catalog.formatOf(mapping.to, mapping.toProperty);
-      const customFieldType = mapping.from[0]?.name === 'customFields' && mapping.from[1] ? ninja.customFieldTypes.get(mapping.from[1].name) : undefined;
-      const value = formatForHalo(raw, format, { timestamp: pathIsTimestamp(mapping.from), ...(customFieldType ? { customFieldType } : {}) });
+      const value = mappedValue(device, mapping, format, context, ninja);
       if (value !== undefined) values.push({ target: mapping.to, kind: mapping.toProperty ? 'property' : 'field', value, format });
     }
 
@@ -196,7 +221,7 @@ export function resolveAssets(
     report.warnings.push(
       warning(
         'Serial shared by several devices',
-        `Serial "${deviceSerial(devices[0]!)}" is reported by ${devices.length} NinjaOne devices (${list(devices.map((d) => `"${deviceName(d)}" (ninja:${d.id})`))}) and held by Halo asset${candidates.length === 1 ? '' : 's'} ${candidates.map((a) => `${a.id}${a.inventoryNumber ? ` "${a.inventoryNumber}"` : ''}`).join(', ')}. It cannot tell them apart, so none is matched by it: each device gets a new asset. If it is a chassis or template serial, add it to assets.ignoreSerials; merge by hand in Halo if an asset is one of the devices.`,
+        `Serial "${deviceSerial(devices[0]!)}" is reported by ${devices.length} NinjaOne devices (${list(devices.map((d) => `"${deviceName(d)}" (ninja:${d.id})`))}) and held by Halo asset${candidates.length === 1 ? '' : 's'} ${haloAssetNames(candidates)}. A serial that several machines report cannot tell them apart, so no asset is matched by it: each device gets a new asset. If it is a chassis or template serial, add it to assets.ignoreSerials; if the Halo asset is one of these devices, deactivate it (or merge it into the new asset) after apply.`,
         ['assets', 'ignoreSerials'],
       ),
     );
@@ -205,15 +230,20 @@ export function resolveAssets(
     report.warnings.push(
       warning(
         'Serial held by several Halo assets',
-        `${ambiguousAssets.length} device${ambiguousAssets.length === 1 ? "'s serial is" : "s' serials are"} held by more than one unmanaged Halo asset, so haloform does not pick one and creates a new asset: ${list(ambiguousAssets, 5)}. Merge or correct the duplicates in Halo, then plan again.`,
+        `${ambiguousAssets.length} device${ambiguousAssets.length === 1 ? "'s serial is" : "s' serials are"} held by more than one unmanaged Halo asset, so haloform does not pick one and creates a new asset: ${list(ambiguousAssets, 5, '; ')}. Merge or correct the duplicates in Halo, then plan again.`,
       ),
     );
   }
-  if (unusableSerials.length > 0) {
+  if (unusableSerials.size > 0) {
+    const count = [...unusableSerials.values()].reduce((n, e) => n + e.devices.length, 0);
+    const items = [...unusableSerials.values()].map(
+      (e) =>
+        `${list(e.devices)} ${e.devices.length === 1 ? 'reports' : 'report'} "${e.serial}" (${e.why}), as ${e.assets.length === 1 ? 'does Halo asset' : 'do Halo assets'} ${haloAssetNames(e.assets)}`,
+    );
     report.warnings.push(
       warning(
         'Placeholder serials not used for matching',
-        `${unusableSerials.length === 1 ? '1 device reports a serial that a Halo asset also holds but that cannot identify a machine, so it is' : `${unusableSerials.length} devices report serials that Halo assets also hold but that cannot identify a machine, so they are`} not matched by it: ${list(unusableSerials, 5)}.`,
+        `${count === 1 ? '1 device reports a serial that a hand-made Halo asset also holds but that cannot identify a machine, so it is not matched by it and gets a new asset' : `${count} devices report serials that hand-made Halo assets also hold but that cannot identify a machine, so they are not matched by them and get new assets`}: ${list(items, 5, '; ')}. If such a Halo asset is one of these machines, deactivate it (or merge it into the new asset) after apply; if not, there is nothing to do.`,
       ),
     );
   }
@@ -221,20 +251,20 @@ export function resolveAssets(
     report.warnings.push(
       warning(
         'Several Halo assets carry one NinjaOne id',
-        `${duplicateLinks.length} device${duplicateLinks.length === 1 ? ' is' : 's are'} linked to more than one Halo asset; haloform manages the oldest active one and leaves the others: ${list(duplicateLinks, 5)}. Deactivate the duplicates in Halo.`,
+        `${duplicateLinks.length} device${duplicateLinks.length === 1 ? ' is' : 's are'} linked to more than one Halo asset; haloform manages the oldest active one and leaves the others: ${list(duplicateLinks, 5, '; ')}. Deactivate the duplicates in Halo.`,
       ),
     );
   }
   if (ambiguousUsers.length > 0) {
     report.warnings.push(
-      warning('Ambiguous asset users', `${ambiguousUsers.length} device${ambiguousUsers.length === 1 ? "'s user matches" : "s' users match"} more than one Halo user, so the asset is left unlinked: ${list(ambiguousUsers, 5)}.`, ['assets', 'user']),
+      warning('Ambiguous asset users', `${ambiguousUsers.length} device${ambiguousUsers.length === 1 ? "'s user matches" : "s' users match"} more than one Halo user, so ${ambiguousUsers.length === 1 ? 'its asset is' : 'their assets are'} left unlinked: ${list(ambiguousUsers, 5, '; ')}. Make the users' logins and email addresses unique in Halo, or change assets.user.matchBy.`, ['assets', 'user']),
     );
   }
   if (unmatchedUsers.length > 0) {
     report.warnings.push(
       warning(
         'Asset users not found in Halo',
-        `${unmatchedUsers.length} device${unmatchedUsers.length === 1 ? "'s user matches" : "s' users match"} no Halo user of the asset's client, so the asset is left unlinked: ${list(unmatchedUsers, 5)}. Add the users in Halo (or sync them from Entra ID), or change assets.user.matchBy.`,
+        `${unmatchedUsers.length} device${unmatchedUsers.length === 1 ? "'s user matches" : "s' users match"} no Halo user of the asset's client, so ${unmatchedUsers.length === 1 ? 'its asset is' : 'their assets are'} left unlinked: ${list(unmatchedUsers, 5)}. Add the users in Halo (or sync them from Entra ID), or change assets.user.matchBy.`,
         ['assets', 'user'],
       ),
     );
@@ -244,13 +274,20 @@ export function resolveAssets(
     report.warnings.push(
       warning(
         'Clients without Halo users',
-        `${clientsWithoutUsers.size} client${clientsWithoutUsers.size === 1 ? ' has' : 's have'} no users in Halo yet, so their assets are not linked to anyone: ${list(names)}. Add the users in Halo (or sync them from Entra ID) and plan again to link them.`,
+        `${clientsWithoutUsers.size} client${clientsWithoutUsers.size === 1 ? ' has' : 's have'} no users in Halo yet, so devices that report a user cannot be linked to one: ${list(names)}. Add the users in Halo, or sync them from Entra ID (for a client haloform creates, once apply has created it), and plan again to link them.`,
         ['assets', 'user'],
       ),
     );
   }
-  for (const [reason, count] of skipped) {
-    report.warnings.push(warning('Devices not synced', `${count} device${count === 1 ? ' is' : 's are'} not synced because ${reason}.`));
+  if (skipped.size > 0) {
+    const total = [...skipped.values()].reduce((n, d) => n + d.length, 0);
+    const why = [...skipped].map(([reason, devices]) => `${devices.length} because ${reason}: ${list(devices, 5)}`);
+    report.warnings.push(
+      warning(
+        'Devices not synced',
+        `${total} device${total === 1 ? ' is' : 's are'} not synced, so haloform writes nothing for ${total === 1 ? 'it' : 'them'} in Halo: ${list(why, 8, '; ')}. If ${total === 1 ? 'it' : 'they'} should be synced, change the setting or the Halo object each reason names.`,
+      ),
+    );
   }
 
   // Managed assets whose device is gone.
@@ -260,7 +297,7 @@ export function resolveAssets(
     const gone = managed.filter((a) => !deviceIds.has(a.ninjaId!));
     if (ninja.devices.length === 0 && gone.length > 0) {
       report.warnings.push(
-        warning('Nothing deactivated', `NinjaOne returned no devices at all, so haloform deactivates none of the ${gone.length} managed Halo assets: an empty read is never trusted to mean every device was removed.`, ['assets', 'removed']),
+        warning('Nothing deactivated', `NinjaOne returned no devices at all, so haloform deactivates none of the ${gone.length} managed Halo assets: an empty read is never trusted to mean every device was removed. Check that the NinjaOne API app can see the devices; if every device really is gone, deactivate the assets in Halo by hand.`, ['assets', 'removed']),
       );
     } else if (gone.length > 0) {
       const clients = new Map(halo.clients.map((c) => [c.id, c]));
@@ -269,7 +306,15 @@ export function resolveAssets(
         deactivations.push({ address: address('asset', `ninja:${a.ninjaId}`), name: a.inventoryNumber ?? `Halo asset ${a.id}`, live: a, ...(client ? { client } : {}) });
       }
       const share = gone.length / managed.length;
-      const detail = `${gone.length} of ${managed.length} managed Halo assets (${Math.round(share * 100)}%) would be deactivated because their NinjaOne devices are gone`;
+      // By client: a whole client gone at once points at the API app's access, not at real removals.
+      const byClient = new Map<number, HaloAsset[]>();
+      for (const a of gone) byClient.set(a.clientId, [...(byClient.get(a.clientId) ?? []), a]);
+      const perClient = [...byClient].map(([clientId, assets]) => {
+        const of = managed.filter((a) => a.clientId === clientId).length;
+        const names = assets.map((a) => `"${a.inventoryNumber ?? `Halo asset ${a.id}`}" (ninja:${a.ninjaId})`);
+        return `${clients.get(clientId)?.name ?? `client ${clientId}`}: ${assets.length} of its ${of} (${list(names, 5)})`;
+      });
+      const detail = `${gone.length} of ${managed.length} managed Halo assets (${Math.round(share * 100)}%) would be deactivated because their NinjaOne devices are gone — ${list(perClient, 8, '; ')}`;
       if (share > MASS_DEACTIVATION_SHARE && !options.allowMassDeactivate) {
         report.errors.push(
           error(

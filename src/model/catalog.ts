@@ -49,8 +49,17 @@ export function assetTypeNameFor(nodeClass: string): string {
 
 /**
  * @param classesInUse node class → number of devices (in synced organisations) that have it.
+ * @param valuesByClass node class → mapped asset field (folded name) → how many of those devices
+ *   have a value for it. A type whose devices have no value for a field (a switch has no
+ *   operating system) loses nothing without it. When absent, every device counts as having one.
  */
-export function resolveCatalog(spec: Spec, halo: HaloSnapshot, classesInUse: ReadonlyMap<string, number>, report: Report): Catalog {
+export function resolveCatalog(
+  spec: Spec,
+  halo: HaloSnapshot,
+  classesInUse: ReadonlyMap<string, number>,
+  report: Report,
+  valuesByClass?: ReadonlyMap<string, ReadonlyMap<string, number>>,
+): Catalog {
   const fold = (s: string) => s.trim().toLowerCase();
   const typesByName = new Map<string, HaloAssetType[]>();
   for (const t of halo.assetTypes) typesByName.set(fold(t.name), [...(typesByName.get(fold(t.name)) ?? []), t]);
@@ -69,8 +78,8 @@ export function resolveCatalog(spec: Spec, halo: HaloSnapshot, classesInUse: Rea
     let name = entry?.assetType;
     if (name === undefined) {
       if (spec.assetTypes.unmapped === 'skip') {
-        perClass.set(nodeClass, { skipped: `node class ${nodeClass} is not mapped (assetTypes.unmapped: skip)` });
-        unmappedSkipped.push(`${nodeClass} (${count})`);
+        perClass.set(nodeClass, { skipped: `node class ${nodeClass} is not in assetTypes.map and assetTypes.unmapped is skip` });
+        unmappedSkipped.push(`${nodeClass} (${count} device${count === 1 ? '' : 's'})`);
         continue;
       }
       if (spec.assetTypes.unmapped === 'error') {
@@ -81,12 +90,12 @@ export function resolveCatalog(spec: Spec, halo: HaloSnapshot, classesInUse: Rea
             ['assetTypes', 'map'],
           ),
         );
-        perClass.set(nodeClass, { skipped: 'unmapped node class' });
+        perClass.set(nodeClass, { skipped: `node class ${nodeClass} is not mapped (see the error)` });
         continue;
       }
       name = assetTypeNameFor(nodeClass);
       // Only worth saying while the type is new: once it exists, this is the spec working as written.
-      if (!typesByName.has(fold(name))) unmappedCreated.push(`${nodeClass} → "${name}" (${count})`);
+      if (!typesByName.has(fold(name))) unmappedCreated.push(`${nodeClass} → "${name}" (${count} device${count === 1 ? '' : 's'})`);
     }
     const live = typesByName.get(fold(name)) ?? [];
     if (live.length > 1) {
@@ -94,7 +103,7 @@ export function resolveCatalog(spec: Spec, halo: HaloSnapshot, classesInUse: Rea
         ...error('Ambiguous Halo asset type', `${live.length} Halo asset types are named "${name}" (ids ${live.map((t) => t.id).join(', ')}); rename one of them in Halo.`, entry?.path),
         address: address('asset_type', name),
       });
-      perClass.set(nodeClass, { skipped: `the asset type name "${name}" is ambiguous` });
+      perClass.set(nodeClass, { skipped: `the asset type name "${name}" is ambiguous (see the error)` });
       continue;
     }
     const key = fold(name);
@@ -115,14 +124,20 @@ export function resolveCatalog(spec: Spec, halo: HaloSnapshot, classesInUse: Rea
     report.warnings.push(
       warning(
         'Unmapped node classes',
-        `assetTypes.map does not list ${unmappedCreated.length} node class${unmappedCreated.length === 1 ? '' : 'es'} in use, so haloform will create asset types named after them (assetTypes.unmapped: create): ${list(unmappedCreated)}. Map them in assetTypes.map to use existing types instead.`,
+        unmappedCreated.length === 1
+          ? `assetTypes.map does not list 1 node class in use, so haloform will create an asset type named after it (assetTypes.unmapped: create): ${unmappedCreated[0]}. Map it in assetTypes.map to use an existing type instead.`
+          : `assetTypes.map does not list ${unmappedCreated.length} node classes in use, so haloform will create asset types named after them (assetTypes.unmapped: create): ${list(unmappedCreated)}. Map them in assetTypes.map to use existing types instead.`,
         ['assetTypes', 'map'],
       ),
     );
   }
   if (unmappedSkipped.length > 0) {
     report.warnings.push(
-      warning('Devices of unmapped node classes not synced', `assetTypes.unmapped is skip, so devices of these classes are not synced: ${list(unmappedSkipped)}.`, ['assetTypes', 'unmapped']),
+      warning(
+        'Devices of unmapped node classes not synced',
+        `assetTypes.unmapped is skip, so devices of these classes are not synced: ${list(unmappedSkipped)}. Map a class in assetTypes.map to sync its devices.`,
+        ['assetTypes', 'unmapped'],
+      ),
     );
   }
   if ([...types.values()].some((t) => !t.live) && !group) {
@@ -133,6 +148,9 @@ export function resolveCatalog(spec: Spec, halo: HaloSnapshot, classesInUse: Rea
   const fields: DesiredField[] = [];
   const seen = new Set<string>();
   const receiving = [...types.values()].filter((t) => t.live);
+  const devicesWithValue = (type: DesiredAssetType, field: string) =>
+    type.nodeClasses.reduce((sum, c) => sum + (valuesByClass ? valuesByClass.get(c)?.get(fold(field)) ?? 0 : classesInUse.get(c) ?? 0), 0);
+  const liveNames = (keep: (t: HaloAssetType) => boolean) => halo.assetTypes.filter(keep).map((t) => t.name).sort((a, b) => a.localeCompare(b));
   for (const mapping of spec.assets.fields) {
     if (mapping.toProperty || seen.has(fold(mapping.to))) continue;
     seen.add(fold(mapping.to));
@@ -159,15 +177,15 @@ export function resolveCatalog(spec: Spec, halo: HaloSnapshot, classesInUse: Rea
         });
         continue;
       }
-      fields.push({ address: address('asset_field', mapping.to), name: mapping.to, format, missingFrom: receiving.map((t) => t.live!), addToAll: true });
+      fields.push({ address: address('asset_field', mapping.to), name: mapping.to, format, missingFrom: receiving.map((t) => t.live!), presentOn: [], addToAll: true });
       continue;
     }
-    const missingFrom = receiving.filter((t) => !t.live!.fieldIds.includes(field.id)).map((t) => t.live!);
+    const lacking = receiving.filter((t) => !t.live!.fieldIds.includes(field.id) && devicesWithValue(t, mapping.to) > 0);
+    const missingFrom = lacking.map((t) => t.live!);
     if (missingFrom.length > 0 && !spec.assets.addMissingFieldsToTypes) {
-      const names = missingFrom.map((t) => {
-        const classes = [...types.values()].find((d) => d.live?.id === t.id)?.nodeClasses ?? [];
-        const devices = classes.reduce((sum, c) => sum + (classesInUse.get(c) ?? 0), 0);
-        return `"${t.name}" (${devices} device${devices === 1 ? '' : 's'})`;
+      const names = lacking.map((t) => {
+        const devices = devicesWithValue(t, mapping.to);
+        return `"${t.name}" (${devices} device${devices === 1 ? '' : 's'} with a value)`;
       });
       report.errors.push({
         ...error(
@@ -184,6 +202,7 @@ export function resolveCatalog(spec: Spec, halo: HaloSnapshot, classesInUse: Rea
       live: field,
       format,
       missingFrom,
+      presentOn: liveNames((t) => t.fieldIds.includes(field.id)),
       addToAll: missingFrom.length > 0 && spec.assets.addMissingFieldsToTypes,
     });
   }

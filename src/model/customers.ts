@@ -58,7 +58,7 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
   for (const org of organisations) {
     const entry = findEntry(spec.customers.map, org);
     if (entry?.skip) {
-      orgClient.set(org.id, { skipped: `organisation "${org.name}" has skip: true in the spec` });
+      orgClient.set(org.id, { skipped: `organisation "${org.name}" has skip: true in customers.map` });
       continue;
     }
     const explicit = entry?.client;
@@ -79,7 +79,7 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
           ),
           address: address('client', wanted),
         });
-        orgClient.set(org.id, { skipped: `the Halo client name "${wanted}" is ambiguous` });
+        orgClient.set(org.id, { skipped: `the Halo client name "${wanted}" is ambiguous (see the error)` });
         continue;
       }
       const named = byName[0];
@@ -93,7 +93,7 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
           ),
           address: address('client', named.name),
         });
-        orgClient.set(org.id, { skipped: `Halo client "${named.name}" belongs to another organisation` });
+        orgClient.set(org.id, { skipped: `Halo client "${named.name}" belongs to another organisation (see the error)` });
         continue;
       }
       if (named) {
@@ -133,7 +133,7 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
     if (!live) {
       const policy = entry ? 'create' : spec.customers.unmapped;
       if (policy === 'skip') {
-        orgClient.set(org.id, { skipped: `organisation "${org.name}" is not mapped (customers.unmapped: skip)` });
+        orgClient.set(org.id, { skipped: `organisation "${org.name}" is not in customers.map and customers.unmapped is skip` });
         continue;
       }
       if (policy === 'error') {
@@ -145,7 +145,7 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
           ),
           address: address('client', org.name),
         });
-        orgClient.set(org.id, { skipped: 'unmapped organisation' });
+        orgClient.set(org.id, { skipped: `organisation "${org.name}" is not mapped (see the error)` });
         continue;
       }
     }
@@ -229,7 +229,7 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
       report.warnings.push({
         ...warning(
           'Location linked to a site of another client',
-          `Halo site "${elsewhere.name}" (id ${elsewhere.id}) carries the id of NinjaOne location "${location.name}" of "${org.name}", but belongs to another client than "${placed.name}". haloform leaves that site alone and places the location's devices under "${placed.name}".`,
+          `Halo site "${elsewhere.name}" (id ${elsewhere.id}) carries the id of NinjaOne location "${location.name}" of "${org.name}", but belongs to another client than "${placed.name}". haloform leaves that site alone and places the location's devices under "${placed.name}"; if the link is left over from an earlier integration, clear it on that site in Halo.`,
         ),
         address: address('site', `${placed.name}/${location.name}`),
       });
@@ -272,20 +272,21 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
         const policy = entry?.unmappedLocations ?? spec.customers.unmappedLocations;
         const label = `"${org.name}/${location.name}"`;
         // Worth a warning: a site about to be created, or a location the organisation's own entry does not speak for.
-        const explicitPolicy = entry?.unmappedLocations !== undefined && entry.unmappedLocations !== 'create';
+        // (The normaliser fills an entry's policy in from customers.unmappedLocations, so only a different one was written.)
+        const explicitPolicy = entry !== undefined && entry.unmappedLocations !== spec.customers.unmappedLocations && entry.unmappedLocations !== 'create';
         if (!explicitPolicy) unmappedByPolicy.set(policy, [...(unmappedByPolicy.get(policy) ?? []), label]);
         switch (policy) {
           case 'create':
             decision = { kind: 'named', name: location.name, match: 'new', explicit: false };
             break;
           case 'skip':
-            decision = { kind: 'skip', reason: `location ${label} is not mapped (unmappedLocations: skip)` };
+            decision = { kind: 'skip', reason: `location ${label} is not mapped and unmappedLocations is skip` };
             break;
           case 'main-site':
             decision = { kind: 'main-site' };
             break;
           case 'catch-all':
-            decision = catchAll ? { kind: 'catch-all' } : { kind: 'skip', reason: 'customers.catchAll is not configured' };
+            decision = catchAll ? { kind: 'catch-all' } : { kind: 'skip', reason: `location ${label} goes to the catch-all, but customers.catchAll is not configured` };
             break;
           case 'error':
             report.errors.push({
@@ -296,7 +297,7 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
               ),
               address: address('site', `${placed.name}/${location.name}`),
             });
-            decision = { kind: 'skip', reason: 'unmapped location' };
+            decision = { kind: 'skip', reason: `location ${label} is not mapped (see the error)` };
             break;
         }
       }
@@ -306,16 +307,18 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
 
   for (const [policy, labels] of unmappedByPolicy) {
     if (policy === 'error') continue;
+    const one = labels.length === 1;
     const what: Record<Exclude<LocationPolicy, 'error'>, string> = {
-      create: 'haloform will create a site named after each',
-      skip: 'their devices are not synced',
-      'main-site': "their devices go to the client's main site",
-      'catch-all': `their devices go to the catch-all site${catchAll ? ` "${catchAll.client.name}/${catchAll.site.name}"` : ''}`,
+      create: one ? 'haloform will create a site named after it' : 'haloform will create a site named after each',
+      skip: `${one ? 'its' : 'their'} devices are not synced`,
+      'main-site': `${one ? 'its' : 'their'} devices go to the client's main site`,
+      'catch-all': `${one ? 'its' : 'their'} devices go to the catch-all site${catchAll ? ` "${catchAll.client.name}/${catchAll.site.name}"` : ''}`,
     };
     report.warnings.push(
       warning(
         'Unmapped locations',
-        `${labels.length} NinjaOne location${labels.length === 1 ? ' has' : 's have'} no site mapping and no Halo site of the same name (unmappedLocations: ${policy}); ${what[policy]}: ${list(labels)}. Map them in customers.map[].sites to choose their sites.`,
+        `${labels.length} NinjaOne location${one ? ' has' : 's have'} no site mapping and no Halo site of the same name (unmappedLocations: ${policy}); ${what[policy]}: ${list(labels)}. Map ${one ? 'it' : 'them'} in customers.map[].sites to choose ${one ? 'its site' : 'their sites'}.`,
+        ['customers', 'unmappedLocations'],
       ),
     );
   }
@@ -484,8 +487,8 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   return out;
 }
 
-/** "a, b, c and 4 more" */
-export function list(items: readonly string[], max = 8): string {
-  if (items.length <= max) return items.join(', ');
-  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+/** "a, b, c and 4 more"; items that hold commas themselves are better joined with "; ". */
+export function list(items: readonly string[], max = 8, separator = ', '): string {
+  if (items.length <= max) return items.join(separator);
+  return `${items.slice(0, max).join(separator)} and ${items.length - max} more`;
 }

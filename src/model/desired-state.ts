@@ -8,7 +8,7 @@ import { didYouMean } from '../diagnostics/suggest.js';
 import type { NinjaRef, Spec } from '../config/spec.js';
 import type { HaloSnapshot } from '../halo/types.js';
 import type { NinjaSnapshot } from '../ninjaone/types.js';
-import { resolveAssets, type AssetOptions } from './assets.js';
+import { deviceContexts, mappedValue, resolveAssets, type AssetOptions } from './assets.js';
 import { resolveCatalog } from './catalog.js';
 import { list, resolveCustomers } from './customers.js';
 import type { Desired } from './desired.js';
@@ -20,13 +20,24 @@ export function desiredState(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnapsho
 
   const customers = resolveCustomers(spec, ninja, halo, report);
 
-  // Classes in use: of devices whose location is placed (so skipped organisations create no types).
+  // Classes in use: of devices whose location is placed (so skipped organisations create no types),
+  // and per class how many devices have a value for each mapped asset field.
   const classesInUse = new Map<string, number>();
+  const valuesByClass = new Map<string, Map<string, number>>();
+  const contextOf = deviceContexts(ninja);
+  const fieldMappings = spec.assets.fields.filter((m) => !m.toProperty);
   for (const d of ninja.devices) {
     if ('skipped' in customers.placement(d.locationId)) continue;
     classesInUse.set(d.nodeClass, (classesInUse.get(d.nodeClass) ?? 0) + 1);
+    const counts = valuesByClass.get(d.nodeClass) ?? new Map<string, number>();
+    valuesByClass.set(d.nodeClass, counts);
+    const context = contextOf(d);
+    for (const m of fieldMappings) {
+      const key = m.to.trim().toLowerCase();
+      if (mappedValue(d, m, 'text', context, ninja) !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
   }
-  const catalog = resolveCatalog(spec, halo, classesInUse, report);
+  const catalog = resolveCatalog(spec, halo, classesInUse, report, valuesByClass);
   const { assets, deactivations } = resolveAssets(spec, ninja, halo, customers, catalog, report, options);
 
   // Every placed organisation and location gets its client and site, devices or not, as Halo's own
@@ -69,7 +80,7 @@ export function desiredState(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnapsho
         report.errors.push(
           error(
             'Unknown NinjaOne organisation',
-            `alerts.webhook.organisations names ${ref.kind === 'id' ? `id ${ref.id}` : `"${ref.name}"`}, which NinjaOne does not have.${ref.kind === 'name' ? didYouMean(ref.name, ninja.organizations.map((o) => o.name)) : ''}`,
+            `alerts.webhook.organisations names ${ref.kind === 'id' ? `id ${ref.id}` : `"${ref.name}"`}, which NinjaOne does not have.${ref.kind === 'name' ? didYouMean(ref.name, ninja.organizations.map((o) => o.name)) : ''} Correct it or remove it from the list.`,
             ['alerts', 'webhook', 'organisations', i],
           ),
         );
@@ -85,7 +96,7 @@ export function desiredState(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnapsho
       report.warnings.push({
         severity: 'warning',
         summary: 'Mapped organisation not in NinjaOne',
-        detail: `customers.map names NinjaOne organisation ${ref.kind === 'id' ? `id ${ref.id}` : `"${ref.name}"`}, which NinjaOne does not have (or the API app cannot see).${ref.kind === 'name' ? didYouMean(ref.name, ninja.organizations.map((o) => o.name)) : ''} The entry does nothing.`,
+        detail: `customers.map names NinjaOne organisation ${ref.kind === 'id' ? `id ${ref.id}` : `"${ref.name}"`}, which NinjaOne does not have (or the API app cannot see).${ref.kind === 'name' ? didYouMean(ref.name, ninja.organizations.map((o) => o.name)) : ''} The entry does nothing: correct the organisation's name or id, or remove the entry.`,
         path: [...entry.path, 'organisation'],
       });
     }
@@ -124,13 +135,15 @@ function assetTagCollisions(assets: Desired['assets'], deactivations: Desired['d
   for (const a of assets) {
     const tag = a.values.find((v) => v.kind === 'property' && v.target === 'inventory_number')?.value ?? a.live?.inventoryNumber;
     if (a.live) planned.set(a.live.id, tag ?? '');
-    add(tag, `device "${a.name}" (${a.address})`);
+    add(tag, `device "${a.name}" of ${a.client.name} (ninja:${a.device.id})`);
     if (tag) involvesPlan.add(fold(tag));
   }
   const gone = new Set(deactivations.map((d) => d.live.id));
+  const clients = new Map(halo.clients.map((c) => [c.id, c]));
   for (const live of halo.assets) {
     if (live.inactive || planned.has(live.id) || gone.has(live.id)) continue;
-    add(live.inventoryNumber, `Halo asset ${live.id}`);
+    const client = clients.get(live.clientId);
+    add(live.inventoryNumber, `Halo asset ${live.id}${client ? ` of ${client.name}` : ''}${live.ninjaId === undefined ? ' (not managed by haloform)' : ''}`);
   }
   const out: Diagnostic[] = [];
   for (const [tag, who] of holders) {
@@ -138,7 +151,7 @@ function assetTagCollisions(assets: Desired['assets'], deactivations: Desired['d
     out.push({
       ...error(
         'Asset tag collision',
-        `Asset tag "${spelt.get(tag)}" would be used by ${list(who)}, and "Asset Tag must be unique" is on in Halo, so Halo would refuse the write. Rename the device in NinjaOne or the asset in Halo, map inventory_number from another device field, or turn settings.assetTagMustBeUnique off.`,
+        `Asset tag "${spelt.get(tag)}" would be held by ${who.length} active assets — ${who.length <= 8 ? `${who.slice(0, -1).join(', ')} and ${who[who.length - 1]}` : list(who)} — but "Asset Tag must be unique" is on in Halo, so Halo would refuse the write. Rename the device in NinjaOne or the asset in Halo, map inventory_number from another device field, or turn settings.assetTagMustBeUnique off.`,
         ['settings', 'assetTagMustBeUnique'],
       ),
     });

@@ -56,8 +56,10 @@ export interface DesiredField {
   name: string;
   live?: HaloField;
   format: TargetFormat;
-  /** Asset types (existing ones) that lack the field and receive devices. */
+  /** Asset types (existing ones) that lack the field and receive devices with a value for it. */
   missingFrom: HaloAssetType[];
+  /** Names of the Halo asset types that show the field now. */
+  presentOn: string[];
   /** Apply adds the field to every asset type (Halo's "Add to all asset types"). */
   addToAll: boolean;
 }

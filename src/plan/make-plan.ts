@@ -93,7 +93,7 @@ export function makePlan(desired: Desired, halo: HaloSnapshot, meta: PlanMeta): 
       kind: 'ninja_webhook',
       action: 'update',
       name: 'NinjaOne alert webhook',
-      reason: 'NinjaOne cannot report the registered webhook, so apply sends it every time (PUT /v2/webhook is idempotent)',
+      reason: 'NinjaOne cannot report the registered webhook, so apply sends it every time; PUT /v2/webhook is idempotent',
       after: {
         url: desired.webhook.url,
         header: desired.webhook.header,
@@ -136,9 +136,9 @@ function fieldChange(field: DesiredField): Change {
       kind: 'asset_field',
       action: 'update',
       name: field.name,
-      reason: `missing from asset type${field.missingFrom.length === 1 ? '' : 's'} that receive devices; assets.addMissingFieldsToTypes is on`,
+      reason: `not on asset type${field.missingFrom.length === 1 ? '' : 's'} ${field.missingFrom.map((t) => `"${t.name}"`).join(', ')}, which receive${field.missingFrom.length === 1 ? 's' : ''} values for it; assets.addMissingFieldsToTypes is on`,
       haloId: field.live.id,
-      before: { asset_types: `all but ${field.missingFrom.map((t) => t.name).join(', ')}` },
+      before: { asset_types: field.presentOn.join(', ') },
       after: { asset_types: 'all (Add to all asset types)' },
       fingerprint: fingerprint(field.live),
     };
@@ -152,7 +152,7 @@ function clientChange(client: DesiredClient): Change {
     return {
       ...base,
       action: 'create',
-      reason: client.organisation ? `new for NinjaOne organisation "${client.organisation}"` : 'catch-all client (customers.catchAll)',
+      reason: client.organisation ? `new for NinjaOne organisation "${client.organisation}"` : 'the catch-all client of customers.catchAll',
       ...(client.ninjaId !== undefined ? { ninjaId: client.ninjaId } : {}),
       after: {
         name: client.name,
@@ -195,7 +195,7 @@ function siteChange(site: DesiredSite): Change {
         ? `the main site Halo creates with the new client${site.location ? `, for NinjaOne location "${site.location}"` : ''}`
         : site.location
           ? `new for NinjaOne location "${site.location}"`
-          : 'catch-all site (customers.catchAll)',
+          : 'the catch-all site of customers.catchAll',
       ...(site.ninjaId !== undefined ? { ninjaId: site.ninjaId } : {}),
       after: {
         name: site.name,

@@ -36,7 +36,7 @@ export function renderPlanText(plan: Plan, options: TextOptions): string {
   }
 
   out.push(
-    `Read ${plan.read.organizations} NinjaOne organisations, ${plan.read.locations} locations and ${plan.read.devices} devices; ${plan.read.haloClients} Halo clients and ${plan.read.haloAssets} assets.`,
+    `Read ${count(plan.read.organizations, 'NinjaOne organisation')}, ${count(plan.read.locations, 'location')} and ${count(plan.read.devices, 'device')}; ${count(plan.read.haloClients, 'Halo client')} and ${count(plan.read.haloAssets, 'asset')}.`,
     '',
   );
   if (plan.warnings.length > 0) {
@@ -46,7 +46,7 @@ export function renderPlanText(plan: Plan, options: TextOptions): string {
   if (!hasChanges(plan)) {
     out.push(paint.green(paint.bold('No changes.')) + ' Halo matches the spec and NinjaOne.');
     const webhook = plan.changes.find((c) => c.kind === 'ninja_webhook');
-    if (webhook) out.push('', paint.dim(`(The NinjaOne webhook registration is sent again on every apply: ${webhook.reason}.)`));
+    if (webhook) out.push('', paint.dim('(apply still sends the NinjaOne webhook registration, as on every apply: NinjaOne cannot report the webhook it has.)'));
     return `${out.join('\n')}\n`;
   }
 
@@ -62,7 +62,7 @@ export function renderPlanText(plan: Plan, options: TextOptions): string {
   for (const [client, changes] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
     const changed = changes.filter((c) => c.action !== 'no-op');
     if (changed.length === 0) continue;
-    out.push(paint.bold(`── ${client} ${'─'.repeat(Math.max(3, 60 - client.length))}`), '');
+    out.push(heading(client, paint), '');
     for (const c of changes.filter((x) => x.kind !== 'asset' && x.action !== 'no-op')) out.push(...block(c, paint), '');
     const assets = changes.filter((c) => c.kind === 'asset');
     const creates = assets.filter((c) => c.action === 'create');
@@ -78,11 +78,21 @@ export function renderPlanText(plan: Plan, options: TextOptions): string {
     if (unchanged > 0) out.push(paint.dim(`  (${unchanged} unchanged object${unchanged === 1 ? '' : 's'} in ${client} hidden)`), '');
   }
 
+  // The webhook belongs to no client: under its own heading, so it is not read as the last client's.
   const webhook = plan.changes.find((c) => c.kind === 'ninja_webhook');
-  if (webhook) out.push(...block(webhook, paint), '');
+  if (webhook) out.push(heading('NinjaOne', paint), '', ...block(webhook, paint), '');
 
   out.push(paint.bold(summaryLine(plan)));
   return `${out.join('\n')}\n`;
+}
+
+/** "1 device", "2 devices" */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function heading(title: string, paint: Paint): string {
+  return paint.bold(`── ${title} ${'─'.repeat(Math.max(3, 60 - title.length))}`);
 }
 
 /** "Plan: 3 to create, 1 to adopt, 5 to update, 2 to deactivate." */

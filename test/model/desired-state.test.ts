@@ -143,6 +143,30 @@ describe('locations to sites', () => {
     expect(result.warnings[0]!.summary).toBe('Unmapped locations');
   });
 
+  it.each(['main-site', 'skip', 'catch-all'])('warns of unmapped locations with %s when the organisation has a map entry of its own', (policy) => {
+    const yaml = `customers:\n  unmappedLocations: ${policy}\n  catchAll: { client: Unassigned, site: Unknown }\n  map:\n    - { organisation: Contoso Ltd, client: Contoso }\n`;
+
+    const result = plan(spec(yaml), ninja, halo);
+
+    expect(result.warnings.find((w) => w.summary === 'Unmapped locations')?.detail).toContain(`(unmappedLocations: ${policy}); its devices`);
+  });
+
+  it('does not warn when the organisation chose its own policy', () => {
+    const yaml = 'customers:\n  map:\n    - { organisation: Contoso Ltd, client: Contoso, unmappedLocations: main-site }\n';
+
+    const result = plan(spec(yaml), ninja, halo);
+
+    expect(result.warnings.map((w) => w.summary)).not.toContain('Unmapped locations');
+  });
+
+  it('names the devices it does not sync, and why', () => {
+    const result = plan(spec('customers:\n  unmappedLocations: skip\n'), ninja, halo);
+
+    expect(result.warnings.find((w) => w.summary === 'Devices not synced')!.detail).toBe(
+      '1 device is not synced, so haloform writes nothing for it in Halo: 1 because location "Contoso Ltd/Head Office" is not mapped and unmappedLocations is skip: "PC-5" (ninja:5). If it should be synced, change the setting or the Halo object each reason names.',
+    );
+  });
+
   it('an unmapped location with catch-all goes to the catch-all site', () => {
     const result = plan(spec('customers:\n  unmappedLocations: catch-all\n  catchAll: { client: Unassigned, site: Unknown }\n'), ninja, halo);
 
@@ -282,7 +306,7 @@ describe('deactivation', () => {
     const allowed = plan(spec('assetTypes:\n  map: { WINDOWS_WORKSTATION: Workstation }\nassets:\n  removed: deactivate\n'), ninja, halo(managed(20)), { allowMassDeactivate: true });
 
     expect(refused.errors.map((e) => e.summary)).toEqual(['Mass deactivation']);
-    expect(refused.errors[0]!.detail).toContain('3 of 20 managed Halo assets (15%)');
+    expect(refused.errors[0]!.detail).toContain('3 of 20 managed Halo assets (15%) would be deactivated because their NinjaOne devices are gone — Contoso Ltd: 3 of its 20 (');
     expect(allowed.errors).toEqual([]);
     expect(actions(allowed)).toHaveLength(3);
   });
@@ -309,8 +333,30 @@ describe('preflight', () => {
 
     expect(result.errors.map((e) => [e.summary, e.path])).toEqual([['Mapped field missing from asset types', ['assets', 'fields', 0, 'to']]]);
     expect(result.errors[0]!.detail).toBe(
-      'Halo asset field "Model" is not on asset types "Server" (2 devices), "Workstation" (1 device), so Halo would drop the value for those devices. Add the field to those types in Halo, or set assets.addMissingFieldsToTypes: true.',
+      'Halo asset field "Model" is not on asset types "Server" (2 devices with a value), "Workstation" (1 device with a value), so Halo would drop the value for those devices. Add the field to those types in Halo, or set assets.addMissingFieldsToTypes: true.',
     );
+  });
+
+  it('does not need a mapped field on a type whose devices have no value for it', () => {
+    const halo = haloSnapshot({
+      fields: [
+        { id: 101, name: 'Serial Number' },
+        { id: 103, name: 'Operating System' },
+      ],
+      assetTypes: [
+        { id: 1, name: 'Workstation', assetGroupId: 1, fieldIds: [101, 103] },
+        { id: 3, name: 'Network Device', assetGroupId: 1, fieldIds: [101] },
+      ],
+    });
+    const pc = device({ extra: { os: { name: 'Windows 11 Pro' } } });
+    const sw = device({ nodeClass: 'NMS_SWITCH', extra: { system: undefined } });
+    const yaml = 'assetTypes:\n  map: { WINDOWS_WORKSTATION: Workstation, NMS_SWITCH: Network Device }\nassets:\n  fields:\n    - { to: Operating System, from: os.name }\n';
+
+    const refused = plan(spec(yaml), ninjaSnapshot({ ...contoso, devices: [pc, sw] }), halo);
+    const added = plan(spec(`${yaml}  addMissingFieldsToTypes: true\n`), ninjaSnapshot({ ...contoso, devices: [pc, sw] }), halo);
+
+    expect(refused.errors).toEqual([]);
+    expect(added.changes.find((c) => c.address === 'asset_field["Operating System"]')!.action).toBe('no-op');
   });
 
   it('adds the field to all asset types when allowed', () => {
@@ -342,7 +388,7 @@ describe('preflight', () => {
     const result = plan(spec(yaml), ninjaSnapshot({ ...contoso, devices: [device({ id: 5, name: 'PC-5' })] }), halo);
 
     expect(result.errors.map((e) => e.summary)).toEqual(['Asset tag collision']);
-    expect(result.errors[0]!.detail).toContain('Asset tag "PC-5" would be used by device "PC-5" (asset["ninja:5"]), Halo asset 9');
+    expect(result.errors[0]!.detail).toContain('Asset tag "PC-5" would be held by 2 active assets — device "PC-5" of Contoso Ltd (ninja:5) and Halo asset 9 of Contoso Ltd (not managed by haloform) — but');
   });
 });
 
