@@ -10,8 +10,10 @@ import { applyCommand } from './commands/apply.js';
 import { demoCommand } from './commands/demo.js';
 import { planCommand } from './commands/plan.js';
 import { sandboxCommand } from './commands/sandbox.js';
+import { inboxListCommand, inboxReplayCommand, inboxShowCommand, INBOX_STATUSES } from './commands/inbox.js';
 import { initCommand } from './commands/init.js';
 import { schemaCommand } from './commands/schema.js';
+import { serveCommand } from './commands/serve.js';
 import { validateCommand } from './commands/validate.js';
 import { createContext, type CommandContext } from './context.js';
 import type { Io } from './io.js';
@@ -141,6 +143,101 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
             ),
         };
       },
+    )
+    .command(
+      'serve',
+      'Receive NinjaOne alert webhooks and keep Halo tickets in step, until SIGTERM or Ctrl-C',
+      (y) =>
+        y
+          .option('config', configOption)
+          .option('host', { type: 'string', default: '0.0.0.0', describe: 'Address to listen on' })
+          .option('port', { type: 'number', default: 8080, describe: 'Port to listen on (0: a free one)' })
+          .option('store', { type: 'string', requiresArg: true, describe: 'The inbox: sqlite:<file> or postgres://... (default: HALOFORM_STORE, else sqlite:haloform.db)' })
+          .option('insecure-no-auth', { type: 'boolean', default: false, describe: 'Accept webhooks without HALOFORM_WEBHOOK_SECRET (trusted networks only)' })
+          .option('log-level', { choices: ['debug', 'info', 'warn', 'error'] as const, default: 'info' as const, describe: 'JSON log lines on stderr from this level up' })
+          .example('HALOFORM_WEBHOOK_SECRET=... haloform serve -c config/haloform.yaml', 'Listen on 0.0.0.0:8080 with the inbox in ./haloform.db'),
+      (a) => {
+        selected = {
+          run: (ctx) =>
+            serveCommand(
+              {
+                config: a.config,
+                host: a.host,
+                port: a.port,
+                ...(a.store !== undefined ? { store: a.store } : {}),
+                insecureNoAuth: a['insecure-no-auth'],
+                logLevel: a['log-level'],
+              },
+              ctx,
+            ),
+        };
+      },
+    )
+    .command('inbox', "Search and replay serve's inbound webhook log", (y) =>
+      y
+        .command(
+          'list',
+          'List deliveries, newest first',
+          (z) =>
+            z
+              .option('status', { choices: INBOX_STATUSES, describe: 'Only deliveries with this status' })
+              .option('since', { type: 'string', requiresArg: true, describe: 'Received since: 30m, 2h, 7d or a date' })
+              .option('limit', { type: 'number', default: 50, describe: 'At most this many' })
+              .option('store', { type: 'string', requiresArg: true, describe: 'The inbox serve uses (default: HALOFORM_STORE, else sqlite:haloform.db)' })
+              .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'json: one delivery per line' })
+              .example('haloform inbox list --status dead', 'What serve gave up on')
+              .example('haloform inbox list --status rejected --since 1h', 'Requests refused in the last hour'),
+          (a) => {
+            selected = {
+              run: (ctx) =>
+                inboxListCommand(
+                  {
+                    ...(a.store !== undefined ? { store: a.store } : {}),
+                    ...(a.status !== undefined ? { status: a.status } : {}),
+                    ...(a.since !== undefined ? { since: a.since } : {}),
+                    limit: a.limit,
+                    format: a.format,
+                  },
+                  ctx,
+                ),
+            };
+          },
+        )
+        .command(
+          'show <id>',
+          'One delivery: the request, its processing history and its Halo ticket',
+          (z) =>
+            z
+              .positional('id', { type: 'number', demandOption: true, describe: 'The delivery id (from inbox list)' })
+              .option('config', { ...configOption, default: undefined, describe: 'The spec, to read the ticket from Halo (default: config/haloform.yaml when it exists)' })
+              .option('store', { type: 'string', requiresArg: true, describe: 'The inbox serve uses (default: HALOFORM_STORE, else sqlite:haloform.db)' })
+              .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Output format' }),
+          (a) => {
+            selected = {
+              run: (ctx) =>
+                inboxShowCommand(
+                  { ...(a.store !== undefined ? { store: a.store } : {}), id: a.id, ...(a.config !== undefined ? { config: a.config } : {}), format: a.format },
+                  ctx,
+                ),
+            };
+          },
+        )
+        .command(
+          'replay [id]',
+          'Process a delivery again (a dead one once its cause is fixed), or every dead one',
+          (z) =>
+            z
+              .positional('id', { type: 'number', describe: 'The delivery id' })
+              .option('dead', { type: 'boolean', default: false, describe: 'Replay every dead delivery' })
+              .option('store', { type: 'string', requiresArg: true, describe: 'The inbox serve uses (default: HALOFORM_STORE, else sqlite:haloform.db)' })
+              .example('haloform inbox replay --dead', 'After fixing what made them fail'),
+          (a) => {
+            selected = {
+              run: (ctx) => inboxReplayCommand({ ...(a.store !== undefined ? { store: a.store } : {}), ...(a.id !== undefined ? { id: a.id } : {}), dead: a.dead }, ctx),
+            };
+          },
+        )
+        .demandCommand(1, 'Say what to do: haloform inbox list, show <id> or replay <id>|--dead.'),
     )
     .command(
       'init [path]',

@@ -170,8 +170,20 @@ export interface SeriesState {
   touched: boolean;
   /** Activity ids applied to the series (newest 100), so a replay or late copy changes nothing. */
   applied: number[];
+  /** The poller opened the ticket (its TRIGGERED webhook was missed, or has not arrived yet). */
+  openedByPoller?: boolean;
+  /**
+   * Writes decided but not yet done, in order (a note, then the close check). Saved before they
+   * are sent, so a retry finishes them instead of deciding again — no note is written twice.
+   */
+  pending?: PendingEffect[];
   updatedAt: number;
 }
+
+/** A write to Halo the worker has decided on for a series. */
+export type PendingEffect =
+  | { kind: 'note'; html: string; label: string }
+  | { kind: 'close-if-untouched'; activityId?: number };
 
 export interface DeliveryFilter {
   status?: DeliveryStatus;

@@ -1,0 +1,209 @@
+/**
+ * `haloform inbox list | show | replay`: the inbound webhook log, searchable — every delivery
+ * serve received (accepted, duplicate, ignored, rejected, dead), what processing did with it,
+ * and a way to run dead ones again once their cause is fixed.
+ */
+
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { HaloApiClient } from '../../halo/client.js';
+import { HaloTickets, type HaloTicket } from '../../halo/tickets.js';
+import { Redactor } from '../../http/index.js';
+import { DELIVERY_STATUSES, type Delivery, type DeliveryStatus, type InboxStore } from '../../store/inbox-store.js';
+import { DEFAULT_STORE_URL, openStore, StoreUrlError } from '../../store/open-store.js';
+import type { CommandContext } from '../context.js';
+import { loadForRun, specLoaded } from '../planning.js';
+
+export interface InboxListArgs {
+  store?: string;
+  status?: DeliveryStatus;
+  since?: string;
+  limit: number;
+  format: 'text' | 'json';
+}
+
+export interface InboxShowArgs {
+  store?: string;
+  id: number;
+  config?: string;
+  format: 'text' | 'json';
+}
+
+export interface InboxReplayArgs {
+  store?: string;
+  id?: number;
+  dead: boolean;
+}
+
+export async function inboxListCommand(args: InboxListArgs, ctx: CommandContext): Promise<number> {
+  const since = args.since === undefined ? undefined : parseSince(args.since, Date.now());
+  if (since instanceof Error) return fail(ctx, since.message);
+  return withStore(args.store, ctx, async (store) => {
+    const deliveries = await store.listDeliveries({ ...(args.status ? { status: args.status } : {}), ...(since !== undefined ? { since } : {}), limit: args.limit });
+    if (args.format === 'json') {
+      for (const d of deliveries) ctx.io.stdout.write(`${JSON.stringify(withoutBody(d))}\n`);
+      return 0;
+    }
+    if (deliveries.length === 0) {
+      ctx.io.stdout.write(`No deliveries${args.status ? ` with status ${args.status}` : ''}${args.since ? ` since ${args.since}` : ''} in ${store.description}.\n`);
+      return 0;
+    }
+    const rows = deliveries.map((d) => [
+      String(d.id),
+      new Date(d.receivedAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      d.status,
+      String(d.httpStatus),
+      d.activityId !== undefined ? String(d.activityId) : d.source === 'poller' ? 'poller' : '-',
+      d.statusCode ?? '-',
+      d.deviceId !== undefined ? String(d.deviceId) : '-',
+      d.ticketId !== undefined ? String(d.ticketId) : '-',
+      summaryOf(d),
+    ]);
+    ctx.io.stdout.write(table(['ID', 'RECEIVED', 'STATUS', 'HTTP', 'ACTIVITY', 'EVENT', 'DEVICE', 'TICKET', 'DETAIL'], rows));
+    if (deliveries.length === args.limit) ctx.io.stdout.write(`(the newest ${args.limit}; --limit shows more)\n`);
+    return 0;
+  });
+}
+
+export async function inboxShowCommand(args: InboxShowArgs, ctx: CommandContext): Promise<number> {
+  return withStore(args.store, ctx, async (store) => {
+    const delivery = await store.getDelivery(args.id);
+    if (!delivery) return fail(ctx, `there is no delivery ${args.id} in ${store.description}. haloform inbox list shows the ids.`);
+    const history = await store.history(args.id);
+    const series = delivery.seriesKey ? await store.getSeries(delivery.seriesKey) : undefined;
+    const ticketId = delivery.ticketId ?? series?.ticketId;
+    const ticket = ticketId === undefined ? undefined : await readTicket(ticketId, args.config, ctx);
+    if (args.format === 'json') {
+      ctx.io.stdout.write(`${JSON.stringify({ delivery, history, series, ticket: ticket && typeof ticket === 'object' ? ticket : { id: ticketId, note: ticket } }, null, 2)}\n`);
+      return 0;
+    }
+    const { out } = ctx;
+    const lines = [
+      `${out.bold(`Delivery ${delivery.id}`)} — ${delivery.status}${delivery.reason ? `: ${delivery.reason}` : ''}`,
+      '',
+      `  received     ${new Date(delivery.receivedAt).toISOString()} (${delivery.source}, ${delivery.path}), answered ${delivery.httpStatus}`,
+      ...(delivery.message ? [`  message      ${delivery.message}`] : []),
+      ...(delivery.activityId !== undefined ? [`  activity     ${delivery.activityId} ${delivery.activityType ?? ''} ${delivery.statusCode ?? ''}`.trimEnd()] : []),
+      ...(delivery.seriesKey ? [`  series       ${delivery.seriesKey}`] : []),
+      ...(delivery.deviceId !== undefined ? [`  device       NinjaOne ${delivery.deviceId}`] : []),
+      ...(delivery.duplicateOf !== undefined ? [`  duplicate of ${delivery.duplicateOf}`] : []),
+      `  attempts     ${delivery.attempts}${delivery.nextAttemptAt ? `, next at ${new Date(delivery.nextAttemptAt).toISOString()}` : ''}`,
+      ...(delivery.lastError ? [`  last error   ${delivery.lastError}`] : []),
+      `  headers      ${Object.entries(delivery.headers).map(([k, v]) => `${k}: ${v}`).join('; ') || '(none kept)'}`,
+      '',
+      out.bold('Ticket'),
+      ticketId === undefined
+        ? '  none'
+        : typeof ticket === 'object'
+          ? `  #${ticket.id} ${ticket.summary} — status ${ticket.statusId}, client ${ticket.clientId ?? '-'}, site ${ticket.siteId ?? '-'}${ticket.userId !== undefined ? `, user ${ticket.userId}` : ''}${ticket.assetIds.length ? `, asset ${ticket.assetIds.join(', ')}` : ''}`
+          : `  #${ticketId} (${ticket})`,
+      ...(series ? [`  series state: ${series.ticketOpen ? 'open' : 'closed'}, fired ${series.triggerCount}×${series.resetAt ? `, reset ${new Date(series.resetAt).toISOString()}` : ''}${series.touched ? ', touched by a technician' : ''}`] : []),
+      '',
+      out.bold('History'),
+      ...(history.length === 0 ? ['  (nothing yet)'] : history.map((h) => `  ${new Date(h.at).toISOString()}  ${h.event}${h.detail ? `  ${JSON.stringify(h.detail)}` : ''}`)),
+      '',
+      out.bold('Body'),
+      indent(prettyBody(delivery.body)),
+      '',
+    ];
+    ctx.io.stdout.write(lines.join('\n'));
+    return 0;
+  });
+}
+
+export async function inboxReplayCommand(args: InboxReplayArgs, ctx: CommandContext): Promise<number> {
+  if (args.id === undefined && !args.dead) return fail(ctx, 'say which deliveries to replay: haloform inbox replay <id>, or --dead for every dead one.');
+  if (args.id !== undefined && args.dead) return fail(ctx, 'give a delivery id or --dead, not both.');
+  return withStore(args.store, ctx, async (store) => {
+    if (args.dead) {
+      const ids = await store.replayDead();
+      ctx.io.stdout.write(ids.length === 0 ? 'No dead deliveries to replay.\n' : `${ids.length} dead deliver${ids.length === 1 ? 'y' : 'ies'} queued again: ${ids.join(', ')}. A running haloform serve picks them up within a second.\n`);
+      return 0;
+    }
+    const result = await store.replay(args.id!);
+    if (!result.ok) return fail(ctx, `${result.reason}.`);
+    ctx.io.stdout.write(`Delivery ${result.deliveryId} queued again. A running haloform serve picks it up within a second (haloform inbox show ${result.deliveryId} follows it).\n`);
+    return 0;
+  });
+}
+
+/** "1h", "30m", "2d", "90s" or an ISO date → epoch ms. */
+export function parseSince(text: string, now: number): number | Error {
+  const m = /^\s*(\d+)\s*(s|m|h|d)\s*$/i.exec(text);
+  if (m) return now - Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2]!.toLowerCase() as 's' | 'm' | 'h' | 'd'];
+  const t = Date.parse(text);
+  if (!Number.isNaN(t)) return t;
+  return new Error(`--since "${text}" is neither a duration (30m, 2h, 7d) nor a date (2026-05-01 or 2026-05-01T09:00:00Z).`);
+}
+
+export const INBOX_STATUSES = DELIVERY_STATUSES;
+
+async function withStore(url: string | undefined, ctx: CommandContext, run: (store: InboxStore) => Promise<number>): Promise<number> {
+  const storeUrl = url ?? ctx.io.env.HALOFORM_STORE ?? DEFAULT_STORE_URL;
+  let store: InboxStore;
+  try {
+    store = await openStore(storeUrl, { cwd: ctx.io.cwd, mustExist: true });
+  } catch (e) {
+    if (e instanceof StoreUrlError) return fail(ctx, e.message);
+    throw e;
+  }
+  try {
+    return await run(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** The ticket from Halo when a spec is at hand; otherwise why it was not read. */
+async function readTicket(id: number, config: string | undefined, ctx: CommandContext): Promise<HaloTicket | string> {
+  const path = config ?? 'config/haloform.yaml';
+  if (!existsSync(resolve(ctx.io.cwd, path))) return 'pass -c <spec> to read it from Halo';
+  const loaded = loadForRun(path, ctx);
+  if (!specLoaded(loaded)) return `${path} has errors; not read from Halo`;
+  const spec = loaded.spec;
+  const halo = new HaloApiClient(spec.connections.halo, { redactor: new Redactor([spec.connections.halo.clientSecret]), maxAttempts: 2 });
+  try {
+    return (await new HaloTickets(halo).readTicket(id)) ?? 'Halo no longer has it';
+  } catch (e) {
+    return `could not be read from Halo: ${(e as Error).message}`;
+  } finally {
+    await halo.close();
+  }
+}
+
+function fail(ctx: CommandContext, text: string): number {
+  ctx.io.stderr.write(`${ctx.err.red(ctx.err.bold('Error:'))} ${text}\n`);
+  return 1;
+}
+
+function summaryOf(d: Delivery): string {
+  const text = d.status === 'rejected' ? (d.message ?? d.reason ?? '') : d.status === 'dead' ? (d.reason ?? '') : d.status === 'duplicate' ? `duplicate of ${d.duplicateOf}` : d.status === 'pending' && d.lastError ? `retrying: ${d.lastError}` : (d.reason ?? '');
+  return text.length > 90 ? `${text.slice(0, 87)}...` : text;
+}
+
+function withoutBody(d: Delivery): Omit<Delivery, 'body'> {
+  const { body: _body, ...rest } = d;
+  return rest;
+}
+
+function prettyBody(body: string | undefined): string {
+  if (body === undefined) return '(not kept: the sender did not authenticate, or the body was over the limit)';
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body.length > 4000 ? `${body.slice(0, 4000)}…` : body;
+  }
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n') + '\n';
+}

@@ -1,0 +1,73 @@
+/**
+ * `haloform serve`: the webhook receiver, workers and poller until SIGTERM or Ctrl-C, then a
+ * graceful stop (stop accepting, finish or hand back in-flight work, close the store). The
+ * store comes from --store, else HALOFORM_STORE, else sqlite:haloform.db; the secrets from
+ * HALOFORM_WEBHOOK_SECRET (and HALOFORM_WEBHOOK_SECRET_PREVIOUS during a rotation).
+ */
+
+import { StoreUrlError, DEFAULT_STORE_URL } from '../../store/open-store.js';
+import { PREVIOUS_SECRET_ENV, SECRET_ENV } from '../../serve/auth.js';
+import { ServeStartError, startServe, type ServeHandle } from '../../serve/start.js';
+import type { LogLevel } from '../../http/index.js';
+import type { CommandContext } from '../context.js';
+import { loadForRun, specLoaded } from '../planning.js';
+
+export interface ServeArgs {
+  config: string;
+  host: string;
+  port: number;
+  store?: string;
+  insecureNoAuth: boolean;
+  logLevel: LogLevel;
+}
+
+export async function serveCommand(args: ServeArgs, ctx: CommandContext): Promise<number> {
+  const fail = (text: string) => {
+    ctx.io.stderr.write(`${ctx.err.red(ctx.err.bold('Error:'))} ${text}\n`);
+    return 1;
+  };
+  const loaded = loadForRun(args.config, ctx);
+  if (!specLoaded(loaded)) return fail(`${args.config} has errors; serve did not start. Run haloform validate -c ${args.config} for details.`);
+  const env = ctx.io.env;
+  const store = args.store ?? env.HALOFORM_STORE ?? DEFAULT_STORE_URL;
+  const secrets = [env[SECRET_ENV], env[PREVIOUS_SECRET_ENV]].filter((s): s is string => typeof s === 'string' && s !== '');
+
+  let handle: ServeHandle;
+  try {
+    handle = await startServe({
+      spec: loaded.spec,
+      store,
+      cwd: ctx.io.cwd,
+      host: args.host,
+      port: args.port,
+      secrets,
+      insecureNoAuth: args.insecureNoAuth,
+      logLevel: args.logLevel,
+      logSink: (line) => ctx.io.stderr.write(`${line}\n`),
+    });
+  } catch (e) {
+    if (e instanceof ServeStartError || e instanceof StoreUrlError) return fail(e.message);
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE') return fail(`port ${args.port} on ${args.host} is in use. Stop what uses it, or pick another with --port.`);
+    if (err.code === 'EACCES') return fail(`haloform may not listen on port ${args.port}: ports below 1024 need privileges. Pick another with --port.`);
+    throw e;
+  }
+
+  const { out } = ctx;
+  ctx.io.stdout.write(
+    [
+      `${out.green(out.bold('haloform serve is listening'))} on ${handle.url}`,
+      `  webhook   POST ${handle.url}/ninjaone/webhook  (also /api/notifyninjaalerts)`,
+      `  health    GET  ${handle.url}/healthz, /readyz, /metrics`,
+      `  inbox     ${handle.store.description}   (haloform inbox list --store ${store})`,
+      secrets.length === 0 ? `  ${out.yellow('auth      none: --insecure-no-auth (anyone who can reach this port can open tickets)')}` : `  auth      ${secrets.length === 2 ? `${SECRET_ENV} or ${PREVIOUS_SECRET_ENV}` : SECRET_ENV}`,
+      'Stop with Ctrl-C (or SIGTERM): in-flight work is finished or handed back.',
+      '',
+    ].join('\n'),
+  );
+
+  const signal = await ctx.io.waitForSignal();
+  ctx.io.stderr.write(`${signal}: stopping haloform serve.\n`);
+  await handle.stop();
+  return 0;
+}

@@ -1,0 +1,105 @@
+/**
+ * serve's Prometheus metrics (DESIGN.md §5): received, duplicates, rejected by reason, ignored,
+ * processed, dead-lettered, retries, queue depth, alert → ticket latency, Halo 429s and what the
+ * poller recovered. One prom-client Registry per serve instance, never the global default, so
+ * several instances (tests, the demo) do not share counters.
+ */
+
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Accounting } from '../http/index.js';
+import type { InboxStore, RejectReason } from '../store/inbox-store.js';
+
+export class ServeMetrics {
+  readonly registry = new Registry();
+  readonly received: Counter;
+  readonly duplicates: Counter;
+  readonly rejected: Counter<'reason'>;
+  readonly ignored: Counter;
+  readonly processed: Counter<'outcome'>;
+  readonly deadLettered: Counter;
+  readonly retries: Counter;
+  readonly latency: Histogram;
+  readonly recovered: Counter<'kind'>;
+  readonly ticketsCreated: Counter<'placement'>;
+
+  constructor(options: { store: InboxStore; haloAccounting?: Accounting; prefix?: string }) {
+    const p = options.prefix ?? 'haloform_';
+    const registers = [this.registry];
+    this.received = new Counter({ name: `${p}webhook_received_total`, help: 'Webhook deliveries accepted and stored (duplicates and ignored ones included)', registers });
+    this.duplicates = new Counter({ name: `${p}webhook_duplicates_total`, help: 'Deliveries of an activity id already accepted: acknowledged, not processed', registers });
+    this.rejected = new Counter({ name: `${p}webhook_rejected_total`, help: 'Requests answered with a 4xx, by reason', labelNames: ['reason'], registers });
+    for (const reason of ['unauthorized', 'too_large', 'unsupported_media_type', 'malformed_json', 'not_an_activity'] satisfies RejectReason[]) this.rejected.inc({ reason }, 0);
+    this.ignored = new Counter({ name: `${p}webhook_ignored_total`, help: 'Deliveries acknowledged but excluded by alerts.include or not alert events', registers });
+    this.processed = new Counter({ name: `${p}deliveries_processed_total`, help: 'Deliveries processed, by what they did', labelNames: ['outcome'], registers });
+    this.deadLettered = new Counter({ name: `${p}deliveries_dead_lettered_total`, help: 'Deliveries given up on (see haloform inbox list --status dead)', registers });
+    this.retries = new Counter({ name: `${p}delivery_retries_total`, help: 'Processing attempts that failed and were scheduled again', registers });
+    this.latency = new Histogram({
+      name: `${p}alert_ticket_latency_seconds`,
+      help: 'From receiving a TRIGGERED webhook to its Halo ticket existing',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800],
+      registers,
+    });
+    this.recovered = new Counter({ name: `${p}poller_recovered_total`, help: 'Events the poller found missing: tickets opened for active alerts, closed for reset ones', labelNames: ['kind'], registers });
+    this.recovered.inc({ kind: 'opened' }, 0);
+    this.recovered.inc({ kind: 'closed' }, 0);
+    this.ticketsCreated = new Counter({ name: `${p}tickets_created_total`, help: 'Halo tickets created, by how the device was placed', labelNames: ['placement'], registers });
+
+    const store = options.store;
+    new Gauge({
+      name: `${p}queue_depth`,
+      help: 'Work items not finished (ready, in progress or waiting for a retry)',
+      registers,
+      async collect() {
+        try {
+          this.set((await store.counts()).pending);
+        } catch {
+          // A closed store: keep the last value.
+        }
+      },
+    });
+    new Gauge({
+      name: `${p}dead_letters`,
+      help: 'Deliveries dead-lettered and not replayed',
+      registers,
+      async collect() {
+        try {
+          this.set((await store.counts()).dead);
+        } catch {
+          // as above
+        }
+      },
+    });
+    const accounting = options.haloAccounting;
+    if (accounting) {
+      let reported = 0;
+      new Counter({
+        name: `${p}halo_rate_limited_total`,
+        help: 'Halo answers with status 429 (each is retried after at least 30 s)',
+        registers,
+        collect() {
+          const total = accounting.snapshot().reduce((sum, s) => sum + s.rateLimited, 0);
+          if (total > reported) this.inc(total - reported);
+          reported = total;
+        },
+      });
+    }
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** The current value of a counter or gauge (all labels summed), for tests and the demo. */
+  async value(name: string, labels: Record<string, string> = {}): Promise<number> {
+    const metric = this.registry.getSingleMetric(name);
+    if (!metric) throw new Error(`no metric named ${name}`);
+    const data = await metric.get();
+    return data.values
+      .filter((v) => !('metricName' in v && v.metricName && v.metricName !== name) && Object.entries(labels).every(([k, want]) => String((v.labels as Record<string, unknown>)[k]) === want))
+      .reduce((sum, v) => sum + v.value, 0);
+  }
+}

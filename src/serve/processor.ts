@@ -1,0 +1,434 @@
+/**
+ * What one delivery does to its alert series: TRIGGERED opens the series' ticket (or notes that
+ * the alert fired again), RESET notes the reset and closes the ticket unless a technician has
+ * worked on it. Decisions come from the series state and activity ids, never from arrival order:
+ * a RESET that arrives before its TRIGGERED opens the ticket from the RESET's own data and
+ * closes it, and the late TRIGGERED then changes nothing; a replayed or duplicated activity is
+ * applied once. Like a controller-runtime reconcile it re-reads the ticket from Halo before
+ * writing to it, and it records each decided write before sending it (`SeriesState.pending`),
+ * so a retry after a failure or a crash finishes the work without writing anything twice.
+ */
+
+import type { Spec } from '../config/spec.js';
+import type { HaloTicket, HaloTickets } from '../halo/tickets.js';
+import { ApiError, type Logger } from '../http/index.js';
+import type { Completion, InboxStore, PendingEffect, SeriesState, WorkItem } from '../store/inbox-store.js';
+import { includeDecision, readActivity, severityOf, type Activity } from './activity.js';
+import type { HaloDirectory, Placement, TicketLookups } from './directory.js';
+import { PermanentError } from './errors.js';
+import type { ServeMetrics } from './metrics.js';
+import {
+  catchAllNoteHtml,
+  firedAgainNoteHtml,
+  isHaloformNote,
+  leftOpenNoteHtml,
+  resetNoteHtml,
+  ticketDetailsHtml,
+  ticketSummary,
+} from './ticket-content.js';
+
+/** What processing did, for the inbox and the `processed` metric. */
+export interface ProcessResult extends Completion {
+  outcome: 'created' | 'noted' | 'closed' | 'left-open' | 'reset' | 'ignored' | 'already-applied' | 'late' | 'unchanged';
+}
+
+/** The newest applied activity ids kept per series. */
+const APPLIED_KEPT = 100;
+
+/** A poller-made TRIGGERED stands in for a webhook whose activity time is at most this much later. */
+const COVER_TOLERANCE_S = 1;
+
+export interface ProcessorOptions {
+  spec: Spec;
+  store: InboxStore;
+  tickets: HaloTickets;
+  directory: HaloDirectory;
+  metrics: ServeMetrics;
+  logger: Logger;
+  now: () => number;
+}
+
+class Excluded extends Error {}
+
+export class AlertProcessor {
+  readonly #o: ProcessorOptions;
+
+  constructor(options: ProcessorOptions) {
+    this.#o = options;
+  }
+
+  async process(item: WorkItem, signal?: AbortSignal): Promise<ProcessResult> {
+    const activity = parseStored(item);
+    const alerts = this.#o.spec.alerts!;
+    const fromPoller = item.source === 'poller';
+    const decision = includeDecision(activity, alerts.include);
+    if (decision.include === false) return { status: 'ignored', note: decision.reason, outcome: 'ignored' };
+
+    const run = new SeriesRun(this.#o, item, activity, fromPoller, signal);
+    await run.load();
+    try {
+      return activity.statusCode === 'TRIGGERED' ? await run.triggered(decision.include === 'needs-node-class') : await run.reset();
+    } catch (e) {
+      if (e instanceof Excluded) return { status: 'ignored', note: e.message, outcome: 'ignored' };
+      throw e;
+    }
+  }
+}
+
+function parseStored(item: WorkItem): Activity {
+  let body: unknown;
+  try {
+    body = JSON.parse(item.body);
+  } catch {
+    throw new PermanentError(`delivery ${item.deliveryId}: the stored body is not JSON`);
+  }
+  const check = readActivity(body, { requireId: item.source === 'webhook' });
+  if (!check.ok) throw new PermanentError(`delivery ${item.deliveryId}: not a NinjaOne activity: ${check.path} ${check.problem}`);
+  return check.activity;
+}
+
+/** One delivery applied to one series. */
+class SeriesRun {
+  series!: SeriesState;
+  #lookups: TicketLookups | undefined;
+
+  constructor(
+    readonly o: ProcessorOptions,
+    readonly item: WorkItem,
+    readonly activity: Activity,
+    readonly fromPoller: boolean,
+    readonly signal: AbortSignal | undefined,
+  ) {}
+
+  get key(): string {
+    return this.item.seriesKey;
+  }
+
+  get id(): number | undefined {
+    return this.activity.id;
+  }
+
+  async load(): Promise<void> {
+    this.series = (await this.o.store.getSeries(this.key)) ?? {
+      key: this.key,
+      ...(this.activity.deviceId !== undefined ? { deviceId: this.activity.deviceId } : {}),
+      ticketOpen: false,
+      triggerCount: 0,
+      touched: false,
+      applied: [],
+      updatedAt: this.o.now(),
+    };
+  }
+
+  async triggered(needsNodeClass: boolean): Promise<ProcessResult> {
+    const s = this.series;
+    if (this.id !== undefined && s.applied.includes(this.id)) return this.alreadyApplied();
+    await this.runPending();
+
+    const late = s.resetAt !== undefined && (this.id === undefined || s.resetId === undefined || this.id < s.resetId);
+    if (late) {
+      if (s.ticketId === undefined) {
+        // Reset recorded without a ticket (it could not be placed then): open it now, then apply the reset.
+        await this.ensureTicket(needsNodeClass);
+        this.markApplied();
+        await this.decide(this.resetEffects(true));
+        return this.finish('created', `opened ticket ${s.ticketId} for an alert that had already reset`);
+      }
+      this.markApplied();
+      await this.save();
+      await this.history('late', { reason: 'the alert had already reset', ticketId: s.ticketId });
+      return this.finish('late', 'arrived after the alert reset; nothing to do');
+    }
+    if (s.resetAt !== undefined) {
+      // A newer firing after the reset: the series is active again.
+      delete s.resetAt;
+      delete s.resetId;
+      s.touched = false;
+    }
+
+    if (s.ticketId !== undefined) {
+      if (this.fromPoller) return this.finish('unchanged', `the series already has ticket ${s.ticketId}`);
+      if (s.openedByPoller && s.lastTriggerId === undefined && this.activity.activityTime !== undefined && s.lastTriggerTime !== undefined && this.activity.activityTime <= s.lastTriggerTime + COVER_TOLERANCE_S) {
+        // The webhook the poller stood in for, arriving late: the ticket already covers it.
+        s.lastTriggerId = this.id;
+        this.markApplied();
+        await this.save();
+        await this.history('covered', { ticketId: s.ticketId, reason: 'the poller had opened the ticket for this firing' });
+        return this.finish('unchanged', `ticket ${s.ticketId} (opened by the poller) covers it`);
+      }
+      const ticket = await this.o.tickets.readTicket(s.ticketId, this.signal);
+      if (ticket && !(await this.isClosed(ticket))) {
+        s.triggerCount += 1;
+        this.noteTrigger();
+        this.markApplied();
+        await this.decide([{ kind: 'note', html: firedAgainNoteHtml(this.activity, s.triggerCount), label: 'fired-again' }]);
+        return this.finish('noted', `the alert fired again (${s.triggerCount} times); noted on ticket ${s.ticketId}`);
+      }
+      // Closed by a person, or deleted: this firing is a new occurrence with a new ticket.
+      await this.history('previous-ticket-closed', { ticketId: s.ticketId, deleted: ticket === undefined });
+      delete s.ticketId;
+      s.ticketOpen = false;
+      s.triggerCount = 0;
+      delete s.initialStatusId;
+      s.touched = false;
+    }
+
+    await this.ensureTicket(needsNodeClass);
+    s.triggerCount = Math.max(1, s.triggerCount);
+    if (this.fromPoller) {
+      s.openedByPoller = true;
+      if (this.activity.activityTime !== undefined) s.lastTriggerTime = this.activity.activityTime;
+    } else {
+      this.noteTrigger();
+    }
+    this.markApplied();
+    await this.decide([]);
+    return this.finish('created', `created ticket ${s.ticketId}`);
+  }
+
+  async reset(): Promise<ProcessResult> {
+    const s = this.series;
+    if (this.id !== undefined && s.applied.includes(this.id)) return this.alreadyApplied();
+    await this.runPending();
+    if (s.resetAt !== undefined) {
+      this.markApplied();
+      await this.save();
+      return this.finish('unchanged', 'the series had already reset');
+    }
+    let created = false;
+    if (s.ticketId === undefined) {
+      if (this.fromPoller) return this.finish('unchanged', 'the series has no ticket');
+      // The RESET came first (or its TRIGGERED was lost): it carries the same alert, so the ticket
+      // is opened from it — unless alerts.include would not have taken the TRIGGERED.
+      const asTrigger = includeDecision({ ...this.activity, statusCode: 'TRIGGERED' }, this.o.spec.alerts!.include);
+      if (asTrigger.include === false) return { status: 'ignored', note: asTrigger.reason, outcome: 'ignored' };
+      await this.ensureTicket(asTrigger.include === 'needs-node-class');
+      s.triggerCount = Math.max(1, s.triggerCount);
+      created = true;
+    }
+    s.resetAt = this.o.now();
+    if (this.id !== undefined) s.resetId = this.id;
+    this.markApplied();
+    const effects = this.resetEffects(false);
+    await this.decide(effects);
+    const closed = !s.ticketOpen;
+    const outcome: ProcessResult['outcome'] = this.o.spec.alerts!.onReset !== 'close' ? 'reset' : closed ? 'closed' : 'left-open';
+    const said = closed ? `closed ticket ${s.ticketId}` : s.touched ? `left ticket ${s.ticketId} open (a technician worked on it)` : `noted the reset on ticket ${s.ticketId}`;
+    return this.finish(created ? 'created' : outcome, created ? `created ticket ${s.ticketId} from the reset; ${said}` : said);
+  }
+
+  /** The writes a reset makes, by `alerts.onReset`. */
+  resetEffects(lateTrigger: boolean): PendingEffect[] {
+    const onReset = this.o.spec.alerts!.onReset;
+    if (onReset === 'none') return [];
+    const note: PendingEffect = { kind: 'note', html: resetNoteHtml(this.activity, this.fromPoller && !lateTrigger), label: 'reset' };
+    return onReset === 'note' ? [note] : [note, { kind: 'close-if-untouched', ...(this.id !== undefined ? { activityId: this.id } : {}) }];
+  }
+
+  /** Saves the decided writes with the state, then performs them. */
+  async decide(effects: PendingEffect[]): Promise<void> {
+    this.series.pending = [...(this.series.pending ?? []), ...effects];
+    await this.save();
+    await this.runPending();
+  }
+
+  /** Performs the writes a previous attempt decided (or this one), oldest first, saving after each. */
+  async runPending(): Promise<void> {
+    const s = this.series;
+    while (s.pending && s.pending.length > 0) {
+      const effect = s.pending[0]!;
+      if (s.ticketId === undefined) {
+        s.pending = [];
+        break;
+      }
+      if (effect.kind === 'note') {
+        const lookups = await this.lookups();
+        await this.o.tickets.addNote(s.ticketId, lookups.noteOutcomeId, effect.html, this.signal);
+        await this.history('note-added', { ticketId: s.ticketId, note: effect.label });
+      } else {
+        await this.closeIfUntouched(s.ticketId);
+      }
+      s.pending.shift();
+      await this.save();
+    }
+    if (s.pending && s.pending.length === 0) delete s.pending;
+  }
+
+  /** Re-reads the ticket and closes it when `alerts` allows: open, and untouched when closeOnlyUntouched. */
+  async closeIfUntouched(ticketId: number): Promise<void> {
+    const s = this.series;
+    const alerts = this.o.spec.alerts!;
+    const lookups = await this.lookups();
+    const ticket = await this.o.tickets.readTicket(ticketId, this.signal);
+    if (!ticket) {
+      s.ticketOpen = false;
+      await this.history('ticket-gone', { ticketId });
+      return;
+    }
+    if (await this.isClosed(ticket)) {
+      s.ticketOpen = false;
+      await this.history('already-closed', { ticketId });
+      return;
+    }
+    if (alerts.closeOnlyUntouched) {
+      const touch = await this.touch(ticket);
+      if (touch) {
+        s.touched = true;
+        s.ticketOpen = true;
+        await this.o.tickets.addNote(ticketId, lookups.noteOutcomeId, leftOpenNoteHtml(touch), this.signal);
+        await this.history('left-open', { ticketId, reason: touch });
+        this.o.logger.log('info', 'ticket left open', { deliveryId: this.item.deliveryId, seriesKey: this.key, ticketId, reason: touch });
+        return;
+      }
+    }
+    await this.o.tickets.setStatus(ticketId, lookups.closedStatusId, this.signal);
+    s.ticketOpen = false;
+    await this.history('ticket-closed', { ticketId, statusId: lookups.closedStatusId });
+    this.o.logger.log('info', 'ticket closed', { deliveryId: this.item.deliveryId, seriesKey: this.key, ticketId });
+  }
+
+  /**
+   * Why the ticket counts as worked on, if it does: an action haloform did not write (no marker,
+   * by an agent other than the one haloform's own notes carry; Halo's own actions, agent ≤ 0,
+   * do not count), or a status other than the one it was created with.
+   */
+  async touch(ticket: HaloTicket): Promise<string | undefined> {
+    const s = this.series;
+    if (s.initialStatusId !== undefined && ticket.statusId !== s.initialStatusId) {
+      return `its status changed since haloform created it (status ${s.initialStatusId} → ${ticket.statusId})`;
+    }
+    const actions = await this.o.tickets.readActions(ticket.id, this.signal);
+    const ours = new Set(actions.filter((a) => isHaloformNote(a.text) && a.agentId !== undefined).map((a) => a.agentId!));
+    const other = actions.find((a) => !isHaloformNote(a.text) && a.agentId !== undefined && a.agentId > 0 && !ours.has(a.agentId));
+    if (other) return `a technician worked on it (action ${other.id} by agent ${other.agentId})`;
+    return undefined;
+  }
+
+  /**
+   * The series' ticket: found in Halo when an earlier create may have landed (its answer lost),
+   * else created. Sets `series.ticketId`.
+   */
+  async ensureTicket(needsNodeClass: boolean): Promise<void> {
+    const s = this.series;
+    const lookups = await this.lookups();
+    if (s.createStartedAt !== undefined) {
+      const found = (await this.o.tickets.findTickets({ ticketTypeId: lookups.ticketTypeId, ninjaAlertId: this.key }, this.signal)).sort((a, b) => a.id - b.id)[0];
+      if (found) {
+        s.ticketId = found.id;
+        s.ticketOpen = !(await this.isClosed(found));
+        s.initialStatusId ??= found.statusId;
+        delete s.createStartedAt;
+        await this.save();
+        await this.history('ticket-adopted', { ticketId: found.id, reason: 'an earlier attempt created it but its answer was lost' });
+        return;
+      }
+    }
+    const deviceId = this.activity.deviceId ?? s.deviceId;
+    if (deviceId === undefined) throw new PermanentError(`delivery ${this.item.deliveryId}: the activity names no device, so its ticket cannot be placed`);
+    const placement = await this.o.directory.place(deviceId, this.activity.device);
+    if (needsNodeClass) this.checkNodeClass(placement);
+    const alerts = this.o.spec.alerts!;
+    const ninjaUrl = this.o.spec.connections.ninjaone.baseUrl;
+    s.deviceId = deviceId;
+    s.createStartedAt = this.o.now();
+    await this.save();
+    let ticket: HaloTicket;
+    try {
+      ticket = await this.o.tickets.createTicket(
+        {
+          summary: ticketSummary(this.activity, placement.device.name),
+          detailsHtml: ticketDetailsHtml(this.activity, placement.device, placement, { ninjaDeviceUrl: `${ninjaUrl}/#/deviceDashboard/${deviceId}/overview` }),
+          ticketTypeId: lookups.ticketTypeId,
+          clientId: placement.clientId,
+          siteId: placement.siteId,
+          ...(placement.userId !== undefined ? { userId: placement.userId } : {}),
+          priorityId: alerts.priority[severityOf(this.activity)],
+          assetIds: placement.assetId !== undefined ? [placement.assetId] : [],
+          ninjaAlertId: this.key,
+          ninjaDeviceId: deviceId,
+          thirdPartyId: `haloform:${this.key}`,
+        },
+        this.signal,
+      );
+    } catch (e) {
+      if (!(e instanceof ApiError && e.maybeApplied)) {
+        // Certainly not created: the next attempt need not search.
+        delete s.createStartedAt;
+        await this.save();
+      }
+      throw e;
+    }
+    s.ticketId = ticket.id;
+    s.ticketOpen = true;
+    s.initialStatusId = ticket.statusId;
+    s.touched = false;
+    delete s.createStartedAt;
+    if (placement.how === 'catch-all' && placement.reason) s.pending = [...(s.pending ?? []), { kind: 'note', html: catchAllNoteHtml(placement.reason), label: 'catch-all' }];
+    await this.save();
+    this.o.metrics.ticketsCreated.inc({ placement: placement.how });
+    if (!this.fromPoller) this.o.metrics.latency.observe(Math.max(0, this.o.now() - this.item.receivedAt) / 1000);
+    await this.history('ticket-created', placementDetail(ticket.id, placement));
+    this.o.logger.log('info', 'ticket created', { deliveryId: this.item.deliveryId, seriesKey: this.key, ticketId: ticket.id, placement: placement.how, clientId: placement.clientId, siteId: placement.siteId, assetId: placement.assetId });
+  }
+
+  checkNodeClass(placement: Placement): void {
+    const decision = includeDecision({ ...this.activity, statusCode: 'TRIGGERED' }, this.o.spec.alerts!.include, placement.device.nodeClass);
+    // A class that stays unknown is let through: an alert is never dropped for a missing detail.
+    if (decision.include === false) throw new Excluded(decision.reason);
+  }
+
+  async isClosed(ticket: HaloTicket): Promise<boolean> {
+    return ticket.statusId === (await this.lookups()).closedStatusId;
+  }
+
+  async lookups(): Promise<TicketLookups> {
+    this.#lookups ??= await this.o.directory.lookups();
+    return this.#lookups;
+  }
+
+  noteTrigger(): void {
+    const s = this.series;
+    if (this.id !== undefined && (s.lastTriggerId === undefined || this.id > s.lastTriggerId)) s.lastTriggerId = this.id;
+    if (this.activity.activityTime !== undefined && (s.lastTriggerTime === undefined || this.activity.activityTime > s.lastTriggerTime)) s.lastTriggerTime = this.activity.activityTime;
+  }
+
+  markApplied(): void {
+    if (this.id === undefined) return;
+    const applied = this.series.applied.filter((a) => a !== this.id);
+    applied.push(this.id);
+    this.series.applied = applied.slice(-APPLIED_KEPT);
+  }
+
+  async alreadyApplied(): Promise<ProcessResult> {
+    await this.runPending();
+    await this.history('already-applied', { activityId: this.id });
+    return this.finish('already-applied', `activity ${this.id} was already applied to the series`);
+  }
+
+  async save(): Promise<void> {
+    this.series.updatedAt = this.o.now();
+    await this.o.store.saveSeries(this.series);
+  }
+
+  async history(event: string, detail?: Record<string, unknown>): Promise<void> {
+    await this.o.store.addHistory(this.item.deliveryId, event, detail);
+  }
+
+  finish(outcome: ProcessResult['outcome'], note: string): ProcessResult {
+    return { status: 'done', outcome, note, ...(this.series.ticketId !== undefined ? { ticketId: this.series.ticketId } : {}) };
+  }
+}
+
+function placementDetail(ticketId: number, p: Placement): Record<string, unknown> {
+  return {
+    ticketId,
+    placement: p.how,
+    clientId: p.clientId,
+    siteId: p.siteId,
+    ...(p.clientName ? { client: p.clientName } : {}),
+    ...(p.siteName ? { site: p.siteName } : {}),
+    ...(p.assetId !== undefined ? { assetId: p.assetId } : {}),
+    ...(p.userId !== undefined ? { userId: p.userId } : { user: 'General User' }),
+    ...(p.reason ? { reason: p.reason } : {}),
+  };
+}

@@ -1,0 +1,282 @@
+/**
+ * startServe: the whole of `haloform serve` in-process — HTTP receiver, inbox store, workers,
+ * poller, metrics — returning a handle to wait on (`idle()`), poll on demand (`poll()`) and stop.
+ * The CLI command wraps it; tests and the demo run it with port 0.
+ */
+
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Spec } from '../config/spec.js';
+import { HaloApiClient } from '../halo/client.js';
+import { HaloTickets } from '../halo/tickets.js';
+import { Accounting, createJsonLogger, Redactor, systemClock, type Clock, type Logger, type LogLevel, type SharedHttpOptions } from '../http/index.js';
+import { NinjaOneClient } from '../ninjaone/client.js';
+import type { InboxStore } from '../store/inbox-store.js';
+import { DEFAULT_STORE_URL, openStore } from '../store/open-store.js';
+import { checkSecrets, PREVIOUS_SECRET_ENV, SECRET_ENV, WebhookAuth } from './auth.js';
+import { HaloDirectory } from './directory.js';
+import { describeError } from './errors.js';
+import { createHandler, DEFAULT_BODY_LIMIT, type Readiness, type ServeRequest, type ServeResponse } from './handler.js';
+import { startHttpServer } from './http-server.js';
+import { ServeMetrics } from './metrics.js';
+import { Poller, type PollResult } from './poller.js';
+import { AlertProcessor } from './processor.js';
+import { WorkerPool, type RetryPolicy } from './worker-pool.js';
+
+/** A reason serve cannot start, worded for the person starting it. */
+export class ServeStartError extends Error {
+  override readonly name = 'ServeStartError';
+}
+
+export interface ServeOptions {
+  spec: Spec;
+  /** A store URL (`sqlite:haloform.db`, `postgres://…`) or an open store (then `stop()` leaves it open). Default sqlite:haloform.db. */
+  store?: string | InboxStore;
+  /** Relative SQLite paths are resolved against it. Default process.cwd(). */
+  cwd?: string;
+  /** Default 127.0.0.1 (the CLI defaults to 0.0.0.0). */
+  host?: string;
+  /** 0 picks a free port. Default 8080. */
+  port?: number;
+  /** Accepted webhook secrets: HALOFORM_WEBHOOK_SECRET and, during a rotation, HALOFORM_WEBHOOK_SECRET_PREVIOUS. */
+  secrets?: string[];
+  /** Accept deliveries without a secret. Refused unless set: a public endpoint that opens tickets. */
+  insecureNoAuth?: boolean;
+  /** Default: JSON lines on stderr at `logLevel`, redacted. */
+  logger?: Logger;
+  logLevel?: LogLevel;
+  /** Receives each log line when no `logger` is given. */
+  logSink?: (line: string) => void;
+  /** Default 1 MiB. */
+  bodyLimitBytes?: number;
+  workers?: {
+    /** Series processed at once. Default 4. */
+    concurrency?: number;
+    /** Default 60 s. */
+    leaseMs?: number;
+    /** Default 1 s. */
+    pollIntervalMs?: number;
+    /**
+     * Back-off between attempts and the retry budget. Tests shorten the waits here (e.g.
+     * `{ baseMs: 5, maxMs: 20, rateLimitMinMs: 10 }`) so a "Halo down" scenario runs in real
+     * time without waiting the ≥ 30 s a real 429 costs.
+     */
+    retry?: Partial<RetryPolicy>;
+  };
+  /** `auto` (default: every alerts.poll.everyMinutes when alerts.poll.enabled), `manual` (only `poll()`), `off`. */
+  poller?: 'auto' | 'manual' | 'off';
+  /** HTTP options for the Halo client (tests: a short back-off, fewer attempts, a short timeout). */
+  halo?: SharedHttpOptions;
+  /** HTTP options for the NinjaOne client. */
+  ninjaone?: SharedHttpOptions;
+  /** The least time between re-reads of Halo's clients, sites and assets after a miss. Default 5 min. */
+  directoryRefreshMs?: number;
+  clock?: Clock;
+  /** Identifies this process in leases. Default host/pid/random. */
+  workerId?: string;
+}
+
+export interface ServeHandle {
+  /** Where it listens, e.g. http://127.0.0.1:40123; the webhook is `${url}/ninjaone/webhook`. */
+  url: string;
+  port: number;
+  store: InboxStore;
+  metrics: ServeMetrics;
+  workerId: string;
+  /** The framework-free handler (benchmarks call it without HTTP). */
+  handle(request: ServeRequest): Promise<ServeResponse>;
+  /** Resolves once every accepted delivery has been processed (done, ignored or dead). */
+  idle(): Promise<void>;
+  /** Runs one poll now (also when the poller is `manual`). */
+  poll(): Promise<PollResult>;
+  /** Stops accepting, finishes or hands back in-flight work, closes the store (when serve opened it). */
+  stop(options?: { graceMs?: number }): Promise<void>;
+}
+
+/** The lease that keeps one serve process per SQLite file. */
+const SQLITE_OWNER = 'serve:sqlite';
+const OWNER_TTL_MS = 30_000;
+
+export async function startServe(options: ServeOptions): Promise<ServeHandle> {
+  const spec = options.spec;
+  if (!spec.alerts) throw new ServeStartError('The spec has no alerts section, so serve has nothing to do. Add alerts (ticketType at least) to the spec.');
+  const secrets = (options.secrets ?? []).filter((s) => s !== '');
+  if (secrets.length === 0 && !options.insecureNoAuth) {
+    throw new ServeStartError(
+      `${SECRET_ENV} is not set. serve accepts only webhooks that carry this secret (the one haloform apply registers with NinjaOne); set it to a long random value, e.g. export ${SECRET_ENV}=$(openssl rand -hex 32), or pass --insecure-no-auth on a trusted network.`,
+    );
+  }
+  const problems = checkSecrets(secrets.map((value, i) => ({ name: i === 0 ? SECRET_ENV : PREVIOUS_SECRET_ENV, value })));
+  if (problems.length > 0) throw new ServeStartError(problems.join(' '));
+
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.now();
+  const workerId = options.workerId ?? `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
+  const redactor = new Redactor([spec.connections.ninjaone.clientSecret, spec.connections.halo.clientSecret, ...secrets]);
+  const logger =
+    options.logger ??
+    createJsonLogger({ redactor, level: options.logLevel ?? 'info', base: { component: 'serve' }, ...(options.logSink ? { sink: options.logSink } : {}), now });
+
+  const ownsStore = typeof options.store !== 'object';
+  const store = typeof options.store === 'object' ? options.store : await openStore(options.store ?? DEFAULT_STORE_URL, { ...(options.cwd ? { cwd: options.cwd } : {}), now });
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const closeAll = async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    if (ownsStore) await store.close().catch(() => undefined);
+  };
+
+  try {
+    if (store.description.startsWith('sqlite:')) await takeSqliteOwnership(store, workerId, now());
+
+    const haloAccounting = new Accounting();
+    const halo = new HaloApiClient(spec.connections.halo, { redactor, logger, accounting: haloAccounting, clock, ...options.halo });
+    const ninja = new NinjaOneClient(spec.connections.ninjaone, { redactor, logger, clock, ...options.ninjaone });
+    cleanups.push(() => halo.close(), () => ninja.close());
+    const tickets = new HaloTickets(halo);
+    const metrics = new ServeMetrics({ store, haloAccounting });
+    const directory = new HaloDirectory({ tickets, ninja, spec, now, ...(options.directoryRefreshMs !== undefined ? { minRefreshMs: options.directoryRefreshMs } : {}) });
+    const processor = new AlertProcessor({ spec, store, tickets, directory, metrics, logger, now });
+    const pool = new WorkerPool({
+      store,
+      process: (item, signal) => processor.process(item, signal),
+      workerId,
+      clock,
+      logger,
+      metrics,
+      ...options.workers,
+    });
+    const poller = new Poller({ spec, store, ninja, tickets, directory, metrics, logger, clock, workerId, onQueued: () => pool.wake() });
+
+    const ready = async (): Promise<Readiness> => {
+      const checks: Record<string, string> = {};
+      const [storeCheck, haloCheck] = await Promise.allSettled([store.ping(), halo.http.tokens ? halo.http.tokens.token() : Promise.resolve('')]);
+      checks.store = storeCheck.status === 'fulfilled' ? 'ok' : describeError(storeCheck.reason);
+      checks.halo = haloCheck.status === 'fulfilled' ? 'ok' : describeError(haloCheck.reason);
+      return { ok: storeCheck.status === 'fulfilled' && haloCheck.status === 'fulfilled', checks };
+    };
+    const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
+    const auth = new WebhookAuth({ secrets: options.insecureNoAuth && secrets.length === 0 ? [] : secrets, header: spec.alerts.webhook?.header ?? 'Authorization' });
+    const handle = createHandler({ spec, store, auth, metrics, logger, now, bodyLimitBytes, onAccepted: () => pool.wake(), ready });
+    const server = await startHttpServer({
+      host: options.host ?? '127.0.0.1',
+      port: options.port ?? 8080,
+      bodyLimitBytes,
+      handle,
+      onError: (e) => logger.log('error', 'request failed', { error: describeError(e) }),
+    });
+    cleanups.push(() => server.close(1_000));
+
+    // A store that never saw Halo (new, or replacing a lost one) first learns the open tickets
+    // haloform created, so no alert gets a second ticket; workers start once that is done.
+    const stopSignal = new AbortController();
+    const adoption = (async () => {
+      if ((await store.getMeta('adopted-from-halo')) !== undefined) return;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const adopted = await poller.adopt();
+          await store.setMeta('adopted-from-halo', new Date(now()).toISOString());
+          if (adopted > 0) logger.log('info', 'new store: adopted open tickets from Halo', { adopted });
+          return;
+        } catch (e) {
+          logger.log('warn', 'new store: could not read open tickets from Halo yet; workers wait', { error: describeError(e), attempt });
+          await clock.sleep(Math.min(60_000, 1_000 * 2 ** Math.min(attempt, 6)), stopSignal.signal);
+        }
+      }
+    })();
+    const started = adoption.then(
+      () => {
+        if (stopSignal.signal.aborted) return;
+        pool.start();
+        const mode = options.poller ?? 'auto';
+        if (mode === 'auto' && spec.alerts!.poll.enabled) poller.start(spec.alerts!.poll.everyMinutes * 60_000);
+      },
+      () => undefined,
+    );
+
+    let ownerTimer: NodeJS.Timeout | undefined;
+    if (store.description.startsWith('sqlite:')) {
+      ownerTimer = setInterval(() => void store.tryLead(SQLITE_OWNER, OWNER_TTL_MS, workerId).catch(() => undefined), OWNER_TTL_MS / 3);
+      ownerTimer.unref();
+    }
+
+    logger.log('info', 'listening', {
+      url: server.url,
+      webhook: `${server.url}/ninjaone/webhook`,
+      store: store.description,
+      auth: auth.enabled ? `${secrets.length} secret${secrets.length === 1 ? '' : 's'}` : 'none (--insecure-no-auth)',
+      poll: options.poller === 'off' || !spec.alerts.poll.enabled ? 'off' : options.poller === 'manual' ? 'manual' : `every ${spec.alerts.poll.everyMinutes} min`,
+      workerId,
+    });
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url: server.url,
+      port: server.port,
+      store,
+      metrics,
+      workerId,
+      handle,
+      idle: async () => {
+        await started;
+        await pool.idle();
+      },
+      poll: async () => {
+        await started;
+        return poller.pollOnce();
+      },
+      stop: (stopOptions = {}) => {
+        stopping ??= (async () => {
+          const grace = stopOptions.graceMs ?? 10_000;
+          logger.log('info', 'stopping', { graceMs: grace });
+          stopSignal.abort();
+          await server.close(Math.min(grace, 5_000));
+          await poller.stop();
+          await pool.stop(grace);
+          if (ownerTimer) clearInterval(ownerTimer);
+          if (store.description.startsWith('sqlite:')) await store.resign(SQLITE_OWNER, workerId).catch(() => undefined);
+          cleanups.length = 0;
+          await Promise.all([halo.close(), ninja.close()]).catch(() => undefined);
+          if (ownsStore) await store.close();
+          logger.log('info', 'stopped', {});
+        })();
+        return stopping;
+      },
+    };
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+}
+
+/**
+ * SQLite serves one process. Take the store's owner lease; a holder that is a process on this
+ * host that no longer exists (killed, crashed) is replaced at once and its leased work handed
+ * back, so a restart after kill -9 resumes immediately instead of waiting for leases to run out.
+ */
+async function takeSqliteOwnership(store: InboxStore, workerId: string, now: number): Promise<void> {
+  const holder = await store.lease(SQLITE_OWNER);
+  if (holder && holder.owner !== workerId) {
+    const [host, pidText] = holder.owner.split('/');
+    const pid = Number(pidText);
+    const dead = holder.until <= now || (host === hostname() && Number.isInteger(pid) && !processAlive(pid));
+    if (!dead) {
+      throw new ServeStartError(
+        `Another haloform serve (process ${pidText} on ${host}) is using ${store.description}. A SQLite inbox serves one process: stop the other one, or use a PostgreSQL store (--store postgres://...) for several replicas.`,
+      );
+    }
+    await store.resign(SQLITE_OWNER, holder.owner);
+    await store.releaseAll(holder.owner);
+  }
+  if (!(await store.tryLead(SQLITE_OWNER, OWNER_TTL_MS, workerId))) {
+    throw new ServeStartError(`Another haloform serve took ${store.description} at the same moment; start only one.`);
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
