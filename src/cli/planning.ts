@@ -115,7 +115,9 @@ export async function readAndPlan(loaded: LoadedSpec & { spec: Spec }, clients: 
     },
   });
   plan.errors = loaded.source.attach(plan.errors);
-  plan.warnings = loaded.source.attach(plan.warnings);
+  // The spec's own warnings (a misspelt node class, a webhook over HTTP) belong in the plan too,
+  // so the JSON and the PR comment carry them, not only the terminal.
+  plan.warnings = [...loaded.diagnostics.filter((d) => d.severity === 'warning'), ...loaded.source.attach(plan.warnings)];
   return { loaded, plan, halo, ninja };
 }
 
@@ -130,7 +132,7 @@ export function webhookSecretMissing(severity: 'error' | 'warning'): Diagnostic 
 
 function readFailure(api: string, reason: unknown): Diagnostic {
   if (reason instanceof ApiError) {
-    return error(`${api} could not be read`, `${reason.message} Nothing was planned, and nothing will be deactivated on a failed read.`);
+    return error(`${api} could not be read`, `${reason.message.replace(/([^.!?])$/, '$1.')} Nothing was planned, and nothing will be deactivated on a failed read.`);
   }
   // Anything else is a bug: let the top-level handler report it.
   throw reason;
@@ -153,7 +155,8 @@ export function failedPlan(errors: Diagnostic[], meta: Omit<Plan, 'formatVersion
 /** Loads the spec for a command that calls the APIs: an unset variable is an error here. */
 export function loadForRun(config: string, ctx: CommandContext): LoadedSpec {
   const loaded = loadSpecFile(config, ctx.io.env, ctx.io.cwd, { missingEnv: 'error' });
-  ctx.printDiagnostics(loaded.diagnostics, [loaded.source]);
+  // Errors stop here; warnings travel with the plan and are printed with it.
+  if (hasErrors(loaded.diagnostics)) ctx.printDiagnostics(loaded.diagnostics, [loaded.source]);
   return loaded;
 }
 

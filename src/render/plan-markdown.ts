@@ -62,14 +62,18 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions): string
   // Details: global changes, then one folded section per client.
   const sections: string[] = [];
   if (!failed && hasChanges(plan)) {
-    const global = plan.changes.filter((c) => c.client === undefined && c.action !== 'no-op');
-    if (global.length > 0) sections.push(section('Settings, asset fields and asset types', global, plan.changes.filter((c) => c.client === undefined && c.action === 'no-op').length));
+    const isGlobal = (c: Change) => c.client === undefined && c.kind !== 'ninja_webhook';
+    const global = plan.changes.filter((c) => isGlobal(c) && c.action !== 'no-op');
+    if (global.length > 0) sections.push(section('Settings, asset fields and asset types', global, plan.changes.filter((c) => isGlobal(c) && c.action === 'no-op').length));
     const groups = new Map<string, Change[]>();
     for (const c of plan.changes) if (c.client !== undefined) groups.set(c.client, [...(groups.get(c.client) ?? []), c]);
     for (const [client, changes] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
       const changed = changes.filter((c) => c.action !== 'no-op');
       if (changed.length > 0) sections.push(section(client, changed, changes.length - changed.length));
     }
+    // Not a change the summary counts: NinjaOne cannot report its webhook, so apply re-sends it.
+    const webhook = plan.changes.filter((c) => c.kind === 'ninja_webhook');
+    if (webhook.length > 0) sections.push(section('NinjaOne webhook', webhook, 0, 're-sent on every apply'));
   }
 
   let body = head.join('\n');
@@ -100,9 +104,10 @@ export function diagnosticAlerts(list: readonly Diagnostic[], kind: 'CAUTION' | 
   });
 }
 
-function section(title: string, changes: Change[], unchanged: number): string {
+function section(title: string, changes: Change[], unchanged: number, note?: string): string {
   const counts = ACTIONS.map((a) => [a, changes.filter((c) => c.action === a).length] as const).filter(([, n]) => n > 0);
-  const lines = [`<details><summary><b>${escapeHtml(title)}</b> — ${counts.map(([a, n]) => `${n} to ${a}`).join(', ')}${unchanged > 0 ? `, ${unchanged} unchanged` : ''}</summary>`, '', '```diff'];
+  const what = note ?? `${counts.map(([a, n]) => `${n} to ${a}`).join(', ')}${unchanged > 0 ? `, ${unchanged} unchanged` : ''}`;
+  const lines = [`<details><summary><b>${escapeHtml(title)}</b> — ${what}</summary>`, '', '```diff'];
   for (const c of changes) lines.push(...changeLines(c));
   lines.push('```', '</details>');
   return lines.join('\n');
@@ -134,8 +139,13 @@ function show(value: Value | undefined): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
 
+/**
+ * Keeps text literal in markdown with as few escapes as possible (the raw comment stays
+ * readable): `<`, `>`, and a backslash before punctuation (`DOMAIN\_user` would lose it).
+ * GitHub ignores `_` inside words, and a backslash before a letter is already literal.
+ */
 function escape(text: string): string {
-  return text.replace(/([<>])/g, '\\$1');
+  return text.replace(/\\(?=[!-/:-@[-`{-~])/g, '\\\\').replace(/[<>]/g, '\\$&');
 }
 
 function escapeHtml(text: string): string {

@@ -4,15 +4,17 @@
  * Exit codes: 0 ok, 1 error; with --detailed-exitcode 0 no changes, 1 error, 2 changes.
  */
 
-import { writeFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { renderDiagnostic } from '../../diagnostics/render.js';
 import type { SourceFile } from '../../diagnostics/source.js';
 import { renderStatsTable } from '../../http/index.js';
 import { hasChanges, type Plan } from '../../plan/plan.js';
+import { planJsonChunks } from '../../render/plan-json.js';
 import { renderPlanMarkdown } from '../../render/plan-markdown.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import type { CommandContext } from '../context.js';
+import type { Output } from '../io.js';
 import { createClients, loadForRun, readAndPlan, specLoaded, type Clients } from '../planning.js';
 
 export interface PlanArgs {
@@ -34,8 +36,8 @@ export async function planCommand(args: PlanArgs, ctx: CommandContext): Promise<
   const clients = createClients(loaded.spec, ctx, { verbose: args.verbose });
   try {
     const { plan } = await readAndPlan(loaded, clients, ctx, { allowMassDeactivate: args.allowMassDeactivate });
-    if (args.out) writeFileSync(resolve(ctx.io.cwd, args.out), `${JSON.stringify(plan, null, 2)}\n`);
-    printPlan(plan, args, ctx, loaded.source);
+    if (args.out) await writePlanFile(resolve(ctx.io.cwd, args.out), plan);
+    await printPlan(plan, args, ctx, loaded.source);
     if (args.stats) printStats(clients, ctx);
     if (plan.errors.length > 0) return 1;
     if (args.out && args.format === 'text') ctx.io.stderr.write(`\nSaved the plan to ${args.out}. Apply exactly this plan with: haloform apply ${args.out}\n`);
@@ -45,11 +47,27 @@ export async function planCommand(args: PlanArgs, ctx: CommandContext): Promise<
   }
 }
 
-export function printPlan(plan: Plan, args: Pick<PlanArgs, 'format' | 'config' | 'out'>, ctx: CommandContext, source: SourceFile): void {
+/** Saves a plan for `haloform apply <file>`, piece by piece. */
+export async function writePlanFile(path: string, plan: Plan): Promise<void> {
+  const file = createWriteStream(path);
+  await writeAll(file, planJsonChunks(plan));
+  await new Promise<void>((done, fail) => file.end((e?: Error | null) => (e ? fail(e) : done())));
+}
+
+/** Writes chunks, waiting whenever the stream asks (a pipe to a slow reader must not fill memory). */
+async function writeAll(stream: Output, chunks: Iterable<string>): Promise<void> {
+  for (const chunk of chunks) {
+    if (stream.write(chunk) === false && 'once' in stream) {
+      await new Promise<void>((done) => (stream as NodeJS.WritableStream).once('drain', () => done()));
+    }
+  }
+}
+
+export async function printPlan(plan: Plan, args: Pick<PlanArgs, 'format' | 'config' | 'out'>, ctx: CommandContext, source: SourceFile): Promise<void> {
   const sources = new Map([[source.path, source]]);
   switch (args.format) {
     case 'json':
-      ctx.io.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+      await writeAll(ctx.io.stdout, planJsonChunks(plan));
       return;
     case 'markdown':
       ctx.io.stdout.write(
