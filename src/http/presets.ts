@@ -20,7 +20,7 @@ export function ninjaOneHttpOptions(connection: NinjaOneConnection, shared: Shar
     timeoutMs: connection.timeoutSeconds * 1000,
     expect: 'json',
     hints: {
-      403: "check the API client app's scopes in NinjaOne (Administration > Apps > API): monitoring to read, management to write",
+      403: "check the scopes: the API client app's in NinjaOne (Administration > Apps > API) and the ones haloform asks for (connections.ninjaone.scopes): monitoring to read, management to write",
     },
     backoff: { minRateLimitWaitMs: 5_000 },
     ...shared,
