@@ -49,7 +49,8 @@ export interface PollerOptions {
 /** `third_party_id_string` prefix on every ticket haloform creates. */
 export const THIRD_PARTY_PREFIX = 'haloform:';
 
-const LEASE_NAME = 'poller';
+/** The store lease that makes one process the poller. */
+export const POLLER_LEASE = 'poller';
 
 export class Poller {
   readonly #o: PollerOptions;
@@ -84,7 +85,7 @@ export class Poller {
     this.#timer?.abort();
     this.#timer = undefined;
     await this.#running?.catch(() => undefined);
-    await this.#o.store.resign(LEASE_NAME, this.#o.workerId).catch(() => undefined);
+    await this.#o.store.resign(POLLER_LEASE, this.#o.workerId).catch(() => undefined);
   }
 
   /** One comparison (concurrent calls share it). */
@@ -105,7 +106,7 @@ export class Poller {
     const { spec, store, metrics, logger } = this.#o;
     const everyMs = spec.alerts!.poll.everyMinutes * 60_000;
     const none: PollResult = { leader: false, activeAlerts: 0, openTickets: 0, opened: 0, closed: 0, adopted: 0 };
-    if (!(await store.tryLead(LEASE_NAME, Math.max(60_000, 2 * everyMs), this.#o.workerId))) return none;
+    if (!(await store.tryLead(POLLER_LEASE, Math.max(60_000, 2 * everyMs), this.#o.workerId))) return none;
 
     // Tickets first, alerts second: a ticket created between the two reads has its alert in
     // the (later) alert list, so it is never mistaken for one whose alert is gone.

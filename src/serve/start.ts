@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import type { Spec } from '../config/spec.js';
 import { HaloApiClient } from '../halo/client.js';
 import { HaloTickets } from '../halo/tickets.js';
-import { Accounting, createJsonLogger, Redactor, systemClock, type Clock, type Logger, type LogLevel, type SharedHttpOptions } from '../http/index.js';
+import { Accounting, ApiError, backoffDelay, createJsonLogger, Redactor, systemClock, type Clock, type Logger, type LogLevel, type SharedHttpOptions } from '../http/index.js';
 import { NinjaOneClient } from '../ninjaone/client.js';
 import type { InboxStore } from '../store/inbox-store.js';
 import { DEFAULT_STORE_URL, openStore } from '../store/open-store.js';
@@ -19,9 +19,9 @@ import { describeError } from './errors.js';
 import { createHandler, DEFAULT_BODY_LIMIT, type Readiness, type ServeRequest, type ServeResponse } from './handler.js';
 import { startHttpServer } from './http-server.js';
 import { ServeMetrics } from './metrics.js';
-import { Poller, type PollResult } from './poller.js';
+import { Poller, POLLER_LEASE, type PollResult } from './poller.js';
 import { AlertProcessor } from './processor.js';
-import { WorkerPool, type RetryPolicy } from './worker-pool.js';
+import { DEFAULT_RETRY, WorkerPool, type RetryPolicy } from './worker-pool.js';
 
 /** A reason serve cannot start, worded for the person starting it. */
 export class ServeStartError extends Error {
@@ -179,7 +179,11 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
           return;
         } catch (e) {
           logger.log('warn', 'new store: could not read open tickets from Halo yet; workers wait', { error: describeError(e), attempt });
-          await clock.sleep(Math.min(60_000, 1_000 * 2 ** Math.min(attempt, 6)), stopSignal.signal);
+          const retry = { ...DEFAULT_RETRY, ...options.workers?.retry };
+          const wait = backoffDelay(attempt, { baseDelayMs: retry.baseMs, maxDelayMs: Math.min(retry.maxMs, 60_000), minRateLimitWaitMs: retry.rateLimitMinMs, maxRetryAfterMs: Infinity }, Math.random, {
+            rateLimited: e instanceof ApiError && e.code === 'rate_limited',
+          });
+          await clock.sleep(wait, stopSignal.signal);
         }
       }
     })();
@@ -265,6 +269,7 @@ async function takeSqliteOwnership(store: InboxStore, workerId: string, now: num
       );
     }
     await store.resign(SQLITE_OWNER, holder.owner);
+    await store.resign(POLLER_LEASE, holder.owner);
     await store.releaseAll(holder.owner);
   }
   if (!(await store.tryLead(SQLITE_OWNER, OWNER_TTL_MS, workerId))) {

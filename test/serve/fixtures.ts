@@ -225,10 +225,14 @@ export async function startWorld(
   const sandbox = await startSandbox({ data: seed });
   const dir = mkdtempSync(join(tmpdir(), 'haloform-serve-'));
   const env = { ...sandbox.env };
-  const spec = loadSpec(options.spec ?? specText({ ...(options.seed?.catchAll === false ? { catchAll: false } : {}) }), env);
+  const spec = loadSpec(options.spec ?? specText(), env);
   let storeUrl = options.storeUrl ?? `sqlite:${join(dir, 'inbox.db')}`;
-  const begin = async () =>
-    startServe({ spec, store: storeUrl, port: 0, secrets: [SECRET], logger: options.logger ?? silentLogger, ...fastServeOptions(), ...options.serve });
+  const begin = async () => {
+    const started = await startServe({ spec, store: storeUrl, port: 0, secrets: [SECRET], logger: options.logger ?? silentLogger, ...fastServeOptions(), ...options.serve });
+    // Started for good: a new store has adopted Halo's open tickets and the workers run.
+    await started.idle();
+    return started;
+  };
   let serve = await begin();
   const register = async (url: string) => {
     const ninja = new NinjaOneClient(spec.connections.ninjaone, { maxAttempts: 1 });
