@@ -96,8 +96,11 @@ export class HaloDirectory {
     return value;
   }
 
-  /** Where the ticket of an alert on `deviceId` goes; throws PermanentError when nowhere. */
-  async place(deviceId: number, payloadDevice: ActivityDevice | undefined): Promise<Placement> {
+  /**
+   * Where the ticket of an alert on `deviceId` goes; throws PermanentError when nowhere.
+   * `needNodeClass`: read the device from NinjaOne when the webhook did not say its class.
+   */
+  async place(deviceId: number, payloadDevice: ActivityDevice | undefined, options: { needNodeClass?: boolean } = {}): Promise<Placement> {
     const device: DeviceText = {
       id: deviceId,
       ...pick('name', payloadDevice?.displayName ?? payloadDevice?.systemName ?? payloadDevice?.dnsName),
@@ -108,6 +111,13 @@ export class HaloDirectory {
     const asset = await this.#find(deviceId);
     const customers = await this.#customersList(false);
     if (asset) {
+      if (options.needNodeClass && device.nodeClass === undefined && this.#o.ninja) {
+        const read = await this.#readNinjaDevice(deviceId);
+        if (read) {
+          device.nodeClass = read.nodeClass;
+          if (device.name === undefined && read.displayName) device.name = read.displayName;
+        }
+      }
       const site = customers.sites.find((s) => s.id === asset.siteId);
       const client = customers.clients.find((c) => c.id === asset.clientId);
       const user = this.#o.spec.alerts?.endUser === 'generalUser' ? undefined : asset.users.find((u) => u.siteId === asset.siteId);

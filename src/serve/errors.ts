@@ -23,7 +23,10 @@ export function classifyFailure(error: unknown): FailureKind {
     if (error.code === 'aborted') return 'retry';
     return 'permanent';
   }
-  // Anything else (the store busy, a bug in a dependency): try again; the retry budget bounds it.
+  // A bug (haloform's or a dependency's) will not pass by waiting: dead-letter it at once, so it
+  // shows in `inbox list --status dead` and can be replayed after an upgrade.
+  if (error instanceof TypeError || error instanceof ReferenceError || error instanceof RangeError || error instanceof SyntaxError) return 'permanent';
+  // Anything else (the store busy, a file system hiccup): try again; the retry budget bounds it.
   return 'retry';
 }
 

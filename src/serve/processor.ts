@@ -325,7 +325,7 @@ class SeriesRun {
     }
     const deviceId = this.activity.deviceId ?? s.deviceId;
     if (deviceId === undefined) throw new PermanentError(`delivery ${this.item.deliveryId}: the activity names no device, so its ticket cannot be placed`);
-    const placement = await this.o.directory.place(deviceId, this.activity.device);
+    const placement = await this.o.directory.place(deviceId, this.activity.device, { needNodeClass: needsNodeClass });
     if (needsNodeClass) this.checkNodeClass(placement);
     const alerts = this.o.spec.alerts!;
     const ninjaUrl = this.o.spec.connections.ninjaone.baseUrl;

@@ -144,6 +144,32 @@ describe('serve: TRIGGERED', () => {
   });
 });
 
+describe('serve: alerts.include', () => {
+  it('reads the node class from NinjaOne when the webhook did not carry the device', async () => {
+    const { specText } = await import('./fixtures.js');
+    world = await startWorld({
+      spec: specText({
+        alerts: `  ticketType: Alert
+  include: { activityTypes: [CONDITION], nodeClasses: [WINDOWS_SERVER, LINUX_SERVER] }`,
+      }),
+    });
+    const devices = world.sandbox.ninjaone.control.state().devices;
+    const server = devices.find((d) => world!.cast.linked.includes(d.id) && d.nodeClass === 'WINDOWS_SERVER')!;
+    const other = devices.find((d) => world!.cast.linked.includes(d.id) && d.nodeClass === 'WINDOWS_WORKSTATION')!;
+
+    const accepted = await post(world.serve.url, JSON.stringify(conditionActivity(600_001, 'TRIGGERED', 'server-alert', server.id)));
+    const excluded = await post(world.serve.url, JSON.stringify(conditionActivity(600_002, 'TRIGGERED', 'workstation-alert', other.id)));
+    await world.serve.idle();
+
+    expect([accepted.body.status, excluded.body.status]).toEqual(['accepted', 'accepted']);
+    expect(world.ticketsOf('server-alert')).toHaveLength(1);
+    expect(world.ticketsOf('workstation-alert')).toEqual([]);
+    const [ignored] = await world.serve.store.listDeliveries({ status: 'ignored' });
+    expect(ignored).toMatchObject({ activityId: 600_002 });
+    expect((await world.serve.store.history(ignored!.id)).at(-1)).toMatchObject({ event: 'ignored', detail: { note: 'node class WINDOWS_WORKSTATION is not in alerts.include.nodeClasses (WINDOWS_SERVER, LINUX_SERVER)' } });
+  });
+});
+
 describe('serve: RESET', () => {
   it('notes the reset and closes the ticket', async () => {
     world = await startWorld();

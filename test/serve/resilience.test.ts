@@ -6,11 +6,12 @@
  * Retries use millisecond back-offs (fastServeOptions): the same code paths, no real waiting.
  */
 
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HaloApiClient } from '../../src/halo/client.js';
 import { cli } from '../helpers/cli.js';
-import { fastServeOptions, startWorld, type World } from './fixtures.js';
+import { fastServeOptions, specText, startWorld, type World } from './fixtures.js';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -81,12 +82,49 @@ describe('Halo unavailable', () => {
 
     const ticket = world.ticketsOf(uid)[0]!;
     expect(ticket.client_id).toBe(client!.id);
-    const show = await cli(['inbox', 'show', String(dead!.id), '--store', world.storeUrl]);
+    writeFileSync(join(world.dir, 'spec.yaml'), specText());
+    const show = await cli(['inbox', 'show', String(dead!.id), '--store', world.storeUrl, '-c', 'spec.yaml'], { cwd: world.dir, env: world.env });
     expect(show.code).toBe(0);
     expect(show.stdout).toContain(`Delivery ${dead!.id} — done`);
     expect(show.stdout).toMatch(/dead-lettered.*\n.*replayed.*\n.*ticket-created/);
-    expect(show.stdout).toContain(`#${ticket.id}`);
+    expect(show.stdout).toContain(`#${ticket.id} ${ticket.summary} — status 1, client ${client!.id}`);
     expect(show.stdout).toContain('"statusCode": "TRIGGERED"');
+  });
+});
+
+describe('retry budget and rate limits', () => {
+  it('dead-letters a delivery once its retry budget is spent, and replays it when Halo is back', async () => {
+    const fast = fastServeOptions();
+    world = await startWorld({ serve: { workers: { ...fast.workers, retry: { baseMs: 5, maxMs: 10, rateLimitMinMs: 10, maxAttempts: 3 } } } });
+    world.sandbox.halo.server.faults.set([{ route: '/api/*', errorRate: 1 }]);
+    const uid = world.trigger({ deviceId: world.cast.plain.deviceId });
+    await world.settle();
+
+    const [dead] = await world.serve.store.listDeliveries({ status: 'dead' });
+    expect(dead).toMatchObject({ attempts: 3, reason: expect.stringMatching(/^gave up after 3 attempts: Halo answered 500 Internal Server Error to GET \/api\//) });
+    expect((await world.serve.store.history(dead!.id)).map((h) => h.event)).toEqual(['retry', 'retry', 'dead-lettered']);
+    expect(await world.serve.metrics.value('haloform_deliveries_dead_lettered_total')).toBe(1);
+
+    world.sandbox.halo.server.faults.clear();
+    expect(await world.serve.store.replayDead()).toEqual([dead!.id]);
+    await world.serve.idle();
+    expect(world.ticketsOf(uid)).toHaveLength(1);
+  });
+
+  it('waits at least 30 s before retrying after Halo answers 429 (the production default)', async () => {
+    const fast = fastServeOptions();
+    // Production retry policy; one HTTP attempt so the 429 reaches the worker at once.
+    world = await startWorld({ serve: { workers: { concurrency: 4, pollIntervalMs: 50 }, halo: { ...fast.halo, maxAttempts: 1 } } });
+    world.sandbox.halo.server.faults.set([{ route: '/api/Tickets', method: 'POST', rateLimitRate: 1, count: 1 }]);
+    world.trigger({ deviceId: world.cast.plain.deviceId });
+    await world.sandbox.ninjaone.control.flushWebhooks();
+
+    const { waitFor } = await import('./fixtures.js');
+    const delivery = await waitFor('the 429 to be scheduled for a retry', async () => (await world!.serve.store.listDeliveries({ status: 'pending' })).find((d) => d.nextAttemptAt !== undefined));
+
+    expect(delivery.lastError).toMatch(/^Halo answered 429 Too Many Requests to POST \/api\/Tickets/);
+    expect(delivery.nextAttemptAt! - delivery.receivedAt).toBeGreaterThanOrEqual(30_000);
+    expect(await world.serve.metrics.value('haloform_halo_rate_limited_total')).toBe(1);
   });
 });
 
