@@ -125,21 +125,24 @@ export class WorkerPool {
         await this.#wait(this.#pausedUntil - now);
         continue;
       }
-      let claimed = 0;
       const capacity = this.#concurrency - this.#inFlight.size;
-      if (capacity > 0) {
-        try {
-          const items = await this.#o.store.claim(capacity, this.#leaseMs, this.#o.workerId);
-          for (const item of items) this.#start(item);
-          claimed = items.length;
-        } catch (e) {
-          if (this.#stopping) break;
-          this.#o.logger.log('error', 'could not claim work from the inbox', { error: describeError(e) });
-          await this.#wait(this.#pollMs);
-          continue;
-        }
+      if (capacity <= 0) {
+        // Every worker busy: nothing to ask the store until one finishes (it wakes the loop).
+        await this.#wait(this.#pollMs);
+        continue;
       }
-      if (claimed > 0 && this.#inFlight.size < this.#concurrency) continue;
+      let claimed: WorkItem[];
+      try {
+        claimed = await this.#o.store.claim(capacity, this.#leaseMs, this.#o.workerId);
+      } catch (e) {
+        if (this.#stopping) break;
+        this.#o.logger.log('error', 'could not claim work from the inbox', { error: describeError(e) });
+        await this.#wait(this.#pollMs);
+        continue;
+      }
+      for (const item of claimed) this.#start(item);
+      if (claimed.length === capacity) continue;
+      // Nothing more is due now: sleep until the next retry or lease end, a wake, or the poll interval.
       let wait = this.#pollMs;
       try {
         const due = await this.#o.store.nextDueAt();
@@ -147,8 +150,8 @@ export class WorkerPool {
       } catch {
         // A closed or busy store: wait the poll interval.
       }
-      // At least a few milliseconds: a due item held by another worker must not spin the loop.
-      await this.#wait(Math.max(wait, this.#inFlight.size >= this.#concurrency ? this.#pollMs : 5));
+      // At least a few milliseconds, so a burst of wake-ups cannot spin the loop.
+      await this.#wait(Math.max(wait, 2));
     }
   }
 

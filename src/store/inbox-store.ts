@@ -249,7 +249,11 @@ export interface InboxStore {
   /** Whether the series has work not finished (ready, leased or scheduled). */
   hasPendingWork(seriesKey: string): Promise<boolean>;
   counts(): Promise<QueueCounts>;
-  /** When the next scheduled item falls due (epoch ms), if any is waiting. */
+  /**
+   * A hint for an idle worker: the earliest future moment (epoch ms) at which work may become
+   * claimable — a scheduled retry or a lease running out. Undefined when nothing is waiting.
+   * Waking then and finding nothing is harmless; sleeping past a due item is not allowed.
+   */
   nextDueAt(): Promise<number | undefined>;
 
   /** Queues a done, ignored or dead delivery again (a duplicate or rejected one cannot be). */

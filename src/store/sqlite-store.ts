@@ -86,6 +86,7 @@ CREATE TABLE IF NOT EXISTS work (
 CREATE INDEX IF NOT EXISTS work_series ON work(series_key, order_key, delivery_id);
 CREATE INDEX IF NOT EXISTS work_available ON work(available_at, delivery_id);
 CREATE INDEX IF NOT EXISTS work_owner ON work(lease_owner);
+CREATE INDEX IF NOT EXISTS work_lease ON work(lease_until);
 CREATE TABLE IF NOT EXISTS series (
   series_key TEXT PRIMARY KEY,
   ticket_id INTEGER,
@@ -348,7 +349,9 @@ export class SqliteStore implements InboxStore {
   }
 
   async nextDueAt(): Promise<number | undefined> {
-    return this.#s.nextDue.get()?.at ?? undefined;
+    const now = this.#now();
+    const times = [this.#s.nextAvailable.get({ now })?.at, this.#s.nextLeaseEnd.get({ now })?.at].filter((t): t is number => typeof t === 'number');
+    return times.length > 0 ? Math.min(...times) : undefined;
   }
 
   async replay(deliveryId: number): Promise<ReplayResult> {
@@ -514,12 +517,10 @@ function prepareStatements(db: Database.Database) {
          AND NOT EXISTS (SELECT 1 FROM work l WHERE l.series_key = w.series_key AND l.lease_until > @now)`,
     ),
     deadCount: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'dead'"),
-    // Only series heads can be claimed: the next due time is the earliest head's (its retry time, or its lease's end).
-    nextDue: db.prepare<[], { at: number | null }>(
-      `SELECT MIN(MAX(w.available_at, COALESCE(w.lease_until, 0))) AS at FROM work w
-       WHERE NOT EXISTS (SELECT 1 FROM work o WHERE o.series_key = w.series_key
-                         AND (o.order_key < w.order_key OR (o.order_key = w.order_key AND o.delivery_id < w.delivery_id)))`,
-    ),
+    // A wake-up hint, from indexes only: the next retry time or lease end still ahead. A time that
+    // belongs to an item waiting behind its series' head only wakes the worker early, harmlessly.
+    nextAvailable: db.prepare<{ now: number }, { at: number | null }>('SELECT MIN(available_at) AS at FROM work WHERE available_at > @now'),
+    nextLeaseEnd: db.prepare<{ now: number }, { at: number | null }>('SELECT MIN(lease_until) AS at FROM work WHERE lease_until > @now'),
     delivery: db.prepare<[number], DeliveryRow>('SELECT * FROM deliveries WHERE id = ?'),
     requeue: db.prepare("UPDATE deliveries SET status = 'pending', finished_at = NULL, reason = NULL, next_attempt_at = NULL WHERE id = ?"),
     deadIds: db.prepare<[], { id: number }>("SELECT id FROM deliveries WHERE status = 'dead' ORDER BY id"),
