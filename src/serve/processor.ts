@@ -202,6 +202,10 @@ class SeriesRun {
       // is opened from it — unless alerts.include would not have taken the TRIGGERED.
       const asTrigger = includeDecision({ ...this.activity, statusCode: 'TRIGGERED' }, this.o.spec.alerts!.include);
       if (asTrigger.include === false) return { status: 'ignored', note: asTrigger.reason, outcome: 'ignored' };
+      // Its TRIGGERED was left out by alerts.include (the RESET may not say the severity): no ticket now either.
+      const ignored = await this.o.store.listDeliveries({ seriesKey: this.key, status: 'ignored', limit: 20 });
+      const left = ignored.find((d) => d.statusCode === 'TRIGGERED');
+      if (left) return { status: 'ignored', note: `its TRIGGERED (delivery ${left.id}) was ignored: ${left.reason ?? 'excluded by alerts.include'}`, outcome: 'ignored' };
       await this.ensureTicket(asTrigger.include === 'needs-node-class');
       s.triggerCount = Math.max(1, s.triggerCount);
       created = true;
@@ -221,7 +225,9 @@ class SeriesRun {
   resetEffects(lateTrigger: boolean): PendingEffect[] {
     const onReset = this.o.spec.alerts!.onReset;
     if (onReset === 'none') return [];
-    const note: PendingEffect = { kind: 'note', html: resetNoteHtml(this.activity, this.fromPoller && !lateTrigger), label: 'reset' };
+    // A late TRIGGERED carries the firing's time and text, not the reset's: say only that it reset.
+    const about: Activity = lateTrigger ? { activityType: this.activity.activityType, statusCode: 'RESET' } : this.activity;
+    const note: PendingEffect = { kind: 'note', html: resetNoteHtml(about, this.fromPoller && !lateTrigger), label: 'reset' };
     return onReset === 'note' ? [note] : [note, { kind: 'close-if-untouched', ...(this.id !== undefined ? { activityId: this.id } : {}) }];
   }
 

@@ -170,6 +170,24 @@ describe('serve: alerts.include', () => {
   });
 });
 
+describe('serve: alerts.include and resets', () => {
+  it('opens nothing for the RESET of an alert whose TRIGGERED was left out, even when the RESET does not say its severity', async () => {
+    const { specText } = await import('./fixtures.js');
+    world = await startWorld({ spec: specText({ alerts: '  ticketType: Alert\n  include: { activityTypes: [CONDITION], severities: [CRITICAL, NONE] }' }) });
+    const device = world.cast.plain.deviceId;
+
+    const trigger = await post(world.serve.url, JSON.stringify(conditionActivity(610_001, 'TRIGGERED', 'minor-alert', device, { severity: 'MINOR' })));
+    const { severity: _s, ...withoutSeverity } = conditionActivity(610_002, 'RESET', 'minor-alert', device);
+    const reset = await post(world.serve.url, JSON.stringify(withoutSeverity));
+    await world.serve.idle();
+
+    expect([trigger.body.status, reset.body.status]).toEqual(['ignored', 'accepted']);
+    expect(world.state().tickets).toEqual([]);
+    const [resetDelivery] = await world.serve.store.listDeliveries({ activityId: 610_002 });
+    expect(resetDelivery).toMatchObject({ status: 'ignored' });
+  });
+});
+
 describe('serve: RESET', () => {
   it('notes the reset and closes the ticket', async () => {
     world = await startWorld();

@@ -131,6 +131,8 @@ describe('haloform inbox', () => {
 
   it.each([
     [['inbox', 'replay'], 'Error: say which deliveries to replay: haloform inbox replay <id>, or --dead for every dead one.\n'],
+    [['inbox', 'replay', 'abc'], 'Error: a delivery id is a whole number; haloform inbox list shows them.\n'],
+    [['inbox', 'show', 'abc'], 'Error: a delivery id is a whole number; haloform inbox list shows them.\n'],
     [['inbox', 'replay', '3'], 'Error: delivery 3 was rejected (malformed_json); it was never an activity haloform could process.\n'],
     [['inbox', 'replay', '2'], 'Error: delivery 2 is a duplicate of delivery 1; replay that one.\n'],
     [['inbox', 'replay', '1'], 'Error: delivery 1 is still pending; it will be processed.\n'],

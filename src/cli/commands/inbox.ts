@@ -66,6 +66,7 @@ export async function inboxListCommand(args: InboxListArgs, ctx: CommandContext)
 }
 
 export async function inboxShowCommand(args: InboxShowArgs, ctx: CommandContext): Promise<number> {
+  if (!Number.isInteger(args.id)) return fail(ctx, 'a delivery id is a whole number; haloform inbox list shows them.');
   return withStore(args.store, ctx, async (store) => {
     const delivery = await store.getDelivery(args.id);
     if (!delivery) return fail(ctx, `there is no delivery ${args.id} in ${store.description}. haloform inbox list shows the ids.`);
@@ -114,6 +115,7 @@ export async function inboxShowCommand(args: InboxShowArgs, ctx: CommandContext)
 export async function inboxReplayCommand(args: InboxReplayArgs, ctx: CommandContext): Promise<number> {
   if (args.id === undefined && !args.dead) return fail(ctx, 'say which deliveries to replay: haloform inbox replay <id>, or --dead for every dead one.');
   if (args.id !== undefined && args.dead) return fail(ctx, 'give a delivery id or --dead, not both.');
+  if (args.id !== undefined && !Number.isInteger(args.id)) return fail(ctx, 'a delivery id is a whole number; haloform inbox list shows them.');
   return withStore(args.store, ctx, async (store) => {
     if (args.dead) {
       const ids = await store.replayDead();
