@@ -29,10 +29,11 @@ describe('Halo unavailable', () => {
     sandbox.halo.server.faults.set([
       // Three ticket creates whose answers never arrive in time — the tickets are created all the same.
       { route: '/api/Tickets', method: 'POST', slowBodyMs: 1000, count: 3 },
-      // Halo down: the next 250 API requests fail with 500.
+      // Halo down: the next 250 API requests fail with 500. (No create can come before they are
+      // used up: placing a ticket needs Halo's asset and site lists first.)
       { route: '/api/*', errorRate: 1, count: 250 },
-      // Then rate-limited for a while.
-      { route: '/api/*', rateLimitRate: 1, count: 20 },
+      // Then rate-limited for a while (reads, so the three slow creates above really create).
+      { route: '/api/*', method: 'GET', rateLimitRate: 1, count: 20 },
     ]);
     const devices = cast.linked;
 
