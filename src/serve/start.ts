@@ -122,6 +122,8 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const cleanups: (() => Promise<unknown>)[] = [];
   const closeAll = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    // A start that failed half-way leaves the inbox free for the next attempt.
+    await store.resign(SQLITE_OWNER, workerId).catch(() => undefined);
     if (ownsStore) await store.close().catch(() => undefined);
   };
 

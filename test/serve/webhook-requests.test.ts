@@ -190,6 +190,22 @@ describe('serve start-up', () => {
     }
   });
 
+  it('leaves the inbox free after a start that failed (the port was taken)', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'haloform-port-'));
+    const store = `sqlite:${join(dir, 'inbox.db')}`;
+    const blocker = await startServe({ spec: spec(), store: 'sqlite::memory:', port: 0, insecureNoAuth: true, logger: silentLogger, ...fastServeOptions() });
+    try {
+      await expect(startServe({ spec: spec(), store, port: blocker.port, insecureNoAuth: true, logger: silentLogger, ...fastServeOptions() })).rejects.toThrow(/EADDRINUSE/);
+      const serve = await startServe({ spec: spec(), store, port: 0, insecureNoAuth: true, logger: silentLogger, ...fastServeOptions() });
+      await serve.stop({ graceMs: 100 });
+    } finally {
+      await blocker.stop({ graceMs: 100 });
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('logs one JSON line per event with the delivery id, and never the secret', async () => {
     const lines: string[] = [];
     const serve = await startServe({ spec: spec(), store: 'sqlite::memory:', port: 0, secrets: [SECRET], logSink: (l) => lines.push(l), ...fastServeOptions() });
