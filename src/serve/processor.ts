@@ -318,7 +318,9 @@ class SeriesRun {
     const s = this.series;
     const lookups = await this.lookups();
     if (s.createStartedAt !== undefined) {
-      const found = (await this.o.tickets.findTickets({ ticketTypeId: lookups.ticketTypeId, ninjaAlertId: this.key }, this.signal)).sort((a, b) => a.id - b.id)[0];
+      // Open tickets of the alert type only: Halo may ignore the alert-id filter (it is not in its
+      // swagger), and a ticket created moments ago is open.
+      const found = (await this.o.tickets.findTickets({ ticketTypeId: lookups.ticketTypeId, ninjaAlertId: this.key, openOnly: true }, this.signal)).sort((a, b) => a.id - b.id)[0];
       if (found) {
         s.ticketId = found.id;
         s.ticketOpen = !(await this.isClosed(found));

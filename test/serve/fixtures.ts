@@ -219,10 +219,19 @@ export interface World {
 }
 
 export async function startWorld(
-  options: { spec?: string; serve?: Partial<ServeOptions>; seed?: { devices?: number; catchAll?: boolean }; storeUrl?: string; register?: boolean; logger?: Logger } = {},
+  options: {
+    spec?: string;
+    serve?: Partial<ServeOptions>;
+    seed?: { devices?: number; catchAll?: boolean };
+    storeUrl?: string;
+    register?: boolean;
+    logger?: Logger;
+    /** Like a real tenant, ignore the `ninja_alert_id` list filter Halo's swagger does not have. */
+    realTicketFilters?: boolean;
+  } = {},
 ): Promise<World> {
   const { seed, cast } = linkedSeed(options.seed ?? {});
-  const sandbox = await startSandbox({ data: seed });
+  const sandbox = await startSandbox({ data: seed, ...(options.realTicketFilters ? { halo: { ticketAlertFilters: false } } : {}) });
   const dir = mkdtempSync(join(tmpdir(), 'haloform-serve-'));
   const env = { ...sandbox.env };
   const spec = loadSpec(options.spec ?? specText(), env);
