@@ -22,8 +22,8 @@ export function ninjaOneHttpOptions(connection: NinjaOneConnection, shared: Shar
     hints: {
       403: "check the scopes: the API client app's in NinjaOne (Administration > Apps > API) and the ones haloform asks for (connections.ninjaone.scopes): monitoring to read, management to write",
     },
-    backoff: { minRateLimitWaitMs: 5_000 },
     ...shared,
+    backoff: { minRateLimitWaitMs: 5_000, ...shared.backoff },
     api: 'NinjaOne',
     baseUrl: connection.baseUrl,
     credentials: {
@@ -50,9 +50,10 @@ export function haloHttpOptions(connection: HaloConnection, shared: SharedHttpOp
       403: "check the API application's permissions in Halo (Configuration > Integrations > Halo API: its scopes and the agent it logs in as)",
       413: 'the request is too large; lower connections.halo.batchSize',
     },
-    backoff: { minRateLimitWaitMs: 30_000, maxDelayMs: 60_000 },
     ...(connection.rateLimit ? { rateLimit: connection.rateLimit } : {}),
     ...shared,
+    // Merged, not replaced: a caller tuning one knob keeps the 30 s floor after a 429.
+    backoff: { minRateLimitWaitMs: 30_000, maxDelayMs: 60_000, ...shared.backoff },
     api: 'Halo',
     baseUrl: connection.url,
     credentials: {
