@@ -175,7 +175,7 @@ describe('haloform schema', () => {
 });
 
 describe('haloform demo', () => {
-  it('starts the sandbox, plans, applies, and plans nothing the second time — printing no secret', async () => {
+  it('starts the sandbox, plans, applies, plans nothing the second time, and runs an alert round trip — printing no secret', async () => {
     const run = await cli(['demo']);
 
     expect(run.stderr).toBe('');
@@ -184,6 +184,8 @@ describe('haloform demo', () => {
     expect(run.stdout).toMatch(/Plan: \d+ to create, \d+ to adopt, \d+ to update, 0 to deactivate\./);
     expect(run.stdout).toMatch(/Apply complete! Resources: \d+ created/);
     expect(run.stdout).toContain('No changes. Halo matches the spec and NinjaOne.');
+    expect(run.stdout).toMatch(/Halo ticket #\d+: ".+"\n    type Alert · priority \w+ · status New\n    client Contoso · site HQ · asset \S+ · end user \S/);
+    expect(run.stdout).toMatch(/status Closed\n.*\n    note: \[haloform\] The alert reset/);
     expect(run.stdout).not.toContain('sandbox-secret');
     expect(run.stdout).not.toContain('demo-webhook-secret');
   });

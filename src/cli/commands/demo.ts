@@ -1,7 +1,8 @@
 /**
  * `haloform demo` (what `npm start` runs): the whole product with no account — start the sandbox
- * in-process, validate and plan the demo spec, apply it, plan again to show it is empty — and
- * say what to try next.
+ * in-process, validate and plan the demo spec, apply it, plan again to show it is empty, then a
+ * live alert round trip through serve (ticket opened, then closed on reset) — and say what to
+ * try next.
  */
 
 import { fileURLToPath } from 'node:url';
@@ -9,7 +10,9 @@ import { applyPlan } from '../../apply/executor.js';
 import { renderDiagnostic } from '../../diagnostics/render.js';
 import { hasChanges } from '../../plan/plan.js';
 import { renderPlanText, summaryLine } from '../../render/plan-text.js';
+import type { HaloState } from '../../sandbox/halo/index.js';
 import { startSandbox, type Sandbox } from '../../sandbox/index.js';
+import { startServe, type ServeHandle } from '../../serve/index.js';
 import { PACKAGE_ROOT } from '../../version.js';
 import { createContext, type CommandContext } from '../context.js';
 import { createClients, loadForRun, readAndPlan, specLoaded } from '../planning.js';
@@ -33,6 +36,7 @@ export async function demoCommand(args: DemoArgs, outer: CommandContext): Promis
 
   step(1, 'Start the sandbox: a NinjaOne and a HaloPSA simulator with a demo MSP');
   let sandbox: Sandbox;
+  let serve: ServeHandle | undefined;
   try {
     sandbox = await startSandbox({ devices: args.devices ?? 200 });
   } catch (e) {
@@ -46,14 +50,22 @@ export async function demoCommand(args: DemoArgs, outer: CommandContext): Promis
     say(out.dim('  The demo MSP has the traps real fleets have: placeholder serials, cloned VMs, near-miss client names.'));
 
     // Every later step runs with the sandbox's addresses and credentials, as a user's shell would.
-    const ctx = createContext({ ...outer.io, env: { ...outer.io.env, ...sandbox.env, HALOFORM_WEBHOOK_SECRET: outer.io.env.HALOFORM_WEBHOOK_SECRET ?? DEMO_WEBHOOK_SECRET } }, outer.out.enabled);
+    const secret = outer.io.env.HALOFORM_WEBHOOK_SECRET ?? DEMO_WEBHOOK_SECRET;
+    const env = { ...outer.io.env, ...sandbox.env, HALOFORM_WEBHOOK_SECRET: secret };
+    let ctx = createContext({ ...outer.io, env }, outer.out.enabled);
 
     step(2, `Validate the spec: haloform validate -c ${path}`);
-    const loaded = loadForRun(path, ctx);
-    if (!specLoaded(loaded)) {
+    const first = loadForRun(path, ctx);
+    if (!specLoaded(first)) {
       outer.io.stderr.write(`The demo spec ${path} does not validate; see above.\n`);
       return 1;
     }
+
+    // serve listens from the start (on a free port), so apply registers the webhook at its address.
+    serve = await startServe({ spec: first.spec, store: 'sqlite::memory:', port: 0, secrets: [secret], poller: 'manual', logSink: () => {} });
+    ctx = createContext({ ...outer.io, env: { ...env, HALOFORM_PUBLIC_URL: `${serve.url}/ninjaone/webhook` } }, outer.out.enabled);
+    const loaded = loadForRun(path, ctx);
+    if (!specLoaded(loaded)) return 1;
     say(`${out.green(out.bold('Success!'))} ${path} is valid.`);
     say(summarise(loaded.spec).trimEnd());
 
@@ -86,12 +98,40 @@ export async function demoCommand(args: DemoArgs, outer: CommandContext): Promis
       await clients.close();
     }
 
+    step(6, 'An alert becomes a ticket: haloform serve receives NinjaOne\'s webhook');
+    say(`  haloform serve has been listening at ${serve.url}/ninjaone/webhook; apply registered it in NinjaOne.`);
+    const halo = sandbox.halo.control;
+    const device = pickDevice(sandbox);
+    if (!device) return 1;
+    const { alert } = sandbox.ninjaone.control.triggerAlert({
+      deviceId: device.id,
+      severity: 'MAJOR',
+      sourceType: 'CONDITION_AGENT_DISK_FREE_SPACE',
+      message: 'Disk C: free space is below 10% (7.2 GB of 476 GB)',
+    });
+    await sandbox.ninjaone.control.flushWebhooks();
+    await serve.idle();
+    const opened = halo.state().tickets.find((t) => t.ninja_alert_id === alert.uid);
+    if (!opened) {
+      say(out.red(`  No ticket appeared for alert ${alert.uid}; haloform inbox list would show why.`));
+      return 1;
+    }
+    say(`  NinjaOne: ${device.displayName} (device ${device.id}) — ${alert.message}`);
+    say(ticketLines(halo.state(), opened.id).join('\n'));
+
+    step(7, 'The alert resets: the ticket gets a note and closes itself');
+    sandbox.ninjaone.control.resetAlert(alert.uid);
+    await sandbox.ninjaone.control.flushWebhooks();
+    await serve.idle();
+    say(ticketLines(halo.state(), opened.id).join('\n'));
+
     say(
       [
         '',
         out.bold('Try next'),
         '  haloform sandbox                          # the same simulators on ports 7101 and 7102, until Ctrl-C',
         `  haloform plan -c ${path}     # in another terminal: what haloform would do`,
+        '  haloform serve -c config/demo.yaml --port 8080 --store sqlite:demo.db   # the alert receiver, against the sandbox',
         '  haloform init my-spec.yaml                # a starter spec of your own',
         '  haloform --help                           # every command',
         '',
@@ -99,6 +139,29 @@ export async function demoCommand(args: DemoArgs, outer: CommandContext): Promis
     );
     return 0;
   } finally {
+    await serve?.stop();
     await sandbox.stop();
   }
+}
+
+/** A Contoso workstation whose asset has a user, so the ticket shows every link. */
+function pickDevice(sandbox: Sandbox): { id: number; displayName: string } | undefined {
+  const state = sandbox.halo.control.state();
+  const withUser = state.assets.find((a) => (a.ninjarmm_id ?? 0) > 0 && a.user_ids.length > 0) ?? state.assets.find((a) => (a.ninjarmm_id ?? 0) > 0);
+  const device = sandbox.data.ninjaone.devices.find((d) => d.id === withUser?.ninjarmm_id);
+  return device ? { id: device.id, displayName: String(device.displayName ?? `device ${device.id}`) } : undefined;
+}
+
+/** The ticket as a technician would see it in Halo. */
+function ticketLines(state: HaloState, id: number): string[] {
+  const t = state.tickets.find((x) => x.id === id)!;
+  const name = <T extends { id: number; name?: string }>(rows: T[], key: number | undefined) => rows.find((r) => r.id === key)?.name ?? '(none)';
+  const asset = state.assets.find((a) => t.asset_ids.includes(a.id));
+  const notes = state.actions.filter((a) => a.ticket_id === id);
+  return [
+    `  Halo ticket #${t.id}: "${t.summary}"`,
+    `    type ${name(state.ticketTypes, t.tickettype_id)} · priority ${name(state.priorities, t.priority_id)} · status ${name(state.statuses, t.status_id)}`,
+    `    client ${name(state.clients, t.client_id)} · site ${name(state.sites, t.site_id)} · asset ${asset?.inventory_number ?? '(none)'} · end user ${name(state.users, t.user_id)}`,
+    ...notes.map((n) => `    note: ${(n.note ?? n.note_html ?? '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 110)}`),
+  ];
 }
