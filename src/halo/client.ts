@@ -44,11 +44,11 @@ export class HaloApiClient {
   // Reads.
 
   async readTopLevels(): Promise<HaloTopLevel[]> {
-    return (await this.#list('/api/TopLevel', 'toplevels')).map(({ r, ctx }) => ({ id: requiredInt(r, 'id', ctx), name: requiredString(r, 'name', ctx) }));
+    return (await this.list('/api/TopLevel', 'toplevels')).map(({ r, ctx }) => ({ id: requiredInt(r, 'id', ctx), name: requiredString(r, 'name', ctx) }));
   }
 
   async readClients(): Promise<HaloClientRecord[]> {
-    return (await this.#list('/api/Client', 'clients', { includeinactive: true })).map(({ r, ctx }) => {
+    return (await this.list('/api/Client', 'clients', { includeinactive: true })).map(({ r, ctx }) => {
       const mainSiteId = optionalInt(r, 'main_site_id', ctx);
       const ninjaId = optionalInt(r, 'ninjarmmid', ctx);
       const topLevelId = optionalInt(r, 'toplevel_id', ctx);
@@ -64,7 +64,7 @@ export class HaloApiClient {
   }
 
   async readSites(): Promise<HaloSite[]> {
-    return (await this.#list('/api/Site', 'sites', { includeinactive: true })).map(({ r, ctx }) => {
+    return (await this.list('/api/Site', 'sites', { includeinactive: true })).map(({ r, ctx }) => {
       const ninjaId = optionalInt(r, 'ninjarmmid', ctx);
       return {
         id: requiredInt(r, 'id', ctx),
@@ -78,22 +78,22 @@ export class HaloApiClient {
 
   /** Active users, without the General Users (which stand in for unknown end users). */
   async readUsers(query: Query = {}): Promise<HaloUser[]> {
-    return (await this.#list('/api/Users', 'users', { exclude_generaluser: true, ...query })).map(({ r, ctx }) => userFrom(r, ctx));
+    return (await this.list('/api/Users', 'users', { exclude_generaluser: true, ...query })).map(({ r, ctx }) => userFrom(r, ctx));
   }
 
   async readAssetGroups(): Promise<HaloAssetGroup[]> {
-    return (await this.#list('/api/AssetGroup', 'assetgroups')).map(({ r, ctx }) => ({ id: requiredInt(r, 'id', ctx), name: requiredString(r, 'name', ctx) }));
+    return (await this.list('/api/AssetGroup', 'assetgroups')).map(({ r, ctx }) => ({ id: requiredInt(r, 'id', ctx), name: requiredString(r, 'name', ctx) }));
   }
 
   async readFields(): Promise<HaloField[]> {
-    return (await this.#list('/api/Field', 'fields')).map(({ r, ctx }) => {
+    return (await this.list('/api/Field', 'fields')).map(({ r, ctx }) => {
       const type = optionalInt(r, 'type', ctx);
       return { id: requiredInt(r, 'id', ctx), name: requiredString(r, 'name', ctx), ...(type !== undefined ? { type } : {}) };
     });
   }
 
   async readAssetTypes(): Promise<HaloAssetType[]> {
-    return (await this.#list('/api/AssetType', 'assettypes')).map(({ r, ctx }) => {
+    return (await this.list('/api/AssetType', 'assettypes')).map(({ r, ctx }) => {
       const layout = r.fields === undefined || r.fields === null ? [] : asArray(r.fields, { ...ctx, where: `${ctx.where}.fields` });
       const fieldIds = layout.map((entry, i) => {
         const ectx = { ...ctx, where: `${ctx.where}.fields[${i}]` };
@@ -111,7 +111,7 @@ export class HaloApiClient {
    */
   async readAssets(assetTypeIds: readonly number[]): Promise<HaloAsset[]> {
     const perType = await Promise.all(
-      assetTypeIds.map((typeId) => this.#list('/api/Asset', 'assets', { assettype_id: typeId, includeassetfields: true, includeinactive: true })),
+      assetTypeIds.map((typeId) => this.list('/api/Asset', 'assets', { assettype_id: typeId, includeassetfields: true, includeinactive: true })),
     );
     const seen = new Set<number>();
     const out: HaloAsset[] = [];
@@ -128,7 +128,7 @@ export class HaloApiClient {
 
   /** Assets matching a list filter (`client_id`, `integration_type`, ...), without field values. */
   async readAssetsWhere(query: Query): Promise<HaloAsset[]> {
-    return (await this.#list('/api/Asset', 'assets', query)).map(({ r, ctx }) => assetFrom(r, ctx));
+    return (await this.list('/api/Asset', 'assets', query)).map(({ r, ctx }) => assetFrom(r, ctx));
   }
 
   async readAsset(id: number): Promise<HaloAsset | undefined> {
@@ -139,7 +139,7 @@ export class HaloApiClient {
   }
 
   async readTicketTypes(): Promise<HaloTicketType[]> {
-    return (await this.#list('/api/TicketType', 'tickettypes')).map(({ r, ctx }) => ({ id: requiredInt(r, 'id', ctx), name: requiredString(r, 'name', ctx) }));
+    return (await this.list('/api/TicketType', 'tickettypes')).map(({ r, ctx }) => ({ id: requiredInt(r, 'id', ctx), name: requiredString(r, 'name', ctx) }));
   }
 
   /** Settings haloform manages; undefined fields when Halo does not say. */
@@ -203,12 +203,18 @@ export class HaloApiClient {
   /**
    * Every row of a list: page 1 with `pageinate=true`, then the remaining pages in parallel once
    * `record_count` is known; a bare array is the whole list. Rows are de-duplicated by id, in
-   * case a write moved one between pages.
+   * case a write moved one between pages. Each row comes with where it was, for shape errors.
    */
-  async #list(path: string, key: string, query: Query = {}): Promise<{ r: Record<string, unknown>; ctx: ShapeContext }[]> {
+  async list(path: string, key: string, query: Query = {}, signal?: AbortSignal): Promise<{ r: Record<string, unknown>; ctx: ShapeContext }[]> {
     const label = `GET ${path}`;
     const page = async (pageNo: number) => {
-      const response = await this.http.request({ method: 'GET', path, query: { ...query, pageinate: true, page_size: HALO_PAGE_SIZE, page_no: pageNo }, label });
+      const response = await this.http.request({
+        method: 'GET',
+        path,
+        query: { ...query, pageinate: true, page_size: HALO_PAGE_SIZE, page_no: pageNo },
+        label,
+        ...(signal ? { signal } : {}),
+      });
       return unwrap(response.body, key, this.#ctx(label, `page ${pageNo}`));
     };
     const first = await page(1);

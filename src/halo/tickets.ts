@@ -6,9 +6,9 @@
  * the HTTP layer allows and redacted. reference/halopsa/NOTES.md §3, §4.3, §4.6.
  */
 
-import { asArray, asRecord, optionalBoolean, optionalInt, optionalString, requiredInt, shapeError, type ShapeContext } from '../http/shape.js';
+import { asArray, asRecord, optionalBoolean, optionalInt, optionalString, requiredInt, type ShapeContext } from '../http/shape.js';
 import type { Query } from '../http/index.js';
-import { HALO_PAGE_SIZE, type HaloApiClient } from './client.js';
+import type { HaloApiClient } from './client.js';
 import type { HaloOutcome, HaloStatus } from './types.js';
 
 /** A ticket as serve reads it. */
@@ -106,9 +106,8 @@ export class HaloTickets {
 
   /** Every asset with a NinjaOne id (`integration_type=ninjarmm`), inactive ones included. */
   async readLinkedAssets(signal?: AbortSignal): Promise<HaloLinkedAsset[]> {
-    const label = 'GET /api/Asset';
     const out: HaloLinkedAsset[] = [];
-    for (const { r, c } of await this.#pages('/api/Asset', 'assets', { integration_type: 'ninjarmm', includeinactive: true }, label, signal)) {
+    for (const { r, c } of await this.#rows('/api/Asset', 'assets', { integration_type: 'ninjarmm', includeinactive: true }, signal)) {
       const ninjaId = optionalInt(r, 'ninjarmm_id', c);
       if (ninjaId === undefined || ninjaId <= 0) continue;
       const users = Array.isArray(r.users)
@@ -168,7 +167,7 @@ export class HaloTickets {
       ...(query.clientId !== undefined ? { client_id: query.clientId } : {}),
       ...(query.assetId !== undefined ? { asset_id: query.assetId } : {}),
     };
-    const tickets = (await this.#pages('/api/Tickets', 'tickets', q, 'GET /api/Tickets', signal)).map(({ r, c }) => ticketFrom(r, c));
+    const tickets = (await this.#rows('/api/Tickets', 'tickets', q, signal)).map(({ r, c }) => ticketFrom(r, c));
     // Unknown filters are silently ignored by Halo (NOTES §3): check what came back.
     return tickets.filter(
       (t) =>
@@ -180,8 +179,7 @@ export class HaloTickets {
 
   /** The ticket's actions, oldest first. */
   async readActions(ticketId: number, signal?: AbortSignal): Promise<HaloAction[]> {
-    const label = 'GET /api/Actions';
-    const actions = (await this.#pages('/api/Actions', 'actions', { ticket_id: ticketId }, label, signal)).map(({ r, c }) => actionFrom(r, c));
+    const actions = (await this.#rows('/api/Actions', 'actions', { ticket_id: ticketId }, signal)).map(({ r, c }) => actionFrom(r, c));
     return actions.filter((a) => a.ticketId === ticketId).sort((a, b) => a.id - b.id);
   }
 
@@ -196,40 +194,17 @@ export class HaloTickets {
     return ticketFrom(await this.#postOne('Tickets', { id: ticketId, status_id: statusId }, signal), ctx('POST /api/Tickets', 'response'));
   }
 
+  /** Every row of a paged list, through the client's paging (NOTES §3). */
+  async #rows(path: string, key: string, query: Query, signal?: AbortSignal): Promise<{ r: Record<string, unknown>; c: ShapeContext }[]> {
+    return (await this.halo.list(path, key, query, signal)).map(({ r, ctx: c }) => ({ r, c }));
+  }
+
   async #postOne(resource: 'Tickets' | 'Actions', item: Record<string, unknown>, signal?: AbortSignal): Promise<Record<string, unknown>> {
     const label = `POST /api/${resource}`;
     const response = await this.halo.http.request({ method: 'POST', path: `/api/${resource}`, json: [item], label, ...(signal ? { signal } : {}) });
     // One object posted: Halo answers the object; accept a one-element array too (NOTES §2).
     const body = Array.isArray(response.body) ? response.body[0] : response.body;
     return asRecord(body, ctx(label, 'response'));
-  }
-
-  /** Every row of a paged list (100 a page, NOTES §3), stopping on a short page or at record_count. */
-  async #pages(path: string, key: string, query: Query, label: string, signal?: AbortSignal): Promise<{ r: Record<string, unknown>; c: ShapeContext }[]> {
-    const out: { r: Record<string, unknown>; c: ShapeContext }[] = [];
-    const seen = new Set<number>();
-    for (let page = 1; ; page++) {
-      const response = await this.halo.http.request({
-        method: 'GET',
-        path,
-        query: { ...query, pageinate: true, page_size: HALO_PAGE_SIZE, page_no: page },
-        label,
-        ...(signal ? { signal } : {}),
-      });
-      const c = ctx(label, `page ${page}`);
-      const body = response.body;
-      const list = rows(body, key, c);
-      const total = body && typeof body === 'object' && !Array.isArray(body) ? optionalInt(body as Record<string, unknown>, 'record_count', c) : undefined;
-      list.forEach((r, i) => {
-        const rc = ctx(label, `${key}[${out.length + i}]`);
-        const id = requiredInt(r, 'id', rc);
-        if (seen.has(id)) return;
-        seen.add(id);
-        out.push({ r, c: rc });
-      });
-      if (Array.isArray(body) || list.length < HALO_PAGE_SIZE || (total !== undefined && out.length >= total)) return out;
-      if (page > 1000) throw shapeError(c, '', 'goes on past 1000 pages; haloform stopped reading');
-    }
   }
 }
 
