@@ -124,4 +124,16 @@ describe('Redactor', () => {
       nested: ['[redacted]'],
     });
   });
+
+  it('redacts a secret or token added after it has already redacted lines, in values and field names', () => {
+    const r = new Redactor(['first-secret']);
+    expect(r.redactValue({ 'late-token-456': 'late-token-456 and late-secret-789' })).toEqual({ 'late-token-456': 'late-token-456 and late-secret-789' });
+
+    r.addToken('late-token-456');
+    r.addSecret('late-secret-789');
+
+    expect(r.redactValue({ 'late-token-456': 'late-token-456 and late-secret-789' })).toEqual({ '[redacted]': '[redacted] and [redacted]' });
+    expect(r.redactValue({ 'first-secret': 'first-secret' })).toEqual({ '[redacted]': '[redacted]' });
+    expect(r.redact('late-token-456 late-secret-789 first-secret')).toBe('[redacted] [redacted] [redacted]');
+  });
 });
