@@ -11,6 +11,7 @@ import { processIo } from '../../dist/cli/io.js';
 
 const started = performance.now();
 const code = await runCli(process.argv.slice(2), processIo());
-const report = { code, wallMs: Math.round(performance.now() - started), peakRssMiB: +(process.resourceUsage().maxRSS / 1024).toFixed(1) };
+const usage = process.resourceUsage();
+const report = { code, wallMs: Math.round(performance.now() - started), peakRssMiB: +(usage.maxRSS / 1024).toFixed(1), cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 };
 if (process.env.BENCH_REPORT) writeFileSync(process.env.BENCH_REPORT, JSON.stringify(report));
 process.exitCode = code;
