@@ -6,6 +6,8 @@
 
 import { isAbsolute, resolve } from 'node:path';
 import type { InboxStore } from './inbox-store.js';
+import { NoInboxError, SchemaVersionError } from './postgres-migrations.js';
+import { describePostgresUrl, openPostgresStore } from './postgres-store.js';
 import { openSqliteStore } from './sqlite-store.js';
 
 export const DEFAULT_STORE_URL = 'sqlite:haloform.db';
@@ -18,8 +20,12 @@ export class StoreUrlError extends Error {
 export interface OpenStoreOptions {
   /** Relative SQLite paths are resolved against it. Default process.cwd(). */
   cwd?: string;
+  /**
+   * This process's clock. The SQLite store runs on it; the PostgreSQL store runs leases and
+   * retries on the database's clock and uses this one only to convert the times it is given.
+   */
   now?: () => number;
-  /** Refuse to create a new SQLite file (the `inbox` commands read an existing one). */
+  /** Refuse to create a new SQLite file or PostgreSQL schema (the `inbox` commands read an existing one). */
   mustExist?: boolean;
 }
 
@@ -56,7 +62,12 @@ export function parseStoreUrl(url: string, cwd: string = process.cwd()): ParsedS
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<InboxStore> {
   const parsed = parseStoreUrl(url, options.cwd);
   if (parsed.kind === 'postgres') {
-    throw new StoreUrlError('The PostgreSQL store is not available in this version of haloform yet; use sqlite:<file> (one serve process).');
+    try {
+      return await openPostgresStore(parsed.url, { ...(options.now ? { localNow: options.now } : {}), ...(options.mustExist ? { mustExist: true } : {}) });
+    } catch (e) {
+      if (e instanceof NoInboxError || e instanceof SchemaVersionError) throw new StoreUrlError(e.message);
+      throw new StoreUrlError(`The inbox at ${describePostgresUrl(parsed.url)} could not be opened: ${(e as Error).message}`);
+    }
   }
   try {
     return openSqliteStore(parsed.path, {
