@@ -91,6 +91,8 @@ function parseStored(item: WorkItem): Activity {
 class SeriesRun {
   series!: SeriesState;
   #lookups: TicketLookups | undefined;
+  /** The pending writes now are this attempt's own (decided and saved by it). */
+  #deciding = false;
 
   constructor(
     readonly o: ProcessorOptions,
@@ -235,12 +237,19 @@ class SeriesRun {
   async decide(effects: PendingEffect[]): Promise<void> {
     this.series.pending = [...(this.series.pending ?? []), ...effects];
     await this.save();
+    this.#deciding = true;
     await this.runPending();
   }
 
-  /** Performs the writes a previous attempt decided (or this one), oldest first, saving after each. */
+  /**
+   * Performs the writes a previous attempt decided (or this one), oldest first, saving after each.
+   * The first write a previous attempt left may have reached Halo just before that attempt stopped
+   * (a crash, the store unreachable; the later ones it never sent): a note is written only when
+   * the ticket does not have it yet, and the close re-reads the ticket anyway.
+   */
   async runPending(): Promise<void> {
     const s = this.series;
+    let leftByEarlier = !this.#deciding;
     while (s.pending && s.pending.length > 0) {
       const effect = s.pending[0]!;
       if (s.ticketId === undefined) {
@@ -249,13 +258,17 @@ class SeriesRun {
       }
       if (effect.kind === 'note') {
         const lookups = await this.lookups();
-        await this.o.tickets.addNote(s.ticketId, lookups.noteOutcomeId, effect.html, this.signal);
-        await this.history('note-added', { ticketId: s.ticketId, note: effect.label });
+        const written = leftByEarlier && (await this.o.tickets.readActions(s.ticketId, this.signal)).some((a) => sameNote(a.text, effect.html));
+        if (!written) await this.o.tickets.addNote(s.ticketId, lookups.noteOutcomeId, effect.html, this.signal);
+        s.pending.shift();
+        await this.save();
+        await this.history('note-added', { ticketId: s.ticketId, note: effect.label, ...(written ? { alreadyThere: true } : {}) });
       } else {
         await this.closeIfUntouched(s.ticketId);
+        s.pending.shift();
+        await this.save();
       }
-      s.pending.shift();
-      await this.save();
+      leftByEarlier = false;
     }
     if (s.pending && s.pending.length === 0) delete s.pending;
   }
@@ -312,7 +325,11 @@ class SeriesRun {
 
   /**
    * The series' ticket: found in Halo when an earlier create may have landed (its answer lost),
-   * else created. Sets `series.ticketId`.
+   * else created. Sets `series.ticketId` in memory only: the caller saves it together with what
+   * the event did (the firing counted, the activity applied, the reset decided). Saved alone, a
+   * crash or a store outage between the two saves would leave a ticket whose firing was never
+   * counted, and the retry would note "fired again" on it; unsaved, `createStartedAt` stays in
+   * the store and the retry finds the ticket in Halo instead.
    */
   async ensureTicket(needsNodeClass: boolean): Promise<void> {
     const s = this.series;
@@ -326,7 +343,6 @@ class SeriesRun {
         s.ticketOpen = !(await this.isClosed(found));
         s.initialStatusId ??= found.statusId;
         delete s.createStartedAt;
-        await this.save();
         await this.history('ticket-adopted', { ticketId: found.id, reason: 'an earlier attempt created it but its answer was lost' });
         return;
       }
@@ -372,7 +388,6 @@ class SeriesRun {
     s.touched = false;
     delete s.createStartedAt;
     if (placement.how === 'catch-all' && placement.reason) s.pending = [...(s.pending ?? []), { kind: 'note', html: catchAllNoteHtml(placement.reason), label: 'catch-all' }];
-    await this.save();
     this.o.metrics.ticketsCreated.inc({ placement: placement.how });
     if (!this.fromPoller) this.o.metrics.latency.observe(Math.max(0, this.o.now() - this.item.receivedAt) / 1000);
     await this.history('ticket-created', placementDetail(ticket.id, placement));
@@ -425,6 +440,12 @@ class SeriesRun {
   finish(outcome: ProcessResult['outcome'], note: string): ProcessResult {
     return { status: 'done', outcome, note, ...(this.series.ticketId !== undefined ? { ticketId: this.series.ticketId } : {}) };
   }
+}
+
+/** The same note, whatever markup Halo gave back: compares the text without tags and spacing. */
+function sameNote(a: string, b: string): boolean {
+  const text = (html: string) => html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  return text(a) === text(b);
 }
 
 function placementDetail(ticketId: number, p: Placement): Record<string, unknown> {

@@ -5,6 +5,9 @@
  * on shutdown in-flight items get a grace period, then are cancelled and handed back.
  * Different series run in parallel up to `concurrency`; Halo's request budget is shared through
  * the HTTP layer's rate limiter, and a 429 holds every worker back (≥ 30 s by default).
+ * When the store itself cannot be reached (a PostgreSQL restart), the loop backs off, and an
+ * outcome that could not be written is kept and written once the store answers again, so the
+ * item does not sit leased until its lease runs out.
  */
 
 import { backoffDelay, type Clock, type Logger } from '../http/index.js';
@@ -59,6 +62,10 @@ export class WorkerPool {
   #wakePending = false;
   #settled: (() => void)[] = [];
   #pausedUntil = 0;
+  /** Claims in a row that failed because the store could not be reached. */
+  #storeFailures = 0;
+  /** Outcomes decided but not yet written (the store was unreachable), by delivery id. */
+  readonly #unwritten = new Map<number, () => Promise<void>>();
 
   constructor(options: WorkerPoolOptions) {
     this.#o = options;
@@ -113,6 +120,7 @@ export class WorkerPool {
         await all;
       }
     }
+    await this.#writeUnwritten();
     const released = await this.#o.store.releaseAll(this.#o.workerId).catch(() => 0);
     if (released > 0) this.#o.logger.log('info', 'handed work back', { released });
     this.#notifySettled();
@@ -125,6 +133,7 @@ export class WorkerPool {
         await this.#wait(this.#pausedUntil - now);
         continue;
       }
+      if (this.#unwritten.size > 0) await this.#writeUnwritten();
       const capacity = this.#concurrency - this.#inFlight.size;
       if (capacity <= 0) {
         // Every worker busy: nothing to ask the store until one finishes (it wakes the loop).
@@ -136,9 +145,18 @@ export class WorkerPool {
         claimed = await this.#o.store.claim(capacity, this.#leaseMs, this.#o.workerId);
       } catch (e) {
         if (this.#stopping) break;
-        this.#o.logger.log('error', 'could not claim work from the inbox', { error: describeError(e) });
-        await this.#wait(this.#pollMs);
+        // The store is down or unreachable: ask again less and less often (up to 5 s), log now
+        // and then, and pick up at once when it answers.
+        this.#storeFailures += 1;
+        if (this.#storeFailures === 1 || this.#storeFailures % 20 === 0) {
+          this.#o.logger.log('error', 'could not claim work from the inbox', { error: describeError(e), failures: this.#storeFailures });
+        }
+        await this.#wait(Math.min(this.#pollMs * 2 ** (this.#storeFailures - 1), Math.max(this.#pollMs, Math.min(5_000, 20 * this.#pollMs))));
         continue;
+      }
+      if (this.#storeFailures > 0) {
+        this.#o.logger.log('info', 'the inbox answers again', { failures: this.#storeFailures });
+        this.#storeFailures = 0;
       }
       for (const item of claimed) this.#start(item);
       if (claimed.length === capacity) continue;
@@ -171,49 +189,89 @@ export class WorkerPool {
       store.extend(item.deliveryId, workerId, this.#leaseMs).catch(() => undefined);
     }, Math.max(10, Math.floor(this.#leaseMs / 3)));
     heartbeat.unref();
+    let result: ProcessResult;
     try {
-      const result = await this.#o.process(item, this.#abort.signal);
-      const { outcome, ...completion } = result;
-      if (!(await store.complete(item.deliveryId, workerId, completion))) {
-        logger.log('warn', 'lost the lease before finishing; another worker has the delivery', base);
-        return;
-      }
+      result = await this.#o.process(item, this.#abort.signal);
+    } catch (error) {
+      await this.#failed(item, error, base);
+      return;
+    } finally {
+      clearInterval(heartbeat);
+    }
+    const { outcome, ...completion } = result;
+    const processed = () => {
       metrics.processed.inc({ outcome });
       if (outcome === 'ignored') metrics.ignored.inc();
       logger.log('info', 'delivery processed', { ...base, outcome, ticketId: result.ticketId, note: result.note });
-    } catch (error) {
-      if (this.#abort.signal.aborted) {
-        await store.release(item.deliveryId, workerId).catch(() => false);
-        logger.log('info', 'handed back at shutdown', base);
+    };
+    await this.#write(item, 'processed', () => store.complete(item.deliveryId, workerId, completion), processed, () =>
+      logger.log('warn', 'lost the lease before finishing; another worker has the delivery', base),
+    );
+  }
+
+  /** What a processing failure does to the item: handed back, dead-lettered, or retried later. */
+  async #failed(item: WorkItem, error: unknown, base: Record<string, unknown>): Promise<void> {
+    const { store, workerId, logger, metrics } = this.#o;
+    if (this.#abort.signal.aborted) {
+      await store.release(item.deliveryId, workerId).catch(() => false);
+      logger.log('info', 'handed back at shutdown', base);
+      return;
+    }
+    const kind = classifyFailure(error);
+    const message = describeError(error);
+    if (kind === 'permanent' || item.attempts >= this.#retry.maxAttempts) {
+      const reason = kind === 'permanent' ? message : `gave up after ${item.attempts} attempts: ${message}`;
+      await this.#write(item, 'dead-lettered', () => store.deadLetter(item.deliveryId, workerId, reason), () => {
+        metrics.deadLettered.inc();
+        logger.log('error', 'delivery dead-lettered', { ...base, reason });
+      });
+      return;
+    }
+    const rateLimited = kind === 'rate-limited';
+    const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs;
+    const delay = backoffDelay(
+      item.attempts,
+      { baseDelayMs: this.#retry.baseMs, maxDelayMs: this.#retry.maxMs, minRateLimitWaitMs: this.#retry.rateLimitMinMs, maxRetryAfterMs: Number.POSITIVE_INFINITY },
+      this.#o.random ?? Math.random,
+      { rateLimited, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) },
+    );
+    const retryAt = this.#o.clock.now() + delay;
+    // Halo's budget is shared: after a 429 nobody here sends anything until the wait is over.
+    if (rateLimited) this.#pausedUntil = Math.max(this.#pausedUntil, retryAt);
+    await this.#write(item, 'retry', () => store.fail(item.deliveryId, workerId, { retryAt, error: message }), () => {
+      metrics.retries.inc();
+      logger.log('warn', 'delivery will be retried', { ...base, delayMs: delay, error: message });
+    });
+  }
+
+  /**
+   * Writes an item's outcome. A store that cannot be reached keeps the write for later (each turn
+   * of the loop tries again) instead of leaving the item leased until the lease runs out; a
+   * store that answers "not yours" (the lease was lost) ends it.
+   */
+  async #write(item: WorkItem, what: string, write: () => Promise<boolean>, done: () => void, lost?: () => void): Promise<void> {
+    const attempt = async () => {
+      if (await write()) done();
+      else lost?.();
+    };
+    try {
+      await attempt();
+    } catch (e) {
+      this.#o.logger.log('warn', 'could not write the outcome to the inbox; will try again', { deliveryId: item.deliveryId, outcome: what, error: describeError(e) });
+      this.#unwritten.set(item.deliveryId, attempt);
+    }
+  }
+
+  /** Writes the outcomes kept while the store was unreachable; stops at the first that still fails. */
+  async #writeUnwritten(): Promise<void> {
+    for (const [id, attempt] of [...this.#unwritten]) {
+      try {
+        await attempt();
+      } catch {
         return;
       }
-      const kind = classifyFailure(error);
-      const message = describeError(error);
-      if (kind === 'permanent' || item.attempts >= this.#retry.maxAttempts) {
-        const reason = kind === 'permanent' ? message : `gave up after ${item.attempts} attempts: ${message}`;
-        if (await store.deadLetter(item.deliveryId, workerId, reason).catch(() => false)) {
-          metrics.deadLettered.inc();
-          logger.log('error', 'delivery dead-lettered', { ...base, reason });
-        }
-        return;
-      }
-      const rateLimited = kind === 'rate-limited';
-      const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs;
-      const delay = backoffDelay(
-        item.attempts,
-        { baseDelayMs: this.#retry.baseMs, maxDelayMs: this.#retry.maxMs, minRateLimitWaitMs: this.#retry.rateLimitMinMs, maxRetryAfterMs: Number.POSITIVE_INFINITY },
-        this.#o.random ?? Math.random,
-        { rateLimited, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) },
-      );
-      const retryAt = this.#o.clock.now() + delay;
-      // Halo's budget is shared: after a 429 nobody here sends anything until the wait is over.
-      if (rateLimited) this.#pausedUntil = Math.max(this.#pausedUntil, retryAt);
-      if (await store.fail(item.deliveryId, workerId, { retryAt, error: message }).catch(() => false)) {
-        metrics.retries.inc();
-        logger.log('warn', 'delivery will be retried', { ...base, delayMs: delay, error: message });
-      }
-    } finally {
-      clearInterval(heartbeat);
+      this.#unwritten.delete(id);
+      this.#notifySettled();
     }
   }
 
