@@ -153,6 +153,11 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
           .option('host', { type: 'string', default: '0.0.0.0', describe: 'Address to listen on' })
           .option('port', { type: 'number', default: 8080, describe: 'Port to listen on (0: a free one)' })
           .option('store', { type: 'string', requiresArg: true, describe: 'The inbox: sqlite:<file> or postgres://... (default: HALOFORM_STORE, else sqlite:haloform.db)' })
+          .option('lease-seconds', {
+            type: 'number',
+            default: 60,
+            describe: 'How long a worker holds a delivery without renewing it; after a crash another replica takes it over once this runs out',
+          })
           .option('insecure-no-auth', { type: 'boolean', default: false, describe: 'Accept webhooks without HALOFORM_WEBHOOK_SECRET (trusted networks only)' })
           .option('log-level', { choices: ['debug', 'info', 'warn', 'error'] as const, default: 'info' as const, describe: 'JSON log lines on stderr from this level up' })
           .example('HALOFORM_WEBHOOK_SECRET=... haloform serve -c config/haloform.yaml', 'Listen on 0.0.0.0:8080 with the inbox in ./haloform.db'),
@@ -165,6 +170,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
                 host: a.host,
                 port: a.port,
                 ...(a.store !== undefined ? { store: a.store } : {}),
+                leaseSeconds: a['lease-seconds'],
                 insecureNoAuth: a['insecure-no-auth'],
                 logLevel: a['log-level'],
               },

@@ -47,6 +47,12 @@ describe('haloform serve', () => {
     expect(run).toMatchObject({ code: 1, stderr: 'Error: "redis://x" is not a store URL: use sqlite:<file> (e.g. sqlite:haloform.db) or postgres://user:password@host/database.\n' });
   });
 
+  it('refuses a lease under a second', async () => {
+    const run = await cli(['serve', '-c', 'spec.yaml', '--port', '0', '--store', 'sqlite:inbox.db', '--lease-seconds', '0.5'], { cwd: dir, env: { ...ENV, HALOFORM_WEBHOOK_SECRET: SECRET } });
+
+    expect(run).toMatchObject({ code: 1, stderr: 'Error: --lease-seconds must be a number of seconds, at least 1 (got 0.5).\n' });
+  });
+
   it('starts, says where it listens, and stops cleanly on SIGTERM', async () => {
     const run = await cli(['serve', '-c', 'spec.yaml', '--host', '127.0.0.1', '--port', '0', '--store', 'sqlite:run.db', '--log-level', 'warn'], {
       cwd: dir,

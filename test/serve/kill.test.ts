@@ -6,62 +6,16 @@
  * keeps firing and retrying its webhooks across the restart.
  */
 
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { NinjaOneClient } from '../../src/ninjaone/client.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { ROOT } from '../helpers/sandbox.js';
+import { ensureBuilt, spawnServe } from '../helpers/serve-child.js';
 import { linkedSeed, loadSpec, SECRET, specText, waitFor } from './fixtures.js';
-
-const MAIN = join(ROOT, 'dist/cli/main.js');
-
-/** `npm test` builds dist before the tests; a local run builds it when a source is newer than its output. */
-function ensureBuilt(): void {
-  const stale = (dir: string): boolean =>
-    readdirSync(dir, { withFileTypes: true }).some((entry) => {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) return stale(path);
-      if (!entry.name.endsWith('.ts')) return false;
-      const out = join(ROOT, 'dist', relative(join(ROOT, 'src'), path)).replace(/\.ts$/, '.js');
-      return !existsSync(out) || statSync(out).mtimeMs < statSync(path).mtimeMs;
-    });
-  if (stale(join(ROOT, 'src'))) execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json')], { cwd: ROOT, stdio: 'pipe' });
-}
-
-interface Child {
-  process: ChildProcess;
-  url: Promise<string>;
-  stderr: string[];
-  exited: Promise<number | null>;
-}
-
-function spawnServe(args: string[], env: Record<string, string>, cwd: string): Child {
-  const child = spawn(process.execPath, [MAIN, 'serve', ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const stderr: string[] = [];
-  let out = '';
-  let partial = '';
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code} before listening:\n${stderr.join('\n')}`)));
-  });
-  url.catch(() => undefined);
-  child.stderr!.on('data', (chunk: Buffer) => {
-    partial += chunk.toString();
-    const lines = partial.split('\n');
-    partial = lines.pop()!;
-    stderr.push(...lines);
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { process: child, url, stderr, exited };
-}
 
 let sandbox: Sandbox;
 let dir: string;

@@ -17,6 +17,8 @@ export interface ServeArgs {
   host: string;
   port: number;
   store?: string;
+  /** Worker lease (default 60): renewed every third of it while an item runs. */
+  leaseSeconds?: number;
   insecureNoAuth: boolean;
   logLevel: LogLevel;
 }
@@ -28,6 +30,8 @@ export async function serveCommand(args: ServeArgs, ctx: CommandContext): Promis
   };
   const loaded = loadForRun(args.config, ctx);
   if (!specLoaded(loaded)) return fail(`${args.config} has errors; serve did not start. Run haloform validate -c ${args.config} for details.`);
+  const lease = args.leaseSeconds ?? 60;
+  if (!Number.isFinite(lease) || lease < 1) return fail(`--lease-seconds must be a number of seconds, at least 1 (got ${args.leaseSeconds}).`);
   const env = ctx.io.env;
   const store = args.store ?? env.HALOFORM_STORE ?? DEFAULT_STORE_URL;
   const secrets = [env[SECRET_ENV], env[PREVIOUS_SECRET_ENV]].filter((s): s is string => typeof s === 'string' && s !== '');
@@ -42,6 +46,7 @@ export async function serveCommand(args: ServeArgs, ctx: CommandContext): Promis
       port: args.port,
       secrets,
       insecureNoAuth: args.insecureNoAuth,
+      workers: { leaseMs: Math.round(lease * 1000) },
       logLevel: args.logLevel,
       logSink: (line) => ctx.io.stderr.write(`${line}\n`),
     });
