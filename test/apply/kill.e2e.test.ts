@@ -42,6 +42,11 @@ async function applyAndKill(s: Sandbox, when: (log: readonly LoggedRequest[]) =>
 
 const posts = (log: readonly LoggedRequest[], path: string) => log.filter((r) => r.method === 'POST' && r.path === path);
 
+/** Resolves once every request Halo received has been answered (or will never be: a timeout fault). */
+async function settled(s: Sandbox): Promise<void> {
+  while (s.halo.server.requests().some((r) => r.status === 0)) await new Promise((r) => setTimeout(r, 10));
+}
+
 describe.each([
   {
     point: 'as the client batch reaches Halo (not applied)',
@@ -73,6 +78,9 @@ describe.each([
     sandboxes.push(s);
 
     const outcome = await applyAndKill(s, when);
+    // A write the dead process sent may still be running in Halo; by the time a person runs
+    // apply again it has long finished. Wait for that, not for a fixed time.
+    await settled(s);
     s.halo.server.faults.clear();
     const rerun = await cli(['apply', '-c', 'config/demo.yaml', '--auto-approve'], { env: demoEnv(s) });
     const final = await cli(['plan', '-c', 'config/demo.yaml', '--detailed-exitcode'], { env: demoEnv(s) });
