@@ -36,7 +36,7 @@ const started = Date.now();
 for (const [name, run] of benchmarks) {
   if (!want(name)) continue;
   // Another test suite or build running beside the benchmark would make its figures pessimistic.
-  const quiet = await awaitQuiet({ maxWaitMs: quick ? 3_000 : 60_000 });
+  const quiet = await awaitQuiet({ maxWaitMs: quick ? 2_000 : 90_000 });
   if (!quiet.quiet) console.log(`\n(${name}: other processes keep ${Math.round(quiet.load * 100)}% of a core busy; measuring anyway, figures marked below)`);
   await run();
 }

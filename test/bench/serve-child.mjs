@@ -6,6 +6,7 @@
  * so the load generator and the simulators never share its event loop.
  */
 
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { loadSpecText } from '../../dist/config/load.js';
 import { Accounting } from '../../dist/http/index.js';
@@ -19,6 +20,16 @@ let startedAt;
 /** serve's event-loop stalls since the previous report: what a request arriving then waits at least. */
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 
+/** Bytes this process asked the kernel to write so far (files and sockets alike), from /proc. */
+function writtenBytes() {
+  try {
+    const io = readFileSync('/proc/self/io', 'utf8');
+    return { wchar: Number(/^wchar: (\d+)/m.exec(io)?.[1]), disk: Number(/^write_bytes: (\d+)/m.exec(io)?.[1]) };
+  } catch {
+    return undefined;
+  }
+}
+
 async function report() {
   const m = serve.metrics;
   const value = (name, labels) => m.value(name, labels).catch(() => undefined);
@@ -27,6 +38,7 @@ async function report() {
   const stalls = { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 };
   loopDelay.reset();
   return {
+    written: writtenBytes(),
     stalls,
     uptimeMs: performance.now() - startedAt,
     cpuUserMs: resources.userCPUTime / 1000,
