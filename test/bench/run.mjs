@@ -37,7 +37,7 @@ for (const [name, run] of benchmarks) {
   if (!want(name)) continue;
   // Another test suite or build running beside the benchmark would make its figures pessimistic.
   const quiet = await awaitQuiet({ maxWaitMs: quick ? 2_000 : 90_000 });
-  if (!quiet.quiet) console.log(`\n(${name}: other processes keep ${Math.round(quiet.load * 100)}% of a core busy; measuring anyway, figures marked below)`);
+  if (!quiet.quiet) console.log(`\n(${name}: other processes keep ${Math.round(quiet.load * 100)}% of a core busy; measuring anyway, so its figures may be pessimistic)`);
   await run();
 }
 console.log(`\ndone in ${((Date.now() - started) / 1000).toFixed(0)} s; figures in bench-results/*.json`);
