@@ -168,7 +168,9 @@ export async function benchIntake({ quick }) {
         const r = await intakeRun({ sandbox, template, storeUrl: await store.url(mode), kind: store.kind, storeCpuMs: store.cpuMs, mode, durationS, warmupS, where, dir });
         const perS = r.run.ok / r.run.seconds;
         const lost = r.kept === undefined ? undefined : Math.max(0, r.acknowledged - r.kept);
-        const other = Object.entries(r.run.statuses).filter(([s]) => s < 200 || s >= 300).map(([s, n]) => `${s}×${n}`);
+        const other = Object.entries(r.run.statuses)
+          .filter(([s]) => s < 200 || s >= 300)
+          .map(([s, n]) => `${s}×${n}`);
         if (r.run.errors) other.push(`errors×${r.run.errors}`);
         rows.push({
           run: `${store.short} · ${mode === 'fixed' ? `${TARGET_RATE}/s` : 'max'}`,
@@ -228,7 +230,12 @@ export async function benchIntake({ quick }) {
 export async function benchAlertToTicket({ quick }) {
   const where = placement();
   const dir = mkdtempSync(join(tmpdir(), 'haloform-bench-ticket-'));
-  const runs = quick ? [{ count: 100, ratePerS: 20 }] : [{ count: 600, ratePerS: 20 }, { count: 600, ratePerS: 50 }];
+  const runs = quick
+    ? [{ count: 100, ratePerS: 20 }]
+    : [
+        { count: 600, ratePerS: 20 },
+        { count: 600, ratePerS: 50 },
+      ];
   const rows = [];
   for (const { count, ratePerS } of runs) {
     const sandbox = await startLinkedSandbox({ devices: 1000, haloLatencyMs: 50 });
@@ -287,8 +294,11 @@ export async function benchAlertToTicket({ quick }) {
   rmSync(dir, { recursive: true, force: true });
   console.log(`\nalert → ticket — raised in the NinjaOne simulator, its webhook queue delivering (4 at a time), Halo answering in 50 ms, 4 workers; ${where.text}`);
   printFigures(rows, { key: 'alerts', targets: { 'p50 ms': `< ${TARGET_TICKET_P50_MS}`, tickets: '= alerts', 'Halo requests (serve/sandbox)': 'equal' } });
-  for (const r of rows) console.log(`  ${r.alerts}: p50 under 1 s ${verdict(r._ok.p50)} · a ticket for every alert ${verdict(r._ok.all)} · serve's Halo request count = the simulator's log ${verdict(r._ok.counted)}`);
-  console.log('  latency: from raising the alert in NinjaOne to the ticket\'s creation time in Halo (same clock), through webhook delivery, the inbox and a worker; the cold first alert is left out of the percentiles.');
+  for (const r of rows)
+    console.log(`  ${r.alerts}: p50 under 1 s ${verdict(r._ok.p50)} · a ticket for every alert ${verdict(r._ok.all)} · serve's Halo request count = the simulator's log ${verdict(r._ok.counted)}`);
+  console.log(
+    "  latency: from raising the alert in NinjaOne to the ticket's creation time in Halo (same clock), through webhook delivery, the inbox and a worker; the cold first alert is left out of the percentiles.",
+  );
   saveResults('alert-ticket', { placement: where.text, haloLatencyMs: 50, rows });
   return rows;
 }

@@ -1,7 +1,7 @@
 /** Shared pieces of the benchmarks: running a CLI child, reading its report, tables, results. */
 
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -28,6 +28,8 @@ export function runChild(argv, env) {
         resolve({ ...JSON.parse(readFileSync(report, 'utf8')), stdout, stderr });
       } catch {
         reject(new Error(`haloform ${argv.join(' ')} died without a report:\n${stderr.slice(-2000)}`));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
     });
   });
@@ -85,7 +87,10 @@ export function cpuPlan() {
 export function startChild(script, { cpu, logFile, env, nodeArgs = [] } = {}) {
   const log = logFile ? openSync(logFile, 'a') : 'ignore';
   const argv = [...nodeArgs, join(ROOT, 'test/bench', script)];
-  const child = cpu === undefined ? spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', log, 'ipc'] }) : spawn('taskset', ['-c', String(cpu), process.execPath, ...argv], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', log, 'ipc'] });
+  const child =
+    cpu === undefined
+      ? spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', log, 'ipc'] })
+      : spawn('taskset', ['-c', String(cpu), process.execPath, ...argv], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', log, 'ipc'] });
   if (typeof log === 'number') closeSync(log);
   let next = 0;
   const waiting = new Map();
@@ -96,11 +101,13 @@ export function startChild(script, { cpu, logFile, env, nodeArgs = [] } = {}) {
     if (m.error) w.reject(new Error(`${script}: ${m.error}`));
     else w.resolve(m.value);
   });
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => {
-    for (const w of waiting.values()) w.reject(new Error(`${script} exited (${signal ?? code}) before answering`));
-    waiting.clear();
-    resolve(signal ?? code);
-  }));
+  const exited = new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      for (const w of waiting.values()) w.reject(new Error(`${script} exited (${signal ?? code}) before answering`));
+      waiting.clear();
+      resolve(signal ?? code);
+    }),
+  );
   return {
     child,
     exited,

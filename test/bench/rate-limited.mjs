@@ -7,9 +7,9 @@
  * requests the run really needed (read from the simulator's log).
  */
 
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startSandbox } from '../../dist/sandbox/index.js';
 import { countByEndpoint, machineBusyMs, otherLoad, printFigures, ROOT, runChild, saveResults, verdict } from './lib.mjs';
 
@@ -48,54 +48,63 @@ function statsByApi(stderr) {
 export async function benchRateLimited({ sizes }) {
   const spec = budgetSpec();
   const rows = [];
-  for (const devices of sizes) {
-    const sandbox = await startSandbox({ devices, haloRateLimit: BUDGET });
-    try {
-      const busyBefore = machineBusyMs();
-      const ownBefore = process.cpuUsage();
-      const run = await runChild(['apply', '-c', spec, '--auto-approve', '--stats'], { ...sandbox.env, HALOFORM_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789abcdef' });
-      const own = process.cpuUsage(ownBefore);
-      const other = otherLoad(busyBefore, machineBusyMs(), (own.user + own.system) / 1000 + run.cpuMs, run.wallMs);
-      if (run.code !== 0) throw new Error(`apply exited ${run.code}:\n${run.stderr.slice(-3000)}`);
-      const halo = sandbox.halo.server.requests();
-      const ninja = sandbox.ninjaone.server.requests();
-      const logged429 = halo.filter((r) => r.status === 429).length;
-      const counted = statsByApi(run.stderr);
-      const needed = halo.length;
-      // Sustained: the budget's rate. Rolling window: request k + 300 cannot arrive before request k + one window.
-      const sustainedS = (needed * BUDGET.perSeconds) / BUDGET.requests;
-      const windowS = Math.floor(Math.max(0, needed - 1) / BUDGET.requests) * BUDGET.perSeconds;
-      const haloSpanS = halo.length > 1 ? (halo[halo.length - 1].at - halo[0].at) / 1000 : 0;
-      rows.push({
-        run: `${devices} devices`,
-        _devices: devices,
-        'Halo requests (haloform/sandbox)': `${counted.halo.requests}/${needed}`,
-        'NinjaOne (haloform/sandbox)': `${counted.ninjaone.requests}/${ninja.length}`,
-        '429s (haloform/sandbox)': `${counted.halo.rateLimited}/${logged429}`,
-        'wall s': +(run.wallMs / 1000).toFixed(2),
-        'first→last Halo request s': +haloSpanS.toFixed(2),
-        'bound: requests ÷ rate s': +sustainedS.toFixed(2),
-        'bound: rolling window s': windowS,
-        'wall ÷ (requests ÷ rate)': +(run.wallMs / 1000 / sustainedS).toFixed(2),
-        'limiter wait': counted.limiterWait ?? '?',
-        'real budget: bound min': +((sustainedS * SCALE) / 60).toFixed(1),
-        // Which side the time went to: haloform's process, or the simulators (this process, one thread).
-        'CPU s haloform/simulators': `${(run.cpuMs / 1000).toFixed(1)}/${((own.user + own.system) / 1e6).toFixed(1)}`,
-        'peak RSS MiB': run.peakRssMiB,
-        _ok: {
-          no429: logged429 === 0 && counted.halo.rateLimited === 0,
-          counted: counted.halo.requests === needed && counted.ninjaone.requests === ninja.length,
-          quiet: other === undefined || other < 0.15,
-        },
-        _other: other,
-        _byEndpoint: countByEndpoint(halo),
-      });
-    } finally {
-      await sandbox.stop();
+  try {
+    for (const devices of sizes) {
+      const sandbox = await startSandbox({ devices, haloRateLimit: BUDGET });
+      try {
+        const busyBefore = machineBusyMs();
+        const ownBefore = process.cpuUsage();
+        const run = await runChild(['apply', '-c', spec, '--auto-approve', '--stats'], { ...sandbox.env, HALOFORM_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789abcdef' });
+        const own = process.cpuUsage(ownBefore);
+        const other = otherLoad(busyBefore, machineBusyMs(), (own.user + own.system) / 1000 + run.cpuMs, run.wallMs);
+        if (run.code !== 0) throw new Error(`apply exited ${run.code}:\n${run.stderr.slice(-3000)}`);
+        const halo = sandbox.halo.server.requests();
+        const ninja = sandbox.ninjaone.server.requests();
+        const logged429 = halo.filter((r) => r.status === 429).length;
+        const counted = statsByApi(run.stderr);
+        const needed = halo.length;
+        // Sustained: the budget's rate. Rolling window: request k + 300 cannot arrive before request k + one window.
+        const sustainedS = (needed * BUDGET.perSeconds) / BUDGET.requests;
+        const windowS = Math.floor(Math.max(0, needed - 1) / BUDGET.requests) * BUDGET.perSeconds;
+        const haloSpanS = halo.length > 1 ? (halo[halo.length - 1].at - halo[0].at) / 1000 : 0;
+        rows.push({
+          run: `${devices} devices`,
+          _devices: devices,
+          'Halo requests (haloform/sandbox)': `${counted.halo.requests}/${needed}`,
+          'NinjaOne (haloform/sandbox)': `${counted.ninjaone.requests}/${ninja.length}`,
+          '429s (haloform/sandbox)': `${counted.halo.rateLimited}/${logged429}`,
+          'wall s': +(run.wallMs / 1000).toFixed(2),
+          'first→last Halo request s': +haloSpanS.toFixed(2),
+          'bound: requests ÷ rate s': +sustainedS.toFixed(2),
+          'bound: rolling window s': windowS,
+          'wall ÷ (requests ÷ rate)': +(run.wallMs / 1000 / sustainedS).toFixed(2),
+          'limiter wait': counted.limiterWait ?? '?',
+          'real budget: bound min': +((sustainedS * SCALE) / 60).toFixed(1),
+          // Which side the time went to: haloform's process, or the simulators (this process, one thread).
+          'CPU s haloform/simulators': `${(run.cpuMs / 1000).toFixed(1)}/${((own.user + own.system) / 1e6).toFixed(1)}`,
+          'peak RSS MiB': run.peakRssMiB,
+          _ok: {
+            no429: logged429 === 0 && counted.halo.rateLimited === 0,
+            counted: counted.halo.requests === needed && counted.ninjaone.requests === ninja.length,
+            quiet: other === undefined || other < 0.15,
+          },
+          _other: other,
+          _byEndpoint: countByEndpoint(halo),
+        });
+      } finally {
+        await sandbox.stop();
+      }
     }
+  } finally {
+    rmSync(dirname(spec), { recursive: true, force: true });
   }
-  console.log(`\nrate-limited first import — Halo's budget 300 per 5 min time-scaled ${SCALE}× to ${BUDGET.requests} per ${BUDGET.perSeconds} s (simulator and spec alike), no latency; haloform apply --auto-approve (plan + apply, batches of 50) on an empty Halo`);
-  printFigures(rows, { key: 'run', targets: { '429s (haloform/sandbox)': '0/0', 'Halo requests (haloform/sandbox)': 'equal', 'NinjaOne (haloform/sandbox)': 'equal', 'wall ÷ (requests ÷ rate)': 'small' } });
+  console.log(
+    `\nrate-limited first import — Halo's budget 300 per 5 min time-scaled ${SCALE}× to ${BUDGET.requests} per ${BUDGET.perSeconds} s (simulator and spec alike), no latency; haloform apply --auto-approve (plan + apply, batches of 50) on an empty Halo`,
+  );
+  printFigures(rows, {
+    key: 'run',
+    targets: { '429s (haloform/sandbox)': '0/0', 'Halo requests (haloform/sandbox)': 'equal', 'NinjaOne (haloform/sandbox)': 'equal', 'wall ÷ (requests ÷ rate)': 'small' },
+  });
   for (const r of rows) {
     console.log(
       `  ${r.run}: no 429 ${verdict(r._ok.no429)} · haloform's request counts = the simulators' logs ${verdict(r._ok.counted)}` +

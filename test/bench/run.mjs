@@ -31,7 +31,9 @@ const benchmarks = [
 if (only) for (const name of only) if (!benchmarks.some(([n]) => n === name)) throw new Error(`no benchmark named ${name}; there are ${benchmarks.map(([n]) => n).join(', ')}`);
 
 const cpus = os.cpus();
-console.log(`haloform benchmarks on ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${os.platform()} ${os.release()}${quick ? ' (--quick)' : ''}`);
+console.log(
+  `haloform benchmarks on ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${os.platform()} ${os.release()}${quick ? ' (--quick)' : ''}`,
+);
 const started = Date.now();
 for (const [name, run] of benchmarks) {
   if (!want(name)) continue;

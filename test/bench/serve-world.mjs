@@ -36,7 +36,17 @@ export function linkedSeed(devices) {
   let assetId = 100_000;
   for (const d of ninja.devices) {
     const site = siteOf.get(d.locationId);
-    assets.push({ id: ++assetId, inventory_number: String(d.displayName ?? `device-${d.id}`), client_id: site.client_id, site_id: site.id, assettype_id: 1, inactive: false, fields: [], user_ids: [], ninjarmm_id: d.id });
+    assets.push({
+      id: ++assetId,
+      inventory_number: String(d.displayName ?? `device-${d.id}`),
+      client_id: site.client_id,
+      site_id: site.id,
+      assettype_id: 1,
+      inactive: false,
+      fields: [],
+      user_ids: [],
+      ninjarmm_id: d.id,
+    });
   }
   const halo = {
     apps: [{ clientId: 'sandbox-halo-client', clientSecret: 'sandbox-secret', scopes: ['all'], agentId: 1 }],
@@ -138,7 +148,14 @@ export async function captureWebhookBody(sandbox) {
   try {
     await registerWebhook(sandbox, `http://127.0.0.1:${server.address().port}/capture`);
     const device = sandbox.data.ninjaone.devices[0];
-    const { alert } = sandbox.ninjaone.control.triggerAlert({ deviceId: device.id, severity: 'MAJOR', priority: 'HIGH', message: 'CPU utilisation is greater than 90% for 5 minutes', code: 'agent_cond_cpu', params: { threshold: 90, unit: '%' } });
+    const { alert } = sandbox.ninjaone.control.triggerAlert({
+      deviceId: device.id,
+      severity: 'MAJOR',
+      priority: 'HIGH',
+      message: 'CPU utilisation is greater than 90% for 5 minutes',
+      code: 'agent_cond_cpu',
+      params: { threshold: 90, unit: '%' },
+    });
     await sandbox.ninjaone.control.flushWebhooks();
     sandbox.ninjaone.control.resetAlert(alert.uid);
     await sandbox.ninjaone.control.flushWebhooks();

@@ -22,7 +22,9 @@ const BUDGET = { requests: 300, perSeconds: 300 };
 export async function benchStorm({ scales }) {
   const rows = [];
   for (const scale of scales) rows.push(await stormRun(scale));
-  console.log(`\nalert storm — ${ALERTS} alerts in ${STORM_S} s, Halo's budget ${BUDGET.requests} per ${BUDGET.perSeconds / 60} min, the whole scenario time-scaled (storm, budget and serve's waits alike); serve in its own process with 4 workers, SQLite inbox`);
+  console.log(
+    `\nalert storm — ${ALERTS} alerts in ${STORM_S} s, Halo's budget ${BUDGET.requests} per ${BUDGET.perSeconds / 60} min, the whole scenario time-scaled (storm, budget and serve's waits alike); serve in its own process with 4 workers, SQLite inbox`,
+  );
   printFigures(rows, {
     key: 'scale',
     targets: {
@@ -39,7 +41,9 @@ export async function benchStorm({ scales }) {
         (r._ok.quiet ? '' : ` · WARNING: other processes used ${Math.round(r._other * 100)}% of a core meanwhile`),
     );
   }
-  console.log('  "real time" multiplies the scaled times back by the scale: what the same storm costs against a Halo-hosted tenant. The bound is the rolling window\'s: request k + 300 cannot be sent before request k has been out one window.');
+  console.log(
+    '  "real time" multiplies the scaled times back by the scale: what the same storm costs against a Halo-hosted tenant. The bound is the rolling window\'s: request k + 300 cannot be sent before request k has been out one window.',
+  );
   saveResults('storm', { alerts: ALERTS, stormSeconds: STORM_S, budget: BUDGET, rows: rows.map(({ _other, ...r }) => r) });
   return rows;
 }
@@ -96,7 +100,7 @@ async function stormRun(scale) {
     const halo = sandbox.halo.server.requests();
     const logged429 = halo.filter((r) => r.status === 429).length;
     const needed = halo.length;
-    const boundS = (Math.floor(Math.max(0, needed - 1) / budget.requests) * budget.perSeconds);
+    const boundS = Math.floor(Math.max(0, needed - 1) / budget.requests) * budget.perSeconds;
     const final = await serve.call('stop');
     await serve.exited;
     const haloformCounted = after.halo.total.requests - haloBefore;
