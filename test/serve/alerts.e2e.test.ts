@@ -9,7 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NOTE_MARKER } from '../../src/serve/ticket-content.js';
 import { conditionActivity, post, startWorld, type World } from './fixtures.js';
 
-const SAMPLE = new URL('../../../shared/reference/ninjaone/webhook-samples/condition-triggered.vmware-host-memory.country-consulting.json', import.meta.url);
+// The real capture, copied verbatim into the repository (test/sandbox/ninjaone/fixtures/README.md says from where).
+const SAMPLE = new URL('../sandbox/ninjaone/fixtures/samples/condition-triggered.vmware-host-memory.country-consulting.json', import.meta.url);
 
 let world: World | undefined;
 afterEach(async () => {
@@ -133,7 +134,7 @@ describe('serve: TRIGGERED', () => {
 
   it('acknowledges an activity alerts.include excludes, and opens nothing', async () => {
     world = await startWorld();
-    const body = readFileSync(new URL('../../../shared/reference/ninjaone/webhook-samples/activity.monitor-system-rebooted.pipedream.json', import.meta.url), 'utf8');
+    const body = readFileSync(new URL('../sandbox/ninjaone/fixtures/samples/activity.monitor-system-rebooted.pipedream.json', import.meta.url), 'utf8');
 
     const response = await post(world.serve.url, body);
     await world.serve.idle();

@@ -231,7 +231,7 @@ describe('serve start-up', () => {
 describe('sample payloads', () => {
   it('the real TRIGGERED sample is a valid activity', async () => {
     const { readActivity } = await import('../../src/serve/activity.js');
-    const sample = JSON.parse(readFileSync(new URL('../../../shared/reference/ninjaone/webhook-samples/condition-triggered.vmware-host-memory.country-consulting.json', import.meta.url), 'utf8')) as unknown;
+    const sample = JSON.parse(readFileSync(new URL('../sandbox/ninjaone/fixtures/samples/condition-triggered.vmware-host-memory.country-consulting.json', import.meta.url), 'utf8')) as unknown;
 
     const check = readActivity(sample);
 
