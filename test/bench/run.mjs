@@ -3,7 +3,7 @@
  * `npm run bench [-- --quick] [-- --only plan-apply,intake,...]`: benchmarks that print figures
  * beside their targets (DESIGN.md §8). Never part of `npm test`. Each writes
  * bench-results/<name>.json. --quick runs the smallest size of each, in under 3 minutes.
- * Benchmarks: spec-load, plan-apply, rate-limited, intake, alert-ticket, storm.
+ * Benchmarks: spec-load, sandbox-start, plan-apply, rate-limited, intake, alert-ticket, storm.
  */
 
 import os from 'node:os';
@@ -11,6 +11,7 @@ import { benchAlertToTicket, benchIntake } from './intake.mjs';
 import { awaitQuiet } from './lib.mjs';
 import { benchPlanApply } from './plan-apply.mjs';
 import { benchRateLimited } from './rate-limited.mjs';
+import { benchSandboxStart } from './sandbox-start.mjs';
 import { benchSpecLoad } from './spec-load.mjs';
 import { benchStorm } from './storm.mjs';
 
@@ -22,6 +23,7 @@ const want = (name) => !only || only.has(name);
 
 const benchmarks = [
   ['spec-load', () => benchSpecLoad({ quick })],
+  ['sandbox-start', () => benchSandboxStart({ sizes: quick ? [10000] : [10000, 50000] })],
   ['plan-apply', () => benchPlanApply({ sizes: quick ? [1000] : [1000, 10000, 50000] })],
   ['rate-limited', () => benchRateLimited({ sizes: quick ? [2000] : [2000, 10000, 50000] })],
   ['intake', () => benchIntake({ quick })],
