@@ -32,6 +32,39 @@ export const SANDBOX_CREDENTIALS = {
   halo: { clientId: 'sandbox-halo-client', clientSecret: 'sandbox-secret', tenant: 'demo' },
 } as const;
 
+/**
+ * The lists tickets refer to, as a stock Halo has them: ticket types (with "Alert"), statuses
+ * (1 New … 9 Closed — reference/halopsa/NOTES.md §4.6), outcomes (7 Internal Note), priorities.
+ * Shared by the demo and by test and benchmark seeds.
+ */
+export function haloLookups(): Pick<HaloSeed, 'ticketTypes' | 'statuses' | 'outcomes' | 'priorities'> {
+  return {
+    ticketTypes: [
+      { id: 1, name: 'Incident', initial_status: 1, default_priority: 3 },
+      { id: 2, name: 'Service Request', initial_status: 1, default_priority: 4 },
+      { id: 21, name: 'Alert', initial_status: 1, default_priority: 2 },
+    ],
+    statuses: [
+      { id: 1, name: 'New', type: 'open' },
+      { id: 2, name: 'In Progress', type: 'open' },
+      { id: 3, name: 'Waiting on Customer', type: 'open' },
+      { id: 8, name: 'Resolved', type: 'open' },
+      { id: 9, name: 'Closed', type: 'closed' },
+    ],
+    outcomes: [
+      { id: 1, outcome: 'Email Sent' },
+      { id: 7, outcome: 'Internal Note' },
+      { id: 8, outcome: 'Closed' },
+    ],
+    priorities: [
+      { id: 1, name: 'Critical' },
+      { id: 2, name: 'High' },
+      { id: 3, name: 'Medium' },
+      { id: 4, name: 'Low' },
+    ],
+  };
+}
+
 /** 2026-09-01T00:00:00Z: every timestamp is relative to this, never to the wall clock. */
 const EPOCH = 1788220800;
 const DAY = 86400;
@@ -552,29 +585,7 @@ function generateHalo(random: Random, ninja: NinjaSeed): HaloSeed {
     fields,
     assetTypes,
     assets,
-    ticketTypes: [
-      { id: 1, name: 'Incident', initial_status: 1, default_priority: 3 },
-      { id: 2, name: 'Service Request', initial_status: 1, default_priority: 4 },
-      { id: 21, name: 'Alert', initial_status: 1, default_priority: 2 },
-    ],
-    statuses: [
-      { id: 1, name: 'New', type: 'open' },
-      { id: 2, name: 'In Progress', type: 'open' },
-      { id: 3, name: 'Waiting on Customer', type: 'open' },
-      { id: 8, name: 'Resolved', type: 'open' },
-      { id: 9, name: 'Closed', type: 'closed' },
-    ],
-    outcomes: [
-      { id: 1, outcome: 'Email Sent' },
-      { id: 7, outcome: 'Internal Note' },
-      { id: 8, outcome: 'Closed' },
-    ],
-    priorities: [
-      { id: 1, name: 'Critical' },
-      { id: 2, name: 'High' },
-      { id: 3, name: 'Medium' },
-      { id: 4, name: 'Low' },
-    ],
+    ...haloLookups(),
     // Halo's default: asset tags may repeat. Turning uniqueness on (settings.assetTagMustBeUnique)
     // makes the plan show the collision planted above.
     control: { allowduplicateinv: true },

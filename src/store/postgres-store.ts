@@ -32,7 +32,6 @@ import type {
   Delivery,
   DeliveryFilter,
   DeliverySource,
-  DeliveryStatus,
   HistoryEntry,
   InboxStore,
   Lease,
@@ -43,6 +42,7 @@ import type {
   SeriesState,
   WorkItem,
 } from './inbox-store.js';
+import { deliveryFrom, json, type DeliveryRow } from './delivery-rows.js';
 import { migrate } from './postgres-migrations.js';
 
 export interface PostgresStoreOptions {
@@ -80,31 +80,6 @@ const CLOCK = 'clock AS (SELECT COALESCE($1::bigint, (extract(epoch FROM now()) 
 /** The oldest item of its series (order key, then delivery id). */
 const IS_HEAD = `NOT EXISTS (SELECT 1 FROM haloform_work o WHERE o.series_key = h.series_key
                   AND (o.order_key, o.delivery_id) < (h.order_key, h.delivery_id))`;
-
-interface DeliveryRow {
-  id: number;
-  received_at: number;
-  source: string;
-  status: string;
-  path: string;
-  headers: string;
-  body: string | null;
-  body_bytes: number;
-  http_status: number;
-  reason: string | null;
-  message: string | null;
-  activity_id: number | null;
-  series_key: string | null;
-  status_code: string | null;
-  activity_type: string | null;
-  device_id: number | null;
-  duplicate_of: number | null;
-  attempts: number;
-  next_attempt_at: number | null;
-  last_error: string | null;
-  ticket_id: number | null;
-  finished_at: number | null;
-}
 
 interface PendingAccept {
   delivery: NewDelivery;
@@ -629,37 +604,6 @@ async function retryOnConflict<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-function json(value: Record<string, unknown>): string | null {
-  return Object.keys(value).length === 0 ? null : JSON.stringify(value);
-}
-
-function deliveryFrom(r: DeliveryRow): Delivery {
-  const d: Delivery = {
-    id: r.id,
-    receivedAt: r.received_at,
-    source: r.source as DeliverySource,
-    status: r.status as DeliveryStatus,
-    path: r.path,
-    headers: JSON.parse(r.headers) as Record<string, string>,
-    bodyBytes: r.body_bytes,
-    httpStatus: r.http_status,
-    attempts: r.attempts,
-  };
-  if (r.body !== null) d.body = r.body;
-  if (r.reason !== null) d.reason = r.reason;
-  if (r.message !== null) d.message = r.message;
-  if (r.activity_id !== null) d.activityId = r.activity_id;
-  if (r.series_key !== null) d.seriesKey = r.series_key;
-  if (r.status_code !== null) d.statusCode = r.status_code;
-  if (r.activity_type !== null) d.activityType = r.activity_type;
-  if (r.device_id !== null) d.deviceId = r.device_id;
-  if (r.duplicate_of !== null) d.duplicateOf = r.duplicate_of;
-  if (r.next_attempt_at !== null) d.nextAttemptAt = r.next_attempt_at;
-  if (r.last_error !== null) d.lastError = r.last_error;
-  if (r.ticket_id !== null) d.ticketId = r.ticket_id;
-  if (r.finished_at !== null) d.finishedAt = r.finished_at;
-  return d;
-}
 
 /**
  * A batch of deliveries in one statement. Ids are drawn first, so each input row knows its own.

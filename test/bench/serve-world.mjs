@@ -9,7 +9,7 @@
 import { createServer } from 'node:http';
 import { loadSpecText } from '../../dist/config/load.js';
 import { NinjaOneClient } from '../../dist/ninjaone/client.js';
-import { generateDemo } from '../../dist/sandbox/demo-data.js';
+import { generateDemo, haloLookups } from '../../dist/sandbox/demo-data.js';
 import { startSandbox } from '../../dist/sandbox/index.js';
 
 export const SECRET = 'bench-webhook-secret-0123456789abcdef';
@@ -58,25 +58,7 @@ export function linkedSeed(devices) {
     fields: [{ id: 101, name: 'Serial Number', type: 0 }],
     assetTypes: [{ id: 1, name: 'Workstation', assetgroup_id: 1, field_ids: [101] }],
     assets,
-    ticketTypes: [
-      { id: 1, name: 'Incident', initial_status: 1, default_priority: 3 },
-      { id: 21, name: 'Alert', initial_status: 1, default_priority: 2 },
-    ],
-    statuses: [
-      { id: 1, name: 'New', type: 'open' },
-      { id: 2, name: 'In Progress', type: 'open' },
-      { id: 9, name: 'Closed', type: 'closed' },
-    ],
-    outcomes: [
-      { id: 1, outcome: 'Email Sent' },
-      { id: 7, outcome: 'Internal Note' },
-    ],
-    priorities: [
-      { id: 1, name: 'Critical' },
-      { id: 2, name: 'High' },
-      { id: 3, name: 'Medium' },
-      { id: 4, name: 'Low' },
-    ],
+    ...haloLookups(),
     control: { allowduplicateinv: true },
   };
   return { ninjaone: ninja, halo };

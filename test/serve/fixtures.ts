@@ -15,7 +15,7 @@ import { loadSpecText } from '../../src/config/load.js';
 import type { Spec } from '../../src/config/spec.js';
 import { RateLimiterRegistry, silentLogger, type Logger } from '../../src/http/index.js';
 import { NinjaOneClient } from '../../src/ninjaone/client.js';
-import { generateDemo } from '../../src/sandbox/demo-data.js';
+import { generateDemo, haloLookups } from '../../src/sandbox/demo-data.js';
 import type { TriggerAlertInput } from '../../src/sandbox/ninjaone/index.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import type { HaloAsset, HaloClient, HaloSeed, HaloSite, HaloUser, NinjaSeed, Seed } from '../../src/sandbox/seed.js';
@@ -110,25 +110,7 @@ export function linkedSeed(options: { devices?: number; catchAll?: boolean } = {
     fields: [{ id: 101, name: 'Serial Number', type: 0 }],
     assetTypes: [{ id: 1, name: 'Workstation', assetgroup_id: 1, field_ids: [101] }],
     assets,
-    ticketTypes: [
-      { id: 1, name: 'Incident', initial_status: 1, default_priority: 3 },
-      { id: 21, name: 'Alert', initial_status: 1, default_priority: 2 },
-    ],
-    statuses: [
-      { id: 1, name: 'New', type: 'open' },
-      { id: 2, name: 'In Progress', type: 'open' },
-      { id: 9, name: 'Closed', type: 'closed' },
-    ],
-    outcomes: [
-      { id: 1, outcome: 'Email Sent' },
-      { id: 7, outcome: 'Internal Note' },
-    ],
-    priorities: [
-      { id: 1, name: 'Critical' },
-      { id: 2, name: 'High' },
-      { id: 3, name: 'Medium' },
-      { id: 4, name: 'Low' },
-    ],
+    ...haloLookups(),
     control: { allowduplicateinv: true },
   };
   const byClientOrg = clients.find((c) => c.ninjarmmid === byClientDevice.organizationId)!;
