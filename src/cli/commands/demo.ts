@@ -128,12 +128,14 @@ export async function demoCommand(args: DemoArgs, outer: CommandContext): Promis
     say(
       [
         '',
-        out.bold('Try next'),
-        '  haloform sandbox                          # the same simulators on ports 7101 and 7102, until Ctrl-C',
-        `  haloform plan -c ${path}     # in another terminal: what haloform would do`,
-        '  haloform serve -c config/demo.yaml --port 8080 --store sqlite:demo.db   # the alert receiver, against the sandbox',
-        '  haloform init my-spec.yaml                # a starter spec of your own',
-        '  haloform --help                           # every command',
+        out.bold('Try next') + " (npx runs this checkout's haloform):",
+        ...aligned([
+          ['npx haloform sandbox', 'the same simulators on ports 7101 and 7102, until Ctrl-C'],
+          [`npx haloform plan -c ${path}`, 'in another terminal: what haloform would do'],
+          [`npx haloform serve -c ${path} --store sqlite:demo.db`, 'the alert receiver, against the sandbox'],
+          ['npx haloform init my-spec.yaml', 'a starter spec of your own'],
+          ['npx haloform --help', 'every command'],
+        ]),
         '',
       ].join('\n'),
     );
@@ -142,6 +144,12 @@ export async function demoCommand(args: DemoArgs, outer: CommandContext): Promis
     await serve?.stop();
     await sandbox.stop();
   }
+}
+
+/** Commands with their comments lined up. */
+function aligned(rows: [string, string][]): string[] {
+  const width = Math.max(...rows.map(([cmd]) => cmd.length));
+  return rows.map(([cmd, note]) => `  ${cmd.padEnd(width)}   # ${note}`);
 }
 
 /** A Contoso workstation whose asset has a user, so the ticket shows every link. */
