@@ -70,7 +70,7 @@ export function loadSpecText(path: string, text: string, env: Env, options: Load
     const variables = variablesAt(p);
     return variables?.length ? variables.map((v) => `\${${v}}`).join(' and ') : undefined;
   };
-  const checked = checkSchema(parsed.data, { describeOrigin });
+  const checked = checkSchema(parsed.data, { describeOrigin, textOf: (p) => parsed.substituted.get(pathKey(p)) });
   // A value whose variable is not set cannot be judged yet; its warning already says so.
   const schema = {
     ...checked,

@@ -19,6 +19,8 @@ export interface ParsedYaml {
   numericKeys: Set<string>;
   /** Paths (as `pathKey`) of values that reference a variable that is not set (`missingEnv: 'warning'`). */
   unresolved: Set<string>;
+  /** The text of unquoted `${VAR}` values that YAML then read as a number or boolean, by `pathKey`. */
+  substituted: Map<string, string>;
 }
 
 export interface ParseOptions {
@@ -58,14 +60,24 @@ export function parseYaml(
   const interpolated = new Map<string, string[]>();
   const numericKeys = new Set<string>();
   const unresolved = new Set<string>();
+  const substituted = new Map<string, string>();
   const at = (start: number, end: number) => ({ file: path, range: source.rangeOf(start, end) });
 
   const syntax = document.errors.map((e) => {
     // yaml marks one character; a duplicate key reads better whole (up to its colon).
     const end = e.code === 'DUPLICATE_KEY' ? keyEnd(text, e.pos[0]) : e.pos[1];
+    if (text[e.pos[0]] === '{' && text[e.pos[0] - 1] === '$') {
+      return {
+        ...error(
+          'Variable inside { } or [ ]',
+          'Inside a { } map or a [ ] list, YAML reads the { of ${NAME} as the start of another map. Write that mapping in block style, one key per line (then ${NAME} is read as YAML would read its value), or quote the value ("${NAME}"), which keeps it text.',
+        ),
+        ...at(e.pos[0] - 1, e.pos[0] + 1),
+      };
+    }
     return { ...yamlError(e.code, e.message, text.slice(e.pos[0], end)), ...at(e.pos[0], end) };
   });
-  if (syntax.length > 0) return { source, data: undefined, diagnostics: syntax, interpolated, numericKeys, unresolved };
+  if (syntax.length > 0) return { source, data: undefined, diagnostics: syntax, interpolated, numericKeys, unresolved, substituted };
 
   const diagnostics: Diagnostic[] = [];
   const contents = document.contents;
@@ -74,7 +86,7 @@ export function parseYaml(
       ...error('Empty spec', `${path} holds no settings. Run \`haloform init ${path}\` to write a commented starter spec, or see config/haloform.example.yaml.`),
       ...at(0, 0),
     });
-    return { source, data: undefined, diagnostics, interpolated, numericKeys, unresolved };
+    return { source, data: undefined, diagnostics, interpolated, numericKeys, unresolved, substituted };
   }
   if (!isMap(contents)) {
     const found = isSeq(contents) ? 'a list' : 'a single value';
@@ -86,7 +98,7 @@ export function parseYaml(
       ),
       ...at(start, Math.min(end, lineEnd(text, start))),
     });
-    return { source, data: undefined, diagnostics, interpolated, numericKeys, unresolved };
+    return { source, data: undefined, diagnostics, interpolated, numericKeys, unresolved, substituted };
   }
 
   walk(contents, [], (node, nodePath, isKey) => {
@@ -149,23 +161,26 @@ export function parseYaml(
       }
     }
     if (result.variables.length > 0) interpolated.set(pathKey(nodePath), result.variables);
-    node.value = result.value;
+    // Unquoted, a substituted value is read as YAML would read it written there: `${BUDGET}`
+    // with BUDGET=200 is the number 200. Quoted ("${X}"), it stays text.
+    node.value = node.type === 'PLAIN' && result.variables.length > 0 && problems.length === 0 ? plainScalar(result.value) : result.value;
+    if (typeof node.value !== 'string') substituted.set(pathKey(nodePath), result.value);
   });
 
   for (const w of document.warnings) {
     if (w.code === 'TAG_RESOLVE_FAILED') continue; // reported above, with the path
     diagnostics.push({ ...error('Invalid YAML', w.message), ...at(w.pos[0], w.pos[1]) });
   }
-  if (hasErrors(diagnostics)) return { source, data: undefined, diagnostics, interpolated, numericKeys, unresolved };
+  if (hasErrors(diagnostics)) return { source, data: undefined, diagnostics, interpolated, numericKeys, unresolved, substituted };
 
   try {
-    return { source, data: document.toJS({ maxAliasCount: 100 }), diagnostics, interpolated, numericKeys, unresolved };
+    return { source, data: document.toJS({ maxAliasCount: 100 }), diagnostics, interpolated, numericKeys, unresolved, substituted };
   } catch (e) {
     diagnostics.push({
       ...error('Invalid YAML', `${(e as Error).message}. Aliases (*name) are expanded at most 100 times; write the values out instead.`),
       ...at(0, 0),
     });
-    return { source, data: undefined, diagnostics, interpolated, numericKeys, unresolved };
+    return { source, data: undefined, diagnostics, interpolated, numericKeys, unresolved, substituted };
   }
 }
 
@@ -197,6 +212,15 @@ function yamlError(code: string, message: string, excerpt: string): Diagnostic {
     default:
       return error('Invalid YAML', `${message.replace(/\.$/, '')}. Check the indentation, colons and quotes at this spot.`);
   }
+}
+
+/** A YAML 1.2 core-schema plain scalar: integers, floats and booleans; everything else stays text. */
+function plainScalar(text: string): unknown {
+  if (/^[-+]?[0-9]+$/.test(text)) return Number(text);
+  if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(text)) return Number(text);
+  if (/^(true|True|TRUE)$/.test(text)) return true;
+  if (/^(false|False|FALSE)$/.test(text)) return false;
+  return text;
 }
 
 function keyEnd(text: string, offset: number): number {

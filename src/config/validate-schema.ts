@@ -21,6 +21,8 @@ export interface SchemaCheck {
 export interface SchemaCheckOptions {
   /** Describes how a value was written, e.g. for values that came from `${VAR}`; keeps secrets out of messages. */
   describeOrigin?: (path: SpecPath) => string | undefined;
+  /** The text an unquoted `${VAR}` substituted, for values YAML then read as a number or boolean. */
+  textOf?: (path: SpecPath) => string | undefined;
 }
 
 let compiled: ValidateFunction | undefined;
@@ -35,9 +37,19 @@ function validator(): ValidateFunction {
 }
 
 export function checkSchema(data: unknown, options: SchemaCheckOptions = {}): SchemaCheck {
-  const withDefaults = structuredClone(data);
+  let withDefaults = structuredClone(data);
   const validate = validator();
   if (validate(withDefaults)) return { diagnostics: [], withDefaults };
+  // An unquoted ${VAR} that read as a number where text belongs (an all-digit client id) was
+  // meant as text: give it back its text and check again.
+  const asText = (validate.errors ?? []).filter((e) => e.keyword === 'type' && [(e.params as { type: string | string[] }).type].flat().includes('string'));
+  const restored = asText.map((e) => toSpecPath(e.instancePath, withDefaults)).filter((p) => options.textOf?.(p) !== undefined);
+  if (restored.length > 0) {
+    const patched = structuredClone(data);
+    for (const p of restored) setAt(patched, p, options.textOf!(p));
+    withDefaults = structuredClone(patched);
+    if (validate(withDefaults)) return { diagnostics: [], withDefaults };
+  }
   const errors = (validate.errors ?? [])
     // A key that fails propertyNames also yields the inner error (pattern); the propertyNames one says it better.
     .filter((e) => e.propertyName === undefined)
@@ -224,7 +236,8 @@ function describeValue(value: unknown, origin: string | undefined): string {
 }
 
 function typeHint(value: unknown, expected: string, origin: string | undefined): string {
-  if (origin !== undefined) return ' Values written as ${VAR} are text; write numbers and true/false directly in the spec.';
+  if (origin !== undefined && expected === 'text') return ` Quote it to keep the value as text: "${origin}".`;
+  if (origin !== undefined) return ` Unquoted, ${origin} must hold ${expected}.`;
   if (expected === 'true or false' && typeof value === 'string' && /^(yes|no|on|off|y|n)$/i.test(value)) {
     return ` YAML 1.2 reads "${value}" as text: write ${/^(yes|on|y)$/i.test(value) ? 'true' : 'false'}.`;
   }
@@ -246,6 +259,12 @@ function patternHint(pattern: string, value: unknown): string {
   if (pattern === '^[A-Z][A-Z0-9_]*$') return 'write a NinjaOne name in capitals, such as CONDITION or WINDOWS_SERVER.';
   if (pattern === '^[A-Za-z0-9-]+$') return 'a header name has only letters, digits and dashes, e.g. X-Haloform-Token.';
   return `it must match ${pattern}.`;
+}
+
+function setAt(data: unknown, path: readonly (string | number)[], value: unknown): void {
+  let node = data as Record<string | number, unknown>;
+  for (const segment of path.slice(0, -1)) node = node[segment] as Record<string | number, unknown>;
+  node[path[path.length - 1]!] = value;
 }
 
 function toSpecPath(pointer: string, data: unknown): (string | number)[] {

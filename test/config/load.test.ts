@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Spec } from '../../src/config/spec.js';
 import { BASE, ENV, lines, load } from '../helpers/spec.js';
 
 describe('loading a spec: every bad input has its exact message and line:column', () => {
@@ -252,9 +253,37 @@ describe('loading a spec: every bad input has its exact message and line:column'
     const result = lines(text, env);
 
     expect(result).toEqual([
-      'spec.yaml:10:16: error: Wrong type: connections.halo.batchSize must be a whole number, but found the value of ${HALO_BATCH}. Values written as ${VAR} are text; write numbers and true/false directly in the spec.',
+      'spec.yaml:10:16: error: Wrong type: connections.halo.batchSize must be a whole number, but found the value of ${HALO_BATCH}. Unquoted, ${HALO_BATCH} must hold a whole number.',
     ]);
     expect(result.join('\n')).not.toContain('sekrit');
+  });
+
+  it.each([
+    { line: '    batchSize: ${HALO_BATCH}\n', env: { HALO_BATCH: '25' }, read: (spec: Spec) => spec.connections.halo.batchSize, value: 25 },
+    { line: '    rateLimit:\n      requests: ${HALO_BUDGET:-300}\n      perSeconds: 300\n', env: { HALO_BUDGET: '120' }, read: (spec: Spec) => spec.connections.halo.rateLimit?.requests, value: 120 },
+    { line: '    rateLimit:\n      requests: ${HALO_BUDGET:-300}\n      perSeconds: 300\n', env: {}, read: (spec: Spec) => spec.connections.halo.rateLimit?.requests, value: 300 },
+    { line: '    scope: ${HALO_SCOPE}\n', env: { HALO_SCOPE: '123456' }, read: (spec: Spec) => spec.connections.halo.scope, value: '123456' },
+  ])('reads an unquoted variable as YAML would: $line with $env', ({ line, env, read, value }) => {
+    const result = load(BASE.replace('    tenant: acme\n', `    tenant: acme\n${line}`), { ...ENV, ...env });
+
+    expect(result.diagnostics).toEqual([]);
+    expect(read(result.spec!)).toBe(value);
+  });
+
+  it('explains a variable inside a flow map', () => {
+    const result = lines(BASE.replace('    tenant: acme\n', '    tenant: acme\n    rateLimit: { requests: ${HALO_BUDGET}, perSeconds: 300 }\n'));
+
+    expect(result[0]).toBe(
+      'spec.yaml:10:28: error: Variable inside { } or [ ]: Inside a { } map or a [ ] list, YAML reads the { of ${NAME} as the start of another map. Write that mapping in block style, one key per line (then ${NAME} is read as YAML would read its value), or quote the value ("${NAME}"), which keeps it text.',
+    );
+  });
+
+  it('keeps a quoted variable as text, and says to unquote it where a number belongs', () => {
+    const result = lines(BASE.replace('    tenant: acme\n', '    tenant: acme\n    batchSize: "${HALO_BATCH}"\n'), { ...ENV, HALO_BATCH: '25' });
+
+    expect(result).toEqual([
+      'spec.yaml:10:16: error: Wrong type: connections.halo.batchSize must be a whole number, but found the value of ${HALO_BATCH}. Unquoted, ${HALO_BATCH} must hold a whole number.',
+    ]);
   });
 
   it('reports every problem at once, in file order', () => {
