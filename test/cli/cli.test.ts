@@ -134,6 +134,20 @@ describe('haloform validate', () => {
   });
 });
 
+describe('plan and apply with a spec that does not validate', () => {
+  it.each([['plan'], ['apply', '--auto-approve']])('haloform %s stops before reading anything, with the located error', async (...command) => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'bad.yaml'), `${BASE}assets:\n  removd: keep\n`);
+
+    const run = await cli([...command, '-c', 'bad.yaml'], { cwd: dir, env: ENV });
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('Error: Unknown key\n\n  on bad.yaml line 13, column 3, in assets.removd:');
+    expect(run.stderr).toContain(`bad.yaml: 1 error. Nothing was read or ${command[0] === 'plan' ? 'planned' : 'applied'}.`);
+  });
+});
+
 describe('haloform init', () => {
   it('writes a starter spec that validates, and says what to do next', async () => {
     const dir = tempDir();

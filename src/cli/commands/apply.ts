@@ -13,7 +13,7 @@ import type { HaloSnapshot } from '../../halo/types.js';
 import { hasChanges, type Kind, type Plan } from '../../plan/plan.js';
 import { staleReasons } from '../../plan/stale.js';
 import { renderPlanText } from '../../render/plan-text.js';
-import type { CommandContext } from '../context.js';
+import { countDiagnostics, type CommandContext } from '../context.js';
 import { createClients, loadForRun, readAndPlan, specLoaded, webhookSecretMissing, type Clients } from '../planning.js';
 import { printStats } from './plan.js';
 
@@ -42,7 +42,10 @@ export async function applyCommand(args: ApplyArgs, ctx: CommandContext): Promis
   }
 
   const loaded = loadForRun(args.config, ctx);
-  if (!specLoaded(loaded)) return fail(`${args.config} has errors; nothing was applied. Run haloform validate -c ${args.config} for details.`);
+  if (!specLoaded(loaded)) {
+    ctx.io.stderr.write(`${ctx.err.red(`${args.config}: ${countDiagnostics(loaded.diagnostics)}.`)} Nothing was read or applied.\n`);
+    return 1;
+  }
   const spec = loaded.spec;
   const sources = new Map([[loaded.source.path, loaded.source]]);
   const showPlan = (plan: Plan) =>

@@ -13,7 +13,7 @@ import { hasChanges, type Plan } from '../../plan/plan.js';
 import { planJsonChunks } from '../../render/plan-json.js';
 import { renderPlanMarkdown } from '../../render/plan-markdown.js';
 import { renderPlanText } from '../../render/plan-text.js';
-import type { CommandContext } from '../context.js';
+import { countDiagnostics, type CommandContext } from '../context.js';
 import type { Output } from '../io.js';
 import { createClients, loadForRun, readAndPlan, specLoaded, type Clients } from '../planning.js';
 
@@ -30,7 +30,7 @@ export interface PlanArgs {
 export async function planCommand(args: PlanArgs, ctx: CommandContext): Promise<number> {
   const loaded = loadForRun(args.config, ctx);
   if (!specLoaded(loaded)) {
-    ctx.io.stderr.write(`${ctx.err.red(`${args.config}: the spec has errors.`)} Nothing was read or planned; run haloform validate -c ${args.config} for details.\n`);
+    ctx.io.stderr.write(`${ctx.err.red(`${args.config}: ${countDiagnostics(loaded.diagnostics)}.`)} Nothing was read or planned.\n`);
     return 1;
   }
   const clients = createClients(loaded.spec, ctx, { verbose: args.verbose });
