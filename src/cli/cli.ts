@@ -10,10 +10,10 @@ import { applyCommand } from './commands/apply.js';
 import { demoCommand } from './commands/demo.js';
 import { planCommand } from './commands/plan.js';
 import { sandboxCommand } from './commands/sandbox.js';
-import { inboxListCommand, inboxReplayCommand, inboxShowCommand, INBOX_STATUSES } from './commands/inbox.js';
+import { inboxListCommand, inboxPruneCommand, inboxReplayCommand, inboxShowCommand, INBOX_STATUSES } from './commands/inbox.js';
 import { initCommand } from './commands/init.js';
 import { schemaCommand } from './commands/schema.js';
-import { serveCommand } from './commands/serve.js';
+import { DEFAULT_RETAIN_DAYS, serveCommand } from './commands/serve.js';
 import { validateCommand } from './commands/validate.js';
 import { createContext, type CommandContext } from './context.js';
 import type { Io } from './io.js';
@@ -158,6 +158,11 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
             default: 60,
             describe: 'How long a worker holds a delivery without renewing it; after a crash another replica takes it over once this runs out',
           })
+          .option('retain-days', {
+            type: 'number',
+            default: DEFAULT_RETAIN_DAYS,
+            describe: 'Prune finished deliveries older than this many days from the inbox, once an hour on one replica (dead ones are kept); 0 keeps everything',
+          })
           .option('insecure-no-auth', { type: 'boolean', default: false, describe: 'Accept webhooks without HALOFORM_WEBHOOK_SECRET (trusted networks only)' })
           .option('log-level', { choices: ['debug', 'info', 'warn', 'error'] as const, default: 'info' as const, describe: 'JSON log lines on stderr from this level up' })
           .example('HALOFORM_WEBHOOK_SECRET=... haloform serve -c config/haloform.yaml', 'Listen on 0.0.0.0:8080 with the inbox in ./haloform.db'),
@@ -171,6 +176,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
                 port: a.port,
                 ...(a.store !== undefined ? { store: a.store } : {}),
                 leaseSeconds: a['lease-seconds'],
+                retainDays: a['retain-days'],
                 insecureNoAuth: a['insecure-no-auth'],
                 logLevel: a['log-level'],
               },
@@ -179,7 +185,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
         };
       },
     )
-    .command('inbox', "Search and replay serve's inbound webhook log", (y) =>
+    .command('inbox', "Search, replay and prune serve's inbound webhook log", (y) =>
       y
         .command(
           'list',
@@ -243,7 +249,28 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
             };
           },
         )
-        .demandCommand(1, 'Say what to do: haloform inbox list, show <id> or replay <id>|--dead.'),
+        .command(
+          'prune',
+          'Remove finished deliveries older than a duration, with their history and the state of alerts long over',
+          (z) =>
+            z
+              .option('older-than', { type: 'string', requiresArg: true, demandOption: true, describe: 'Received longer ago than this: 30d, 4w or 36h (at least a day)' })
+              .option('include-dead', { type: 'boolean', default: false, describe: 'Remove dead deliveries that old too (they are kept otherwise, for inbox replay)' })
+              .option('dry-run', { type: 'boolean', default: false, describe: 'Only count what would be removed' })
+              .option('store', { type: 'string', requiresArg: true, describe: 'The inbox serve uses (default: HALOFORM_STORE, else sqlite:haloform.db)' })
+              .example('haloform inbox prune --older-than 30d --dry-run', 'What a prune would remove')
+              .example('haloform inbox prune --older-than 90d --include-dead', 'Everything finished before 90 days ago, dead deliveries too'),
+          (a) => {
+            selected = {
+              run: (ctx) =>
+                inboxPruneCommand(
+                  { ...(a.store !== undefined ? { store: a.store } : {}), olderThan: a['older-than'], includeDead: a['include-dead'], dryRun: a['dry-run'] },
+                  ctx,
+                ),
+            };
+          },
+        )
+        .demandCommand(1, 'Say what to do: haloform inbox list, show <id>, replay <id>|--dead or prune --older-than <age>.'),
     )
     .command(
       'init [path]',

@@ -1,6 +1,7 @@
 /**
  * startServe: the whole of `haloform serve` in-process — HTTP receiver, inbox store, workers,
- * poller, metrics — returning a handle to wait on (`idle()`), poll on demand (`poll()`) and stop.
+ * poller, retention, metrics — returning a handle to wait on (`idle()`), poll or prune on demand
+ * (`poll()`, `prune()`) and stop.
  * The CLI command wraps it; tests and the demo run it with port 0.
  */
 
@@ -11,7 +12,7 @@ import { HaloApiClient } from '../halo/client.js';
 import { HaloTickets } from '../halo/tickets.js';
 import { Accounting, ApiError, backoffDelay, createJsonLogger, Redactor, systemClock, type Clock, type Logger, type LogLevel, type SharedHttpOptions } from '../http/index.js';
 import { NinjaOneClient } from '../ninjaone/client.js';
-import type { InboxStore } from '../store/inbox-store.js';
+import type { InboxStore, PruneResult } from '../store/inbox-store.js';
 import { DEFAULT_STORE_URL, openStore } from '../store/open-store.js';
 import { checkSecrets, PREVIOUS_SECRET_ENV, SECRET_ENV, WebhookAuth } from './auth.js';
 import { HaloDirectory } from './directory.js';
@@ -65,6 +66,15 @@ export interface ServeOptions {
   };
   /** `auto` (default: every alerts.poll.everyMinutes when alerts.poll.enabled), `manual` (only `poll()`), `off`. */
   poller?: 'auto' | 'manual' | 'off';
+  /**
+   * Automatic retention: the replica holding the store's `retention` lease prunes finished
+   * deliveries received more than this many days ago, with their history, and the settled series
+   * (`InboxStore.prune`); dead deliveries stay until a person replays them or runs `haloform inbox
+   * prune --include-dead`. A whole number, at least 1; absent or 0: off (the CLI defaults to 30).
+   */
+  retainDays?: number;
+  /** `auto` (default: when serve starts, then once an hour) or `manual` (only `prune()`). */
+  retention?: 'auto' | 'manual';
   /** HTTP options for the Halo client (tests: a short back-off, fewer attempts, a short timeout). */
   halo?: SharedHttpOptions;
   /** HTTP options for the NinjaOne client. */
@@ -89,6 +99,8 @@ export interface ServeHandle {
   idle(): Promise<void>;
   /** Runs one poll now (also when the poller is `manual`). */
   poll(): Promise<PollResult>;
+  /** Runs one retention pass now (also when retention is `manual`); undefined when retention is off or another replica leads it. */
+  prune(): Promise<PruneResult | undefined>;
   /** Stops accepting, finishes or hands back in-flight work, closes the store (when serve opened it). */
   stop(options?: { graceMs?: number }): Promise<void>;
 }
@@ -96,6 +108,12 @@ export interface ServeHandle {
 /** The lease that keeps one serve process per SQLite file. */
 const SQLITE_OWNER = 'serve:sqlite';
 const OWNER_TTL_MS = 30_000;
+
+/** The store lease that makes one process run retention. */
+export const RETENTION_LEASE = 'retention';
+/** How often retention runs: often enough that a pass has little to do, rarely enough to cost nothing. */
+export const RETENTION_EVERY_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const spec = options.spec;
@@ -108,6 +126,8 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   }
   const problems = checkSecrets(secrets.map((value, i) => ({ name: i === 0 ? SECRET_ENV : PREVIOUS_SECRET_ENV, value })));
   if (problems.length > 0) throw new ServeStartError(problems.join(' '));
+  const retainDays = options.retainDays ?? 0;
+  if (!Number.isInteger(retainDays) || retainDays < 0) throw new ServeStartError(`retainDays must be a whole number of days, 1 or more (0: keep everything); got ${options.retainDays}.`);
 
   const clock = options.clock ?? systemClock;
   const now = () => clock.now();
@@ -199,6 +219,9 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       () => undefined,
     );
 
+    const retention = retainDays > 0 ? new Retention({ store, days: retainDays, clock, logger, workerId }) : undefined;
+    if (retention && (options.retention ?? 'auto') === 'auto') retention.start(RETENTION_EVERY_MS);
+
     let ownerTimer: NodeJS.Timeout | undefined;
     if (store.description.startsWith('sqlite:')) {
       ownerTimer = setInterval(() => void store.tryLead(SQLITE_OWNER, OWNER_TTL_MS, workerId).catch(() => undefined), OWNER_TTL_MS / 3);
@@ -211,6 +234,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       store: store.description,
       auth: auth.enabled ? `${secrets.length} secret${secrets.length === 1 ? '' : 's'}` : 'none (--insecure-no-auth)',
       poll: options.poller === 'off' || !spec.alerts.poll.enabled ? 'off' : options.poller === 'manual' ? 'manual' : `every ${spec.alerts.poll.everyMinutes} min`,
+      retention: retention ? `${retainDays} days${options.retention === 'manual' ? ' (manual)' : ', pruned hourly'}` : 'off',
       workerId,
     });
 
@@ -230,11 +254,13 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
         await started;
         return poller.pollOnce();
       },
+      prune: async () => retention?.once(),
       stop: (stopOptions = {}) => {
         stopping ??= (async () => {
           const grace = stopOptions.graceMs ?? 10_000;
           logger.log('info', 'stopping', { graceMs: grace });
           stopSignal.abort();
+          await retention?.stop();
           await server.close(Math.min(grace, 5_000));
           await poller.stop();
           await pool.stop(grace);
@@ -272,10 +298,89 @@ async function takeSqliteOwnership(store: InboxStore, workerId: string, now: num
     }
     await store.resign(SQLITE_OWNER, holder.owner);
     await store.resign(POLLER_LEASE, holder.owner);
+    await store.resign(RETENTION_LEASE, holder.owner);
     await store.releaseAll(holder.owner);
   }
   if (!(await store.tryLead(SQLITE_OWNER, OWNER_TTL_MS, workerId))) {
     throw new ServeStartError(`Another haloform serve took ${store.description} at the same moment; start only one.`);
+  }
+}
+
+/**
+ * Automatic retention (ServeOptions.retainDays): a pass, then another every interval, each by the
+ * one replica that leads retention (a store lease, as for the poller), logged as one JSON line.
+ */
+interface RetentionOptions {
+  store: InboxStore;
+  /** Finished deliveries received more than this many days before a pass go. */
+  days: number;
+  clock: Clock;
+  logger: Logger;
+  workerId: string;
+}
+
+class Retention {
+  readonly #o: RetentionOptions;
+  readonly #stop = new AbortController();
+  #running: Promise<PruneResult | undefined> | undefined;
+
+  constructor(options: RetentionOptions) {
+    this.#o = options;
+  }
+
+  start(intervalMs: number): void {
+    const { clock, logger } = this.#o;
+    const signal = this.#stop.signal;
+    void (async () => {
+      while (!signal.aborted) {
+        await this.once().catch((e: unknown) => {
+          if (!signal.aborted) logger.log('warn', 'inbox prune failed; trying again in an hour', { error: describeError(e) });
+        });
+        try {
+          await clock.sleep(intervalMs, signal);
+        } catch {
+          return;
+        }
+      }
+    })();
+  }
+
+  /** One pass (concurrent calls share it); undefined when another replica leads retention. */
+  once(): Promise<PruneResult | undefined> {
+    this.#running ??= this.#pass().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  async #pass(): Promise<PruneResult | undefined> {
+    const { store, days, clock, logger, workerId } = this.#o;
+    // Held for two intervals and renewed every pass: the leader keeps it while it lives.
+    if (!(await store.tryLead(RETENTION_LEASE, 2 * RETENTION_EVERY_MS, workerId))) return undefined;
+    const began = clock.now();
+    const olderThan = began - days * DAY_MS;
+    const result = await store.prune({ olderThan, signal: this.#stop.signal });
+    const { done, ignored, duplicate, rejected } = result.deliveries;
+    logger.log('info', 'inbox pruned', {
+      retainDays: days,
+      olderThan: new Date(olderThan).toISOString(),
+      deliveries: done + ignored + duplicate + rejected,
+      done,
+      ignored,
+      duplicate,
+      rejected,
+      history: result.history,
+      series: result.series,
+      ms: clock.now() - began,
+    });
+    return result;
+  }
+
+  /** Stops the timer and a pass under way (between its batches), and gives up the lease. */
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    await this.#running?.catch(() => undefined);
+    await this.#o.store.resign(RETENTION_LEASE, this.#o.workerId).catch(() => undefined);
   }
 }
 

@@ -208,6 +208,33 @@ export interface QueueCounts {
 
 export type ReplayResult = { ok: true; deliveryId: number } | { ok: false; deliveryId: number; reason: string };
 
+/** The statuses of a finished delivery: every one but `pending`. */
+export type FinishedStatus = Exclude<DeliveryStatus, 'pending'>;
+
+/** What `prune` is to remove; see `InboxStore.prune` for the rules. */
+export interface PruneOptions {
+  /** Epoch milliseconds: finished deliveries received before it go, and settled series last changed before it. */
+  olderThan: number;
+  /** Keep dead deliveries whatever their age (default true): they wait for a person to replay them. */
+  keepDead?: boolean;
+  /** Count what would go, remove nothing. */
+  dryRun?: boolean;
+  /** Rows removed per transaction (default 500): what bounds how long a prune holds a lock. */
+  batchSize?: number;
+  /** Stops the prune between batches (serve shutting down); it then rejects with the signal's reason, the batches done staying done. */
+  signal?: AbortSignal;
+}
+
+/** What `prune` removed (or, with `dryRun`, would remove). */
+export interface PruneResult {
+  /** Deliveries, by status. */
+  deliveries: Record<FinishedStatus, number>;
+  /** History entries of those deliveries. */
+  history: number;
+  /** Series states. */
+  series: number;
+}
+
 /** A lease on a name (`poller`, `serve:sqlite`): who holds it until when. */
 export interface Lease {
   name: string;
@@ -277,6 +304,37 @@ export interface InboxStore {
   lease(name: string): Promise<Lease | undefined>;
   /** Gives up the lease when `workerId` holds it. */
   resign(name: string, workerId: string): Promise<void>;
+
+  /**
+   * Retention: removes what the inbox no longer needs, in batches (`batchSize` rows per
+   * transaction) so a large prune never holds a long lock or write transaction; safe while serve
+   * runs, on any number of replicas at once. Removes:
+   *
+   * - Deliveries received before `olderThan` that are finished — done, ignored, duplicate,
+   *   rejected, and dead unless `keepDead` (the default keeps them) — with their history. Never a
+   *   pending delivery (its work item waits, is leased by a worker or is scheduled for a retry),
+   *   nor one that a replay is queueing at that moment.
+   * - Series states that are settled: the ticket is not open, and the alert is over (its reset
+   *   was applied) or never got a ticket; no ticket create or decided write is outstanding; the
+   *   series has no work; none of its deliveries is left in the inbox; last changed before
+   *   `olderThan`. A series whose ticket a person closed while the alert is still active is kept:
+   *   the poller reads "the series had a ticket" as "do not open another" (poller.ts).
+   *
+   * Idempotency after a prune. A copy of an activity whose first delivery was pruned is no longer
+   * recognised by the inbox: it is accepted as new and the worker decides by the series state.
+   * - Its series has an open ticket (or work to do): the state was kept, lists the activity as
+   *   applied, and the copy changes nothing — no second ticket.
+   * - Its series was settled and pruned: the worker sees a series it never met. A very late copy
+   *   of the TRIGGERED opens a new ticket (which the poller, if on, closes at its next run, since
+   *   the alert is no longer active in NinjaOne); a very late copy of the RESET opens a ticket
+   *   and applies the reset to it as `alerts.onReset` says (closes it, by default). Only copies
+   *   older than the retention can do this, and NinjaOne's retries come within hours: `haloform
+   *   inbox prune` and `serve --retain-days` keep at least a day.
+   *
+   * Ids are never reused (SQLite AUTOINCREMENT, a PostgreSQL sequence), so a duplicate's
+   * `duplicateOf` or a log line naming a pruned delivery never points at another one.
+   */
+  prune(options: PruneOptions): Promise<PruneResult>;
 
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;

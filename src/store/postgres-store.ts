@@ -37,6 +37,8 @@ import type {
   Lease,
   NewDelivery,
   NewRejection,
+  PruneOptions,
+  PruneResult,
   QueueCounts,
   ReplayResult,
   SeriesState,
@@ -44,6 +46,7 @@ import type {
 } from './inbox-store.js';
 import { deliveryFrom, json, type DeliveryRow } from './delivery-rows.js';
 import { migrate } from './postgres-migrations.js';
+import { countDeliveries, emptyPruneResult, pruneBatchSize, prunableStatuses } from './prune.js';
 
 export interface PostgresStoreOptions {
   /**
@@ -477,6 +480,107 @@ export class PostgresStore implements InboxStore {
     });
   }
 
+  /**
+   * Each batch is one statement (its own transaction) over a window of at most `batchSize` rows,
+   * that locks the rows it removes `FOR UPDATE SKIP LOCKED`: a row another transaction holds (a replay queueing it, a worker saving its
+   * series) is left for the next prune instead of waited for, and a row changed under it is
+   * re-checked, so a delivery a replay made pending or a series a worker reopened is kept.
+   * Replicas (and `haloform inbox prune`) may prune at once: each removes what it locked. Then
+   * the claim lanes of series with neither work nor state (pruneLanes).
+   */
+  async prune(options: PruneOptions): Promise<PruneResult> {
+    this.#open();
+    const signal = options.signal;
+    signal?.throwIfAborted();
+    const batch = pruneBatchSize(options);
+    const statuses = prunableStatuses(options);
+    const cutoff = options.olderThan;
+    const result = emptyPruneResult();
+
+    if (options.dryRun) {
+      const res = await this.#pool.query<{ by_status: Record<string, number> | null; history: number; series: number }>(PRUNE_DRY_RUN_SQL, [cutoff, statuses]);
+      const row = res.rows[0]!;
+      for (const [status, n] of Object.entries(row.by_status ?? {})) countDeliveries(result, status, n);
+      result.history = row.history;
+      result.series = row.series;
+      return result;
+    }
+
+    const last = (await this.#pool.query<{ id: number | null }>('SELECT max(id) AS id FROM haloform_deliveries WHERE received_at < $1', [cutoff])).rows[0]?.id ?? null;
+    if (last !== null) {
+      for (let after = 0; ; ) {
+        this.#open();
+        signal?.throwIfAborted();
+        const res = await retryOnConflict(() =>
+          this.#pool.query<{ scanned: number; last_id: number | null; history: number; by_status: Record<string, number> | null }>({
+            name: 'haloform-prune-deliveries',
+            text: PRUNE_DELIVERIES_SQL,
+            values: [after, last, cutoff, statuses, batch],
+          }),
+        );
+        const row = res.rows[0]!;
+        for (const [status, n] of Object.entries(row.by_status ?? {})) countDeliveries(result, status, n);
+        result.history += row.history;
+        // Rows skipped (held elsewhere) or re-checked away wait for the next prune.
+        if (row.scanned < batch || row.last_id === null) break;
+        after = row.last_id;
+      }
+    }
+
+    for (let after = ''; ; ) {
+      this.#open();
+      signal?.throwIfAborted();
+      const res = await retryOnConflict(() =>
+        this.#pool.query<{ scanned: number; last_key: string | null; removed: number }>({ name: 'haloform-prune-series', text: PRUNE_SERIES_SQL, values: [after, cutoff, batch] }),
+      );
+      const row = res.rows[0]!;
+      result.series += row.removed;
+      if (row.scanned < batch || row.last_key === null) break;
+      after = row.last_key;
+    }
+
+    await this.#pruneLanes(batch, signal);
+    return result;
+  }
+
+  /**
+   * Removes the claim lanes (haloform_lanes) of series that have no work, no lease and no state.
+   * A lane is never removed from under a delivery being accepted: accept inserts the work item
+   * and `INSERT ... ON CONFLICT DO NOTHING`s the lane in one statement, taking no lock on a lane
+   * that exists, so a delete that cannot yet see that uncommitted item would leave it without a
+   * lane — and unclaimable. Each batch therefore takes the lanes table in SHARE ROW EXCLUSIVE
+   * mode: every transaction that writes lanes (accept, replay, claim and the rest) has finished
+   * before the batch decides, none starts until it commits. The lock lasts one indexed delete of
+   * at most `batch` keys; when it cannot be had within a second (a long transaction holds lanes),
+   * the lanes wait for the next prune — an extra lane is harmless, a missing one is not.
+   */
+  async #pruneLanes(batch: number, signal: AbortSignal | undefined): Promise<void> {
+    for (let after = ''; ; ) {
+      this.#open();
+      signal?.throwIfAborted();
+      const window = (await this.#pool.query<{ series_key: string; free: boolean }>({ name: 'haloform-prune-lane-candidates', text: LANE_CANDIDATES_SQL, values: [after, batch] })).rows;
+      const free = window.filter((r) => r.free).map((r) => r.series_key);
+      if (free.length > 0) {
+        const client = await this.#pool.connect();
+        try {
+          await client.query('BEGIN');
+          await client.query("SET LOCAL lock_timeout = '1s'");
+          await client.query('LOCK TABLE haloform_lanes IN SHARE ROW EXCLUSIVE MODE');
+          await client.query(DROP_LANES_SQL, [free]);
+          await client.query('COMMIT');
+        } catch (e) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          if ((e as { code?: string }).code === '55P03') return;
+          throw e;
+        } finally {
+          client.release();
+        }
+      }
+      if (window.length < batch) return;
+      after = window[window.length - 1]!.series_key;
+    }
+  }
+
   async getMeta(key: string): Promise<string | undefined> {
     this.#open();
     const res = await this.#pool.query<{ value: string }>({ name: 'haloform-get-meta', text: 'SELECT value FROM haloform_meta WHERE key = $1', values: [key] });
@@ -772,3 +876,97 @@ WITH ${CLOCK}
 SELECT LEAST((SELECT min(w.available_at) FROM haloform_work w CROSS JOIN clock c WHERE w.available_at > c.now_ms),
              (SELECT min(l.until) FROM haloform_lanes l CROSS JOIN clock c WHERE l.until > c.now_ms))
        - (SELECT now_ms FROM clock) AS wait`;
+
+/** A finished delivery `d` a prune may remove: received before `cutoff`, its status one of `statuses` (placeholders). */
+function prunable(cutoff: string, statuses: string): string {
+  return `d.received_at < ${cutoff} AND d.status = ANY(${statuses}::text[])
+  AND NOT EXISTS (SELECT 1 FROM haloform_work w WHERE w.delivery_id = d.id)`;
+}
+
+/**
+ * A settled series `s` (InboxStore.prune): ticket not open, its alert over (reset applied) or
+ * never ticketed, no ticket create or decided write outstanding, no work, last changed before
+ * `cutoff` (a placeholder).
+ */
+function settledSeries(cutoff: string): string {
+  return `NOT s.ticket_open AND s.updated_at < ${cutoff}
+  AND (s.ticket_id IS NULL OR (s.data::json ->> 'resetAt') IS NOT NULL)
+  AND (s.data::json ->> 'createStartedAt') IS NULL
+  AND COALESCE(json_array_length(s.data::json -> 'pending'), 0) = 0
+  AND NOT EXISTS (SELECT 1 FROM haloform_work w WHERE w.series_key = s.series_key)`;
+}
+
+/*
+ * Batches walk a table in key order a window at a time: the next $batch keys after where the last
+ * window ended (a plain index range, so it stays cheap in a generic plan), then what in the window
+ * may go. The planner cannot estimate the filters, and asked for "the first N that may go" it
+ * would rather filter the whole table and sort than stop early; a window bounds every batch, and
+ * the walk reads each row once.
+ */
+
+/**
+ * One window of deliveries with ids in ($1, $2] — $2 the newest received before the cutoff — at
+ * most $5: the prunable ones are locked SKIP LOCKED and removed with their history. Returns how
+ * many ids the window held and its last (where the next window starts), the history entries
+ * removed and the deliveries removed by status.
+ */
+const PRUNE_DELIVERIES_SQL = `
+WITH win AS (SELECT id FROM haloform_deliveries WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $5),
+doomed AS (
+  SELECT d.id FROM haloform_deliveries d JOIN win ON win.id = d.id
+  WHERE ${prunable('$3', '$4')}
+  FOR UPDATE OF d SKIP LOCKED
+),
+history AS (DELETE FROM haloform_history h USING doomed WHERE h.delivery_id = doomed.id RETURNING 1),
+gone AS (DELETE FROM haloform_deliveries d USING doomed WHERE d.id = doomed.id RETURNING d.status)
+SELECT (SELECT count(*) FROM win)::integer AS scanned,
+       (SELECT max(id) FROM win) AS last_id,
+       (SELECT count(*) FROM history)::integer AS history,
+       (SELECT json_object_agg(status, n) FROM (SELECT status, count(*) AS n FROM gone GROUP BY status) g) AS by_status`;
+
+/**
+ * One window of series, keys after $1 ('' for the first: no key is empty), at most $3: the
+ * settled ones with no delivery left are locked SKIP LOCKED and removed.
+ */
+const PRUNE_SERIES_SQL = `
+WITH win AS (SELECT series_key FROM haloform_series WHERE series_key > $1 ORDER BY series_key LIMIT $3),
+doomed AS (
+  SELECT s.series_key FROM haloform_series s JOIN win ON win.series_key = s.series_key
+  WHERE ${settledSeries('$2')}
+    AND NOT EXISTS (SELECT 1 FROM haloform_deliveries d WHERE d.series_key = s.series_key)
+  FOR UPDATE OF s SKIP LOCKED
+),
+gone AS (DELETE FROM haloform_series s USING doomed WHERE s.series_key = doomed.series_key RETURNING 1)
+SELECT (SELECT count(*) FROM win)::integer AS scanned,
+       (SELECT max(series_key) FROM win) AS last_key,
+       (SELECT count(*) FROM gone)::integer AS removed`;
+
+/** What a prune before $1 of the statuses $2 would remove now; series: those whose deliveries all go. */
+const PRUNE_DRY_RUN_SQL = `
+WITH doomed AS (SELECT d.id, d.status FROM haloform_deliveries d WHERE ${prunable('$1', '$2')})
+SELECT (SELECT json_object_agg(status, n) FROM (SELECT status, count(*) AS n FROM doomed GROUP BY status) g) AS by_status,
+       (SELECT count(*) FROM haloform_history h JOIN doomed ON doomed.id = h.delivery_id)::integer AS history,
+       (SELECT count(*) FROM haloform_series s
+         WHERE ${settledSeries('$1')}
+           AND NOT EXISTS (SELECT 1 FROM haloform_deliveries d WHERE d.series_key = s.series_key
+                           AND NOT (${prunable('$1', '$2')})))::integer AS series`;
+
+/**
+ * One window of lanes, keys after $1 ('' for the first), at most $2: all their keys (the last is
+ * where the next window starts) and which may go — no lease, no work, no series state.
+ */
+const LANE_CANDIDATES_SQL = `
+WITH win AS (SELECT series_key FROM haloform_lanes WHERE series_key > $1 ORDER BY series_key LIMIT $2)
+SELECT l.series_key,
+       l.owner IS NULL
+         AND NOT EXISTS (SELECT 1 FROM haloform_work w WHERE w.series_key = l.series_key)
+         AND NOT EXISTS (SELECT 1 FROM haloform_series s WHERE s.series_key = l.series_key) AS free
+FROM haloform_lanes l JOIN win ON win.series_key = l.series_key
+ORDER BY l.series_key`;
+
+/** The candidates ($1) checked again under the table lock, and removed. */
+const DROP_LANES_SQL = `
+DELETE FROM haloform_lanes l
+WHERE l.series_key = ANY($1::text[]) AND l.owner IS NULL
+  AND NOT EXISTS (SELECT 1 FROM haloform_work w WHERE w.series_key = l.series_key)
+  AND NOT EXISTS (SELECT 1 FROM haloform_series s WHERE s.series_key = l.series_key)`;

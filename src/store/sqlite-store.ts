@@ -25,12 +25,15 @@ import type {
   Lease,
   NewDelivery,
   NewRejection,
+  PruneOptions,
+  PruneResult,
   QueueCounts,
   ReplayResult,
   SeriesState,
   WorkItem,
 } from './inbox-store.js';
 import { deliveryFrom, json, type DeliveryRow } from './delivery-rows.js';
+import { countDeliveries, emptyPruneResult, nextTurn, pruneBatchSize, prunableStatuses } from './prune.js';
 
 export interface SqliteStoreOptions {
   /** `normal` (default) or `full`; see the module comment. */
@@ -105,6 +108,16 @@ CREATE TABLE IF NOT EXISTS history (
 CREATE INDEX IF NOT EXISTS history_delivery ON history(delivery_id, id);
 CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, until INTEGER NOT NULL);
 `;
+
+/**
+ * A settled series (InboxStore.prune): ticket not open, its alert over (reset applied) or never
+ * ticketed, no ticket create or decided write outstanding, no work. `@cutoff` is the prune's.
+ */
+const SETTLED_SERIES = `s.ticket_open = 0 AND s.updated_at < @cutoff
+  AND (s.ticket_id IS NULL OR json_extract(s.data, '$.resetAt') IS NOT NULL)
+  AND json_extract(s.data, '$.createStartedAt') IS NULL
+  AND COALESCE(json_array_length(s.data, '$.pending'), 0) = 0
+  AND NOT EXISTS (SELECT 1 FROM work w WHERE w.series_key = s.series_key)`;
 
 interface PendingAccept {
   delivery: NewDelivery;
@@ -414,6 +427,98 @@ export class SqliteStore implements InboxStore {
 
   async resign(name: string, workerId: string): Promise<void> {
     this.#s.resign.run(name, workerId);
+  }
+
+  /**
+   * Each batch is one short IMMEDIATE write transaction (serve, or `inbox prune` in another
+   * process, waits at most that long: busy_timeout), and the event loop runs between batches so a
+   * prune inside serve never holds up its requests.
+   */
+  async prune(options: PruneOptions): Promise<PruneResult> {
+    if (this.#closed) throw new Error('the inbox store is closed');
+    options.signal?.throwIfAborted();
+    const batch = pruneBatchSize(options);
+    // Literal statuses from a fixed list, not user text.
+    const prunable = `d.received_at < @cutoff AND d.status IN (${prunableStatuses(options)
+      .map((status) => `'${status}'`)
+      .join(', ')}) AND NOT EXISTS (SELECT 1 FROM work w WHERE w.delivery_id = d.id)`;
+    const cutoff = options.olderThan;
+    const db = this.#db;
+    const result = emptyPruneResult();
+
+    if (options.dryRun) {
+      for (const r of db.prepare<{ cutoff: number }, { status: string; n: number }>(`SELECT d.status, COUNT(*) AS n FROM deliveries d WHERE ${prunable} GROUP BY d.status`).all({ cutoff })) {
+        countDeliveries(result, r.status, r.n);
+      }
+      result.history = db.prepare<{ cutoff: number }, { n: number }>(`SELECT COUNT(*) AS n FROM history h JOIN deliveries d ON d.id = h.delivery_id WHERE ${prunable}`).get({ cutoff })!.n;
+      // The series whose deliveries all go in this prune.
+      result.series = db
+        .prepare<{ cutoff: number }, { n: number }>(
+          `SELECT COUNT(*) AS n FROM series s WHERE ${SETTLED_SERIES}
+             AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.series_key = s.series_key AND NOT (${prunable}))`,
+        )
+        .get({ cutoff })!.n;
+      return result;
+    }
+
+    // One status at a time, oldest first, along the (status, received_at) index: what a batch
+    // removes leaves the index, so each batch starts at the front and kept rows are never read.
+    const pick = db.prepare<{ cutoff: number; status: string; batch: number }, { id: number }>(
+      `SELECT d.id FROM deliveries d
+       WHERE d.status = @status AND d.received_at < @cutoff AND NOT EXISTS (SELECT 1 FROM work w WHERE w.delivery_id = d.id)
+       ORDER BY d.received_at LIMIT @batch`,
+    );
+    const dropHistory = db.prepare('DELETE FROM history WHERE delivery_id = ?');
+    const dropDelivery = db.prepare('DELETE FROM deliveries WHERE id = ?');
+    for (const status of prunableStatuses(options)) {
+      for (;;) {
+        const removed = db
+          .transaction(() => {
+            const ids = pick.all({ cutoff, status, batch }).map((r) => r.id);
+            let history = 0;
+            for (const id of ids) {
+              history += dropHistory.run(id).changes;
+              dropDelivery.run(id);
+            }
+            return { count: ids.length, history };
+          })
+          .immediate();
+        countDeliveries(result, status, removed.count);
+        result.history += removed.history;
+        await this.#yield(options.signal);
+        if (removed.count < batch) break;
+      }
+    }
+
+    // Series along the series_open index in rowid order, from where the last batch stopped.
+    const pickSeries = db.prepare<{ cutoff: number; after: number; batch: number }, { rid: number; key: string }>(
+      `SELECT s.rowid AS rid, s.series_key AS key FROM series s
+       WHERE s.rowid > @after AND ${SETTLED_SERIES}
+         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.series_key = s.series_key)
+       ORDER BY s.rowid LIMIT @batch`,
+    );
+    const dropSeries = db.prepare('DELETE FROM series WHERE series_key = ?');
+    for (let after = 0; ; ) {
+      const rows = db
+        .transaction(() => {
+          const picked = pickSeries.all({ cutoff, after, batch });
+          for (const r of picked) dropSeries.run(r.key);
+          return picked;
+        })
+        .immediate();
+      result.series += rows.length;
+      if (rows.length < batch) break;
+      after = rows[rows.length - 1]!.rid;
+      await this.#yield(options.signal);
+    }
+    return result;
+  }
+
+  /** Between prune batches: let other work run; stop if the store was closed or the prune aborted meanwhile. */
+  async #yield(signal: AbortSignal | undefined): Promise<void> {
+    await nextTurn();
+    if (this.#closed) throw new Error('the inbox store is closed');
+    signal?.throwIfAborted();
   }
 
   async getMeta(key: string): Promise<string | undefined> {

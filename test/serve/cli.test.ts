@@ -1,14 +1,14 @@
 /**
  * `haloform serve` and `haloform inbox` as a user runs them (in-process, real files): start-up
  * refusals with their messages, a start and a graceful stop, and the inbox commands' answers to
- * what a person may type.
+ * what a person may type — `inbox prune` included.
  */
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSince } from '../../src/cli/commands/inbox.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseOlderThan, parseSince } from '../../src/cli/commands/inbox.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { cli } from '../helpers/cli.js';
 import { delivery } from '../store/store-contract.js';
@@ -53,6 +53,26 @@ describe('haloform serve', () => {
     expect(run).toMatchObject({ code: 1, stderr: 'Error: --lease-seconds must be a number of seconds, at least 1 (got 0.5).\n' });
   });
 
+  it.each([['-1'], ['1.5'], ['abc']])('refuses --retain-days %s', async (value) => {
+    const run = await cli(['serve', '-c', 'spec.yaml', '--port', '0', '--store', 'sqlite:inbox.db', '--retain-days', value], { cwd: dir, env: { ...ENV, HALOFORM_WEBHOOK_SECRET: SECRET } });
+
+    expect(run).toMatchObject({
+      code: 1,
+      stderr: `Error: --retain-days must be a whole number of days: 1 or more prunes what is older once an hour, 0 keeps everything (got ${Number(value)}).\n`,
+    });
+  });
+
+  it('says when retention is off', async () => {
+    const run = await cli(['serve', '-c', 'spec.yaml', '--host', '127.0.0.1', '--port', '0', '--store', 'sqlite:off.db', '--retain-days', '0', '--log-level', 'warn'], {
+      cwd: dir,
+      env: { ...ENV, HALOFORM_WEBHOOK_SECRET: SECRET },
+      signal: Promise.resolve('SIGTERM'),
+    });
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('\n  retention off: the inbox keeps everything (--retain-days 0)\n');
+  });
+
   it('starts, says where it listens, and stops cleanly on SIGTERM', async () => {
     const run = await cli(['serve', '-c', 'spec.yaml', '--host', '127.0.0.1', '--port', '0', '--store', 'sqlite:run.db', '--log-level', 'warn'], {
       cwd: dir,
@@ -63,6 +83,7 @@ describe('haloform serve', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^haloform serve is listening on http:\/\/127\.0\.0\.1:\d+\n {2}webhook {3}POST http:\/\/127\.0\.0\.1:\d+\/ninjaone\/webhook {2}\(also \/api\/notifyninjaalerts\)/);
     expect(run.stdout).toContain(`inbox     sqlite:${join(dir, 'run.db')}`);
+    expect(run.stdout).toContain('\n  retention finished deliveries older than 30 days pruned hourly; dead ones kept (--retain-days)\n');
     expect(run.stderr).toContain('SIGTERM: stopping haloform serve.');
     expect(run.stderr).not.toContain(SECRET);
   });
@@ -155,5 +176,108 @@ describe('haloform inbox', () => {
       code: 1,
       stderr: `Error: There is no inbox at ${join(dir, 'haloform.db')}. haloform serve creates it; pass the same --store (or HALOFORM_STORE) serve uses.\n`,
     });
+  });
+});
+
+describe('haloform inbox prune', () => {
+  const DAY = 86_400_000;
+  let n = 0;
+  let path: string;
+  let store: string;
+  let ids: { done: number; dead: number; ignored: number; rejected: number; recent: number };
+
+  // Finished deliveries of 40 days ago (one of each status), a settled series, and one of yesterday.
+  beforeEach(async () => {
+    path = join(dir, `prune-${++n}.db`);
+    store = `sqlite:${path}`;
+    const s = openSqliteStore(path);
+    const old = Date.now() - 40 * DAY;
+    const done = (await s.accept(delivery(21, 'series-done', { receivedAt: old }))).deliveryId;
+    const dead = (await s.accept(delivery(22, 'series-dead', { receivedAt: old }))).deliveryId;
+    await s.claim(2, 60_000, 'w');
+    await s.complete(done, 'w', { status: 'done', ticketId: 5 });
+    await s.deadLetter(dead, 'w', 'Halo refused the ticket');
+    await s.saveSeries({ key: 'series-done', ticketId: 5, ticketOpen: false, triggerCount: 1, resetAt: old, touched: false, applied: [21], updatedAt: old });
+    const ignored = (await s.accept(delivery(23, 'series-ignored', { receivedAt: old, status: 'ignored' }))).deliveryId;
+    const rejected = await s.reject({ receivedAt: old, path: '/ninjaone/webhook', headers: {}, bodyBytes: 3, httpStatus: 400, reason: 'malformed_json', message: 'not JSON' });
+    const recent = (await s.accept(delivery(24, 'series-recent', { receivedAt: Date.now() - DAY, status: 'ignored' }))).deliveryId;
+    ids = { done, dead, ignored, rejected, recent };
+    await s.close();
+  });
+
+  async function left(): Promise<number[]> {
+    const s = openSqliteStore(path, { mustExist: true });
+    const list = (await s.listDeliveries()).map((d) => d.id);
+    await s.close();
+    return list;
+  }
+
+  it('removes the finished deliveries older than the duration, says what it removed, and keeps dead ones', async () => {
+    const run = await cli(['inbox', 'prune', '--older-than', '30d', '--store', store]);
+
+    expect(run.code).toBe(0);
+    const [first, ...rest] = run.stdout.split('\n');
+    expect(first).toMatch(new RegExp(`^Removed from ${store} the finished deliveries received before \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ \\(older than 30d\\):$`));
+    expect(rest.join('\n')).toBe(
+      [
+        '  deliveries       3  (1 done, 1 ignored, 1 rejected)',
+        '  history entries  1',
+        '  series states    1',
+        '1 dead delivery kept (haloform inbox list --status dead); --include-dead removes those older than 30d too.',
+        '',
+      ].join('\n'),
+    );
+    expect(await left()).toEqual([ids.recent, ids.dead]);
+  });
+
+  it('removes dead deliveries too with --include-dead', async () => {
+    const run = await cli(['inbox', 'prune', '--older-than', '4w', '--include-dead', '--store', store]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('\n  deliveries       4  (1 done, 1 ignored, 1 rejected, 1 dead)\n  history entries  2\n  series states    1\n');
+    expect(run.stdout).not.toContain('dead delivery kept');
+    expect(await left()).toEqual([ids.recent]);
+  });
+
+  it('only counts with --dry-run', async () => {
+    const run = await cli(['inbox', 'prune', '--older-than', '30d', '--dry-run', '--store', store]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^Dry run — would remove from ${store} the finished deliveries received before \\S+ \\(older than 30d\\):\\n  deliveries       3  \\(1 done, 1 ignored, 1 rejected\\)\\n`));
+    expect(await left()).toEqual([ids.recent, ids.rejected, ids.ignored, ids.dead, ids.done]);
+  });
+
+  it('says so when there is nothing that old', async () => {
+    const run = await cli(['inbox', 'prune', '--older-than', '60d', '--include-dead', '--store', store]);
+
+    expect(run.stdout).toContain('(older than 60d):\n  deliveries       0\n  history entries  0\n  series states    0\n');
+  });
+
+  it.each([
+    ['30', 'Error: --older-than "30" is not a duration: use days (30d), weeks (4w) or hours (36h).\n'],
+    ['a month', 'Error: --older-than "a month" is not a duration: use days (30d), weeks (4w) or hours (36h).\n'],
+    ['30m', 'Error: --older-than "30m" is not a duration: use days (30d), weeks (4w) or hours (36h).\n'],
+    ['12h', 'Error: --older-than 12h is less than a day. The inbox keeps at least a day, so that a delivery NinjaOne sends again is still recognised as a copy: use 1d or more.\n'],
+    ['0d', 'Error: --older-than 0d is less than a day. The inbox keeps at least a day, so that a delivery NinjaOne sends again is still recognised as a copy: use 1d or more.\n'],
+  ])('refuses --older-than %s, saying why', async (value, message) => {
+    const run = await cli(['inbox', 'prune', '--older-than', value, '--store', store]);
+
+    expect(run).toMatchObject({ code: 1, stderr: message });
+    expect(await left()).toHaveLength(5);
+  });
+
+  it('asks for --older-than', async () => {
+    const run = await cli(['inbox', 'prune', '--store', store]);
+
+    expect(run).toMatchObject({ code: 1, stderr: 'Error: Missing required argument: older-than.\n\nRun haloform --help to see the commands and their options.\n' });
+  });
+
+  it.each([
+    ['36h', 36 * 3_600_000],
+    ['1d', DAY],
+    [' 30D ', 30 * DAY],
+    ['4w', 28 * DAY],
+  ])('reads --older-than %j', (text, ms) => {
+    expect(parseOlderThan(text)).toBe(ms);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * The PostgreSQL store: the shared InboxStore contract (each test in a schema of its own), and
  * what only a store shared by several processes must show — migrations that replicas run at the
- * same moment, claims from two stores at once, leases on the database's clock, and leadership
- * that moves when its holder's connection dies. Runs against a real server (helpers/postgres.ts).
+ * same moment, claims from two stores at once, leases on the database's clock, leadership that
+ * moves when its holder's connection dies, and prunes that run while other replicas (or another
+ * prune) work on the same tables. Runs against a real server (helpers/postgres.ts).
  */
 
 import pg from 'pg';
@@ -13,7 +14,7 @@ import { openStore, StoreUrlError } from '../../src/store/open-store.js';
 import { LATEST_VERSION } from '../../src/store/postgres-migrations.js';
 import { describePostgresUrl, openPostgresStore, PostgresStore } from '../../src/store/postgres-store.js';
 import type { InboxStore } from '../../src/store/inbox-store.js';
-import { delivery, describeInboxStoreContract } from './store-contract.js';
+import { delivery, describeInboxStoreContract, settledSeries } from './store-contract.js';
 
 let db: { url: string; drop(): Promise<void> };
 let admin: pg.Client;
@@ -234,4 +235,126 @@ describe('poller leadership across replicas', () => {
     expect(await b.tryLead('poller', 600_000, 'replica-b')).toBe(true);
     await b.close();
   });
+});
+
+describe('pruning while others work', () => {
+  const EVERYTHING = Number.MAX_SAFE_INTEGER;
+
+  /** Accepts deliveries of `keys` (one each) and has a worker finish them. */
+  async function finished(store: InboxStore, ids: number[], key: (id: number) => string): Promise<void> {
+    for (const id of ids) await store.accept(delivery(id, key(id)));
+    for (let items = await store.claim(100, 60_000, 'setup'); items.length > 0; items = await store.claim(100, 60_000, 'setup')) {
+      for (const item of items) await store.complete(item.deliveryId, 'setup', { status: 'done' });
+    }
+  }
+
+  async function count(schemaName: string, table: string): Promise<number> {
+    return (await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${schemaName}.${table}`)).rows[0]!.n;
+  }
+
+  it('leaves a delivery another transaction holds, without waiting for it, and takes it next time', async () => {
+    const s = await schema();
+    const store = await openPostgresStore(s.url);
+    await finished(store, [1, 2], (id) => `series-${id}`);
+    const [held] = await store.listDeliveries({ activityId: 1 });
+    const holder = new pg.Client({ connectionString: s.url });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query('SELECT 1 FROM haloform_deliveries WHERE id = $1 FOR UPDATE', [held!.id]);
+
+    const first = await store.prune({ olderThan: EVERYTHING });
+    await holder.query('ROLLBACK');
+    await holder.end();
+    const second = await store.prune({ olderThan: EVERYTHING });
+
+    expect([first.deliveries.done, second.deliveries.done]).toEqual([1, 1]);
+    expect(await count(s.name, 'haloform_deliveries')).toBe(0);
+    await store.close();
+  });
+
+  it("never removes a series' claim lane from under a delivery another replica is accepting", async () => {
+    const s = await schema();
+    const store = await openPostgresStore(s.url);
+    await finished(store, [1], () => 'series-a');
+    // Another replica's accept of series-a's next delivery, written as ACCEPT_SQL writes it and
+    // not yet committed: the lane exists, so its insert did nothing and holds no lock on it.
+    const other = new pg.Client({ connectionString: s.url });
+    await other.connect();
+    await other.query('BEGIN');
+    const inserted = await other.query<{ id: string }>(
+      `INSERT INTO haloform_deliveries (received_at, source, status, path, headers, body, body_bytes, http_status, activity_id, series_key)
+       VALUES (1, 'webhook', 'pending', '/ninjaone/webhook', '{}', '{"id":2}', 8, 202, 2, 'series-a') RETURNING id`,
+    );
+    const id = Number(inserted.rows[0]!.id);
+    await other.query("INSERT INTO haloform_work (delivery_id, series_key, order_key, available_at) VALUES ($1, 'series-a', 2, 0)", [id]);
+    await other.query("INSERT INTO haloform_lanes (series_key) VALUES ('series-a') ON CONFLICT DO NOTHING");
+
+    let done = false;
+    const pruning = store.prune({ olderThan: EVERYTHING }).finally(() => (done = true));
+    // The accept commits once the prune waits for the lanes table (or has finished without it).
+    const waiting = async () =>
+      (await admin.query(`SELECT 1 FROM pg_locks WHERE NOT granted AND relation = '${s.name}.haloform_lanes'::regclass`)).rows.length > 0;
+    while (!done && !(await waiting())) await new Promise((resolve) => setTimeout(resolve, 5));
+    await other.query('COMMIT');
+    await other.end();
+    const result = await pruning;
+
+    expect(result.deliveries.done).toBe(1);
+    expect((await store.claim(10, 60_000, 'w1')).map((i) => i.deliveryId)).toEqual([id]);
+    await store.close();
+  });
+
+  it('removes each row once when two replicas prune at the same moment', async () => {
+    const s = await schema();
+    const [a, b] = await Promise.all([openPostgresStore(s.url), openPostgresStore(s.url)]);
+    await finished(a, Array.from({ length: 120 }, (_, i) => i + 1), (id) => `series-${id % 40}`);
+    for (let k = 0; k < 40; k++) await a.saveSeries(settledSeries(`series-${k}`, 1));
+
+    const [ra, rb] = await Promise.all([a.prune({ olderThan: EVERYTHING, batchSize: 7 }), b.prune({ olderThan: EVERYTHING, batchSize: 7 })]);
+
+    expect(ra.deliveries.done + rb.deliveries.done).toBe(120);
+    expect(ra.history + rb.history).toBe(120);
+    expect(ra.series + rb.series).toBe(40);
+    for (const table of ['haloform_deliveries', 'haloform_history', 'haloform_series', 'haloform_lanes']) expect(await count(s.name, table), table).toBe(0);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('prunes again and again while two replicas accept and process the same series, and no work is lost', async () => {
+    const s = await schema();
+    const replicas = await Promise.all([openPostgresStore(s.url), openPostgresStore(s.url)]);
+    const keys = Array.from({ length: 8 }, (_, i) => `series-${i}`);
+    const ids = Array.from({ length: 160 }, (_, i) => 1000 + i);
+    const processed = new Set<number>();
+    let accepting = true;
+    const worker = async (store: InboxStore, name: string) => {
+      for (let idle = 0; idle < 5 || accepting; ) {
+        const items = await store.claim(4, 30_000, name);
+        idle = items.length === 0 ? idle + 1 : 0;
+        if (items.length === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+        for (const item of items) {
+          processed.add(item.activityId!);
+          expect(await store.complete(item.deliveryId, name, { status: 'done' })).toBe(true);
+        }
+      }
+    };
+    const pruner = async () => {
+      let runs = 0;
+      while (accepting || runs < 3) {
+        await replicas[runs % 2]!.prune({ olderThan: EVERYTHING, batchSize: 3 });
+        runs += 1;
+      }
+      return runs;
+    };
+    const accepted = (async () => {
+      for (const [i, id] of ids.entries()) await replicas[i % 2]!.accept(delivery(id, keys[i % keys.length]!));
+      accepting = false;
+    })();
+
+    const [runs] = await Promise.all([pruner(), accepted, worker(replicas[0]!, 'a'), worker(replicas[1]!, 'b')]);
+
+    expect(runs).toBeGreaterThan(3);
+    expect([...processed].sort()).toEqual(ids);
+    expect(await replicas[0]!.counts()).toEqual({ pending: 0, ready: 0, leased: 0, dead: 0 });
+    await Promise.all(replicas.map((r) => r.close()));
+  }, 60_000);
 });

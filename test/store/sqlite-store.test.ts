@@ -52,6 +52,19 @@ describe('SQLite store', () => {
     await again.close();
   });
 
+  it('lets other work run between the batches of a prune (serve keeps answering while it prunes)', async () => {
+    const store = openSqliteStore(join(dir, 'prune-turns.db'));
+    for (let i = 1; i <= 6; i++) await store.accept(delivery(i, `s${i}`, { status: 'ignored' }));
+    const order: string[] = [];
+
+    const pruning = store.prune({ olderThan: Number.MAX_SAFE_INTEGER, batchSize: 2 }).then((r) => order.push(`pruned ${r.deliveries.ignored}`));
+    const accepting = store.accept(delivery(7, 's7')).then(() => order.push('accepted'));
+    await Promise.all([pruning, accepting]);
+
+    expect(order).toEqual(['accepted', 'pruned 6']);
+    await store.close();
+  });
+
   it('refuses to create a file when it must exist', async () => {
     await expect(openStore(`sqlite:${join(dir, 'nope', 'missing.db')}`, { mustExist: true })).rejects.toThrow(/There is no inbox at .*missing\.db/);
   });

@@ -5,7 +5,7 @@
  */
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InboxStore, NewDelivery, SeriesState } from '../../src/store/inbox-store.js';
+import type { InboxStore, NewDelivery, PruneResult, SeriesState } from '../../src/store/inbox-store.js';
 
 export interface StoreFactoryOptions {
   /** The store's clock (epoch ms). */
@@ -20,6 +20,17 @@ export interface StoreContractOptions {
 }
 
 const T0 = 1_800_000_000_000;
+const DAY = 86_400_000;
+
+/** A prune result: zero everywhere but what is given. */
+export function pruned(parts: { deliveries?: Partial<PruneResult['deliveries']>; history?: number; series?: number } = {}): PruneResult {
+  return { deliveries: { done: 0, ignored: 0, duplicate: 0, rejected: 0, dead: 0, ...parts.deliveries }, history: parts.history ?? 0, series: parts.series ?? 0 };
+}
+
+/** A settled series: its ticket closed after the alert reset, last changed at `updatedAt`. */
+export function settledSeries(key: string, updatedAt: number, parts: Partial<SeriesState> = {}): SeriesState {
+  return { key, deviceId: 7, ticketId: 12, ticketOpen: false, initialStatusId: 1, triggerCount: 1, lastTriggerId: 5, resetId: 6, resetAt: updatedAt, touched: false, applied: [5, 6], updatedAt, ...parts };
+}
 
 export function delivery(activityId: number | undefined, seriesKey: string, parts: Partial<NewDelivery> = {}): NewDelivery {
   const body = JSON.stringify({ id: activityId, seriesUid: seriesKey, statusCode: 'TRIGGERED', activityType: 'CONDITION', deviceId: 7 });
@@ -402,6 +413,184 @@ export function describeInboxStoreContract(name: string, options: StoreContractO
         await store.resign('poller', 'a');
         expect(await store.tryLead('poller', 60_000, 'b')).toBe(true);
         expect(await store.lease('nobody')).toBeUndefined();
+      });
+    });
+
+    describe('prune', () => {
+      // Received at T0; the prune removes what came before CUTOFF; RECENT is after it.
+      const CUTOFF = T0 + 10 * DAY;
+      const RECENT = T0 + 20 * DAY;
+      // Today: everything was received in the past (SQLite's work items are due from their receipt).
+      beforeEach(() => {
+        now = T0 + 30 * DAY;
+      });
+
+      /** Accepts a delivery and takes it through a worker to done (or dead). */
+      async function processed(d: NewDelivery, how: 'done' | 'dead' = 'done'): Promise<number> {
+        const { deliveryId } = await store.accept(d);
+        const items = await store.claim(100, 60_000, 'w-setup');
+        for (const item of items) if (item.deliveryId !== deliveryId) await store.release(item.deliveryId, 'w-setup');
+        expect(items.map((i) => i.deliveryId)).toContain(deliveryId);
+        if (how === 'done') await store.complete(deliveryId, 'w-setup', { status: 'done', ticketId: 12 });
+        else await store.deadLetter(deliveryId, 'w-setup', 'Halo refused the ticket');
+        return deliveryId;
+      }
+
+      it('removes finished deliveries received before the cutoff, with their history, and counts them by status', async () => {
+        const done = await processed(delivery(1, 'a'));
+        await store.addHistory(done, 'ticket-created', { ticketId: 12 });
+        const ignored = (await store.accept(delivery(2, 'b', { status: 'ignored', reason: 'activityType MONITOR is not included' }))).deliveryId;
+        const duplicate = (await store.accept(delivery(1, 'a'))).deliveryId;
+        const rejected = await store.reject({ receivedAt: T0, path: '/ninjaone/webhook', headers: {}, bodyBytes: 3, httpStatus: 400, reason: 'malformed_json', message: 'not JSON' });
+        const dead = await processed(delivery(3, 'c'), 'dead');
+        const recentDone = await processed(delivery(4, 'd', { receivedAt: RECENT }));
+        const recentIgnored = (await store.accept(delivery(5, 'e', { receivedAt: RECENT, status: 'ignored' }))).deliveryId;
+
+        const result = await store.prune({ olderThan: CUTOFF });
+
+        expect(result).toEqual(pruned({ deliveries: { done: 1, ignored: 1, duplicate: 1, rejected: 1 }, history: 2 }));
+        for (const id of [done, ignored, duplicate, rejected]) expect(await store.getDelivery(id), `delivery ${id}`).toBeUndefined();
+        expect(await store.history(done)).toEqual([]);
+        expect((await store.listDeliveries()).map((d) => d.id)).toEqual([recentIgnored, recentDone, dead]);
+        expect((await store.history(dead)).map((h) => h.event)).toEqual(['dead-lettered']);
+        expect((await store.history(recentDone)).map((h) => h.event)).toEqual(['done']);
+      });
+
+      it('removes dead deliveries too when told not to keep them', async () => {
+        const dead = await processed(delivery(3, 'c'), 'dead');
+
+        expect(await store.prune({ olderThan: CUTOFF, keepDead: true })).toEqual(pruned());
+        expect(await store.prune({ olderThan: CUTOFF, keepDead: false })).toEqual(pruned({ deliveries: { dead: 1 }, history: 1 }));
+        expect(await store.getDelivery(dead)).toBeUndefined();
+        expect((await store.counts()).dead).toBe(0);
+      });
+
+      it('never removes a pending delivery: waiting, leased by a worker, or scheduled for a retry', async () => {
+        const waiting = (await store.accept(delivery(1, 'a'))).deliveryId;
+        const leased = (await store.accept(delivery(2, 'b'))).deliveryId;
+        const retrying = (await store.accept(delivery(3, 'c'))).deliveryId;
+        const items = await store.claim(10, 60_000, 'w1');
+        await store.release(waiting, 'w1');
+        await store.fail(retrying, 'w1', { retryAt: T0 + 50 * DAY, error: 'Halo answered 503' });
+
+        const result = await store.prune({ olderThan: T0 + 30 * DAY, keepDead: false });
+
+        expect(items).toHaveLength(3);
+        expect(result).toEqual(pruned());
+        expect((await store.listDeliveries({ status: 'pending' })).map((d) => d.id)).toEqual([retrying, leased, waiting]);
+        expect((await store.history(retrying)).map((h) => h.event)).toEqual(['retry']);
+        expect(await store.complete(leased, 'w1', { status: 'done' })).toBe(true);
+        expect((await store.claim(10, 60_000, 'w2')).map((i) => i.deliveryId)).toEqual([waiting]);
+      });
+
+      it('removes a settled series once its deliveries are gone, and keeps every series that still matters', async () => {
+        const OLD = T0 + DAY;
+        const keys = ['settled', 'never-ticketed', 'open', 'closed-by-a-person', 'creating', 'decided-write', 'work', 'recent', 'recent-delivery', 'dead-delivery'];
+        for (const key of keys) await processed(delivery(keys.indexOf(key) + 1, key));
+        await store.saveSeries(settledSeries('settled', OLD));
+        await store.saveSeries({ key: 'never-ticketed', ticketOpen: false, triggerCount: 0, touched: false, applied: [2], updatedAt: OLD });
+        // The ticket is open: a copy of an activity must find the series (applied) and the ticket.
+        await store.saveSeries(settledSeries('open', OLD, { ticketOpen: true, resetAt: undefined, resetId: undefined }));
+        // Closed by a person while the alert is active: the poller must not open another ticket.
+        await store.saveSeries(settledSeries('closed-by-a-person', OLD, { resetAt: undefined, resetId: undefined }));
+        // A create whose answer was lost: the next attempt searches Halo first.
+        await store.saveSeries({ key: 'creating', deviceId: 7, ticketOpen: false, triggerCount: 0, touched: false, applied: [], createStartedAt: OLD, updatedAt: OLD });
+        await store.saveSeries(settledSeries('decided-write', OLD, { pending: [{ kind: 'note', html: '<p>reset</p>', label: 'reset' }] }));
+        await store.saveSeries(settledSeries('work', OLD));
+        await store.accept(delivery(100, 'work'));
+        await store.saveSeries(settledSeries('recent', RECENT));
+        await store.saveSeries(settledSeries('recent-delivery', OLD));
+        await store.accept(delivery(101, 'recent-delivery', { receivedAt: RECENT, status: 'ignored' }));
+        await store.saveSeries(settledSeries('dead-delivery', OLD));
+        await processed(delivery(102, 'dead-delivery'), 'dead');
+
+        const result = await store.prune({ olderThan: CUTOFF });
+
+        expect(result.series).toBe(2);
+        const left = [];
+        for (const key of keys) if (await store.getSeries(key)) left.push(key);
+        expect(left).toEqual(keys.filter((k) => k !== 'settled' && k !== 'never-ticketed'));
+        expect((await store.openSeries()).map((s) => s.key)).toEqual(['open']);
+      });
+
+      it('keeps the state that makes a copy of an activity change nothing while its ticket is open', async () => {
+        const first = await processed(delivery(42, 'a'));
+        await store.saveSeries(settledSeries('a', T0, { ticketOpen: true, resetAt: undefined, resetId: undefined, lastTriggerId: 42, applied: [42] }));
+        expect(await store.accept(delivery(42, 'a'))).toMatchObject({ outcome: 'duplicate', duplicateOf: first });
+
+        const result = await store.prune({ olderThan: CUTOFF });
+        const copy = await store.accept(delivery(42, 'a', { receivedAt: RECENT }));
+
+        expect(result).toEqual(pruned({ deliveries: { done: 1, duplicate: 1 }, history: 1 }));
+        // The inbox no longer knows the first delivery; the series still knows the activity.
+        expect(copy.outcome).toBe('accepted');
+        expect(await store.getSeries('a')).toMatchObject({ ticketId: 12, ticketOpen: true, applied: [42] });
+      });
+
+      it('counts in a dry run exactly what a prune then removes, removing nothing', async () => {
+        await processed(delivery(1, 'a'));
+        await processed(delivery(2, 'b'), 'dead');
+        await store.accept(delivery(3, 'c', { status: 'ignored' }));
+        await store.accept(delivery(4, 'd', { receivedAt: RECENT }));
+        await store.saveSeries(settledSeries('a', T0));
+        await store.saveSeries(settledSeries('b', T0));
+        await store.saveSeries(settledSeries('d', T0));
+        const before = await store.listDeliveries();
+
+        const dry = await store.prune({ olderThan: CUTOFF, keepDead: false, dryRun: true });
+
+        expect(dry).toEqual(pruned({ deliveries: { done: 1, dead: 1, ignored: 1 }, history: 2, series: 2 }));
+        expect(await store.listDeliveries()).toEqual(before);
+        expect(await store.getSeries('a')).toBeDefined();
+        expect(await store.prune({ olderThan: CUTOFF, keepDead: false })).toEqual(dry);
+      });
+
+      it('removes everything due whatever the batch size, and a second prune finds nothing', async () => {
+        for (let i = 1; i <= 7; i++) {
+          await processed(delivery(i, `s${i}`));
+          await store.saveSeries(settledSeries(`s${i}`, T0));
+        }
+        await store.accept(delivery(8, 's8', { receivedAt: RECENT, status: 'ignored' }));
+
+        const result = await store.prune({ olderThan: CUTOFF, batchSize: 2 });
+
+        expect(result).toEqual(pruned({ deliveries: { done: 7 }, history: 7, series: 7 }));
+        expect((await store.listDeliveries()).map((d) => d.activityId)).toEqual([8]);
+        expect(await store.prune({ olderThan: CUTOFF, batchSize: 2 })).toEqual(pruned());
+      });
+
+      it('meets a pruned series as new: its next delivery is queued and claimed as usual', async () => {
+        await processed(delivery(1, 'a'));
+        await store.saveSeries(settledSeries('a', T0));
+        expect((await store.prune({ olderThan: CUTOFF })).series).toBe(1);
+
+        const { deliveryId } = await store.accept(delivery(2, 'a', { receivedAt: RECENT }));
+
+        expect(await store.hasPendingWork('a')).toBe(true);
+        expect((await store.claim(10, 1000, 'w1')).map((i) => i.deliveryId)).toEqual([deliveryId]);
+      });
+
+      it('says a pruned delivery is not there when asked to replay it', async () => {
+        const id = await processed(delivery(1, 'a'), 'dead');
+        await store.prune({ olderThan: CUTOFF, keepDead: false });
+
+        expect(await store.replay(id)).toEqual({ ok: false, deliveryId: id, reason: `there is no delivery ${id}` });
+      });
+
+      it('stops between batches when its signal is aborted, what it removed staying removed', async () => {
+        for (let i = 1; i <= 5; i++) await store.accept(delivery(i, `s${i}`, { status: 'ignored' }));
+        const stop = new AbortController();
+
+        const pruning = store.prune({ olderThan: CUTOFF, batchSize: 1, signal: stop.signal });
+        stop.abort(new Error('serve is stopping'));
+
+        await expect(pruning).rejects.toThrow('serve is stopping');
+        expect((await store.listDeliveries()).length).toBeGreaterThanOrEqual(4);
+        expect((await store.prune({ olderThan: CUTOFF })).deliveries.ignored).toBeGreaterThanOrEqual(4);
+      });
+
+      it('refuses a batch size that is not a whole number of at least 1', async () => {
+        await expect(store.prune({ olderThan: CUTOFF, batchSize: 0 })).rejects.toThrow('prune batchSize must be a whole number of at least 1, got 0');
       });
     });
 

@@ -1,7 +1,7 @@
 /**
- * `haloform inbox list | show | replay`: the inbound webhook log, searchable — every delivery
- * serve received (accepted, duplicate, ignored, rejected, dead), what processing did with it,
- * and a way to run dead ones again once their cause is fixed.
+ * `haloform inbox list | show | replay | prune`: the inbound webhook log, searchable — every
+ * delivery serve received (accepted, duplicate, ignored, rejected, dead), what processing did
+ * with it, a way to run dead ones again once their cause is fixed, and retention on demand.
  */
 
 import { existsSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { HaloApiClient } from '../../halo/client.js';
 import { HaloTickets, type HaloTicket } from '../../halo/tickets.js';
 import { Redactor } from '../../http/index.js';
-import { DELIVERY_STATUSES, type Delivery, type DeliveryStatus, type InboxStore } from '../../store/inbox-store.js';
+import { DELIVERY_STATUSES, type Delivery, type DeliveryStatus, type FinishedStatus, type InboxStore } from '../../store/inbox-store.js';
 import { DEFAULT_STORE_URL, openStore, StoreUrlError } from '../../store/open-store.js';
 import type { CommandContext } from '../context.js';
 import { loadForRun, specLoaded } from '../planning.js';
@@ -33,6 +33,14 @@ export interface InboxReplayArgs {
   store?: string;
   id?: number;
   dead: boolean;
+}
+
+export interface InboxPruneArgs {
+  store?: string;
+  /** A duration: 30d, 4w, 36h. */
+  olderThan: string;
+  includeDead: boolean;
+  dryRun: boolean;
 }
 
 export async function inboxListCommand(args: InboxListArgs, ctx: CommandContext): Promise<number> {
@@ -127,6 +135,47 @@ export async function inboxReplayCommand(args: InboxReplayArgs, ctx: CommandCont
     ctx.io.stdout.write(`Delivery ${result.deliveryId} queued again. A running haloform serve picks it up within a second (haloform inbox show ${result.deliveryId} follows it).\n`);
     return 0;
   });
+}
+
+export async function inboxPruneCommand(args: InboxPruneArgs, ctx: CommandContext): Promise<number> {
+  const age = parseOlderThan(args.olderThan);
+  if (age instanceof Error) return fail(ctx, age.message);
+  const olderThan = Date.now() - age;
+  const given = args.olderThan.trim();
+  return withStore(args.store, ctx, async (store) => {
+    const result = await store.prune({ olderThan, keepDead: !args.includeDead, dryRun: args.dryRun });
+    const statuses = (['done', 'ignored', 'duplicate', 'rejected', 'dead'] as const satisfies readonly FinishedStatus[]).filter((s) => result.deliveries[s] > 0);
+    const total = statuses.reduce((n, s) => n + result.deliveries[s], 0);
+    const counts = [total, result.history, result.series].map(String);
+    const width = Math.max(...counts.map((c) => c.length));
+    const before = new Date(olderThan).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const lines = [
+      `${args.dryRun ? 'Dry run — would remove' : 'Removed'} from ${store.description} the finished deliveries received before ${before} (older than ${given}):`,
+      `  deliveries       ${counts[0]!.padStart(width)}${statuses.length > 0 ? `  (${statuses.map((s) => `${result.deliveries[s]} ${s}`).join(', ')})` : ''}`,
+      `  history entries  ${counts[1]!.padStart(width)}`,
+      `  series states    ${counts[2]!.padStart(width)}`,
+    ];
+    if (!args.includeDead) {
+      const dead = (await store.counts()).dead;
+      if (dead > 0) lines.push(`${dead} dead deliver${dead === 1 ? 'y' : 'ies'} kept (haloform inbox list --status dead); --include-dead removes those older than ${given} too.`);
+    }
+    ctx.io.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
+  });
+}
+
+/** The least --older-than takes: a copy of a delivery that NinjaOne sends again must still find the first. */
+const MIN_PRUNE_AGE_MS = 86_400_000;
+
+/** "30d", "4w", "36h" → milliseconds, at least a day. */
+export function parseOlderThan(text: string): number | Error {
+  const m = /^\s*(\d+)\s*(h|d|w)\s*$/i.exec(text);
+  if (!m) return new Error(`--older-than "${text}" is not a duration: use days (30d), weeks (4w) or hours (36h).`);
+  const ms = Number(m[1]) * { h: 3_600_000, d: 86_400_000, w: 604_800_000 }[m[2]!.toLowerCase() as 'h' | 'd' | 'w'];
+  if (ms < MIN_PRUNE_AGE_MS) {
+    return new Error(`--older-than ${text.trim()} is less than a day. The inbox keeps at least a day, so that a delivery NinjaOne sends again is still recognised as a copy: use 1d or more.`);
+  }
+  return ms;
 }
 
 /** "1h", "30m", "2d", "90s" or an ISO date → epoch ms. */

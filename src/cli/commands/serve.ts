@@ -3,6 +3,12 @@
  * graceful stop (stop accepting, finish or hand back in-flight work, close the store). The
  * store comes from --store, else HALOFORM_STORE, else sqlite:haloform.db; the secrets from
  * HALOFORM_WEBHOOK_SECRET (and HALOFORM_WEBHOOK_SECRET_PREVIOUS during a rotation).
+ *
+ * Retention is on by default (--retain-days 30): the inbox is an operational log, not an
+ * archive — the tickets live in Halo — and a log that grows without limit fills its disk months
+ * later, when nobody remembers it. Thirty days outlasts every redelivery (NinjaOne's come within
+ * hours) and leaves a month for `haloform inbox show`; dead deliveries and the state of every
+ * alert whose ticket is open are kept whatever their age. --retain-days 0 keeps everything.
  */
 
 import { StoreUrlError, DEFAULT_STORE_URL } from '../../store/open-store.js';
@@ -12,6 +18,9 @@ import type { LogLevel } from '../../http/index.js';
 import type { CommandContext } from '../context.js';
 import { loadForRun, specLoaded } from '../planning.js';
 
+/** Days of finished deliveries serve keeps unless --retain-days says otherwise (the module comment says why). */
+export const DEFAULT_RETAIN_DAYS = 30;
+
 export interface ServeArgs {
   config: string;
   host: string;
@@ -19,6 +28,8 @@ export interface ServeArgs {
   store?: string;
   /** Worker lease (default 60): renewed every third of it while an item runs. */
   leaseSeconds?: number;
+  /** Days of finished deliveries kept (default 30); 0 keeps everything. */
+  retainDays?: number;
   insecureNoAuth: boolean;
   logLevel: LogLevel;
 }
@@ -32,6 +43,10 @@ export async function serveCommand(args: ServeArgs, ctx: CommandContext): Promis
   if (!specLoaded(loaded)) return fail(`${args.config} has errors; serve did not start. Run haloform validate -c ${args.config} for details.`);
   const lease = args.leaseSeconds ?? 60;
   if (!Number.isFinite(lease) || lease < 1) return fail(`--lease-seconds must be a number of seconds, at least 1 (got ${args.leaseSeconds}).`);
+  const retainDays = args.retainDays ?? DEFAULT_RETAIN_DAYS;
+  if (!Number.isInteger(retainDays) || retainDays < 0) {
+    return fail(`--retain-days must be a whole number of days: 1 or more prunes what is older once an hour, 0 keeps everything (got ${args.retainDays}).`);
+  }
   const env = ctx.io.env;
   const store = args.store ?? env.HALOFORM_STORE ?? DEFAULT_STORE_URL;
   const secrets = [env[SECRET_ENV], env[PREVIOUS_SECRET_ENV]].filter((s): s is string => typeof s === 'string' && s !== '');
@@ -47,6 +62,7 @@ export async function serveCommand(args: ServeArgs, ctx: CommandContext): Promis
       secrets,
       insecureNoAuth: args.insecureNoAuth,
       workers: { leaseMs: Math.round(lease * 1000) },
+      retainDays,
       logLevel: args.logLevel,
       logSink: (line) => ctx.io.stderr.write(`${line}\n`),
     });
@@ -65,6 +81,9 @@ export async function serveCommand(args: ServeArgs, ctx: CommandContext): Promis
       `  webhook   POST ${handle.url}/ninjaone/webhook  (also /api/notifyninjaalerts)`,
       `  health    GET  ${handle.url}/healthz, /readyz, /metrics`,
       `  inbox     ${handle.store.description}   (haloform inbox list --store ${store})`,
+      retainDays > 0
+        ? `  retention finished deliveries older than ${retainDays} day${retainDays === 1 ? '' : 's'} pruned hourly; dead ones kept (--retain-days)`
+        : `  retention off: the inbox keeps everything (--retain-days 0)`,
       secrets.length === 0 ? `  ${out.yellow('auth      none: --insecure-no-auth (anyone who can reach this port can open tickets)')}` : `  auth      ${secrets.length === 2 ? `${SECRET_ENV} or ${PREVIOUS_SECRET_ENV}` : SECRET_ENV}`,
       'Stop with Ctrl-C (or SIGTERM): in-flight work is finished or handed back.',
       '',
