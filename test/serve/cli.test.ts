@@ -58,7 +58,7 @@ describe('haloform serve', () => {
 
     expect(run).toMatchObject({
       code: 1,
-      stderr: `Error: --retain-days must be a whole number of days: 1 or more prunes what is older once an hour, 0 keeps everything (got ${Number(value)}).\n`,
+      stderr: `Error: --retain-days must be a whole number of days: 1 or more prunes what is older once an hour, 0 keeps everything (got ${value === 'abc' ? 'something that is not a number' : Number(value)}).\n`,
     });
   });
 

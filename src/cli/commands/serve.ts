@@ -42,10 +42,10 @@ export async function serveCommand(args: ServeArgs, ctx: CommandContext): Promis
   const loaded = loadForRun(args.config, ctx);
   if (!specLoaded(loaded)) return fail(`${args.config} has errors; serve did not start. Run haloform validate -c ${args.config} for details.`);
   const lease = args.leaseSeconds ?? 60;
-  if (!Number.isFinite(lease) || lease < 1) return fail(`--lease-seconds must be a number of seconds, at least 1 (got ${args.leaseSeconds}).`);
+  if (!Number.isFinite(lease) || lease < 1) return fail(`--lease-seconds must be a number of seconds, at least 1 (got ${shown(args.leaseSeconds)}).`);
   const retainDays = args.retainDays ?? DEFAULT_RETAIN_DAYS;
   if (!Number.isInteger(retainDays) || retainDays < 0) {
-    return fail(`--retain-days must be a whole number of days: 1 or more prunes what is older once an hour, 0 keeps everything (got ${args.retainDays}).`);
+    return fail(`--retain-days must be a whole number of days: 1 or more prunes what is older once an hour, 0 keeps everything (got ${shown(args.retainDays)}).`);
   }
   const env = ctx.io.env;
   const store = args.store ?? env.HALOFORM_STORE ?? DEFAULT_STORE_URL;
@@ -94,4 +94,9 @@ export async function serveCommand(args: ServeArgs, ctx: CommandContext): Promis
   ctx.io.stderr.write(`${signal}: stopping haloform serve.\n`);
   await handle.stop();
   return 0;
+}
+
+/** yargs turns a non-number into NaN: say so rather than print NaN. */
+function shown(value: number | undefined): string {
+  return Number.isNaN(value) ? 'something that is not a number' : String(value);
 }
