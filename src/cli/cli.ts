@@ -121,6 +121,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
           .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
           .option('seed', { type: 'number', default: 1, describe: 'Demo data seed: the same seed gives the same MSP' })
           .option('devices', { type: 'number', default: 200, describe: 'Number of NinjaOne devices' })
+          .option('realism', { choices: ['real', 'clean'] as const, default: 'real' as const, describe: 'real: the odd rows real tenants send (incomplete Halo rows, placeholder serials, ...); clean: tidy data only' })
           .option('latency-ms', { type: 'number', default: 0, describe: 'Latency added to every request' })
           .option('halo-rate-limit', { type: 'string', default: '300/300', describe: "Halo's request budget: <requests>/<seconds>, or off" })
           .option('print-env', { type: 'boolean', default: false, describe: 'Print the URLs and credentials as shell exports' }),
@@ -134,6 +135,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
                 host: a.host,
                 seed: a.seed,
                 devices: a.devices,
+                realism: a.realism,
                 latencyMs: a['latency-ms'],
                 haloRateLimit: a['halo-rate-limit'],
                 printEnv: a['print-env'],

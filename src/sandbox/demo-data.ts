@@ -6,6 +6,8 @@
  */
 
 import { createRandom, type Random } from './random.js';
+import { applyHaloRealism } from './realism/halo.js';
+import { applyNinjaRealism } from './realism/ninjaone.js';
 import type {
   HaloAsset,
   HaloClient,
@@ -19,11 +21,23 @@ import type {
   Seed,
 } from './seed.js';
 
+/**
+ * How messy the data is. `real` (the default everywhere: npm start, tests, benchmarks) adds, in
+ * believable proportions, what real tenants send and a clean generator never would: incomplete
+ * Halo rows, `-1` ids, VMs with "None" serials, cloud monitors with only a systemName, `""` and
+ * repeats in address lists (src/sandbox/realism/). `clean` is the tidy tenant alone.
+ */
+export type Realism = 'clean' | 'real';
+
+export const REALISMS: readonly Realism[] = ['clean', 'real'];
+
 export interface DemoOptions {
   /** Default 1. */
   seed?: number;
   /** How many NinjaOne devices. Default 200. */
   devices?: number;
+  /** Default `real`. */
+  realism?: Realism;
 }
 
 /** The sandbox's credentials: public on purpose, they only open the local simulators. */
@@ -114,8 +128,10 @@ export function generateDemo(options: DemoOptions = {}): Seed {
   const seed = options.seed ?? 1;
   const deviceCount = Math.max(0, Math.floor(options.devices ?? 200));
   const random = createRandom(seed);
-  const ninjaone = generateNinjaOne(random.fork('ninjaone'), deviceCount);
-  const halo = generateHalo(random.fork('halo'), ninjaone);
+  let ninjaone = generateNinjaOne(random.fork('ninjaone'), deviceCount);
+  if ((options.realism ?? 'real') === 'real') ninjaone = applyNinjaRealism(ninjaone, random.fork('realism-ninjaone'));
+  let halo = generateHalo(random.fork('halo'), ninjaone);
+  if ((options.realism ?? 'real') === 'real') halo = applyHaloRealism(halo, ninjaone, random.fork('realism-halo'));
   return { ninjaone, halo };
 }
 

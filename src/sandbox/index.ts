@@ -3,7 +3,7 @@
  * what `haloform sandbox`, `npm start` and every end-to-end test run against. DESIGN.md §6.
  */
 
-import { SANDBOX_CREDENTIALS, generateDemo } from './demo-data.js';
+import { SANDBOX_CREDENTIALS, generateDemo, type Realism } from './demo-data.js';
 import type { FaultRule } from './faults.js';
 import { startHaloSimulator, type HaloControl, type HaloSimulatorOptions } from './halo/index.js';
 import { startNinjaOneSimulator, type NinjaOneControl, type NinjaOneSimulatorOptions } from './ninjaone/index.js';
@@ -20,6 +20,8 @@ export interface SandboxOptions {
   seed?: number;
   /** Demo size (default 200 devices). */
   devices?: number;
+  /** How messy the demo data is (default `real`). */
+  realism?: Realism;
   /** Data to serve instead of the demo MSP. */
   data?: Seed;
   /** Added to every API request of both simulators. */
@@ -44,7 +46,7 @@ export interface Sandbox {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const seed = options.seed ?? 1;
-  const data = options.data ?? generateDemo({ seed, devices: options.devices ?? 200 });
+  const data = options.data ?? generateDemo({ seed, devices: options.devices ?? 200, ...(options.realism ? { realism: options.realism } : {}) });
   const latency = options.latencyMs ? [{ latencyMs: options.latencyMs }] : [];
   const host = options.host ?? '127.0.0.1';
   const tenant = SANDBOX_CREDENTIALS.halo.tenant;

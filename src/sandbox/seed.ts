@@ -64,13 +64,28 @@ export interface NinjaDevice {
   [detail: string]: unknown;
 }
 
+/** One option of a DROPDOWN or MULTI_SELECT custom field (`content.values[]`, NOTES §4.1). */
+export interface NinjaCustomFieldOption {
+  /** A uuid: what a device's value holds for this option. */
+  id: string;
+  name: string;
+  active?: boolean;
+  system?: boolean;
+}
+
 /** A custom field definition (`/v2/device-custom-fields`). */
 export interface NinjaCustomFieldDefinition {
+  id?: number;
   name: string;
   label: string;
-  type: 'TEXT' | 'DATE' | 'DATE_TIME' | 'CHECKBOX' | 'NUMERIC' | 'DROPDOWN' | 'EMAIL';
+  /** TEXT, TEXT_MULTILINE, DATE, DATE_TIME, CHECKBOX, NUMERIC, DECIMAL, DROPDOWN, MULTI_SELECT, EMAIL, URL, ... (open: NinjaOne adds types). */
+  type: string;
   /** NONE hides the field from the API (NOTES §4.1). */
   apiPermission: 'NONE' | 'READ_ONLY' | 'WRITE_ONLY' | 'READ_WRITE';
+  /** Where the field can hold values: NODE, LOCATION, ORGANIZATION, END_USER. Left out: NODE. */
+  definitionScope?: string[];
+  /** The options of a DROPDOWN or MULTI_SELECT field. */
+  content?: { values: NinjaCustomFieldOption[] };
 }
 
 /** An active alert (`/v2/alerts`, NOTES §5). `uid` is the webhook's seriesUid. */
@@ -97,8 +112,12 @@ export interface NinjaSeed {
   locations: NinjaLocation[];
   devices: NinjaDevice[];
   customFieldDefinitions: NinjaCustomFieldDefinition[];
-  /** Device id → { field name: value }. Values as the API returns them (epoch seconds for dates). */
+  /** Device id → { field name: value }. Values as the API returns them (epoch seconds for dates, option ids for DROPDOWN). */
   customFields: Record<number, Record<string, unknown>>;
+  /** Organisation id → { field name: value }: organisation-level values devices inherit. */
+  organizationCustomFields?: Record<number, Record<string, unknown>>;
+  /** Location id → { field name: value }: location-level values devices inherit. */
+  locationCustomFields?: Record<number, Record<string, unknown>>;
   alerts: NinjaAlert[];
 }
 
@@ -158,12 +177,36 @@ export interface HaloAssetGroup {
   name: string;
 }
 
-/** An asset field definition (`/api/Field`, NOTES §4.5). */
+/** One option of a Halo selection field (a `Lookup`: `values[]` of `/api/Field` and `/api/FieldInfo`). */
+export interface HaloFieldOption {
+  id: number;
+  name: string;
+}
+
+/**
+ * An asset field definition (`/api/Field`, NOTES §4.5). Halo's swagger gives `Field` no type;
+ * haloform reads `type` when present, with the codes of HALO_FIELD_TYPE_CODES (src/halo/field-types.ts,
+ * [unverified]): 0 text, 1 date, 2 number, 3 single selection, 4 multiple selection, 5 date-time,
+ * 6 checkbox, 7 memo.
+ */
 export interface HaloField {
   id: number;
   name: string;
-  /** 0 text, 1 date, 2 number (display only in the simulator). */
   type?: number;
+  /** Non-zero for a field whose values come from a lookup (selection). */
+  lookup?: number;
+  /** The options of a selection field. */
+  values?: HaloFieldOption[];
+}
+
+/** An asset custom field (`/api/FieldInfo?typeid=5`, NOTES §4.5): the `customfields[]` of an asset. Same type codes as HaloField. */
+export interface HaloCustomFieldDefinition {
+  id: number;
+  /** The API name, `CF` prefixed (`CFsupportTier`). */
+  name: string;
+  label: string;
+  type: number;
+  values?: HaloFieldOption[];
 }
 
 /** Asset type = Xtype. `field_ids` lists the asset fields the type shows, in order. */
@@ -186,6 +229,10 @@ export interface HaloAsset {
   fields: { id: number; value: unknown }[];
   user_ids: number[];
   ninjarmm_id?: number;
+  ninja_url?: string;
+  ninja_remote_url?: string;
+  /** Asset custom field values (`customfields[]`), by FieldInfo id. */
+  customfields?: { id: number; value: unknown }[];
   notes?: string;
   warranty_start?: string;
   warranty_end?: string;
@@ -224,6 +271,8 @@ export interface HaloSeed {
   users: HaloUser[];
   assetGroups: HaloAssetGroup[];
   fields: HaloField[];
+  /** Asset custom fields (`/api/FieldInfo?typeid=5`). Left out: none. */
+  customFieldDefinitions?: HaloCustomFieldDefinition[];
   assetTypes: HaloAssetType[];
   assets: HaloAsset[];
   ticketTypes: HaloTicketType[];

@@ -3,6 +3,7 @@
  * anyone can run plan, apply and serve with no accounts.
  */
 
+import type { Realism } from '../../sandbox/demo-data.js';
 import { startSandbox, type Sandbox } from '../../sandbox/index.js';
 import type { CommandContext } from '../context.js';
 
@@ -12,6 +13,7 @@ export interface SandboxArgs {
   host: string;
   seed: number;
   devices: number;
+  realism: Realism;
   latencyMs: number;
   haloRateLimit: string;
   printEnv: boolean;
@@ -39,6 +41,7 @@ export async function sandboxCommand(args: SandboxArgs, ctx: CommandContext, sig
       haloPort: args.haloPort,
       seed: args.seed,
       devices: args.devices,
+      realism: args.realism,
       latencyMs: args.latencyMs,
       haloRateLimit: limit,
     });
@@ -56,7 +59,7 @@ export async function sandboxCommand(args: SandboxArgs, ctx: CommandContext, sig
     const data = sandbox.data;
     ctx.io.stdout.write(
       [
-        `${out.green(out.bold('haloform sandbox is running'))} — the demo MSP (seed ${args.seed}): ${data.ninjaone.organizations.length} organisations, ${data.ninjaone.devices.length} devices; Halo with ${data.halo.clients.length} clients and ${data.halo.assets.length} hand-made assets.`,
+        `${out.green(out.bold('haloform sandbox is running'))} — the demo MSP (seed ${args.seed}, ${args.realism === 'real' ? "with the odd rows real tenants send" : 'clean data'}): ${data.ninjaone.organizations.length} organisations, ${data.ninjaone.devices.length} devices; Halo with ${data.halo.clients.length} clients and ${data.halo.assets.length} hand-made assets.`,
         '',
         `  NinjaOne simulator  ${sandbox.ninjaone.url}   client id ${sandbox.ninjaone.clientId}, secret ${sandbox.ninjaone.clientSecret}`,
         `  HaloPSA simulator   ${sandbox.halo.url}   tenant ${sandbox.halo.tenant}, client id ${sandbox.halo.clientId}, secret ${sandbox.halo.clientSecret}`,
