@@ -7,6 +7,7 @@ import type { SpecPath } from '../diagnostics/diagnostic.js';
 import type { FieldMapping as FieldMappingFile, HaloformSpec, OrganisationMapping as OrganisationMappingFile } from './spec-file.generated.js';
 import { Secret } from './secret.js';
 import type { DevicePath, FieldMapping, LocationPolicy, NinjaRef, OrganisationMapping, Severity, SiteMapping, Spec } from './spec.js';
+import { DEFAULT_NAME_SOURCES } from '../model/device-names.js';
 import { HALO_ASSET_PROPERTIES, NINJAONE_INSTANCES } from './vocabulary.js';
 
 export interface NormaliseContext {
@@ -80,6 +81,8 @@ export function normalise(data: HaloformSpec, context: NormaliseContext): Spec {
       match: [...file.assets.match],
       serialField: file.assets.serialField,
       ignoreSerials: [...file.assets.ignoreSerials],
+      serial: serialSources(file.assets.serial?.from),
+      name: { from: [...(file.assets.name?.from ?? DEFAULT_NAME_SOURCES)] },
       fields: file.assets.fields.map((f, i) => fieldMapping(f, ['assets', 'fields', i])),
       addMissingFieldsToTypes: file.assets.addMissingFieldsToTypes,
       ...(file.assets.user
@@ -159,6 +162,14 @@ function fieldMapping(f: FieldMappingFile, path: SpecPath): FieldMapping {
     fromText: f.from,
     path,
   };
+}
+
+/** The default `assets.serial.from`: a VM reports "None" as its serial and the real one as its BIOS serial; VM hosts carry a service tag. */
+export const DEFAULT_SERIAL_SOURCES = ['system.serialNumber', 'system.biosSerialNumber', 'serviceTag', 'system.serviceTag'] as const;
+
+function serialSources(from: readonly string[] | undefined): Spec['assets']['serial'] {
+  const fromText = [...(from ?? DEFAULT_SERIAL_SOURCES)];
+  return { from: fromText.map(parseDevicePath), fromText };
 }
 
 export function ninjaRef(value: number | string): NinjaRef {

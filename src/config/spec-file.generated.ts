@@ -108,6 +108,28 @@ export interface HaloformSpec {
      */
     ignoreSerials?: string[];
     /**
+     * Where a device's serial number comes from. The first source whose value is no placeholder (the built-in list and ignoreSerials) is the device's serial, both for matching and for any mapping that writes a serial source (or `serial`) into Halo; a placeholder is never written.
+     */
+    serial?: {
+      /**
+       * Device paths tried in order. Default: system.serialNumber, system.biosSerialNumber (virtual machines report "None" as their serial and the real one here), serviceTag and system.serviceTag (VM hosts).
+       *
+       * @minItems 1
+       */
+      from?: [string, ...string[]];
+    };
+    /**
+     * What a device is called: its asset tag when inventory_number is mapped from a name source (or from `name`), and its name in the plan and on alert tickets. The first source the device has wins; a device with none is "NinjaOne device <id>".
+     */
+    name?: {
+      /**
+       * Device fields tried in order. Default: displayName, systemName (cloud monitors have only this), dnsName.
+       *
+       * @minItems 1
+       */
+      from?: [string, ...string[]];
+    };
+    /**
      * What haloform writes on each asset. Only mapped fields are written; a value NinjaOne does not have leaves the Halo value alone.
      */
     fields?: FieldMapping[];

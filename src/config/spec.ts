@@ -94,6 +94,10 @@ export interface Assets {
   match: AssetMatch[];
   serialField: string;
   ignoreSerials: string[];
+  /** Where a device's serial comes from, in order: the first value that is no placeholder wins. */
+  serial: { from: DevicePath[]; fromText: string[] };
+  /** What a device is called (asset tag fallback, plan lines, tickets): the first source it has, else "NinjaOne device <id>". */
+  name: { from: string[] };
   fields: FieldMapping[];
   addMissingFieldsToTypes: boolean;
   user?: { from: DevicePath; matchBy: UserMatch[]; path: SpecPath };
