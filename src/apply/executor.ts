@@ -7,7 +7,9 @@
  */
 
 import type { HaloApiClient, HaloResource } from '../halo/client.js';
-import type { HaloAsset, HaloSnapshot } from '../halo/types.js';
+import { haloFieldTypeCode } from '../halo/field-types.js';
+import type { HaloAsset, HaloField, HaloSnapshot } from '../halo/types.js';
+import { toWire, type TargetType } from '../model/convert.js';
 import { ApiError } from '../http/index.js';
 import type { NinjaOneClient } from '../ninjaone/client.js';
 import { isRef, type Action, type Change, type Kind, type Plan, type UserLink } from '../plan/plan.js';
@@ -56,6 +58,8 @@ interface Context {
   ids: Map<string, number>;
   /** Main site Halo made with each client this run created. */
   mainSites: Map<string, number>;
+  /** Asset fields as Halo has them now: live ones, and the ones this run created (with their options' ids). */
+  fields: HaloField[];
   /** Addresses that failed or were skipped: their dependents are skipped. */
   broken: Map<string, string>;
   events: ApplyEvent[];
@@ -63,7 +67,7 @@ interface Context {
 
 export async function applyPlan(plan: Plan, live: HaloSnapshot, halo: HaloApiClient, ninja: NinjaOneClient, options: ApplyOptions): Promise<ApplyResult> {
   if (plan.errors.length > 0) throw new Error('applyPlan was given a plan with errors');
-  const ctx: Context = { plan, live, halo, ninja, options, ids: new Map(), mainSites: new Map(), broken: new Map(), events: [] };
+  const ctx: Context = { plan, live, halo, ninja, options, ids: new Map(), mainSites: new Map(), fields: [...live.fields], broken: new Map(), events: [] };
   for (const c of plan.changes) if (c.haloId !== undefined) ctx.ids.set(c.address, c.haloId);
 
   const pending = (kind: Kind) => plan.changes.filter((c) => c.kind === kind && c.action !== 'no-op');
@@ -150,8 +154,15 @@ async function applyFields(ctx: Context, changes: Change[]): Promise<void> {
       let id = c.haloId;
       if (c.action === 'create') {
         // Created one by one: there are few, and a name that now exists must not be created twice.
-        const existing = (await ctx.halo.readFields()).find((f) => f.name.trim().toLowerCase() === c.name.trim().toLowerCase());
-        id = existing?.id ?? requireId((await ctx.halo.post('Field', [{ name: c.name }]))[0]);
+        const fold = c.name.trim().toLowerCase();
+        const existing = (await ctx.halo.readFields()).find((f) => f.name.trim().toLowerCase() === fold);
+        const type = typeof c.after?.type === 'string' ? (c.after.type as HaloField['type']) : 'text';
+        const options = Array.isArray(c.after?.options) ? (c.after.options as unknown[]).filter((o): o is string => typeof o === 'string') : [];
+        // The field's type, and a selection's options, go with it ([unverified]: Halo's Field has no documented type; see src/halo/field-types.ts).
+        id = existing?.id ?? requireId((await ctx.halo.post('Field', [{ name: c.name, type: haloFieldTypeCode(type), ...(options.length > 0 ? { values: options.map((name) => ({ name })) } : {}) }]))[0]);
+        // Its options' ids, for the values written below.
+        const saved = (await ctx.halo.readFields()).find((f) => f.id === id);
+        if (saved) ctx.fields = [...ctx.fields.filter((f) => f.id !== saved.id), saved];
       }
       await ctx.halo.addFieldToAll(id!);
       finish(ctx, c, 'done', { haloId: id! });
@@ -326,12 +337,22 @@ function requireId(saved: Record<string, unknown> | undefined): number {
 
 // Bodies: what each change writes, in Halo's field names (reference/halopsa/NOTES.md §4).
 
-function fieldIdByName(ctx: Context, name: string): number {
+/** The asset field of a name as Halo has it now (live, or created by this run). */
+function fieldByName(ctx: Context, name: string): HaloField {
   const fold = name.trim().toLowerCase();
-  const live = ctx.live.fields.find((f) => f.name.trim().toLowerCase() === fold);
-  const id = live?.id ?? ctx.ids.get(`asset_field[${JSON.stringify(name)}]`) ?? [...ctx.ids].find(([a]) => a.toLowerCase() === `asset_field[${JSON.stringify(fold)}]`)?.[1];
+  const field = ctx.fields.find((f) => f.name.trim().toLowerCase() === fold);
+  if (field) return field;
+  const id = ctx.ids.get(`asset_field[${JSON.stringify(name)}]`) ?? [...ctx.ids].find(([a]) => a.toLowerCase() === `asset_field[${JSON.stringify(fold)}]`)?.[1];
   if (id === undefined) throw new Unresolved(`asset field "${name}" has no Halo id`);
-  return id;
+  return { id, name, type: 'text', typeKnown: false, options: [] };
+}
+
+function fieldIdByName(ctx: Context, name: string): number {
+  return fieldByName(ctx, name).id;
+}
+
+function targetOf(field: { type: HaloField['type']; options: HaloField['options']; name: string }): TargetType {
+  return { type: field.type, options: field.options, label: `Halo field "${field.name}"` };
 }
 
 function assetTypeBody(ctx: Context, c: Change): Record<string, unknown> {
@@ -376,7 +397,7 @@ function siteBody(ctx: Context, c: Change): Record<string, unknown> {
   return { id: c.haloId, ...pick(after, ['name', 'ninjarmmid']) };
 }
 
-const ASSET_PROPERTIES = ['inventory_number', 'notes', 'warranty_start', 'warranty_end', 'labour_warranty_start', 'labour_warranty_end', 'supplier_purchasedate', 'commissiondate'];
+const ASSET_PROPERTIES = ['inventory_number', 'notes', 'warranty_start', 'warranty_end', 'labour_warranty_start', 'labour_warranty_end', 'supplier_purchasedate', 'commissiondate', 'ninja_url', 'ninja_remote_url'];
 
 function assetBody(ctx: Context, c: Change, live: Map<number, HaloAsset>): Record<string, unknown> {
   const after = c.after ?? {};
@@ -392,10 +413,24 @@ function assetBody(ctx: Context, c: Change, live: Map<number, HaloAsset>): Recor
   if (fields && typeof fields === 'object' && !Array.isArray(fields) && !isRef(fields)) {
     // Halo replaces the whole fields list (NOTES §2): send every value the asset keeps, with ours over them.
     const values = new Map<number, unknown>(c.haloId !== undefined ? live.get(c.haloId)?.fields ?? [] : []);
-    for (const [name, value] of Object.entries(fields)) values.set(fieldIdByName(ctx, name), value);
+    for (const [name, value] of Object.entries(fields)) {
+      const field = fieldByName(ctx, name);
+      values.set(field.id, toWire(String(value), targetOf(field)));
+    }
     body.fields = [...values].map(([id, value]) => ({ id, value }));
     // Never let a write add fields to a type behind the plan's back.
     body._dontaddnewfields = true;
+  }
+  const custom = after.customfields;
+  if (custom && typeof custom === 'object' && !Array.isArray(custom) && !isRef(custom)) {
+    // Replaced whole too (NOTES §4 "re-send all values you want kept").
+    const values = new Map<number, unknown>(c.haloId !== undefined ? live.get(c.haloId)?.customFields ?? [] : []);
+    for (const [name, value] of Object.entries(custom)) {
+      const field = ctx.live.customFields.find((f) => f.name.trim().toLowerCase() === name.trim().toLowerCase());
+      if (!field) throw new Unresolved(`custom field "${name}" is not in Halo`);
+      values.set(field.id, toWire(String(value), targetOf(field)));
+    }
+    body.customfields = [...values].map(([id, value]) => ({ id, value }));
   }
   const users = after.users as UserLink[] | undefined;
   if (Array.isArray(users)) body.users = users.map((u) => ({ id: u.id }));

@@ -48,22 +48,36 @@ export function createClients(spec: Spec, ctx: CommandContext, options: { verbos
 }
 
 /**
- * The device fields plan needs: identity (ids, names, serials — reference/ninjaone/NOTES.md §3)
- * and the roots of every path the spec maps. Everything else is dropped as pages arrive.
+ * The device fields plan needs: identity (ids, names, serials — reference/ninjaone/NOTES.md §3),
+ * the roots of the serial and name sources, and the roots of every path the spec maps. Everything
+ * else is dropped as pages arrive.
  */
 export function deviceKeysFor(spec: Spec): Set<string> {
-  const keys = new Set(['id', 'organizationId', 'locationId', 'nodeClass', 'deviceType', 'displayName', 'systemName', 'dnsName', 'netbiosName', 'system', 'serviceTag']);
-  for (const path of [...spec.assets.fields.map((f) => f.from), ...(spec.assets.user ? [spec.assets.user.from] : [])]) {
+  const keys = new Set(['id', 'uid', 'organizationId', 'locationId', 'nodeClass', 'deviceType', 'displayName', 'systemName', 'dnsName', 'netbiosName', 'system', 'serviceTag']);
+  for (const path of [...spec.assets.fields.map((f) => f.from), ...spec.assets.serial.from, ...(spec.assets.user ? [spec.assets.user.from] : [])]) {
     const root = path[0]?.name;
     if (root && root !== 'customFields' && root !== 'organization' && root !== 'location') keys.add(root);
   }
+  for (const source of spec.assets.name.from) keys.add(source.split('.')[0]!);
   return keys;
 }
 
-/** Custom fields the spec reads: only these are fetched from NinjaOne. */
+/** Device custom fields the spec reads: only these are fetched from NinjaOne. */
 export function mappedCustomFields(spec: Spec): string[] {
-  const paths = [...spec.assets.fields.map((f) => f.from), ...(spec.assets.user ? [spec.assets.user.from] : [])];
+  const paths = [...spec.assets.fields.filter((f) => f.source === 'path').map((f) => f.from), ...(spec.assets.user ? [spec.assets.user.from] : [])];
   return [...new Set(paths.filter((p) => p[0]?.name === 'customFields' && p[1]).map((p) => p[1]!.name))];
+}
+
+/** Organisation and location custom fields the spec reads: inherited device fields, and organization/location.customFields.* paths. */
+export function scopedCustomFields(spec: Spec): string[] {
+  const out = new Set<string>();
+  for (const m of spec.assets.fields) {
+    if (m.source !== 'path') continue;
+    const [root, second, third] = m.from;
+    if (root?.name === 'customFields' && m.inherit && second) out.add(second.name);
+    if ((root?.name === 'organization' || root?.name === 'location') && second?.name === 'customFields' && third) out.add(third.name);
+  }
+  return [...out];
 }
 
 export interface PlanRun {
@@ -88,8 +102,8 @@ export async function readAndPlan(loaded: LoadedSpec & { spec: Spec }, clients: 
     targets: { ninjaone: spec.connections.ninjaone.baseUrl, halo: spec.connections.halo.url },
   };
   const [ninjaRead, haloRead] = await Promise.allSettled([
-    clients.ninjaone.readSnapshot({ customFields: mappedCustomFields(spec), deviceKeys: deviceKeysFor(spec) }),
-    clients.halo.readSnapshot(),
+    clients.ninjaone.readSnapshot({ customFields: mappedCustomFields(spec), scopedCustomFields: scopedCustomFields(spec), deviceKeys: deviceKeysFor(spec) }),
+    clients.halo.readSnapshot({ customFields: spec.assets.fields.some((f) => f.target === 'customfield') }),
   ]);
   const readErrors: Diagnostic[] = [];
   if (ninjaRead.status === 'rejected') readErrors.push(readFailure('NinjaOne', ninjaRead.reason));

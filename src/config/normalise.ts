@@ -83,7 +83,13 @@ export function normalise(data: HaloformSpec, context: NormaliseContext): Spec {
       ignoreSerials: [...file.assets.ignoreSerials],
       serial: serialSources(file.assets.serial?.from),
       name: { from: [...(file.assets.name?.from ?? DEFAULT_NAME_SOURCES)] },
-      fields: file.assets.fields.map((f, i) => fieldMapping(f, ['assets', 'fields', i])),
+      links: links(file.assets.links),
+      fields: file.assets.fields.map((f, i) =>
+        fieldMapping(f, ['assets', 'fields', i], {
+          serial: file.assets.serial?.from ?? DEFAULT_SERIAL_SOURCES,
+          name: file.assets.name?.from ?? DEFAULT_NAME_SOURCES,
+        }),
+      ),
       addMissingFieldsToTypes: file.assets.addMissingFieldsToTypes,
       ...(file.assets.user
         ? {
@@ -154,14 +160,43 @@ function organisationMapping(
   };
 }
 
-function fieldMapping(f: FieldMappingFile, path: SpecPath): FieldMapping {
+/** The prefix of a custom field target: `customfields.CFcontractTier`. */
+export const CUSTOM_FIELD_PREFIX = 'customfields.';
+
+/** The keywords a mapping's `from` may be besides a device path. */
+export const VALUE_KEYWORDS = { serial: 'serial', name: 'deviceName' } as const;
+
+function fieldMapping(f: FieldMappingFile, path: SpecPath, sources: { serial: readonly string[]; name: readonly string[] }): FieldMapping {
+  const custom = f.to.toLowerCase().startsWith(CUSTOM_FIELD_PREFIX) && f.to.length > CUSTOM_FIELD_PREFIX.length;
+  const to = custom ? f.to.slice(CUSTOM_FIELD_PREFIX.length) : f.to;
+  const toProperty = !custom && HALO_ASSET_PROPERTIES.includes(f.to);
+  const source: FieldMapping['source'] =
+    f.from === VALUE_KEYWORDS.serial || sources.serial.includes(f.from)
+      ? 'serial'
+      : f.from === VALUE_KEYWORDS.name || (f.to === 'inventory_number' && sources.name.includes(f.from))
+        ? 'name'
+        : 'path';
   return {
-    to: f.to,
-    toProperty: HALO_ASSET_PROPERTIES.includes(f.to),
+    to,
+    target: custom ? 'customfield' : toProperty ? 'property' : 'field',
+    toProperty,
+    source,
     from: parseDevicePath(f.from),
     fromText: f.from,
+    inherit: f.inherit ?? false,
+    ...(f.type !== undefined ? { type: f.type } : {}),
+    ...(f.dateFormat !== undefined ? { dateFormat: f.dateFormat } : {}),
     path,
   };
+}
+
+/** The default link templates (reference/halopsa/NOTES.md §4.4: ninja_url, ninja_remote_url). */
+export const DEFAULT_LINK = '{url}/#/deviceDashboard/{id}/overview';
+
+function links(spec: NonNullable<HaloformSpec['assets']>['links']): Spec['assets']['links'] {
+  const device = spec?.deviceUrl ?? DEFAULT_LINK;
+  const remote = spec?.remoteUrl ?? DEFAULT_LINK;
+  return { ...(device !== false ? { deviceUrl: device } : {}), ...(remote !== false ? { remoteUrl: remote } : {}) };
 }
 
 /** The default `assets.serial.from`: a VM reports "None" as its serial and the real one as its BIOS serial; VM hosts carry a service tag. */

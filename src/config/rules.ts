@@ -28,6 +28,7 @@ export const RULES: readonly Rule[] = [
   assetMatchStartsWithNinjaId,
   fieldTargetsUnique,
   fieldSourcesKnown,
+  fieldOptionsFit,
   fieldPropertiesSpelt,
   serialsWrittenWhenMatched,
   nodeClassesKnown,
@@ -174,7 +175,7 @@ function fieldTargetsUnique(spec: Spec): Diagnostic[] {
   const seen = new Map<string, SpecPath>();
   const out: Diagnostic[] = [];
   for (const field of spec.assets.fields) {
-    const key = field.to.toLowerCase();
+    const key = `${field.target === 'customfield' ? 'customfields.' : ''}${field.to.toLowerCase()}`;
     const first = seen.get(key);
     if (first) {
       out.push(
@@ -193,16 +194,34 @@ function fieldTargetsUnique(spec: Spec): Diagnostic[] {
 
 function fieldSourcesKnown(spec: Spec): Diagnostic[] {
   return spec.assets.fields.flatMap((field) => {
+    if (field.source !== 'path') return [];
     const root = field.from[0]!.name;
     if (DEVICE_PATH_ROOTS.includes(root)) return [];
     return [
       error(
         'Unknown device path',
-        `"${field.fromText}" does not start with a NinjaOne device field: "${root}" is not one.${didYouMean(root, DEVICE_PATH_ROOTS)} Paths start with a device field (displayName, system, os, ipAddresses, ...), customFields.<name>, organization or location.`,
+        `"${field.fromText}" does not start with a NinjaOne device field: "${root}" is not one.${didYouMean(root, [...DEVICE_PATH_ROOTS, 'serial', 'deviceName'])} Paths start with a device field (displayName, system, os, ipAddresses, ...), customFields.<name>, organization or location; or write serial or deviceName.`,
         [...field.path, 'from'],
       ),
     ];
   });
+}
+
+/** `inherit`, `type` and `dateFormat` only where they mean something. */
+function fieldOptionsFit(spec: Spec): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const field of spec.assets.fields) {
+    if (field.inherit && !(field.source === 'path' && field.from[0]?.name === 'customFields' && field.from.length >= 2)) {
+      out.push(error('inherit without a custom field', `inherit: true falls back to the location's and the organisation's value of a custom field, so it needs from: customFields.<name>; "${field.fromText}" is not one. Remove inherit, or read organization.customFields.<name> directly.`, [...field.path, 'inherit']));
+    }
+    if (field.target === 'property' && field.type !== undefined) {
+      out.push(error('type on an asset property', `"${field.to}" is a Halo asset property, whose type haloform knows (${field.to.includes('warranty') || field.to.includes('date') ? 'a date' : 'text'}); type: is for asset fields and custom fields. Remove it.`, [...field.path, 'type']));
+    }
+    if (field.dateFormat !== undefined && field.type !== undefined && field.type !== 'date' && field.type !== 'datetime') {
+      out.push(warning('dateFormat without a date', `dateFormat reads text dates for a date or datetime target, but this mapping says type: ${field.type}, so it is not used. Remove it, or the type.`, [...field.path, 'dateFormat']));
+    }
+  }
+  return out;
 }
 
 /** `inventory_numbr` is almost certainly a typo for a property, not a Halo asset field name. */
@@ -225,11 +244,11 @@ function serialsWrittenWhenMatched(spec: Spec): Diagnostic[] {
   // A spec that maps no fields at all writes bare assets on purpose; one that maps some but not the serial likely forgot it.
   if (!spec.assets.match.includes('serialNumber') || spec.assets.fields.length === 0) return [];
   const serial = spec.assets.serialField.toLowerCase();
-  if (spec.assets.fields.some((f) => f.to.toLowerCase() === serial)) return [];
+  if (spec.assets.fields.some((f) => f.target === 'field' && f.to.toLowerCase() === serial)) return [];
   return [
     warning(
       'Serial numbers matched but never written',
-      `assets.match uses serialNumber, but no entry in assets.fields writes "${spec.assets.serialField}", so assets haloform creates carry no serial. Add { to: ${spec.assets.serialField}, from: system.serialNumber } to assets.fields.`,
+      `assets.match uses serialNumber, but no entry in assets.fields writes "${spec.assets.serialField}", so assets haloform creates carry no serial. Add { to: ${spec.assets.serialField}, from: serial } to assets.fields.`,
       ['assets', 'fields'],
     ),
   ];

@@ -134,6 +134,19 @@ export interface HaloformSpec {
      */
     fields?: FieldMapping[];
     /**
+     * The asset's NinjaOne links (ninja_url and ninja_remote_url: the "open in NinjaOne" and remote buttons of Halo's own integration), written and diffed like any field. {url} is the NinjaOne instance's address, {id} the device id, {uid} its uid. false leaves a link alone.
+     */
+    links?: {
+      /**
+       * Template of ninja_url, the device's page in NinjaOne. Default: {url}/#/deviceDashboard/{id}/overview.
+       */
+      deviceUrl?: string | false;
+      /**
+       * Template of ninja_remote_url. NinjaOne documents no remote-control address, so the default opens the device's page, where NinjaOne Remote starts. Default: {url}/#/deviceDashboard/{id}/overview.
+       */
+      remoteUrl?: string | false;
+    };
+    /**
      * When a mapped Halo asset field is missing from an asset type that receives devices, add it to all asset types (Halo's "Add to all asset types"). When false, such a gap stops the plan with an error naming every type and field.
      */
     addMissingFieldsToTypes?: boolean;
@@ -380,11 +393,23 @@ export interface OrganisationMapping {
  */
 export interface FieldMapping {
   /**
-   * The Halo side: an asset property (inventory_number, notes, warranty_start, warranty_end, labour_warranty_start, labour_warranty_end, supplier_purchasedate, commissiondate) or the name of a Halo asset field ("Serial Number").
+   * The Halo side: an asset property (inventory_number, notes, warranty_start, warranty_end, labour_warranty_start, labour_warranty_end, supplier_purchasedate, commissiondate), the name of a Halo asset field ("Serial Number"), or customfields.<name> for an asset custom field (its API name, e.g. customfields.CFcontractTier, or its label).
    */
   to: string;
   /**
-   * The NinjaOne side: a path into the device, e.g. displayName, system.serialNumber, os.name, ipAddresses[0], customFields.warrantyEnd, organization.name, location.name.
+   * The NinjaOne side: a path into the device (displayName, system.serialNumber, os.name, ipAddresses[0], customFields.warrantyEnd, organization.name, organization.customFields.contractTier, location.customFields.siteContact), or `serial` (the device's serial, see assets.serial) or `deviceName` (its name, see assets.name).
    */
   from: string;
+  /**
+   * For customFields.<name>: when the device has no value, use its location's value, then its organisation's (NinjaOne's custom field inheritance).
+   */
+  inherit?: boolean;
+  /**
+   * What the Halo side holds, when Halo does not say (its API gives asset fields no type): text, number, date, datetime, boolean, select or multiselect. Values that do not convert are not written and are listed in the plan. Left out: what Halo says, else text.
+   */
+  type?: 'text' | 'number' | 'date' | 'datetime' | 'boolean' | 'select' | 'multiselect';
+  /**
+   * How dates written as text in NinjaOne read, for a date or datetime target: YYYY-MM-DD (always understood), DD/MM/YYYY or MM/DD/YYYY. Left out: text dates other than YYYY-MM-DD are refused, since 04/05/2028 could be either.
+   */
+  dateFormat?: 'YYYY-MM-DD' | 'DD/MM/YYYY' | 'MM/DD/YYYY';
 }

@@ -98,6 +98,8 @@ export interface Assets {
   serial: { from: DevicePath[]; fromText: string[] };
   /** What a device is called (asset tag fallback, plan lines, tickets): the first source it has, else "NinjaOne device <id>". */
   name: { from: string[] };
+  /** Templates of the asset's NinjaOne links ({url}, {id}, {uid}); undefined leaves the link alone. */
+  links: { deviceUrl?: string; remoteUrl?: string };
   fields: FieldMapping[];
   addMissingFieldsToTypes: boolean;
   user?: { from: DevicePath; matchBy: UserMatch[]; path: SpecPath };
@@ -107,14 +109,30 @@ export interface Assets {
 /** A path into a NinjaOne device, parsed: `ipAddresses[0]` → [{name:'ipAddresses', index:0}]. */
 export type DevicePath = { name: string; index?: number }[];
 
+/** What a mapped value is converted to on the Halo side. */
+export type ValueType = 'text' | 'number' | 'date' | 'datetime' | 'boolean' | 'select' | 'multiselect';
+export type DateFormat = 'YYYY-MM-DD' | 'DD/MM/YYYY' | 'MM/DD/YYYY';
+
 export interface FieldMapping {
-  /** A Halo asset property (`inventory_number`) or asset field name (`Serial Number`). */
+  /** A Halo asset property (`inventory_number`), asset field name (`Serial Number`) or custom field name (after `customfields.`). */
   to: string;
+  /** Where `to` lives on the asset. */
+  target: 'property' | 'field' | 'customfield';
   /** Whether `to` is one of Halo's asset properties rather than an asset field. */
   toProperty: boolean;
+  /**
+   * What the value is: a device path, the device's serial (`serial`, or a path among
+   * assets.serial.from) or its name (`deviceName`, or a name source mapped to inventory_number).
+   */
+  source: 'path' | 'serial' | 'name';
   from: DevicePath;
   /** `from` as written, for messages. */
   fromText: string;
+  /** customFields.<name>: fall back to the location's, then the organisation's value. */
+  inherit: boolean;
+  /** The Halo side's type when Halo does not say. */
+  type?: ValueType;
+  dateFormat?: DateFormat;
   path: SpecPath;
 }
 

@@ -8,13 +8,18 @@
 
 import type { HaloConnection } from '../config/spec.js';
 import { HttpClient, haloHttpOptions, type Query, type SharedHttpOptions } from '../http/index.js';
-import { asArray, asRecord, optionalBoolean, optionalInt, optionalString, requiredInt, requiredString, shapeError, type ShapeContext } from '../http/shape.js';
+import { notARow, RowReader, type ProblemSink, type ReadProblem } from '../http/rows.js';
+import { asArray, asRecord, optionalInt, shapeError, type ShapeContext } from '../http/shape.js';
+import { fieldTypeFromText, HALO_FIELD_TYPE_CODES } from './field-types.js';
 import type {
   HaloAsset,
   HaloAssetGroup,
   HaloAssetType,
   HaloClient as HaloClientRecord,
+  HaloCustomField,
   HaloField,
+  HaloFieldOption,
+  HaloFieldType,
   HaloSettings,
   HaloSite,
   HaloSnapshot,
@@ -30,94 +35,147 @@ export const HALO_PAGE_SIZE = 100;
 export type HaloResource = 'Client' | 'Site' | 'Asset' | 'AssetType' | 'Field' | 'Control' | 'Tickets' | 'Actions' | 'Users';
 
 /** Asset properties read back for diffing (the ones a field mapping may write). */
-const ASSET_PROPERTIES = ['notes', 'warranty_start', 'warranty_end', 'labour_warranty_start', 'labour_warranty_end', 'supplier_purchasedate', 'commissiondate'] as const;
+const ASSET_PROPERTIES = ['notes', 'warranty_start', 'warranty_end', 'labour_warranty_start', 'labour_warranty_end', 'supplier_purchasedate', 'commissiondate', 'ninja_url', 'ninja_remote_url'] as const;
 
 export class HaloApiClient {
   readonly http: HttpClient;
   readonly batchSize: number;
+  /** Where problems with rows go when a read is given no sink of its own (serve logs them). */
+  onReadProblem: ProblemSink | undefined;
 
   constructor(connection: HaloConnection, shared: SharedHttpOptions = {}) {
     this.http = new HttpClient(haloHttpOptions(connection, shared));
     this.batchSize = connection.batchSize;
   }
 
-  // Reads.
+  // Reads. Every list is read row by row with a RowReader (src/http/rows.ts): a row with a gap is
+  // kept with the value absent, a row without its id is left out, and both are reported to the
+  // sink (the snapshot's problems, or `onReadProblem`) — never a failed read.
 
-  async readTopLevels(): Promise<HaloTopLevel[]> {
-    return (await this.list('/api/TopLevel', 'toplevels')).map(({ r, ctx }) => ({ id: requiredInt(r, 'id', ctx), name: requiredString(r, 'name', ctx) }));
+  async readTopLevels(sink = this.onReadProblem): Promise<HaloTopLevel[]> {
+    return this.#rowsOf('/api/TopLevel', 'toplevels', 'top level', {}, sink, (row) => {
+      const id = row.int('id', IDENTITY);
+      const name = row.string('name', { needed: 'customers.topLevel cannot name it; give it a name in Halo' }) ?? '';
+      return id === undefined ? undefined : { id, name };
+    });
   }
 
-  async readClients(): Promise<HaloClientRecord[]> {
-    return (await this.list('/api/Client', 'clients', { includeinactive: true })).map(({ r, ctx }) => {
-      const mainSiteId = optionalInt(r, 'main_site_id', ctx);
-      const ninjaId = optionalInt(r, 'ninjarmmid', ctx);
-      const topLevelId = optionalInt(r, 'toplevel_id', ctx);
+  async readClients(sink = this.onReadProblem): Promise<HaloClientRecord[]> {
+    return this.#rowsOf('/api/Client', 'clients', 'client', { includeinactive: true }, sink, (row) => {
+      const id = row.int('id', IDENTITY);
+      const name = row.string('name', { needed: 'it can be found by its NinjaOne id only, never by name; give it a name in Halo' }) ?? '';
+      const mainSiteId = row.int('main_site_id');
+      const ninjaId = positive(row.int('ninjarmmid'));
+      const topLevelId = row.int('toplevel_id');
+      if (id === undefined) return undefined;
+      row.name(label('client', id, name));
       return {
-        id: requiredInt(r, 'id', ctx),
-        name: requiredString(r, 'name', ctx),
-        inactive: optionalBoolean(r, 'inactive', ctx) ?? false,
+        id,
+        name: name.trim() === '' ? '' : name,
+        inactive: row.boolean('inactive') ?? false,
         ...(topLevelId !== undefined ? { topLevelId } : {}),
         ...(mainSiteId !== undefined ? { mainSiteId } : {}),
-        ...(ninjaId !== undefined && ninjaId > 0 ? { ninjaId } : {}),
+        ...(ninjaId !== undefined ? { ninjaId } : {}),
       };
     });
   }
 
-  async readSites(): Promise<HaloSite[]> {
-    return (await this.list('/api/Site', 'sites', { includeinactive: true })).map(({ r, ctx }) => {
-      const ninjaId = optionalInt(r, 'ninjarmmid', ctx);
+  async readSites(sink = this.onReadProblem): Promise<HaloSite[]> {
+    return this.#rowsOf('/api/Site', 'sites', 'site', { includeinactive: true }, sink, (row) => {
+      const id = row.int('id', IDENTITY);
+      const name = row.string('name', { needed: 'it can be found by its NinjaOne id only, never by name; give it a name in Halo' }) ?? '';
+      const clientId = row.int('client_id', { needed: 'haloform cannot tell which client it belongs to, so it places no device on it' });
+      const ninjaId = positive(row.int('ninjarmmid'));
+      if (id === undefined) return undefined;
+      row.name(label('site', id, name));
       return {
-        id: requiredInt(r, 'id', ctx),
-        name: requiredString(r, 'name', ctx),
-        clientId: requiredInt(r, 'client_id', ctx),
-        inactive: optionalBoolean(r, 'inactive', ctx) ?? false,
-        ...(ninjaId !== undefined && ninjaId > 0 ? { ninjaId } : {}),
+        id,
+        name,
+        ...(clientId !== undefined ? { clientId } : {}),
+        inactive: row.boolean('inactive') ?? false,
+        ...(ninjaId !== undefined ? { ninjaId } : {}),
       };
     });
   }
 
   /** Active users, without the General Users (which stand in for unknown end users). */
-  async readUsers(query: Query = {}): Promise<HaloUser[]> {
-    return (await this.list('/api/Users', 'users', { exclude_generaluser: true, ...query })).map(({ r, ctx }) => userFrom(r, ctx));
+  async readUsers(query: Query = {}, sink = this.onReadProblem): Promise<HaloUser[]> {
+    return this.#rowsOf('/api/Users', 'users', 'user', { exclude_generaluser: true, ...query }, sink, (row) => userFrom(row));
   }
 
-  async readAssetGroups(): Promise<HaloAssetGroup[]> {
-    return (await this.list('/api/AssetGroup', 'assetgroups')).map(({ r, ctx }) => ({ id: requiredInt(r, 'id', ctx), name: requiredString(r, 'name', ctx) }));
-  }
-
-  async readFields(): Promise<HaloField[]> {
-    return (await this.list('/api/Field', 'fields')).map(({ r, ctx }) => {
-      const type = optionalInt(r, 'type', ctx);
-      return { id: requiredInt(r, 'id', ctx), name: requiredString(r, 'name', ctx), ...(type !== undefined ? { type } : {}) };
+  async readAssetGroups(sink = this.onReadProblem): Promise<HaloAssetGroup[]> {
+    return this.#rowsOf('/api/AssetGroup', 'assetgroups', 'asset group', {}, sink, (row) => {
+      const id = row.int('id', IDENTITY);
+      const name = row.string('name', { needed: 'assetTypes.group cannot name it; give it a name in Halo' }) ?? '';
+      return id === undefined ? undefined : { id, name };
     });
   }
 
-  async readAssetTypes(): Promise<HaloAssetType[]> {
-    return (await this.list('/api/AssetType', 'assettypes')).map(({ r, ctx }) => {
-      const layout = r.fields === undefined || r.fields === null ? [] : asArray(r.fields, { ...ctx, where: `${ctx.where}.fields` });
-      const fieldIds = layout.map((entry, i) => {
-        const ectx = { ...ctx, where: `${ctx.where}.fields[${i}]` };
-        const e = asRecord(entry, ectx);
-        return optionalInt(e, 'field_id', ectx) ?? requiredInt(e, 'id', ectx);
+  async readFields(sink = this.onReadProblem): Promise<HaloField[]> {
+    return this.#rowsOf('/api/Field', 'fields', 'asset field', {}, sink, (row) => {
+      const id = row.int('id', IDENTITY);
+      const name = row.string('name', { needed: 'no mapping can name it; give it a name in Halo' }) ?? '';
+      if (id === undefined) return undefined;
+      row.name(label('asset field', id, name));
+      return { id, name, ...fieldTypeOf(row) };
+    });
+  }
+
+  /** Asset custom fields (`/api/FieldInfo?typeid=5`, NOTES §4.5: 5 = assets [unverified]). */
+  async readCustomFields(sink = this.onReadProblem): Promise<HaloCustomField[]> {
+    return this.#rowsOf('/api/FieldInfo', 'fields', 'custom field', { typeid: 5, includevalues: true }, sink, (row) => {
+      const id = row.int('id', IDENTITY);
+      const name = row.string('name', { needed: 'no mapping can name it; give it a name in Halo' }) ?? '';
+      const fieldLabel = row.string('label') ?? name;
+      if (id === undefined) return undefined;
+      row.name(label('custom field', id, name));
+      return { id, name, label: fieldLabel, ...fieldTypeOf(row) };
+    });
+  }
+
+  async readAssetTypes(sink = this.onReadProblem): Promise<HaloAssetType[]> {
+    return this.#rowsOf('/api/AssetType', 'assettypes', 'asset type', {}, sink, (row) => {
+      const id = row.int('id', IDENTITY);
+      const name = row.string('name', { needed: 'assetTypes.map cannot name it; give it a name in Halo' }) ?? '';
+      if (id === undefined) return undefined;
+      row.name(label('asset type', id, name));
+      const fieldIds: number[] = [];
+      const fieldTypes = new Map<number, HaloFieldType>();
+      (row.list('fields') ?? []).forEach((entry, i) => {
+        if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+          row.problem(`fields[${i}]`, 'is not an object', { needed: 'that entry of its field layout is ignored' });
+          return;
+        }
+        const e = new RowReader(entry as Record<string, unknown>, 'Halo', 'GET /api/AssetType', 'field', '');
+        const fieldId = e.int('field_id') ?? e.int('id');
+        if (fieldId === undefined) {
+          row.problem(`fields[${i}].field_id`, 'is missing', { needed: 'that entry of its field layout is ignored' });
+          return;
+        }
+        fieldIds.push(fieldId);
+        const type = fieldTypeFromText(e.string('type'));
+        if (type) fieldTypes.set(fieldId, type);
       });
-      const assetGroupId = optionalInt(r, 'assetgroup_id', ctx);
-      return { id: requiredInt(r, 'id', ctx), name: requiredString(r, 'name', ctx), ...(assetGroupId !== undefined ? { assetGroupId } : {}), fieldIds };
+      const assetGroupId = row.int('assetgroup_id');
+      return { id, name, ...(assetGroupId !== undefined ? { assetGroupId } : {}), fieldIds, ...(fieldTypes.size > 0 ? { fieldTypes } : {}) };
     });
   }
 
   /**
    * Assets with their field values. Halo returns field values in lists only with
-   * `includeassetfields=true` and an `assettype_id` filter (NOTES §3), so this reads type by type.
+   * `includeassetfields=true` and an `assettype_id` filter (NOTES §3), so this reads type by type;
+   * a row that does not say its type is of the type it was listed under.
    */
-  async readAssets(assetTypeIds: readonly number[]): Promise<HaloAsset[]> {
+  async readAssets(assetTypeIds: readonly number[], sink = this.onReadProblem): Promise<HaloAsset[]> {
     const perType = await Promise.all(
-      assetTypeIds.map((typeId) => this.list('/api/Asset', 'assets', { assettype_id: typeId, includeassetfields: true, includeinactive: true })),
+      assetTypeIds.map((typeId) =>
+        this.#rowsOf('/api/Asset', 'assets', 'asset', { assettype_id: typeId, includeassetfields: true, includeinactive: true }, sink, (row) => assetFrom(row, typeId)),
+      ),
     );
     const seen = new Set<number>();
     const out: HaloAsset[] = [];
     for (const rows of perType) {
-      for (const { r, ctx } of rows) {
-        const asset = assetFrom(r, ctx);
+      for (const asset of rows) {
         if (seen.has(asset.id)) continue;
         seen.add(asset.id);
         out.push(asset);
@@ -127,49 +185,70 @@ export class HaloApiClient {
   }
 
   /** Assets matching a list filter (`client_id`, `integration_type`, ...), without field values. */
-  async readAssetsWhere(query: Query): Promise<HaloAsset[]> {
-    return (await this.list('/api/Asset', 'assets', query)).map(({ r, ctx }) => assetFrom(r, ctx));
+  async readAssetsWhere(query: Query, sink = this.onReadProblem): Promise<HaloAsset[]> {
+    return this.#rowsOf('/api/Asset', 'assets', 'asset', query, sink, (row) => assetFrom(row));
   }
 
-  async readAsset(id: number): Promise<HaloAsset | undefined> {
+  async readAsset(id: number, sink = this.onReadProblem): Promise<HaloAsset | undefined> {
     const response = await this.http.request({ method: 'GET', path: `/api/Asset/${id}`, label: 'GET /api/Asset/{id}', accept: [404] });
     if (response.status === 404) return undefined;
     const ctx = this.#ctx('GET /api/Asset/{id}', 'asset');
-    return assetFrom(asRecord(response.body, ctx), ctx);
+    const row = new RowReader(asRecord(response.body, ctx), 'Halo', 'GET /api/Asset/{id}', 'asset', 'asset');
+    const asset = assetFrom(row);
+    return row.report(sink) ? asset : undefined;
   }
 
-  async readTicketTypes(): Promise<HaloTicketType[]> {
-    return (await this.list('/api/TicketType', 'tickettypes')).map(({ r, ctx }) => ({ id: requiredInt(r, 'id', ctx), name: requiredString(r, 'name', ctx) }));
+  async readTicketTypes(sink = this.onReadProblem): Promise<HaloTicketType[]> {
+    return this.#rowsOf('/api/TicketType', 'tickettypes', 'ticket type', {}, sink, (row) => {
+      const id = row.int('id', IDENTITY);
+      const name = row.string('name', { needed: 'alerts.ticketType cannot name it; give it a name in Halo' }) ?? '';
+      return id === undefined ? undefined : { id, name };
+    });
   }
 
   /** Settings haloform manages; undefined fields when Halo does not say. */
   async readSettings(): Promise<HaloSettings> {
     const label = 'GET /api/Control';
     const response = await this.http.request({ method: 'GET', path: '/api/Control', label, hints: { 403: "reading Halo's settings needs the API application's admin scope" } });
-    const ctx = this.#ctx(label, 'control');
-    const r = asRecord(response.body, ctx);
-    const allow = optionalBoolean(r, 'allowduplicateinv', ctx);
+    const body = response.body;
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return {};
+    const allow = new RowReader(body as Record<string, unknown>, 'Halo', label, 'settings', 'settings').boolean('allowduplicateinv');
     // "Asset Tag must be unique" is Control.allowduplicateinv inverted (NOTES §4.4, [unverified]).
     return allow === undefined ? {} : { assetTagMustBeUnique: !allow };
   }
 
-  /** Everything plan needs, read in parallel (assets after the asset types they are listed by). */
-  async readSnapshot(): Promise<HaloSnapshot> {
-    const [topLevels, clients, sites, users, assetGroups, fields, assetTypes, ticketTypes, settings] = await Promise.all([
-      this.readTopLevels(),
-      this.readClients(),
-      this.readSites(),
-      this.readUsers(),
-      this.readAssetGroups(),
-      this.readFields(),
-      this.readAssetTypes(),
-      this.readTicketTypes(),
+  /**
+   * Everything plan needs, read in parallel (assets after the asset types they are listed by).
+   * `customFields`: read the asset custom field definitions too (only when the spec maps one).
+   */
+  async readSnapshot(options: { customFields?: boolean } = {}): Promise<HaloSnapshot> {
+    const problems: ReadProblem[] = [];
+    const sink: ProblemSink = (p) => {
+      problems.push(p);
+      this.onReadProblem?.(p);
+    };
+    const [topLevels, clients, sites, users, assetGroups, fields, assetTypes, ticketTypes, settings, customFields] = await Promise.all([
+      this.readTopLevels(sink),
+      this.readClients(sink),
+      this.readSites(sink),
+      this.readUsers({}, sink),
+      this.readAssetGroups(sink),
+      this.readFields(sink),
+      this.readAssetTypes(sink),
+      this.readTicketTypes(sink),
       this.readSettings(),
+      options.customFields ? this.readCustomFields(sink) : Promise.resolve([]),
     ]);
-    const assets = await this.readAssets(assetTypes.map((t) => t.id));
+    const assets = await this.readAssets(assetTypes.map((t) => t.id), sink);
     const siteClient = new Map(sites.map((s) => [s.id, s.clientId]));
-    for (const u of users) if (u.clientId === undefined && siteClient.has(u.siteId)) u.clientId = siteClient.get(u.siteId)!;
-    return { topLevels, clients, sites, users, assetGroups, fields, assetTypes, assets, ticketTypes, settings };
+    for (const u of users) if (u.clientId === undefined && u.siteId !== undefined && siteClient.get(u.siteId) !== undefined) u.clientId = siteClient.get(u.siteId)!;
+    // A field the asset types' layouts type ("Date") but /api/Field does not.
+    for (const f of fields) {
+      if (f.typeKnown) continue;
+      const hinted = assetTypes.map((t) => t.fieldTypes?.get(f.id)).find((t) => t !== undefined);
+      if (hinted) Object.assign(f, { type: hinted, typeKnown: true });
+    }
+    return { topLevels, clients, sites, users, assetGroups, fields, assetTypes, assets, ticketTypes, settings, customFields, problems };
   }
 
   // Writes.
@@ -203,9 +282,10 @@ export class HaloApiClient {
   /**
    * Every row of a list: page 1 with `pageinate=true`, then the remaining pages in parallel once
    * `record_count` is known; a bare array is the whole list. Rows are de-duplicated by id, in
-   * case a write moved one between pages. Each row comes with where it was, for shape errors.
+   * case a write moved one between pages. Each row comes with where it was; a row that is not an
+   * object is reported to `sink` and left out.
    */
-  async list(path: string, key: string, query: Query = {}, signal?: AbortSignal): Promise<{ r: Record<string, unknown>; ctx: ShapeContext }[]> {
+  async list(path: string, key: string, query: Query = {}, signal?: AbortSignal, sink = this.onReadProblem): Promise<{ r: Record<string, unknown>; ctx: ShapeContext }[]> {
     const label = `GET ${path}`;
     const page = async (pageNo: number) => {
       const response = await this.http.request({
@@ -233,16 +313,34 @@ export class HaloApiClient {
         }
       }
     }
-    const seen = new Set<number>();
+    const seen = new Set<unknown>();
     const out: { r: Record<string, unknown>; ctx: ShapeContext }[] = [];
     rows.forEach((row, i) => {
       const ctx = this.#ctx(label, `${key}[${i}]`);
-      const r = asRecord(row, ctx);
-      const id = requiredInt(r, 'id', ctx);
-      if (seen.has(id)) return;
-      seen.add(id);
+      if (row === null || typeof row !== 'object' || Array.isArray(row)) {
+        sink?.(notARow(row, 'Halo', label, `${key}[${i}]`));
+        return;
+      }
+      const r = row as Record<string, unknown>;
+      const id = typeof r.id === 'number' || typeof r.id === 'string' ? Number(r.id) : undefined;
+      if (id !== undefined && Number.isFinite(id)) {
+        if (seen.has(id)) return;
+        seen.add(id);
+      }
       out.push({ r, ctx });
     });
+    return out;
+  }
+
+  /** Every row of a list read with `read`; rows it leaves out (undefined, or without their identity) are reported to `sink`. */
+  async #rowsOf<T>(path: string, key: string, noun: string, query: Query, sink: ProblemSink | undefined, read: (row: RowReader) => T | undefined): Promise<T[]> {
+    const label = `GET ${path}`;
+    const out: T[] = [];
+    for (const { r, ctx } of await this.list(path, key, query, undefined, sink)) {
+      const row = new RowReader(r, 'Halo', label, noun, ctx.where);
+      const value = read(row);
+      if (row.report(sink) && value !== undefined) out.push(value);
+    }
     return out;
   }
 
@@ -259,50 +357,103 @@ function unwrap(body: unknown, key: string, ctx: ShapeContext): { rows: unknown[
   return { rows: asArray(rows ?? [], { ...ctx, where: `${ctx.where}.${key}` }), ...(total !== undefined ? { total } : {}) };
 }
 
-function userFrom(r: Record<string, unknown>, ctx: ShapeContext): HaloUser {
-  const clientId = optionalInt(r, 'client_id', ctx);
-  const login = optionalString(r, 'login', ctx);
-  const email = optionalString(r, 'emailaddress', ctx);
+/** An id Halo wrote as its "none" (0 or below) is absent. */
+function positive(id: number | undefined): number | undefined {
+  return id !== undefined && id > 0 ? id : undefined;
+}
+
+const IDENTITY = { identity: 'left out: haloform cannot refer to a row without its id' };
+
+/** `site 12 "HQ"`: a row as a person finds it in Halo. */
+function label(noun: string, id: number, name: string | undefined): string {
+  return `${noun} ${id}${name && name.trim() !== '' ? ` "${name.trim()}"` : ''}`;
+}
+
+/** The type and options of a field (`/api/Field` or `/api/FieldInfo` row); see field-types.ts. */
+function fieldTypeOf(row: RowReader): { type: HaloFieldType; typeKnown: boolean; options: HaloFieldOption[] } {
+  const options: HaloFieldOption[] = [];
+  (row.list('values') ?? []).forEach((entry) => {
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return;
+    const o = new RowReader(entry as Record<string, unknown>, 'Halo', row.label, 'option', '');
+    const id = o.int('id');
+    const name = o.string('name');
+    if (id !== undefined && name !== undefined) options.push({ id, name: name.trim() });
+  });
+  const code = row.int('type');
+  const coded = code === undefined ? undefined : HALO_FIELD_TYPE_CODES[code];
+  if (coded) return { type: coded, typeKnown: true, options };
+  const lookup = row.int('lookup');
+  if ((lookup !== undefined && lookup > 0) || options.length > 0) return { type: 'select', typeKnown: true, options };
+  return { type: 'text', typeKnown: false, options };
+}
+
+function userFrom(row: RowReader): HaloUser | undefined {
+  const id = row.int('id', IDENTITY);
+  const name = row.string('name') ?? '';
+  if (id === undefined) return undefined;
+  row.name(label('user', id, name));
+  const clientId = row.int('client_id');
+  const login = row.string('login');
+  const email = row.string('emailaddress');
+  const siteId = row.int('site_id_int') ?? row.int('site_id', { needed: clientId === undefined ? 'it is on no site, so no asset can be linked to it' : 'it is on no site' });
   return {
-    id: requiredInt(r, 'id', ctx),
-    name: optionalString(r, 'name', ctx) ?? '',
+    id,
+    name,
     ...(login ? { login } : {}),
     ...(email ? { email } : {}),
-    siteId: optionalInt(r, 'site_id_int', ctx) ?? requiredInt(r, 'site_id', ctx),
+    ...(siteId !== undefined ? { siteId } : {}),
     ...(clientId !== undefined ? { clientId } : {}),
-    inactive: optionalBoolean(r, 'inactive', ctx) ?? false,
+    inactive: row.boolean('inactive') ?? false,
     isGeneralUser: false,
   };
 }
 
-function assetFrom(r: Record<string, unknown>, ctx: ShapeContext): HaloAsset {
+/** An asset row; `listedType` is the asset type it was listed under (NOTES §3). */
+function assetFrom(row: RowReader, listedType?: number): HaloAsset | undefined {
+  const id = row.int('id', IDENTITY);
+  const inventoryNumber = row.string('inventory_number');
+  if (id === undefined) return undefined;
+  row.name(label('asset', id, inventoryNumber));
   const fields = new Map<number, unknown>();
-  if (Array.isArray(r.fields)) {
-    r.fields.forEach((entry, i) => {
-      const fctx = { ...ctx, where: `${ctx.where}.fields[${i}]` };
-      const f = asRecord(entry, fctx);
-      fields.set(requiredInt(f, 'id', fctx), f.value ?? null);
-    });
-  }
-  const userIds = Array.isArray(r.users)
-    ? r.users.map((entry, i) => {
-        const uctx = { ...ctx, where: `${ctx.where}.users[${i}]` };
-        return requiredInt(asRecord(entry, uctx), 'id', uctx);
-      })
-    : [];
-  const ninjaId = optionalInt(r, 'ninjarmm_id', ctx);
-  const inventoryNumber = optionalString(r, 'inventory_number', ctx);
+  (row.list('fields') ?? []).forEach((entry, i) => {
+    const f = entry !== null && typeof entry === 'object' && !Array.isArray(entry) ? (entry as Record<string, unknown>) : undefined;
+    const fieldId = f ? new RowReader(f, 'Halo', row.label, 'field', '').int('id') : undefined;
+    if (fieldId === undefined) {
+      row.problem(`fields[${i}].id`, 'is missing', { needed: 'that field value is ignored (and kept as Halo has it)' });
+      return;
+    }
+    fields.set(fieldId, f!.value ?? null);
+  });
+  const customFields = new Map<number, unknown>();
+  (row.list('customfields') ?? []).forEach((entry) => {
+    const f = entry !== null && typeof entry === 'object' && !Array.isArray(entry) ? (entry as Record<string, unknown>) : undefined;
+    const fieldId = f ? new RowReader(f, 'Halo', row.label, 'custom field', '').int('id') : undefined;
+    if (fieldId !== undefined) customFields.set(fieldId, f!.value ?? null);
+  });
+  const userIds: number[] = [];
+  (row.list('users') ?? []).forEach((entry) => {
+    const u = entry !== null && typeof entry === 'object' && !Array.isArray(entry) ? new RowReader(entry as Record<string, unknown>, 'Halo', row.label, 'user', '').int('id') : undefined;
+    if (u !== undefined) userIds.push(u);
+  });
+  const clientId = row.int('client_id', { needed: 'it has no client in Halo (a stock asset)' });
+  const siteId = row.int('site_id', clientId === undefined ? 'optional' : { needed: 'it has no site in Halo' });
+  const assetTypeId = row.int('assettype_id') ?? listedType;
+  const ninjaId = positive(row.int('ninjarmm_id'));
   const properties: Record<string, unknown> = {};
-  for (const key of ASSET_PROPERTIES) if (r[key] !== undefined && r[key] !== null) properties[key] = r[key];
+  for (const key of ASSET_PROPERTIES) {
+    const value = row.record[key];
+    if (value !== undefined && value !== null && value !== '') properties[key] = value;
+  }
   return {
-    id: requiredInt(r, 'id', ctx),
-    ...(inventoryNumber !== undefined && inventoryNumber !== '' ? { inventoryNumber } : {}),
-    clientId: requiredInt(r, 'client_id', ctx),
-    siteId: requiredInt(r, 'site_id', ctx),
-    assetTypeId: requiredInt(r, 'assettype_id', ctx),
-    inactive: optionalBoolean(r, 'inactive', ctx) ?? false,
-    ...(ninjaId !== undefined && ninjaId > 0 ? { ninjaId } : {}),
+    id,
+    ...(inventoryNumber !== undefined && inventoryNumber.trim() !== '' ? { inventoryNumber } : {}),
+    ...(clientId !== undefined ? { clientId } : {}),
+    ...(siteId !== undefined ? { siteId } : {}),
+    ...(assetTypeId !== undefined ? { assetTypeId } : {}),
+    inactive: row.boolean('inactive') ?? false,
+    ...(ninjaId !== undefined ? { ninjaId } : {}),
     fields,
+    customFields,
     userIds,
     properties,
   };

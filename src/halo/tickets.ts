@@ -6,7 +6,8 @@
  * the HTTP layer allows and redacted. reference/halopsa/NOTES.md §3, §4.3, §4.6.
  */
 
-import { asArray, asRecord, optionalBoolean, optionalInt, optionalString, requiredInt, type ShapeContext } from '../http/shape.js';
+import { RowReader } from '../http/rows.js';
+import { asArray, asRecord, shapeError, type ShapeContext } from '../http/shape.js';
 import type { Query } from '../http/index.js';
 import type { HaloApiClient } from './client.js';
 import type { HaloOutcome, HaloStatus } from './types.js';
@@ -77,6 +78,13 @@ export interface TicketQuery {
   assetId?: number;
 }
 
+/**
+ * The status of a ticket whose row did not say (0: Halo's status ids start at 1). It is never
+ * Closed and never the status haloform created the ticket with, so such a ticket is left open and
+ * noted, never closed blind.
+ */
+export const UNKNOWN_STATUS_ID = 0;
+
 /** General User: `usertype: 1` makes Halo put the site's General User on the ticket (NOTES §4.3). */
 const GENERAL_USER_TYPE = 1;
 
@@ -87,9 +95,9 @@ export class HaloTickets {
   async readStatuses(signal?: AbortSignal): Promise<HaloStatus[]> {
     const label = 'GET /api/Status';
     const response = await this.halo.http.request({ method: 'GET', path: '/api/Status', label, ...(signal ? { signal } : {}) });
-    return rows(response.body, 'statuses', ctx(label, 'response')).map((r, i) => {
-      const c = ctx(label, `statuses[${i}]`);
-      return { id: requiredInt(r, 'id', c), name: optionalString(r, 'name', c) ?? '' };
+    return this.#read(rows(response.body, 'statuses', ctx(label, 'response')), label, 'status', (r) => {
+      const id = r.int('id', IDENTITY);
+      return id === undefined ? undefined : { id, name: r.string('name') ?? '' };
     });
   }
 
@@ -97,34 +105,43 @@ export class HaloTickets {
   async readOutcomes(signal?: AbortSignal): Promise<HaloOutcome[]> {
     const label = 'GET /api/Outcome';
     const response = await this.halo.http.request({ method: 'GET', path: '/api/Outcome', label, ...(signal ? { signal } : {}) });
-    return rows(response.body, 'outcomes', ctx(label, 'response')).map((r, i) => {
-      const c = ctx(label, `outcomes[${i}]`);
-      const name = optionalString(r, 'outcome', c) ?? optionalString(r, 'name', c) ?? optionalString(r, 'buttonname', c) ?? '';
-      return { id: requiredInt(r, 'id', c), name };
+    return this.#read(rows(response.body, 'outcomes', ctx(label, 'response')), label, 'outcome', (r) => {
+      const id = r.int('id', IDENTITY);
+      return id === undefined ? undefined : { id, name: r.string('outcome') ?? r.string('name') ?? r.string('buttonname') ?? '' };
     });
   }
 
-  /** Every asset with a NinjaOne id (`integration_type=ninjarmm`), inactive ones included. */
+  /**
+   * Every asset with a NinjaOne id (`integration_type=ninjarmm`), inactive ones included. An asset
+   * Halo lists without its client or site cannot place a ticket: it is left out (the ticket is
+   * placed by the device's location instead) and reported.
+   */
   async readLinkedAssets(signal?: AbortSignal): Promise<HaloLinkedAsset[]> {
     const out: HaloLinkedAsset[] = [];
-    for (const { r, c } of await this.#rows('/api/Asset', 'assets', { integration_type: 'ninjarmm', includeinactive: true }, signal)) {
-      const ninjaId = optionalInt(r, 'ninjarmm_id', c);
-      if (ninjaId === undefined || ninjaId <= 0) continue;
-      const users = Array.isArray(r.users)
-        ? r.users.map((u, i) => {
-            const uc = { ...c, where: `${c.where}.users[${i}]` };
-            const ur = asRecord(u, uc);
-            const siteId = optionalInt(ur, 'site_id_int', uc) ?? optionalInt(ur, 'site_id', uc);
-            return { id: requiredInt(ur, 'id', uc), ...(siteId !== undefined ? { siteId } : {}) };
-          })
-        : [];
-      const inventoryNumber = optionalString(r, 'inventory_number', c);
+    for (const { r } of await this.#rows('/api/Asset', 'assets', { integration_type: 'ninjarmm', includeinactive: true }, signal)) {
+      const row = new RowReader(r, 'Halo', 'GET /api/Asset', 'asset', 'asset');
+      const id = row.int('id', IDENTITY);
+      const ninjaId = row.int('ninjarmm_id');
+      const inventoryNumber = row.string('inventory_number');
+      if (id !== undefined) row.name(`asset ${id}${inventoryNumber ? ` "${inventoryNumber}"` : ''}`);
+      const placeable = { identity: "left out of alert placement: a ticket cannot be put on an asset with no client or site; the device's location is used instead" };
+      const clientId = ninjaId !== undefined && ninjaId > 0 ? row.int('client_id', placeable) : undefined;
+      const siteId = ninjaId !== undefined && ninjaId > 0 ? row.int('site_id', placeable) : undefined;
+      const users: { id: number; siteId?: number }[] = [];
+      for (const u of row.list('users') ?? []) {
+        if (u === null || typeof u !== 'object' || Array.isArray(u)) continue;
+        const ur = new RowReader(u as Record<string, unknown>, 'Halo', 'GET /api/Asset', 'user', '');
+        const userId = ur.int('id');
+        const userSite = ur.int('site_id_int') ?? ur.int('site_id');
+        if (userId !== undefined) users.push({ id: userId, ...(userSite !== undefined ? { siteId: userSite } : {}) });
+      }
+      if (!row.report(this.halo.onReadProblem) || id === undefined || ninjaId === undefined || ninjaId <= 0 || clientId === undefined || siteId === undefined) continue;
       out.push({
-        id: requiredInt(r, 'id', c),
+        id,
         ninjaId,
-        clientId: requiredInt(r, 'client_id', c),
-        siteId: requiredInt(r, 'site_id', c),
-        inactive: optionalBoolean(r, 'inactive', c) ?? false,
+        clientId,
+        siteId,
+        inactive: row.boolean('inactive') ?? false,
         ...(inventoryNumber ? { inventoryNumber } : {}),
         users,
       });
@@ -167,7 +184,7 @@ export class HaloTickets {
       ...(query.clientId !== undefined ? { client_id: query.clientId } : {}),
       ...(query.assetId !== undefined ? { asset_id: query.assetId } : {}),
     };
-    const tickets = (await this.#rows('/api/Tickets', 'tickets', q, signal)).map(({ r, c }) => ticketFrom(r, c));
+    const tickets = this.#read((await this.#rows('/api/Tickets', 'tickets', q, signal)).map(({ r }) => r), 'GET /api/Tickets', 'ticket', (row) => ticketFromRow(row));
     // Unknown filters are silently ignored by Halo (NOTES §3): check what came back.
     return tickets.filter(
       (t) =>
@@ -179,7 +196,7 @@ export class HaloTickets {
 
   /** The ticket's actions, oldest first. */
   async readActions(ticketId: number, signal?: AbortSignal): Promise<HaloAction[]> {
-    const actions = (await this.#rows('/api/Actions', 'actions', { ticket_id: ticketId }, signal)).map(({ r, c }) => actionFrom(r, c));
+    const actions = this.#read((await this.#rows('/api/Actions', 'actions', { ticket_id: ticketId }, signal)).map(({ r }) => r), 'GET /api/Actions', 'action', (row) => actionFromRow(row));
     return actions.filter((a) => a.ticketId === ticketId).sort((a, b) => a.id - b.id);
   }
 
@@ -199,6 +216,17 @@ export class HaloTickets {
     return (await this.halo.list(path, key, query, signal)).map(({ r, ctx: c }) => ({ r, c }));
   }
 
+  /** Rows read with `read`; rows it leaves out are reported to the client's problem sink. */
+  #read<T>(records: Record<string, unknown>[], label: string, noun: string, read: (row: RowReader) => T | undefined): T[] {
+    const out: T[] = [];
+    records.forEach((r, i) => {
+      const row = new RowReader(r, 'Halo', label, noun, `${noun}s[${i}]`);
+      const value = read(row);
+      if (row.report(this.halo.onReadProblem) && value !== undefined) out.push(value);
+    });
+    return out;
+  }
+
   async #postOne(resource: 'Tickets' | 'Actions', item: Record<string, unknown>, signal?: AbortSignal): Promise<Record<string, unknown>> {
     const label = `POST /api/${resource}`;
     const response = await this.halo.http.request({ method: 'POST', path: `/api/${resource}`, json: [item], label, ...(signal ? { signal } : {}) });
@@ -214,30 +242,42 @@ function ctx(label: string, where: string): ShapeContext {
 
 /** A bare array, or the array under `key` of an envelope. */
 function rows(body: unknown, key: string, c: ShapeContext): Record<string, unknown>[] {
-  if (Array.isArray(body)) return body.map((r, i) => asRecord(r, { ...c, where: `${key}[${i}]` }));
+  const isRow = (row: unknown): row is Record<string, unknown> => row !== null && typeof row === 'object' && !Array.isArray(row);
+  if (Array.isArray(body)) return body.filter(isRow);
   if (body === undefined || body === null || body === '') return [];
   const r = asRecord(body, c);
   const list = r[key] ?? Object.values(r).find(Array.isArray) ?? [];
-  return asArray(list, { ...c, where: `${c.where}.${key}` }).map((row, i) => asRecord(row, { ...c, where: `${key}[${i}]` }));
+  return asArray(list, { ...c, where: `${c.where}.${key}` }).filter(isRow);
 }
 
+const IDENTITY = { identity: 'left out: haloform cannot refer to a row without its id' };
+
+/** A ticket Halo answered for one request (a write, a read by id): a missing id is a bad response. */
 function ticketFrom(r: Record<string, unknown>, c: ShapeContext): HaloTicket {
-  const assetIds = Array.isArray(r.assets)
-    ? r.assets.map((a, i) => {
-        const ac = { ...c, where: `${c.where}.assets[${i}]` };
-        return requiredInt(asRecord(a, ac), 'id', ac);
-      })
-    : [];
-  const typeId = optionalInt(r, 'tickettype_id', c);
-  const clientId = optionalInt(r, 'client_id', c);
-  const siteId = optionalInt(r, 'site_id', c);
-  const userId = optionalInt(r, 'user_id', c);
-  const alertId = optionalString(r, 'ninja_alert_id', c);
-  const thirdParty = optionalString(r, 'third_party_id_string', c);
+  const ticket = ticketFromRow(new RowReader(r, 'Halo', c.label, 'ticket', c.where));
+  if (!ticket) throw shapeError(c, 'id', 'is missing');
+  return ticket;
+}
+
+function ticketFromRow(row: RowReader): HaloTicket | undefined {
+  const id = row.int('id', IDENTITY);
+  if (id === undefined) return undefined;
+  row.name(`ticket ${id}`);
+  const assetIds: number[] = [];
+  for (const a of row.list('assets') ?? []) {
+    const assetId = a !== null && typeof a === 'object' && !Array.isArray(a) ? new RowReader(a as Record<string, unknown>, 'Halo', row.label, 'asset', '').int('id') : undefined;
+    if (assetId !== undefined) assetIds.push(assetId);
+  }
+  const typeId = row.int('tickettype_id');
+  const clientId = row.int('client_id');
+  const siteId = row.int('site_id');
+  const userId = row.int('user_id');
+  const alertId = row.string('ninja_alert_id');
+  const thirdParty = row.string('third_party_id_string');
   return {
-    id: requiredInt(r, 'id', c),
-    summary: optionalString(r, 'summary', c) ?? '',
-    statusId: requiredInt(r, 'status_id', c),
+    id,
+    summary: row.string('summary') ?? '',
+    statusId: row.int('status_id', { needed: 'its status is unknown, so haloform never closes it on its own' }) ?? UNKNOWN_STATUS_ID,
     ...(typeId !== undefined ? { ticketTypeId: typeId } : {}),
     ...(clientId !== undefined ? { clientId } : {}),
     ...(siteId !== undefined ? { siteId } : {}),
@@ -249,14 +289,24 @@ function ticketFrom(r: Record<string, unknown>, c: ShapeContext): HaloTicket {
 }
 
 function actionFrom(r: Record<string, unknown>, c: ShapeContext): HaloAction {
+  const action = actionFromRow(new RowReader(r, 'Halo', c.label, 'action', c.where));
+  if (!action) throw shapeError(c, 'id', 'is missing');
+  return action;
+}
+
+function actionFromRow(row: RowReader): HaloAction | undefined {
+  const r = row.record;
+  const id = row.int('id', IDENTITY);
+  const ticketId = row.int('ticket_id', { identity: 'left out: an action on no ticket' });
+  if (id === undefined || ticketId === undefined) return undefined;
   const agentId = typeof r.who_agentid === 'number' || typeof r.who_agentid === 'string' ? optionalIntLoose(r.who_agentid) : undefined;
-  const outcomeId = optionalInt(r, 'outcome_id', c);
-  const newStatus = optionalInt(r, 'new_status', c);
+  const outcomeId = row.int('outcome_id');
+  const newStatus = row.int('new_status');
   const html = typeof r.note_html === 'string' ? r.note_html : '';
   const text = typeof r.note === 'string' ? r.note : '';
   return {
-    id: requiredInt(r, 'id', c),
-    ticketId: requiredInt(r, 'ticket_id', c),
+    id,
+    ticketId,
     ...(agentId !== undefined ? { agentId } : {}),
     ...(outcomeId !== undefined ? { outcomeId } : {}),
     text: html || text,

@@ -1,7 +1,12 @@
 /**
  * HaloPSA as haloform reads it (`Live` data), normalised at the boundary by the client: ids as
- * integers (Halo sends some as `21.0`), `-1` as absent, names trimmed as Halo stores them.
+ * integers (Halo sends some as `21.0`), `-1` as absent, names trimmed as Halo stores them. Real
+ * tenants hold incomplete rows (a site without a name, a user on no site, a stock asset with no
+ * client): what Halo did not say is absent here (a missing name is ""), and what was wrong with a
+ * row is in `HaloSnapshot.problems`, never a failed read.
  */
+
+import type { ReadProblem } from '../http/rows.js';
 
 export interface HaloTopLevel {
   id: number;
@@ -10,6 +15,7 @@ export interface HaloTopLevel {
 
 export interface HaloClient {
   id: number;
+  /** "" when Halo sent none. */
   name: string;
   topLevelId?: number;
   inactive: boolean;
@@ -20,8 +26,10 @@ export interface HaloClient {
 
 export interface HaloSite {
   id: number;
+  /** "" when Halo sent none. */
   name: string;
-  clientId: number;
+  /** Undefined when Halo did not say (the row is reported in the snapshot's problems). */
+  clientId?: number;
   inactive: boolean;
   /** The NinjaOne location id Halo stores (Site.ninjarmmid). */
   ninjaId?: number;
@@ -32,7 +40,8 @@ export interface HaloUser {
   name: string;
   login?: string;
   email?: string;
-  siteId: number;
+  /** Undefined for a user on no site. */
+  siteId?: number;
   clientId?: number;
   inactive: boolean;
   isGeneralUser: boolean;
@@ -46,8 +55,25 @@ export interface HaloAssetGroup {
 export interface HaloField {
   id: number;
   name: string;
-  /** Halo's field type code, when it says: 1 is a date. */
-  type?: number;
+  /** The kind of value the field holds, from what Halo says of it (src/halo/field-types.ts); `text` when it says nothing. */
+  type: HaloFieldType;
+  /** Whether the type was read from Halo (false: assumed text). */
+  typeKnown: boolean;
+  /** The options of a selection field (single or multiple). */
+  options: HaloFieldOption[];
+}
+
+/** An asset custom field (`/api/FieldInfo`, the asset's `customfields[]`). */
+export interface HaloCustomField extends HaloField {
+  /** The label Halo shows. */
+  label: string;
+}
+
+export type HaloFieldType = 'text' | 'memo' | 'number' | 'date' | 'datetime' | 'boolean' | 'select' | 'multiselect';
+
+export interface HaloFieldOption {
+  id: number;
+  name: string;
 }
 
 export interface HaloAssetType {
@@ -56,19 +82,25 @@ export interface HaloAssetType {
   assetGroupId?: number;
   /** Ids of the asset fields the type shows. */
   fieldIds: number[];
+  /** Field types its layout states (TypeInfo `type`), by field id. */
+  fieldTypes?: ReadonlyMap<number, HaloFieldType>;
 }
 
 export interface HaloAsset {
   id: number;
   inventoryNumber?: string;
-  clientId: number;
-  siteId: number;
-  assetTypeId: number;
+  /** Undefined for a stock asset with no client (Halo's -1). */
+  clientId?: number;
+  siteId?: number;
+  /** Undefined when Halo did not say. */
+  assetTypeId?: number;
   inactive: boolean;
   /** The NinjaOne device id Halo stores (Asset.ninjarmm_id). */
   ninjaId?: number;
   /** Asset field values by field id; every field the asset has, since writes replace the whole list. */
   fields: ReadonlyMap<number, unknown>;
+  /** Custom field values by FieldInfo id (`customfields[]`); replaced whole on write, like fields. */
+  customFields: ReadonlyMap<number, unknown>;
   userIds: number[];
   /** Top-level properties haloform may write (notes, warranty_start, ...), as Halo returned them. */
   properties: Readonly<Record<string, unknown>>;
@@ -107,4 +139,8 @@ export interface HaloSnapshot {
   assets: HaloAsset[];
   ticketTypes: HaloTicketType[];
   settings: HaloSettings;
+  /** Asset custom fields (`/api/FieldInfo`); read only when the spec maps one. */
+  customFields: HaloCustomField[];
+  /** What was wrong with rows Halo sent: each kept with the value absent, or left out. */
+  problems: ReadProblem[];
 }

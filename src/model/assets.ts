@@ -1,8 +1,9 @@
 /**
  * NinjaOne devices to Halo assets (DESIGN.md §3): identity by the NinjaOne id Halo stores, then
  * by a serial that is no placeholder and names exactly one device and one asset, else a new
- * asset; the mapped values and user link each asset should carry; managed assets whose device
- * is gone. Pure.
+ * asset; the mapped values each asset should carry, converted to the type of their Halo field
+ * (or refused and listed); its NinjaOne links and user link; managed assets whose device is gone.
+ * Pure.
  */
 
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
@@ -10,11 +11,13 @@ import type { FieldMapping, Spec } from '../config/spec.js';
 import type { HaloAsset, HaloSnapshot, HaloUser } from '../halo/types.js';
 import type { NinjaDevice, NinjaSnapshot } from '../ninjaone/types.js';
 import { address } from '../plan/plan.js';
-import type { Catalog } from './catalog.js';
+import type { Catalog, MappingTarget } from './catalog.js';
+import { convert } from './convert.js';
 import { list, type CustomerModel } from './customers.js';
 import type { Deactivation, DesiredAsset, DesiredValue } from './desired.js';
-import { formatForHalo, pathIsTimestamp, readDevicePath, type DeviceContext, type TargetFormat } from './device-values.js';
-import { deviceSerial, serialKey, unusableSerialReason } from './serials.js';
+import { deviceDisplayName } from './device-names.js';
+import { customFieldOf, deviceContexts, pathIsTimestamp, readDevicePath, readMappedPath, type DeviceContext } from './device-values.js';
+import { deviceSerial, placeholderReason, serialKey, sharedSerialReason, type DeviceSerial } from './serials.js';
 import { matchUser, parseUserName } from './users.js';
 
 interface Report {
@@ -30,41 +33,31 @@ export interface AssetOptions {
 /** More than this share of managed assets deactivated at once needs --allow-mass-deactivate (DESIGN.md §3). */
 export const MASS_DEACTIVATION_SHARE = 0.1;
 
-export function deviceName(device: NinjaDevice): string {
-  const r = device.record;
-  for (const key of ['displayName', 'systemName', 'dnsName', 'netbiosName'] as const) {
-    const v = r[key];
-    if (typeof v === 'string' && v.trim() !== '') return v.trim();
-  }
-  return `device ${device.id}`;
-}
-
 /** `7 "SPARE-01", 8` — Halo assets as a person finds them: id and asset tag. */
 function haloAssetNames(assets: readonly HaloAsset[]): string {
   return assets.map((a) => `${a.id}${a.inventoryNumber ? ` "${a.inventoryNumber}"` : ''}`).join(', ');
 }
 
-/** The device context (custom fields, organisation, location) of each device of a snapshot. */
-export function deviceContexts(ninja: NinjaSnapshot): (device: NinjaDevice) => DeviceContext {
-  const organizations = new Map(ninja.organizations.map((o) => [o.id, o]));
-  const locations = new Map(ninja.locations.map((l) => [l.id, l]));
-  return (device) => {
-    const org = organizations.get(device.organizationId);
-    const location = locations.get(device.locationId);
-    const customFields = ninja.customFields.get(device.id);
-    return {
-      ...(customFields ? { customFields } : {}),
-      ...(org ? { organization: { id: org.id, name: org.name } } : {}),
-      ...(location ? { location: { id: location.id, name: location.name } } : {}),
-    };
-  };
+/** What a mapping reads for a device, before conversion (its serial, its name, or its path). */
+export function sourceValue(device: NinjaDevice, mapping: FieldMapping, spec: Spec, context: DeviceContext, serial: DeviceSerial): unknown {
+  if (mapping.source === 'serial') return serial.serial;
+  if (mapping.source === 'name') return deviceDisplayName(device.record, device.id, spec.assets.name.from);
+  return readMappedPath(device, mapping, context);
 }
 
-/** The value a field mapping writes for a device, in Halo's form; undefined when the device has none. */
-export function mappedValue(device: NinjaDevice, mapping: FieldMapping, format: TargetFormat, context: DeviceContext, ninja: NinjaSnapshot): string | undefined {
-  const raw = readDevicePath(device, mapping.from, context);
-  const customFieldType = mapping.from[0]?.name === 'customFields' && mapping.from[1] ? ninja.customFieldTypes.get(mapping.from[1].name) : undefined;
-  return formatForHalo(raw, format, { timestamp: pathIsTimestamp(mapping.from), ...(customFieldType ? { customFieldType } : {}) });
+/** The device's NinjaOne links (ninja_url, ninja_remote_url) from the spec's templates. */
+function deviceLinks(device: NinjaDevice, spec: Spec): DesiredValue[] {
+  const out: DesiredValue[] = [];
+  const uid = typeof device.record.uid === 'string' ? device.record.uid : undefined;
+  const fill = (template: string) =>
+    template.includes('{uid}') && !uid ? undefined : template.replaceAll('{url}', spec.connections.ninjaone.baseUrl).replaceAll('{id}', String(device.id)).replaceAll('{uid}', uid ?? '');
+  const text = { type: 'text' as const, options: [], label: 'Halo asset link' };
+  const { deviceUrl, remoteUrl } = spec.assets.links;
+  const url = deviceUrl ? fill(deviceUrl) : undefined;
+  const remote = remoteUrl ? fill(remoteUrl) : undefined;
+  if (url) out.push({ target: 'ninja_url', kind: 'property', value: url, type: text });
+  if (remote) out.push({ target: 'ninja_remote_url', kind: 'property', value: remote, type: text });
+  return out;
 }
 
 export function resolveAssets(
@@ -78,6 +71,8 @@ export function resolveAssets(
 ): { assets: DesiredAsset[]; deactivations: Deactivation[] } {
   const contextOf = deviceContexts(ninja);
   const deviceIds = new Set(ninja.devices.map((d) => d.id));
+  const ignore = new Set(spec.assets.ignoreSerials.map(serialKey));
+  const serials = new Map(ninja.devices.map((d) => [d.id, deviceSerial(d, spec.assets.serial.from, spec.assets.serial.fromText, ignore)]));
 
   // Halo assets by the NinjaOne id they carry.
   const byNinja = new Map<number, HaloAsset[]>();
@@ -85,10 +80,9 @@ export function resolveAssets(
 
   // Serials: how many devices report each, and which unmanaged Halo assets hold each.
   const matchBySerial = spec.assets.match.includes('serialNumber') && catalog.serialField !== undefined;
-  const ignore = new Set(spec.assets.ignoreSerials.map(serialKey));
   const devicesBySerial = new Map<string, NinjaDevice[]>();
   for (const d of ninja.devices) {
-    const s = deviceSerial(d);
+    const s = serials.get(d.id)!.serial;
     if (s) devicesBySerial.set(serialKey(s), [...(devicesBySerial.get(serialKey(s)) ?? []), d]);
   }
   const sharedCounts = new Map([...devicesBySerial].map(([k, v]) => [k, v.length]));
@@ -109,7 +103,7 @@ export function resolveAssets(
   const usersByClient = new Map<number, HaloUser[]>();
   for (const u of halo.users) {
     if (u.inactive || u.isGeneralUser) continue;
-    const clientId = u.clientId ?? sitesById.get(u.siteId)?.clientId;
+    const clientId = u.clientId ?? (u.siteId !== undefined ? sitesById.get(u.siteId)?.clientId : undefined);
     if (clientId !== undefined) usersByClient.set(clientId, [...(usersByClient.get(clientId) ?? []), u]);
   }
 
@@ -123,20 +117,30 @@ export function resolveAssets(
   const unmatchedUsers: string[] = [];
   const ambiguousUsers: string[] = [];
   const clientsWithoutUsers = new Map<string, number>();
+  /** Values that do not convert to their Halo field's type: not written, listed. */
+  const refused: string[] = [];
+  /** Devices that report only placeholders where a serial should be. */
+  const placeholderOnly: string[] = [];
   const assets: DesiredAsset[] = [];
+  const name = (d: NinjaDevice) => deviceDisplayName(d.record, d.id, spec.assets.name.from);
+  const serialMappings = spec.assets.fields.filter((m) => m.source === 'serial' || m.to.trim().toLowerCase() === spec.assets.serialField.trim().toLowerCase());
 
   for (const device of [...ninja.devices].sort((a, b) => a.id - b.id)) {
-    const placement = customers.placement(device.locationId);
+    const placement = device.locationId === undefined ? { skipped: 'NinjaOne did not say which location it is in' } : customers.placement(device.locationId);
     if ('skipped' in placement) {
-      skipped.set(placement.skipped, [...(skipped.get(placement.skipped) ?? []), `"${deviceName(device)}" (ninja:${device.id})`]);
+      skipped.set(placement.skipped, [...(skipped.get(placement.skipped) ?? []), `"${name(device)}" (ninja:${device.id})`]);
       continue;
     }
     const type = catalog.typeFor(device.nodeClass);
     if ('skipped' in type) {
-      skipped.set(type.skipped, [...(skipped.get(type.skipped) ?? []), `"${deviceName(device)}" (ninja:${device.id})`]);
+      skipped.set(type.skipped, [...(skipped.get(type.skipped) ?? []), `"${name(device)}" (ninja:${device.id})`]);
       continue;
     }
-    const name = deviceName(device);
+    const deviceLabel = name(device);
+    const serialInfo = serials.get(device.id)!;
+    if (!serialInfo.serial && serialInfo.placeholders.length > 0 && serialMappings.length > 0) {
+      placeholderOnly.push(`"${deviceLabel}" (ninja:${device.id}, ${serialInfo.placeholders.map((p) => `"${p}"`).join(', ')})`);
+    }
 
     // Identity.
     let live: HaloAsset | undefined;
@@ -147,23 +151,31 @@ export function resolveAssets(
       const sorted = [...linked].sort((a, b) => Number(a.inactive) - Number(b.inactive) || a.id - b.id);
       live = sorted[0];
       match = 'ninja-id';
-      if (linked.length > 1) duplicateLinks.push(`"${name}" (ninja:${device.id}) → Halo assets ${sorted.map((a) => a.id).join(', ')}`);
+      if (linked.length > 1) duplicateLinks.push(`"${deviceLabel}" (ninja:${device.id}) → Halo assets ${sorted.map((a) => a.id).join(', ')}`);
     } else if (matchBySerial) {
-      const serial = deviceSerial(device);
+      const serial = serialInfo.serial;
+      // Placeholders a hand-made asset also holds: worth telling (they are never matched).
+      for (const p of serialInfo.placeholders) {
+        const candidates = assetsBySerial.get(serialKey(p)) ?? [];
+        if (candidates.length === 0) continue;
+        const entry = unusableSerials.get(serialKey(p)) ?? { serial: p, why: placeholderReason(p, ignore)!, devices: [], assets: candidates };
+        entry.devices.push(`"${deviceLabel}" (ninja:${device.id})`);
+        unusableSerials.set(serialKey(p), entry);
+      }
       if (serial) {
         const key = serialKey(serial);
-        const unusable = unusableSerialReason(serial, ignore, sharedCounts);
+        const shared = sharedSerialReason(serial, sharedCounts);
         const candidates = assetsBySerial.get(key) ?? [];
-        if (unusable) {
+        if (shared && key.startsWith('vmware-')) {
           if (candidates.length > 0) {
-            const entry = unusableSerials.get(key) ?? { serial, why: unusable, devices: [], assets: candidates };
-            entry.devices.push(`"${name}" (ninja:${device.id})`);
+            const entry = unusableSerials.get(key) ?? { serial, why: shared, devices: [], assets: candidates };
+            entry.devices.push(`"${deviceLabel}" (ninja:${device.id})`);
             unusableSerials.set(key, entry);
           }
-        } else if ((sharedCounts.get(key) ?? 0) > 1) {
+        } else if (shared) {
           if (candidates.length > 0) sharedSerials.set(key, devicesBySerial.get(key)!);
         } else if (candidates.length > 1) {
-          ambiguousAssets.push(`"${name}" (ninja:${device.id}, serial ${serial}) ↔ Halo assets ${candidates.map((a) => `${a.id}${a.inventoryNumber ? ` "${a.inventoryNumber}"` : ''}`).join(', ')}`);
+          ambiguousAssets.push(`"${deviceLabel}" (ninja:${device.id}, serial ${serial}) ↔ Halo assets ${candidates.map((a) => `${a.id}${a.inventoryNumber ? ` "${a.inventoryNumber}"` : ''}`).join(', ')}`);
         } else if (candidates.length === 1) {
           live = candidates[0];
           match = 'serial';
@@ -176,10 +188,14 @@ export function resolveAssets(
     const context = contextOf(device);
     const values: DesiredValue[] = [];
     for (const mapping of spec.assets.fields) {
-      const format = catalog.formatOf(mapping.to, mapping.toProperty);
-      const value = mappedValue(device, mapping, format, context, ninja);
-      if (value !== undefined) values.push({ target: mapping.to, kind: mapping.toProperty ? 'property' : 'field', value, format });
+      const target = catalog.targetOf(mapping);
+      if (!target) continue;
+      const value = mappedValueOf(device, mapping, target, spec, context, ninja, serialInfo, ignore, serialMappings.includes(mapping));
+      if (value === undefined) continue;
+      if ('refused' in value) refused.push(`"${deviceLabel}" (ninja:${device.id}): ${target.name} ← ${mapping.fromText}: ${value.refused}`);
+      else values.push(value);
     }
+    for (const link of deviceLinks(device, spec)) if (!values.some((v) => v.kind === 'property' && v.target === link.target)) values.push(link);
 
     // User link.
     let user: HaloUser | undefined;
@@ -194,15 +210,15 @@ export function resolveAssets(
         } else {
           const result = matchUser(parsed, candidates, spec.assets.user.matchBy);
           if (result.kind === 'matched') user = result.user;
-          else if (result.kind === 'ambiguous') ambiguousUsers.push(`"${name}": "${parsed.raw}" matches ${result.users.map((u) => `"${u.name}" (${u.id})`).join(' and ')} by ${result.by}`);
-          else unmatchedUsers.push(`"${name}": "${parsed.raw}"`);
+          else if (result.kind === 'ambiguous') ambiguousUsers.push(`"${deviceLabel}": "${parsed.raw}" matches ${result.users.map((u) => `"${u.name}" (${u.id})`).join(' and ')} by ${result.by}`);
+          else unmatchedUsers.push(`"${deviceLabel}": "${parsed.raw}"`);
         }
       }
     }
 
     assets.push({
       address: address('asset', `ninja:${device.id}`),
-      name,
+      name: deviceLabel,
       device,
       ...(live ? { live } : {}),
       match,
@@ -221,7 +237,7 @@ export function resolveAssets(
     report.warnings.push(
       warning(
         'Serial shared by several devices',
-        `Serial "${deviceSerial(devices[0]!)}" is reported by ${devices.length} NinjaOne devices (${list(devices.map((d) => `"${deviceName(d)}" (ninja:${d.id})`))}) and held by Halo asset${candidates.length === 1 ? '' : 's'} ${haloAssetNames(candidates)}. A serial that several machines report cannot tell them apart, so no asset is matched by it: each device gets a new asset. If it is a chassis or template serial, add it to assets.ignoreSerials; if the Halo asset is one of these devices, deactivate it (or merge it into the new asset) after apply.`,
+        `Serial "${serials.get(devices[0]!.id)!.serial}" is reported by ${devices.length} NinjaOne devices (${list(devices.map((d) => `"${name(d)}" (ninja:${d.id})`))}) and held by Halo asset${candidates.length === 1 ? '' : 's'} ${haloAssetNames(candidates)}. A serial that several machines report cannot tell them apart, so no asset is matched by it: each device gets a new asset. If it is a chassis or template serial, add it to assets.ignoreSerials; if the Halo asset is one of these devices, deactivate it (or merge it into the new asset) after apply.`,
         ['assets', 'ignoreSerials'],
       ),
     );
@@ -279,6 +295,24 @@ export function resolveAssets(
       ),
     );
   }
+  if (refused.length > 0) {
+    report.warnings.push(
+      warning(
+        'Values not written',
+        `${refused.length} mapped value${refused.length === 1 ? ' does' : 's do'} not convert to the type of ${refused.length === 1 ? 'its' : 'their'} Halo field, so ${refused.length === 1 ? 'it is' : 'they are'} not written (the Halo value is left as it is): ${list(refused, 8, '; ')}. Correct the value in NinjaOne, or the mapping (type:, dateFormat:) in assets.fields.`,
+        ['assets', 'fields'],
+      ),
+    );
+  }
+  if (placeholderOnly.length > 0) {
+    report.warnings.push(
+      warning(
+        'Devices without a usable serial',
+        `${placeholderOnly.length} device${placeholderOnly.length === 1 ? ' reports' : 's report'} only placeholder serials in ${spec.assets.serial.fromText.join(', ')}, so ${placeholderOnly.length === 1 ? 'it' : 'they'} cannot be matched by serial and no serial is written for ${placeholderOnly.length === 1 ? 'it' : 'them'}: ${list(placeholderOnly, 5)}. If a real serial is elsewhere on the device, add its path to assets.serial.from.`,
+        ['assets', 'serial'],
+      ),
+    );
+  }
   if (skipped.size > 0) {
     const total = [...skipped.values()].reduce((n, d) => n + d.length, 0);
     const why = [...skipped].map(([reason, devices]) => `${devices.length} because ${reason}: ${list(devices, 5)}`);
@@ -302,17 +336,17 @@ export function resolveAssets(
     } else if (gone.length > 0) {
       const clients = new Map(halo.clients.map((c) => [c.id, c]));
       for (const a of gone.sort((x, y) => x.ninjaId! - y.ninjaId!)) {
-        const client = clients.get(a.clientId);
+        const client = a.clientId === undefined ? undefined : clients.get(a.clientId);
         deactivations.push({ address: address('asset', `ninja:${a.ninjaId}`), name: a.inventoryNumber ?? `Halo asset ${a.id}`, live: a, ...(client ? { client } : {}) });
       }
       const share = gone.length / managed.length;
       // By client: a whole client gone at once points at the API app's access, not at real removals.
       const byClient = new Map<number, HaloAsset[]>();
-      for (const a of gone) byClient.set(a.clientId, [...(byClient.get(a.clientId) ?? []), a]);
+      for (const a of gone) byClient.set(a.clientId ?? -1, [...(byClient.get(a.clientId ?? -1) ?? []), a]);
       const perClient = [...byClient].map(([clientId, assets]) => {
-        const of = managed.filter((a) => a.clientId === clientId).length;
+        const of = managed.filter((a) => (a.clientId ?? -1) === clientId).length;
         const names = assets.map((a) => `"${a.inventoryNumber ?? `Halo asset ${a.id}`}" (ninja:${a.ninjaId})`);
-        return `${clients.get(clientId)?.name ?? `client ${clientId}`}: ${assets.length} of its ${of} (${list(names, 5)})`;
+        return `${clientId === -1 ? 'no client' : clients.get(clientId)?.name || `client ${clientId}`}: ${assets.length} of its ${of} (${list(names, 5)})`;
       });
       const detail = `${gone.length} of ${managed.length} managed Halo assets (${Math.round(share * 100)}%) would be deactivated because their NinjaOne devices are gone — ${list(perClient, 8, '; ')}`;
       if (share > MASS_DEACTIVATION_SHARE && !options.allowMassDeactivate) {
@@ -331,3 +365,40 @@ export function resolveAssets(
 
   return { assets, deactivations };
 }
+
+/**
+ * One mapping's value for a device, converted to its Halo target's type; `refused` when it does
+ * not convert; undefined when there is nothing to write. A placeholder serial is never written.
+ */
+function mappedValueOf(
+  device: NinjaDevice,
+  mapping: FieldMapping,
+  target: MappingTarget,
+  spec: Spec,
+  context: DeviceContext,
+  ninja: NinjaSnapshot,
+  serial: DeviceSerial,
+  ignore: ReadonlySet<string>,
+  writesSerial: boolean,
+): DesiredValue | { refused: string } | undefined {
+  const raw = sourceValue(device, mapping, spec, context, serial);
+  if (writesSerial && (typeof raw === 'string' || typeof raw === 'number') && placeholderReason(String(raw).trim(), ignore)) return undefined;
+  const field = customFieldOf(mapping.from);
+  const definition = mapping.source === 'path' && field !== undefined ? ninja.customFieldDefinitions.get(field) : undefined;
+  const converted = convert(raw, target.type, {
+    ...(definition ? { definition } : {}),
+    timestamp: mapping.source === 'path' && pathIsTimestamp(mapping.from),
+    ...(mapping.dateFormat ? { dateFormat: mapping.dateFormat } : {}),
+  });
+  if (converted === undefined) return undefined;
+  if (!converted.ok) return { refused: converted.reason };
+  return { target: target.name, kind: target.kind, value: converted.value, type: target.type };
+}
+
+/** Whether a device has a value for a mapping (for which asset types need a field). */
+export function hasMappedValue(device: NinjaDevice, mapping: FieldMapping, spec: Spec, context: DeviceContext, serial: DeviceSerial): boolean {
+  const raw = sourceValue(device, mapping, spec, context, serial);
+  return raw !== undefined && raw !== null && !(typeof raw === 'string' && raw.trim() === '') && !(Array.isArray(raw) && raw.length === 0);
+}
+
+export { deviceContexts, readDevicePath };

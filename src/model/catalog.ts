@@ -1,34 +1,57 @@
 /**
- * NinjaOne node classes to Halo asset types, and the Halo asset fields the spec writes: which
- * exist, which haloform creates, and which types lack a mapped field (Halo's "Add to all asset
- * types", or a plan error naming every type and field). Pure.
+ * NinjaOne node classes to Halo asset types, and the Halo side of every mapping: which asset
+ * fields and custom fields exist, what type each holds (so values are converted, or refused, per
+ * type), which haloform creates (with their type), and which asset types lack a mapped field
+ * (Halo's "Add to all asset types", or a plan error naming every type and field). Pure.
  */
 
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
-import type { Spec } from '../config/spec.js';
-import type { HaloAssetType, HaloField, HaloSnapshot } from '../halo/types.js';
+import type { FieldMapping, Spec, ValueType } from '../config/spec.js';
+import type { HaloAssetType, HaloCustomField, HaloField, HaloFieldOption, HaloFieldType, HaloSnapshot } from '../halo/types.js';
+import type { NinjaCustomFieldDefinition } from '../ninjaone/types.js';
 import { address } from '../plan/plan.js';
+import type { TargetType } from './convert.js';
 import { list } from './customers.js';
 import type { DesiredAssetType, DesiredField } from './desired.js';
-import type { TargetFormat } from './device-values.js';
+import { customFieldOf, pathIsTimestamp } from './device-values.js';
 
 /** Halo asset properties that hold dates (Device schema: `warranty_end: string(date-time)`, ...). */
 const DATE_PROPERTIES = new Set(['warranty_start', 'warranty_end', 'labour_warranty_start', 'labour_warranty_end', 'supplier_purchasedate', 'commissiondate']);
 
-/** Halo's field type code for dates (reference/halopsa: Field.type; 1 in the sandbox). */
-const HALO_DATE_FIELD_TYPE = 1;
+/** The Halo side of one mapping: where it is written and what it holds. */
+export interface MappingTarget {
+  kind: 'property' | 'field' | 'customfield';
+  /** The property key, or the field's name as Halo spells it. */
+  name: string;
+  type: TargetType;
+  /** The live field (asset field or custom field), when it exists. */
+  live?: HaloField | HaloCustomField;
+}
 
 export interface Catalog {
   assetTypes: DesiredAssetType[];
   fields: DesiredField[];
   /** The type a node class's devices get, or why they are not synced. */
-  typeFor(nodeClass: string): DesiredAssetType | { skipped: string };
-  /** The format a mapped target is written in. */
-  formatOf(target: string, isProperty: boolean): TargetFormat;
+  typeFor(nodeClass: string | undefined): DesiredAssetType | { skipped: string };
+  /** Where and as what a mapping writes; undefined when it cannot be written (an error says why). */
+  targetOf(mapping: FieldMapping): MappingTarget | undefined;
   /** The live field that holds serials, when it exists. */
   serialField?: HaloField;
 }
+
+/** NinjaOne custom field types as Halo field types, for fields haloform creates. */
+const NINJA_TYPES: Readonly<Record<string, HaloFieldType>> = {
+  DATE: 'date',
+  DATE_TIME: 'datetime',
+  NUMERIC: 'number',
+  DECIMAL: 'number',
+  CHECKBOX: 'boolean',
+  DROPDOWN: 'select',
+  MULTI_SELECT: 'multiselect',
+  TEXT_MULTILINE: 'memo',
+  WYSIWYG: 'memo',
+};
 
 interface Report {
   errors: Diagnostic[];
@@ -59,6 +82,7 @@ export function resolveCatalog(
   classesInUse: ReadonlyMap<string, number>,
   report: Report,
   valuesByClass?: ReadonlyMap<string, ReadonlyMap<string, number>>,
+  ninjaDefinitions: ReadonlyMap<string, NinjaCustomFieldDefinition> = new Map(),
 ): Catalog {
   const fold = (s: string) => s.trim().toLowerCase();
   const typesByName = new Map<string, HaloAssetType[]>();
@@ -146,14 +170,27 @@ export function resolveCatalog(
 
   // Asset fields written by the spec.
   const fields: DesiredField[] = [];
-  const seen = new Set<string>();
+  const targets = new Map<FieldMapping, MappingTarget>();
+  const seen = new Map<string, DesiredField>();
   const receiving = [...types.values()].filter((t) => t.live);
   const devicesWithValue = (type: DesiredAssetType, field: string) =>
     type.nodeClasses.reduce((sum, c) => sum + (valuesByClass ? valuesByClass.get(c)?.get(fold(field)) ?? 0 : classesInUse.get(c) ?? 0), 0);
   const liveNames = (keep: (t: HaloAssetType) => boolean) => halo.assetTypes.filter(keep).map((t) => t.name).sort((a, b) => a.localeCompare(b));
   for (const mapping of spec.assets.fields) {
-    if (mapping.toProperty || seen.has(fold(mapping.to))) continue;
-    seen.add(fold(mapping.to));
+    if (mapping.target === 'property') {
+      targets.set(mapping, { kind: 'property', name: mapping.to, type: { type: DATE_PROPERTIES.has(mapping.to) ? 'date' : 'text', options: [], label: `Halo asset property ${mapping.to}` } });
+      continue;
+    }
+    if (mapping.target === 'customfield') {
+      const target = customFieldTarget(mapping, halo, report);
+      if (target) targets.set(mapping, target);
+      continue;
+    }
+    const known = seen.get(fold(mapping.to));
+    if (known) {
+      targets.set(mapping, fieldTarget(known, mapping, report));
+      continue;
+    }
     const live = fieldsByName.get(fold(mapping.to)) ?? [];
     const where = [...mapping.path, 'to'];
     if (live.length > 1) {
@@ -164,7 +201,6 @@ export function resolveCatalog(
       continue;
     }
     const field = live[0];
-    const format: TargetFormat = field?.type === HALO_DATE_FIELD_TYPE ? 'date' : 'text';
     if (!field) {
       if (!spec.assets.addMissingFieldsToTypes) {
         report.errors.push({
@@ -177,7 +213,19 @@ export function resolveCatalog(
         });
         continue;
       }
-      fields.push({ address: address('asset_field', mapping.to), name: mapping.to, format, missingFrom: receiving.map((t) => t.live!), presentOn: [], addToAll: true });
+      const created = createdFieldType(mapping, ninjaDefinitions);
+      const desired: DesiredField = {
+        address: address('asset_field', mapping.to),
+        name: mapping.to,
+        type: created.type,
+        options: created.options,
+        missingFrom: receiving.map((t) => t.live!),
+        presentOn: [],
+        addToAll: true,
+      };
+      fields.push(desired);
+      seen.set(fold(mapping.to), desired);
+      targets.set(mapping, fieldTarget(desired, mapping, report));
       continue;
     }
     const lacking = receiving.filter((t) => !t.live!.fieldIds.includes(field.id) && devicesWithValue(t, mapping.to) > 0);
@@ -196,15 +244,19 @@ export function resolveCatalog(
         address: address('asset_field', field.name),
       });
     }
-    fields.push({
+    const desired: DesiredField = {
       address: address('asset_field', field.name),
       name: field.name,
       live: field,
-      format,
+      type: field.type,
+      options: field.options,
       missingFrom,
       presentOn: liveNames((t) => t.fieldIds.includes(field.id)),
       addToAll: missingFrom.length > 0 && spec.assets.addMissingFieldsToTypes,
-    });
+    };
+    fields.push(desired);
+    seen.set(fold(mapping.to), desired);
+    targets.set(mapping, fieldTarget(desired, mapping, report));
   }
 
   let serialField: HaloField | undefined;
@@ -222,14 +274,73 @@ export function resolveCatalog(
     }
   }
 
-  const formats = new Map(fields.map((f) => [fold(f.name), f.format]));
   return {
     assetTypes: [...types.values()].sort((a, b) => a.name.localeCompare(b.name)),
     fields,
-    typeFor: (nodeClass) => perClass.get(nodeClass) ?? { skipped: `node class ${nodeClass} was not planned` },
-    formatOf: (target, isProperty) => (isProperty ? (DATE_PROPERTIES.has(target) ? 'date' : 'text') : formats.get(fold(target)) ?? 'text'),
+    typeFor: (nodeClass) => (nodeClass === undefined ? { skipped: 'NinjaOne did not say its node class' } : perClass.get(nodeClass) ?? { skipped: `node class ${nodeClass} was not planned` }),
+    targetOf: (mapping) => targets.get(mapping),
     ...(serialField ? { serialField } : {}),
   };
+}
+
+/**
+ * The target of a mapping to an asset field. Halo's own type wins; a mapping's `type:` decides
+ * only where Halo does not say (its API gives asset fields no type), and contradicting a type
+ * Halo states is an error.
+ */
+function fieldTarget(field: DesiredField, mapping: FieldMapping, report: Report): MappingTarget {
+  const known = field.live ? field.live.typeKnown : true;
+  let type: HaloFieldType | ValueType = field.type;
+  if (mapping.type !== undefined && mapping.type !== field.type) {
+    if (known && !(mapping.type === 'text' && field.type === 'memo')) {
+      report.errors.push({
+        ...error(
+          'Mapping type contradicts Halo',
+          `The mapping says "${mapping.to}" holds ${mapping.type}, but Halo says the field is ${field.type}. Remove type: from the mapping (Halo's own type is used), or map another field.`,
+          [...mapping.path, 'type'],
+        ),
+        address: field.address,
+      });
+    } else type = mapping.type;
+  }
+  return { kind: 'field', name: field.name, type: { type, options: field.options, label: `Halo field "${field.name}"` }, ...(field.live ? { live: field.live } : {}) };
+}
+
+/** What a field haloform creates holds: the mapping's type:, else what the NinjaOne source is, else text. */
+function createdFieldType(mapping: FieldMapping, definitions: ReadonlyMap<string, NinjaCustomFieldDefinition>): { type: HaloFieldType; options: HaloFieldOption[] } {
+  const definition = customFieldOf(mapping.from) !== undefined ? definitions.get(customFieldOf(mapping.from)!) : undefined;
+  const type: HaloFieldType = mapping.type ?? (definition ? NINJA_TYPES[definition.type] : undefined) ?? (mapping.source === 'path' && pathIsTimestamp(mapping.from) ? 'datetime' : 'text');
+  // A selection haloform creates gets the NinjaOne field's options (ids come from Halo once it exists).
+  const options = (type === 'select' || type === 'multiselect') && definition ? [...definition.options.values()].map((name, i) => ({ id: -(i + 1), name })) : [];
+  return { type, options };
+}
+
+/** A mapping to `customfields.<name>`: the asset custom field of that API name or label. */
+function customFieldTarget(mapping: FieldMapping, halo: HaloSnapshot, report: Report): MappingTarget | undefined {
+  const fold = (s: string) => s.trim().toLowerCase();
+  const byName = halo.customFields.filter((f) => fold(f.name) === fold(mapping.to));
+  const hits = byName.length > 0 ? byName : halo.customFields.filter((f) => fold(f.label) === fold(mapping.to));
+  const where = [...mapping.path, 'to'];
+  if (hits.length !== 1) {
+    report.errors.push(
+      error(
+        hits.length === 0 ? 'Unknown Halo custom field' : 'Ambiguous Halo custom field',
+        hits.length === 0
+          ? `No Halo asset custom field is named or labelled "${mapping.to}".${didYouMean(mapping.to, halo.customFields.map((f) => f.name))} haloform does not create custom fields: create it in Halo (Configuration > Custom Objects > Custom Fields > Assets), or correct the name (customfields.<API name>, e.g. customfields.CFcontractTier).`
+          : `${hits.length} Halo asset custom fields are labelled "${mapping.to}" (${hits.map((f) => `${f.name}, id ${f.id}`).join('; ')}); name one by its API name: customfields.${hits[0]!.name}.`,
+        where,
+      ),
+    );
+    return undefined;
+  }
+  const field = hits[0]!;
+  let type: HaloFieldType | ValueType = field.type;
+  if (mapping.type !== undefined && mapping.type !== field.type) {
+    if (field.typeKnown) {
+      report.errors.push(error('Mapping type contradicts Halo', `The mapping says custom field "${field.name}" holds ${mapping.type}, but Halo says it is ${field.type}. Remove type: from the mapping.`, [...mapping.path, 'type']));
+    } else type = mapping.type;
+  }
+  return { kind: 'customfield', name: field.name, type: { type, options: field.options, label: `Halo custom field "${field.label || field.name}"` }, live: field };
 }
 
 function resolveGroup(spec: Spec, halo: HaloSnapshot, report: Report): { id: number; name: string } | undefined {

@@ -37,7 +37,8 @@ type SiteDecision =
 
 export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnapshot, report: Report): CustomerModel {
   const fold = (s: string) => s.trim().toLowerCase();
-  const activeClientsByName = groupBy(halo.clients.filter((c) => !c.inactive), (c) => fold(c.name));
+  // A row without a name (real tenants have them) can be found by its NinjaOne id only.
+  const activeClientsByName = groupBy(halo.clients.filter((c) => !c.inactive && c.name.trim() !== ''), (c) => fold(c.name));
   const clientsByNinja = groupBy(halo.clients, (c) => (c.ninjaId === undefined ? '' : String(c.ninjaId)));
   const sitesByClient = groupBy(halo.sites, (s) => String(s.clientId));
   const sitesByNinja = groupBy(halo.sites, (s) => (s.ninjaId === undefined ? '' : String(s.ninjaId)));
@@ -68,7 +69,11 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
     const where = entry ? [...entry.path, explicit !== undefined ? 'client' : 'organisation'] : undefined;
 
     const wanted = explicit ?? org.name;
-    const byName = activeClientsByName.get(fold(wanted)) ?? [];
+    if (wanted.trim() === '' && !linked) {
+      orgClient.set(org.id, { skipped: `organisation ${org.id} has no name in NinjaOne and no Halo client carries its id (map it by id in customers.map, with client:)` });
+      continue;
+    }
+    const byName = wanted.trim() === '' ? [] : activeClientsByName.get(fold(wanted)) ?? [];
     if (explicit !== undefined || !linked) {
       if (byName.length > 1) {
         report.errors.push({
@@ -150,7 +155,9 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
       }
     }
 
-    const name = live && explicit === undefined ? live.name : wanted;
+    // A linked client Halo holds without a name is given the organisation's.
+    const unnamed = live !== undefined && live.name.trim() === '' && explicit === undefined && org.name.trim() !== '';
+    const name = live && explicit === undefined && !unnamed ? live.name : unnamed ? org.name : wanted;
     const key = live ? `live:${live.id}` : `new:${fold(name)}`;
     const desired = bindClient(key, () => ({
       address: address('client', name),
@@ -160,7 +167,7 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
       ninjaId: org.id,
       organisation: org.name,
       ...(live ? {} : topLevel ? { topLevel } : {}),
-      explicitName: explicit !== undefined,
+      explicitName: explicit !== undefined || unnamed,
     }));
     orgClient.set(org.id, desired);
   }
@@ -221,8 +228,14 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
     const entry = findEntry(spec.customers.map, org);
     const mapped = entry?.sites.find((s) => refMatches(s.location, location));
     const clientSites = (placed.live ? sitesByClient.get(String(placed.live.id)) ?? [] : []).filter((s) => !s.inactive);
-    const siteByName = (name: string) => clientSites.filter((s) => fold(s.name) === fold(name));
+    const siteByName = (name: string) => (name.trim() === '' ? [] : clientSites.filter((s) => s.name.trim() !== '' && fold(s.name) === fold(name)));
     const linkedAll = (sitesByNinja.get(String(location.id)) ?? []).filter((s) => !s.inactive);
+    const orphan = linkedAll.find((s) => s.clientId === undefined);
+    if (orphan) {
+      // Halo did not say whose site it is: placing the devices elsewhere could duplicate it, so wait.
+      locationSkips.set(location.id, `Halo site ${orphan.id} carries the id of NinjaOne location ${location.id} but Halo did not say which client it belongs to (see the incomplete rows)`);
+      continue;
+    }
     const linkedHere = linkedAll.filter((s) => placed.live && s.clientId === placed.live.id);
     if (linkedAll.length > linkedHere.length) {
       const elsewhere = linkedAll.find((s) => !linkedHere.includes(s))!;
@@ -263,7 +276,11 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
         decision = { kind: 'named', name: mapped.site, match: 'new', explicit: true };
       }
     } else if (linked) {
-      decision = { kind: 'named', name: linked.name, live: linked, match: 'ninja-id', explicit: false };
+      // A linked site Halo holds without a name is given the location's.
+      const unnamed = linked.name.trim() === '' && location.name.trim() !== '';
+      decision = { kind: 'named', name: unnamed ? location.name : linked.name, live: linked, match: 'ninja-id', explicit: unnamed };
+    } else if (location.name.trim() === '') {
+      decision = { kind: 'skip', reason: `location ${location.id} has no name in NinjaOne and no Halo site carries its id (map it by id in the organisation's sites)` };
     } else {
       const named = siteByName(location.name).filter((s) => s.ninjaId === undefined);
       if (named.length === 1) {

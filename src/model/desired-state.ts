@@ -8,10 +8,13 @@ import { didYouMean } from '../diagnostics/suggest.js';
 import type { NinjaRef, Spec } from '../config/spec.js';
 import type { HaloSnapshot } from '../halo/types.js';
 import type { NinjaSnapshot } from '../ninjaone/types.js';
-import { deviceContexts, mappedValue, resolveAssets, type AssetOptions } from './assets.js';
+import { hasMappedValue, resolveAssets, type AssetOptions } from './assets.js';
 import { resolveCatalog } from './catalog.js';
 import { list, resolveCustomers } from './customers.js';
 import type { Desired } from './desired.js';
+import { deviceContexts } from './device-values.js';
+import { readProblemWarnings } from './read-problems.js';
+import { deviceSerial, serialKey } from './serials.js';
 
 export type DesiredOptions = AssetOptions;
 
@@ -25,19 +28,21 @@ export function desiredState(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnapsho
   const classesInUse = new Map<string, number>();
   const valuesByClass = new Map<string, Map<string, number>>();
   const contextOf = deviceContexts(ninja);
-  const fieldMappings = spec.assets.fields.filter((m) => !m.toProperty);
+  const fieldMappings = spec.assets.fields.filter((m) => m.target === 'field');
+  const ignore = new Set(spec.assets.ignoreSerials.map(serialKey));
   for (const d of ninja.devices) {
-    if ('skipped' in customers.placement(d.locationId)) continue;
+    if (d.locationId === undefined || d.nodeClass === undefined || 'skipped' in customers.placement(d.locationId)) continue;
     classesInUse.set(d.nodeClass, (classesInUse.get(d.nodeClass) ?? 0) + 1);
     const counts = valuesByClass.get(d.nodeClass) ?? new Map<string, number>();
     valuesByClass.set(d.nodeClass, counts);
     const context = contextOf(d);
+    const serial = deviceSerial(d, spec.assets.serial.from, spec.assets.serial.fromText, ignore);
     for (const m of fieldMappings) {
       const key = m.to.trim().toLowerCase();
-      if (mappedValue(d, m, 'text', context, ninja) !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
+      if (hasMappedValue(d, m, spec, context, serial)) counts.set(key, (counts.get(key) ?? 0) + 1);
     }
   }
-  const catalog = resolveCatalog(spec, halo, classesInUse, report, valuesByClass);
+  const catalog = resolveCatalog(spec, halo, classesInUse, report, valuesByClass, ninja.customFieldDefinitions);
   const { assets, deactivations } = resolveAssets(spec, ninja, halo, customers, catalog, report, options);
 
   // Every placed organisation and location gets its client and site, devices or not, as Halo's own
@@ -102,6 +107,9 @@ export function desiredState(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnapsho
     }
   });
 
+  // What was wrong with rows either API sent: read around, and said.
+  report.warnings.push(...readProblemWarnings([...ninja.problems, ...halo.problems]));
+
   return {
     settings,
     fields: catalog.fields,
@@ -142,7 +150,7 @@ function assetTagCollisions(assets: Desired['assets'], deactivations: Desired['d
   const clients = new Map(halo.clients.map((c) => [c.id, c]));
   for (const live of halo.assets) {
     if (live.inactive || planned.has(live.id) || gone.has(live.id)) continue;
-    const client = clients.get(live.clientId);
+    const client = live.clientId === undefined ? undefined : clients.get(live.clientId);
     add(live.inventoryNumber, `Halo asset ${live.id}${client ? ` of ${client.name}` : ''}${live.ninjaId === undefined ? ' (not managed by haloform)' : ''}`);
   }
   const out: Diagnostic[] = [];

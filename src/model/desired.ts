@@ -5,9 +5,9 @@
  */
 
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { HaloAsset, HaloAssetType, HaloClient, HaloField, HaloSite, HaloUser } from '../halo/types.js';
+import type { HaloAsset, HaloAssetType, HaloClient, HaloField, HaloFieldOption, HaloFieldType, HaloSite, HaloUser } from '../halo/types.js';
 import type { NinjaDevice } from '../ninjaone/types.js';
-import type { TargetFormat } from './device-values.js';
+import type { TargetType } from './convert.js';
 
 export interface DesiredClient {
   address: string;
@@ -55,7 +55,10 @@ export interface DesiredField {
   address: string;
   name: string;
   live?: HaloField;
-  format: TargetFormat;
+  /** What it holds (for a field haloform creates: the type it is created with). */
+  type: HaloFieldType;
+  /** Its options, for a selection (a field haloform creates gets the NinjaOne field's). */
+  options: HaloFieldOption[];
   /** Asset types (existing ones) that lack the field and receive devices with a value for it. */
   missingFrom: HaloAssetType[];
   /** Names of the Halo asset types that show the field now. */
@@ -64,12 +67,12 @@ export interface DesiredField {
   addToAll: boolean;
 }
 
-/** One mapped value for an asset: a Halo property or asset field, in Halo's form. */
+/** One mapped value for an asset: a Halo property, asset field or custom field, in its display form (src/model/convert.ts). */
 export interface DesiredValue {
   target: string;
-  kind: 'property' | 'field';
+  kind: 'property' | 'field' | 'customfield';
   value: string;
-  format: TargetFormat;
+  type: TargetType;
 }
 
 export interface DesiredAsset {

@@ -1,16 +1,17 @@
 /**
- * Reading a spec's device path out of a NinjaOne device, and turning the value into what Halo
- * stores: epoch seconds into dates, lists into one line, booleans into Yes/No. Pure.
+ * Reading a spec's device path out of a NinjaOne device: the device record itself, its custom
+ * fields (inherited from its location and organisation when the mapping says so), its
+ * organisation and location (names and their own custom fields). Pure.
  */
 
-import type { DevicePath } from '../config/spec.js';
-import type { NinjaDevice } from '../ninjaone/types.js';
+import type { DevicePath, FieldMapping } from '../config/spec.js';
+import type { NinjaDevice, NinjaSnapshot } from '../ninjaone/types.js';
 
-/** What the device path can reach besides the device record itself. */
+/** What a device path can reach besides the device record itself. */
 export interface DeviceContext {
   customFields?: Readonly<Record<string, unknown>>;
-  organization?: { id: number; name: string };
-  location?: { id: number; name: string };
+  organization?: { id: number; name: string; customFields?: Readonly<Record<string, unknown>> };
+  location?: { id: number; name: string; customFields?: Readonly<Record<string, unknown>> };
 }
 
 /** The value at `path`, or undefined when the device does not have it. */
@@ -32,6 +33,23 @@ export function readDevicePath(device: NinjaDevice, path: DevicePath, context: D
   return walk(value, rest);
 }
 
+/**
+ * The raw value of a mapping's path: with `inherit`, a `customFields.<name>` the device lacks is
+ * its location's value, else its organisation's (NinjaOne's own inheritance, NOTES §4.1).
+ */
+export function readMappedPath(device: NinjaDevice, mapping: Pick<FieldMapping, 'from' | 'inherit'>, context: DeviceContext): unknown {
+  const own = readDevicePath(device, mapping.from, context);
+  if (!mapping.inherit || mapping.from[0]?.name !== 'customFields' || !absent(own)) return own;
+  const [, ...rest] = mapping.from;
+  const fromLocation = readDevicePath(device, [{ name: 'customFields' }, ...rest], { ...(context.location?.customFields ? { customFields: context.location.customFields } : {}) });
+  if (!absent(fromLocation)) return fromLocation;
+  return readDevicePath(device, [{ name: 'customFields' }, ...rest], { ...(context.organization?.customFields ? { customFields: context.organization.customFields } : {}) });
+}
+
+function absent(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
 function walk(start: unknown, path: DevicePath): unknown {
   let value = start;
   for (const segment of path) {
@@ -42,18 +60,8 @@ function walk(start: unknown, path: DevicePath): unknown {
   return value;
 }
 
-/** How a Halo target stores values. */
-export type TargetFormat = 'date' | 'text';
-
 /** Device fields that hold epoch seconds (reference/ninjaone/NOTES.md §0). */
 const TIMESTAMP_KEYS = new Set(['created', 'lastContact', 'lastUpdate', 'lastBootTime', 'createTime', 'updateTime', 'logonTime']);
-
-export interface FormatHint {
-  /** The value is a point in time in epoch seconds (a timestamp key, or a DATE custom field). */
-  timestamp?: boolean;
-  /** The NinjaOne custom field type, for customFields.* paths. */
-  customFieldType?: string;
-}
 
 /** Whether a path names a timestamp, from its last segment. */
 export function pathIsTimestamp(path: DevicePath): boolean {
@@ -61,41 +69,27 @@ export function pathIsTimestamp(path: DevicePath): boolean {
   return last !== undefined && TIMESTAMP_KEYS.has(last.name);
 }
 
-/**
- * The Halo form of a NinjaOne value, or undefined when there is nothing to write (absent, null,
- * empty): "a value NinjaOne does not have leaves the Halo value alone".
- */
-export function formatForHalo(value: unknown, target: TargetFormat, hint: FormatHint = {}): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  const dateOnly = target === 'date' || hint.customFieldType === 'DATE';
-  if (typeof value === 'number' && (hint.timestamp || target === 'date' || hint.customFieldType === 'DATE' || hint.customFieldType === 'DATE_TIME')) {
-    return epochToIso(value, dateOnly);
-  }
-  if (typeof value === 'string' && target === 'date') {
-    const trimmed = value.trim();
-    return /^\d{4}-\d{2}-\d{2}/.test(trimmed) ? trimmed.slice(0, 10) : trimmed || undefined;
-  }
-  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
-  if (typeof value === 'string') return value.trim() || undefined;
-  if (Array.isArray(value)) {
-    const parts = [...new Set(value.map((v) => formatForHalo(v, 'text', hint)).filter((v): v is string => v !== undefined))];
-    return parts.length > 0 ? parts.join(', ') : undefined;
-  }
-  return JSON.stringify(value);
+/** The custom field a path reads (`customFields.x`, `organization.customFields.x`, `location.customFields.x`), if any. */
+export function customFieldOf(path: DevicePath): string | undefined {
+  if (path[0]?.name === 'customFields') return path[1]?.name;
+  if ((path[0]?.name === 'organization' || path[0]?.name === 'location') && path[1]?.name === 'customFields') return path[2]?.name;
+  return undefined;
 }
 
-/** Epoch seconds (or milliseconds, when too large to be seconds) as an ISO date or date-time in UTC. */
-export function epochToIso(value: number, dateOnly: boolean): string {
-  const ms = value > 1e11 ? value : value * 1000;
-  const iso = new Date(Math.round(ms)).toISOString();
-  return dateOnly ? iso.slice(0, 10) : `${iso.slice(0, 19)}Z`;
-}
-
-/** The form two values are compared in: dates by day, text trimmed. */
-export function comparable(value: unknown, target: TargetFormat): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  const text = typeof value === 'string' ? value.trim() : String(value);
-  if (text === '') return undefined;
-  return target === 'date' && /^\d{4}-\d{2}-\d{2}/.test(text) ? text.slice(0, 10) : text;
+/** The device context (custom fields, organisation, location and theirs) of each device of a snapshot. */
+export function deviceContexts(ninja: NinjaSnapshot): (device: NinjaDevice) => DeviceContext {
+  const organizations = new Map(ninja.organizations.map((o) => [o.id, o]));
+  const locations = new Map(ninja.locations.map((l) => [l.id, l]));
+  return (device) => {
+    const org = device.organizationId === undefined ? undefined : organizations.get(device.organizationId);
+    const location = device.locationId === undefined ? undefined : locations.get(device.locationId);
+    const customFields = ninja.customFields.get(device.id);
+    const orgFields = org ? ninja.organizationCustomFields.get(org.id) : undefined;
+    const locationFields = location ? ninja.locationCustomFields.get(location.id) : undefined;
+    return {
+      ...(customFields ? { customFields } : {}),
+      ...(org ? { organization: { id: org.id, name: org.name, ...(orgFields ? { customFields: orgFields } : {}) } } : {}),
+      ...(location ? { location: { id: location.id, name: location.name, ...(locationFields ? { customFields: locationFields } : {}) } } : {}),
+    };
+  };
 }

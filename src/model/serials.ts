@@ -1,10 +1,15 @@
 /**
- * Serial numbers as identity: which serials may match a device to a hand-made Halo asset.
- * A serial is used only when it is not a placeholder and names exactly one device and one
- * asset (DESIGN.md §3). Pure.
+ * Serial numbers: where a device's serial comes from and which serials may identify it. The
+ * device's serial is the first value among `assets.serial.from` that is no placeholder — a VM
+ * reports "None" as system.serialNumber and its real serial as system.biosSerialNumber, a VM host
+ * carries a service tag — and it is what matching uses *and* what a mapped serial field is written
+ * with: a placeholder never reaches Halo. Matching also refuses serials several devices share
+ * (cloned VMs) or several Halo assets hold (DESIGN.md §3). Pure.
  */
 
+import type { DevicePath } from '../config/spec.js';
 import type { NinjaDevice } from '../ninjaone/types.js';
+import { readDevicePath } from './device-values.js';
 
 /** What BIOSes and hypervisors report when nobody set a serial (DESIGN.md §3). Compared case-insensitively. */
 export const BUILTIN_PLACEHOLDER_SERIALS = [
@@ -18,26 +23,49 @@ export const BUILTIN_PLACEHOLDER_SERIALS = [
   '0123456789',
 ] as const;
 
-/** The serial NinjaOne reports for a device: system.serialNumber, or a VM host's service tag. */
-export function deviceSerial(device: NinjaDevice): string | undefined {
-  const system = device.record.system as Record<string, unknown> | undefined;
-  const raw = system?.serialNumber ?? device.record.serviceTag;
-  if (typeof raw !== 'string') return undefined;
-  const trimmed = raw.trim();
-  return trimmed === '' ? undefined : trimmed;
+/** A device's serial: the first usable source, and the placeholders it reported on the way. */
+export interface DeviceSerial {
+  serial?: string;
+  /** Where the serial came from (`system.biosSerialNumber`). */
+  source?: string;
+  /** Placeholders the device reported before a usable serial (or instead of one). */
+  placeholders: string[];
 }
 
 export function serialKey(serial: string): string {
   return serial.trim().toLowerCase();
 }
 
-/** Why a serial can never identify a device, or undefined when it may. */
-export function unusableSerialReason(serial: string, ignore: ReadonlySet<string>, shared: ReadonlyMap<string, number>): string | undefined {
+/** Why a serial is a placeholder (never written, never matched), or undefined when it is a real one. */
+export function placeholderReason(serial: string, ignore: ReadonlySet<string>): string | undefined {
   const key = serialKey(serial);
   if (BUILTIN_PLACEHOLDER_SERIALS.some((p) => p.toLowerCase() === key)) return 'a placeholder the BIOS reports';
   if (ignore.has(key)) return 'listed in assets.ignoreSerials';
   if (key.length < 4) return 'shorter than 4 characters';
-  if (/^(.)\1*$/.test(key)) return 'one repeated character';
-  if (key.startsWith('vmware-') && (shared.get(key) ?? 0) > 1) return 'a VMware serial shared by cloned virtual machines';
+  if (/^(.)\1*$/.test(key.replace(/[\s-]/g, ''))) return 'one repeated character';
+  return undefined;
+}
+
+/** The device's serial from `sources`, skipping placeholders. */
+export function deviceSerial(device: NinjaDevice, sources: readonly DevicePath[], sourceText: readonly string[], ignore: ReadonlySet<string>): DeviceSerial {
+  const placeholders: string[] = [];
+  for (const [i, path] of sources.entries()) {
+    const raw = readDevicePath(device, path, {});
+    if (typeof raw !== 'string' && typeof raw !== 'number') continue;
+    const text = String(raw).trim();
+    if (text === '') continue;
+    if (placeholderReason(text, ignore)) {
+      if (!placeholders.includes(text)) placeholders.push(text);
+      continue;
+    }
+    return { serial: text, source: sourceText[i]!, placeholders };
+  }
+  return { placeholders };
+}
+
+/** Why a (non-placeholder) serial still cannot identify a device, or undefined when it may. */
+export function sharedSerialReason(serial: string, shared: ReadonlyMap<string, number>): string | undefined {
+  const key = serialKey(serial);
+  if ((shared.get(key) ?? 0) > 1) return key.startsWith('vmware-') ? 'a VMware serial shared by cloned virtual machines' : 'reported by several devices';
   return undefined;
 }

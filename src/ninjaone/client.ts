@@ -7,8 +7,10 @@
 
 import type { NinjaOneConnection } from '../config/spec.js';
 import { HttpClient, ninjaOneHttpOptions, type SharedHttpOptions } from '../http/index.js';
-import { asArray, asRecord, optionalString, requiredInt, requiredString, shapeError, type ShapeContext } from '../http/shape.js';
-import type { NinjaAlert, NinjaDevice, NinjaLocation, NinjaOrganization, NinjaSnapshot } from './types.js';
+import { notARow, RowReader, type ProblemSink, type ReadProblem } from '../http/rows.js';
+import { asArray, asRecord, shapeError, type ShapeContext } from '../http/shape.js';
+import { nameFrom } from '../model/device-names.js';
+import type { NinjaAlert, NinjaCustomFieldDefinition, NinjaDevice, NinjaLocation, NinjaOrganization, NinjaSnapshot } from './types.js';
 
 /** NinjaOne serves 1000 rows a page in practice (NOTES §3.1). */
 export const NINJA_PAGE_SIZE = 1000;
@@ -23,6 +25,8 @@ export interface WebhookRegistration {
 
 export class NinjaOneClient {
   readonly http: HttpClient;
+  /** Where problems with rows go when a read is given no sink of its own (serve logs them). */
+  onReadProblem: ProblemSink | undefined;
 
   constructor(connection: NinjaOneConnection, shared: SharedHttpOptions = {}) {
     this.http = new HttpClient(ninjaOneHttpOptions(connection, shared));
@@ -34,21 +38,24 @@ export class NinjaOneClient {
     return client;
   }
 
-  async readOrganizations(): Promise<NinjaOrganization[]> {
-    const rows = await this.#pagesByAfter('/v2/organizations', 'GET /v2/organizations');
-    return rows.map((row, i) => {
-      const ctx = this.#ctx('GET /v2/organizations', `organizations[${i}]`);
-      const r = asRecord(row, ctx);
-      return { id: requiredInt(r, 'id', ctx), name: requiredString(r, 'name', ctx) };
+  async readOrganizations(sink = this.onReadProblem): Promise<NinjaOrganization[]> {
+    return this.#rowsOf(await this.#pagesByAfter('/v2/organizations', 'GET /v2/organizations', {}, undefined, sink), 'GET /v2/organizations', 'organization', 'organizations', sink, (row) => {
+      const id = row.int('id', IDENTITY);
+      const name = row.string('name', { needed: 'haloform can map it by id only, and never names a client after it' }) ?? '';
+      if (id === undefined) return undefined;
+      row.name(label('organisation', id, name));
+      return { id, name };
     });
   }
 
-  async readLocations(): Promise<NinjaLocation[]> {
-    const rows = await this.#pagesByAfter('/v2/locations', 'GET /v2/locations');
-    return rows.map((row, i) => {
-      const ctx = this.#ctx('GET /v2/locations', `locations[${i}]`);
-      const r = asRecord(row, ctx);
-      return { id: requiredInt(r, 'id', ctx), organizationId: requiredInt(r, 'organizationId', ctx), name: requiredString(r, 'name', ctx) };
+  async readLocations(sink = this.onReadProblem): Promise<NinjaLocation[]> {
+    return this.#rowsOf(await this.#pagesByAfter('/v2/locations', 'GET /v2/locations', {}, undefined, sink), 'GET /v2/locations', 'location', 'locations', sink, (row) => {
+      const id = row.int('id', IDENTITY);
+      const name = row.string('name', { needed: 'haloform can map it by id only, and never names a site after it' }) ?? '';
+      const organizationId = row.int('organizationId', { identity: 'left out: haloform cannot tell which organisation it belongs to, so its devices are not placed' });
+      if (id === undefined) return undefined;
+      row.name(label('location', id, name));
+      return organizationId === undefined ? undefined : { id, organizationId, name };
     });
   }
 
@@ -57,109 +64,136 @@ export class NinjaOneClient {
    * expression. With `keep`, each record holds only those top-level keys: a detailed device is a
    * few kilobytes, and 50,000 of them whole would not fit the memory target (DESIGN.md §8).
    */
-  async readDevices(options: { df?: string; keep?: ReadonlySet<string> } = {}): Promise<NinjaDevice[]> {
+  async readDevices(options: { df?: string; keep?: ReadonlySet<string> } = {}, sink = this.onReadProblem): Promise<NinjaDevice[]> {
     const devices: NinjaDevice[] = [];
-    await this.#pagesByAfter('/v2/devices-detailed', 'GET /v2/devices-detailed', options.df ? { df: options.df } : {}, (page, offset) => {
-      page.forEach((row, i) => devices.push(this.#device(row, 'GET /v2/devices-detailed', `devices[${offset + i}]`, options.keep)));
-    });
+    const label = 'GET /v2/devices-detailed';
+    await this.#pagesByAfter('/v2/devices-detailed', label, options.df ? { df: options.df } : {}, (page, offset) => {
+      page.forEach((row, i) => {
+        const device = this.#device(row, label, `devices[${offset + i}]`, sink, options.keep);
+        if (device) devices.push(device);
+      });
+    }, sink);
     return devices;
   }
 
   /** One device, detailed; undefined when NinjaOne does not have it. */
-  async readDevice(id: number): Promise<NinjaDevice | undefined> {
+  async readDevice(id: number, sink = this.onReadProblem): Promise<NinjaDevice | undefined> {
     const response = await this.http.request({ method: 'GET', path: `/v2/device/${id}`, label: 'GET /v2/device/{id}', accept: [404] });
     if (response.status === 404) return undefined;
-    return this.#device(response.body, 'GET /v2/device/{id}', 'device');
+    return this.#device(response.body, 'GET /v2/device/{id}', 'device', sink);
   }
 
   /**
    * Custom field values of every device, for the named fields only, through the bulk query
    * (`/v2/queries/custom-fields`, cursor paging — NOTES §4.2).
    */
-  async readCustomFields(fields: readonly string[]): Promise<Map<number, Record<string, unknown>>> {
+  async readCustomFields(fields: readonly string[], sink = this.onReadProblem): Promise<Map<number, Record<string, unknown>>> {
     const out = new Map<number, Record<string, unknown>>();
     if (fields.length === 0) return out;
-    const label = 'GET /v2/queries/custom-fields';
-    let cursor: string | undefined;
-    let lastOffset = -1;
-    for (;;) {
-      const response = await this.http.request({
-        method: 'GET',
-        path: '/v2/queries/custom-fields',
-        query: { fields: fields.join(','), pageSize: NINJA_PAGE_SIZE, ...(cursor ? { cursor } : {}) },
-        label,
-      });
-      const ctx = this.#ctx(label, 'response');
-      const body = asRecord(response.body, ctx);
-      const results = asArray(body.results ?? [], { ...ctx, where: 'response.results' });
-      for (const [i, row] of results.entries()) {
-        const rctx = this.#ctx(label, `results[${i}]`);
-        const r = asRecord(row, rctx);
-        const deviceId = requiredInt(r, 'deviceId', rctx);
-        const values = r.fields === undefined || r.fields === null ? {} : asRecord(r.fields, { ...rctx, where: `results[${i}].fields` });
-        out.set(deviceId, { ...out.get(deviceId), ...values });
-      }
-      const state = body.cursor && typeof body.cursor === 'object' ? (body.cursor as Record<string, unknown>) : {};
-      const next = state.name;
-      if (results.length === 0 || typeof next !== 'string' || next === '') break;
-      // The cursor keeps its name from page to page and moves its offset (observed:
-      // Servosity/msp-skills#179); an offset that does not grow would loop for ever.
-      const offset = typeof state.offset === 'number' ? state.offset : undefined;
-      if (offset !== undefined) {
-        if (offset <= lastOffset) throw shapeError(ctx, 'cursor.offset', `is ${offset}, not past ${lastOffset} (the cursor does not advance)`);
-        lastOffset = offset;
-      }
-      if (results.length < NINJA_PAGE_SIZE) break;
-      cursor = next;
-    }
+    await this.#cursorQuery('/v2/queries/custom-fields', { fields: fields.join(',') }, sink, (row) => {
+      const deviceId = row.int('deviceId', { identity: 'left out: the values belong to no device haloform can name' });
+      const values = objectOf(row.record.fields);
+      if (deviceId !== undefined) out.set(deviceId, { ...out.get(deviceId), ...values });
+    });
     return out;
   }
 
-  /** Custom field name → type (DATE, TEXT, ...), from the definitions. */
-  async readCustomFieldTypes(): Promise<Map<string, string>> {
+  /**
+   * Organisation and location values of the named fields (`/v2/queries/scoped-custom-fields`,
+   * NOTES §4.2): what devices inherit, and what `organization.customFields.*` reads.
+   */
+  async readScopedCustomFields(fields: readonly string[], sink = this.onReadProblem): Promise<{ organizations: Map<number, Record<string, unknown>>; locations: Map<number, Record<string, unknown>> }> {
+    const organizations = new Map<number, Record<string, unknown>>();
+    const locations = new Map<number, Record<string, unknown>>();
+    if (fields.length === 0) return { organizations, locations };
+    await this.#cursorQuery('/v2/queries/scoped-custom-fields', { scopes: 'organization,location', fields: fields.join(',') }, sink, (row) => {
+      const scope = (row.string('scope') ?? '').toUpperCase();
+      const entityId = row.int('entityId', { identity: 'left out: the values belong to nothing haloform can name' });
+      if (entityId === undefined) return;
+      const values = objectOf(row.record.fields);
+      const target = scope === 'ORGANIZATION' ? organizations : scope === 'LOCATION' ? locations : undefined;
+      if (target) target.set(entityId, { ...target.get(entityId), ...values });
+    });
+    return { organizations, locations };
+  }
+
+  /** Custom field definitions by name: type and DROPDOWN/MULTI_SELECT options (`/v2/device-custom-fields`). */
+  async readCustomFieldDefinitions(sink = this.onReadProblem): Promise<Map<string, NinjaCustomFieldDefinition>> {
     const label = 'GET /v2/device-custom-fields';
-    const response = await this.http.request({ method: 'GET', path: '/v2/device-custom-fields', label });
-    const out = new Map<string, string>();
-    for (const [i, row] of asArray(response.body, this.#ctx(label, 'response')).entries()) {
-      const ctx = this.#ctx(label, `definitions[${i}]`);
-      const r = asRecord(row, ctx);
-      const name = optionalString(r, 'name', ctx);
-      const type = optionalString(r, 'type', ctx);
-      if (name && type) out.set(name, type);
-    }
+    const response = await this.http.request({ method: 'GET', path: '/v2/device-custom-fields', label, query: { scopes: 'all' } });
+    const out = new Map<string, NinjaCustomFieldDefinition>();
+    const body = Array.isArray(response.body) ? response.body : [];
+    body.forEach((entry, i) => {
+      if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+        sink?.(notARow(entry, 'NinjaOne', label, `definitions[${i}]`));
+        return;
+      }
+      const row = new RowReader(entry as Record<string, unknown>, 'NinjaOne', label, 'custom field', `definitions[${i}]`);
+      const name = row.string('name', { identity: 'left out: no mapping can name a custom field without a name' });
+      const type = (row.string('type') ?? 'TEXT').toUpperCase();
+      const options = new Map<string, string>();
+      const content = objectOf(row.record.content);
+      (Array.isArray(content.values) ? content.values : []).forEach((option) => {
+        const o = objectOf(option);
+        const id = typeof o.id === 'string' || typeof o.id === 'number' ? String(o.id) : undefined;
+        if (id !== undefined && typeof o.name === 'string') options.set(id, o.name);
+      });
+      if (name) row.name(`custom field "${name}"`);
+      if (row.report(sink) && name) out.set(name, { name, type, options });
+    });
     return out;
   }
 
-  /** Everything plan needs, read in parallel. */
-  async readSnapshot(options: { customFields?: readonly string[]; deviceKeys?: ReadonlySet<string> } = {}): Promise<NinjaSnapshot> {
+  /** Everything plan needs, read in parallel. `scopedCustomFields`: organisation and location values too. */
+  async readSnapshot(options: { customFields?: readonly string[]; scopedCustomFields?: readonly string[]; deviceKeys?: ReadonlySet<string> } = {}): Promise<NinjaSnapshot> {
+    const problems: ReadProblem[] = [];
+    const sink: ProblemSink = (p) => {
+      problems.push(p);
+      this.onReadProblem?.(p);
+    };
     const fields = [...new Set(options.customFields ?? [])];
-    const [organizations, locations, devices, customFields, customFieldTypes] = await Promise.all([
-      this.readOrganizations(),
-      this.readLocations(),
-      this.readDevices(options.deviceKeys ? { keep: options.deviceKeys } : {}),
-      this.readCustomFields(fields),
-      fields.length > 0 ? this.readCustomFieldTypes() : Promise.resolve(new Map<string, string>()),
+    const scoped = [...new Set(options.scopedCustomFields ?? [])];
+    const [organizations, locations, devices, customFields, definitions, scopedValues] = await Promise.all([
+      this.readOrganizations(sink),
+      this.readLocations(sink),
+      this.readDevices(options.deviceKeys ? { keep: options.deviceKeys } : {}, sink),
+      this.readCustomFields(fields, sink),
+      fields.length + scoped.length > 0 ? this.readCustomFieldDefinitions(sink) : Promise.resolve(new Map<string, NinjaCustomFieldDefinition>()),
+      this.readScopedCustomFields(scoped, sink),
     ]);
-    return { organizations, locations, devices, customFields, customFieldTypes };
+    return {
+      organizations,
+      locations,
+      devices,
+      customFields,
+      organizationCustomFields: scopedValues.organizations,
+      locationCustomFields: scopedValues.locations,
+      customFieldDefinitions: definitions,
+      problems,
+    };
   }
 
-  /** Active alerts (`/v2/alerts`, no paging). */
-  async readAlerts(): Promise<NinjaAlert[]> {
+  /** Active alerts (`/v2/alerts`, no paging). An alert without its uid or device is left out (reported). */
+  async readAlerts(sink = this.onReadProblem): Promise<NinjaAlert[]> {
     const label = 'GET /v2/alerts';
     const response = await this.http.request({ method: 'GET', path: '/v2/alerts', label });
-    return asArray(response.body, this.#ctx(label, 'response')).map((row, i) => {
-      const ctx = this.#ctx(label, `alerts[${i}]`);
-      const r = asRecord(row, ctx);
+    const rows = asArray(response.body, this.#ctx(label, 'response'));
+    return this.#rowsOf(rows, label, 'alert', 'alerts', sink, (row) => {
+      const uid = row.string('uid', { identity: 'left out: an alert without its uid cannot be tied to a ticket' });
+      const deviceId = row.int('deviceId', { identity: 'left out: an alert on no device has nowhere to go' });
+      if (uid === undefined || deviceId === undefined) return undefined;
+      row.name(`alert ${uid}`);
+      const createTime = row.record.createTime;
       return {
-        uid: requiredString(r, 'uid', ctx),
-        deviceId: requiredInt(r, 'deviceId', ctx),
-        message: optionalString(r, 'message', ctx) ?? '',
-        severity: optionalString(r, 'severity', ctx) ?? 'NONE',
-        priority: optionalString(r, 'priority', ctx) ?? 'NONE',
-        sourceType: optionalString(r, 'sourceType', ctx) ?? '',
-        sourceConfigUid: optionalString(r, 'sourceConfigUid', ctx) ?? '',
-        createTime: typeof r.createTime === 'number' ? r.createTime : 0,
-        record: r,
+        uid,
+        deviceId,
+        message: row.string('message') ?? '',
+        severity: row.string('severity') ?? 'NONE',
+        priority: row.string('priority') ?? 'NONE',
+        sourceType: row.string('sourceType') ?? '',
+        sourceConfigUid: row.string('sourceConfigUid') ?? '',
+        createTime: typeof createTime === 'number' && Number.isFinite(createTime) ? createTime : 0,
+        record: row.record,
       };
     });
   }
@@ -192,8 +226,9 @@ export class NinjaOneClient {
   /**
    * Follows `after` = last id until a short page; refuses a cursor that does not advance. Pages
    * go to `each` as they arrive (so a caller can keep less than the whole page), else are collected.
+   * A page whose last row has no id cannot be paged past: the read stops there and says so.
    */
-  async #pagesByAfter(path: string, label: string, query: Record<string, string> = {}, each?: (page: unknown[], offset: number) => void): Promise<unknown[]> {
+  async #pagesByAfter(path: string, label: string, query: Record<string, string> = {}, each?: (page: unknown[], offset: number) => void, sink?: ProblemSink): Promise<unknown[]> {
     const rows: unknown[] = [];
     let count = 0;
     let after: number | undefined;
@@ -205,26 +240,89 @@ export class NinjaOneClient {
       count += page.length;
       if (page.length < NINJA_PAGE_SIZE) return rows;
       const ctx = this.#ctx(label, `page after ${after ?? 'start'}`);
-      const last = requiredInt(asRecord(page[page.length - 1], ctx), 'id', ctx);
+      // The highest id of the page: rows are sorted by id (NOTES §3.1), but one odd row must not stop the walk.
+      const ids = page.map((r) => objectOf(r).id).map((v) => (typeof v === 'string' ? Number(v) : v)).filter((v): v is number => typeof v === 'number' && Number.isInteger(v));
+      if (ids.length === 0) throw shapeError(ctx, 'id', 'is missing on every row of a full page, so haloform cannot ask for the next one');
+      if (ids.length < page.length) sink?.({ api: 'NinjaOne', label, noun: 'row', row: `page after ${after ?? 'start'}`, field: 'id', problem: `is missing on ${page.length - ids.length} row${page.length - ids.length === 1 ? '' : 's'}`, effect: 'paged on from the highest id there is', dropped: false });
+      const last = Math.max(...ids);
       if (after !== undefined && last <= after) throw shapeError(ctx, 'id', `of the last row is ${last}, not after ${after} (the paging does not advance)`);
       after = last;
     }
   }
 
-  #device(row: unknown, label: string, where: string, keep?: ReadonlySet<string>): NinjaDevice {
-    const ctx = this.#ctx(label, where);
-    const r = asRecord(row, ctx);
-    const displayName = optionalString(r, 'displayName', ctx);
+  /** A cursor query (`/v2/queries/*`, NOTES §4.2): every row of every page to `each`. */
+  async #cursorQuery(path: string, query: Record<string, string>, sink: ProblemSink | undefined, each: (row: RowReader) => void): Promise<void> {
+    const label = `GET ${path}`;
+    let cursor: string | undefined;
+    let lastOffset = -1;
+    for (;;) {
+      const response = await this.http.request({ method: 'GET', path, query: { ...query, pageSize: NINJA_PAGE_SIZE, ...(cursor ? { cursor } : {}) }, label });
+      const ctx = this.#ctx(label, 'response');
+      const body = asRecord(response.body, ctx);
+      const results = Array.isArray(body.results) ? body.results : [];
+      results.forEach((entry, i) => {
+        if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+          sink?.(notARow(entry, 'NinjaOne', label, `results[${i}]`));
+          return;
+        }
+        const row = new RowReader(entry as Record<string, unknown>, 'NinjaOne', label, 'result', `results[${i}]`);
+        each(row);
+        row.report(sink);
+      });
+      const state = objectOf(body.cursor);
+      const next = state.name;
+      if (results.length === 0 || typeof next !== 'string' || next === '') break;
+      // The cursor keeps its name from page to page and moves its offset (observed:
+      // Servosity/msp-skills#179); an offset that does not grow would loop for ever.
+      const offset = typeof state.offset === 'number' ? state.offset : undefined;
+      if (offset !== undefined) {
+        if (offset <= lastOffset) throw shapeError(ctx, 'cursor.offset', `is ${offset}, not past ${lastOffset} (the cursor does not advance)`);
+        lastOffset = offset;
+      }
+      if (results.length < NINJA_PAGE_SIZE) break;
+      cursor = next;
+    }
+  }
+
+  /** Rows of a list read with `read`; rows left out are reported to `sink`. */
+  #rowsOf<T>(rows: unknown[], label: string, noun: string, key: string, sink: ProblemSink | undefined, read: (row: RowReader) => T | undefined): T[] {
+    const out: T[] = [];
+    rows.forEach((entry, i) => {
+      if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+        sink?.(notARow(entry, 'NinjaOne', label, `${key}[${i}]`));
+        return;
+      }
+      const row = new RowReader(entry as Record<string, unknown>, 'NinjaOne', label, noun, `${key}[${i}]`);
+      const value = read(row);
+      if (row.report(sink) && value !== undefined) out.push(value);
+    });
+    return out;
+  }
+
+  #device(value: unknown, label: string, where: string, sink: ProblemSink | undefined, keep?: ReadonlySet<string>): NinjaDevice | undefined {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      sink?.(notARow(value, 'NinjaOne', label, where));
+      return undefined;
+    }
+    const r = value as Record<string, unknown>;
+    const row = new RowReader(r, 'NinjaOne', label, 'device', where);
+    const id = row.int('id', IDENTITY);
+    const displayName = row.string('displayName');
+    if (id !== undefined) row.name(label_(id, nameFrom(r)));
+    const organizationId = row.int('organizationId', { needed: 'haloform cannot tell where it belongs, so it writes nothing for it (and never deactivates its asset for it)' });
+    const locationId = row.int('locationId', { needed: 'haloform cannot tell where it belongs, so it writes nothing for it (and never deactivates its asset for it)' });
+    const nodeClass = row.string('nodeClass', { needed: 'haloform cannot give it an asset type, so it writes nothing for it' });
+    if (!row.report(sink) || id === undefined) return undefined;
     let record = r;
     if (keep) {
       record = {};
       for (const key of Object.keys(r)) if (keep.has(key)) record[key] = r[key];
     }
     return {
-      id: requiredInt(r, 'id', ctx),
-      organizationId: requiredInt(r, 'organizationId', ctx),
-      locationId: requiredInt(r, 'locationId', ctx),
-      nodeClass: requiredString(r, 'nodeClass', ctx),
+      id,
+      ...(organizationId !== undefined ? { organizationId } : {}),
+      ...(locationId !== undefined ? { locationId } : {}),
+      ...(nodeClass !== undefined ? { nodeClass: nodeClass.trim() } : {}),
       ...(displayName !== undefined ? { displayName } : {}),
       record,
     };
@@ -233,4 +331,19 @@ export class NinjaOneClient {
   #ctx(label: string, where: string): ShapeContext {
     return { api: 'NinjaOne', label, where };
   }
+}
+
+const IDENTITY = { identity: 'left out: haloform cannot refer to a row without its id' };
+
+function label(noun: string, id: number, name: string): string {
+  return `${noun} ${id}${name.trim() !== '' ? ` "${name.trim()}"` : ''}`;
+}
+
+/** `device 12 "CON-PC01"` (as "ninja:12" reads in the plan). */
+function label_(id: number, name: string | undefined): string {
+  return `device ${id}${name ? ` "${name}"` : ''}`;
+}
+
+function objectOf(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }

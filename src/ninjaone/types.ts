@@ -1,11 +1,15 @@
 /**
  * NinjaOne as haloform reads it (`Live` data): the fields haloform uses, validated at the
  * boundary by the client. Devices keep their whole record, since field mappings may reach
- * anywhere into it (`system.serialNumber`, `os.name`, `ipAddresses[0]`).
+ * anywhere into it (`system.serialNumber`, `os.name`, `ipAddresses[0]`). What NinjaOne left out
+ * of a row is absent here, and reported in the snapshot's problems; a row is never a failed read.
  */
+
+import type { ReadProblem } from '../http/rows.js';
 
 export interface NinjaOrganization {
   id: number;
+  /** "" when NinjaOne sent none. */
   name: string;
 }
 
@@ -18,9 +22,11 @@ export interface NinjaLocation {
 /** A device from `/v2/devices-detailed`: the record as NinjaOne sent it, with the ids checked. */
 export interface NinjaDevice {
   id: number;
-  organizationId: number;
-  locationId: number;
-  nodeClass: string;
+  /** Undefined when NinjaOne did not say: the device cannot be placed, but it still exists (it is never deactivated for it). */
+  organizationId?: number;
+  locationId?: number;
+  /** Undefined when NinjaOne did not say; an unknown class is kept as sent (enums grow). */
+  nodeClass?: string;
   displayName?: string;
   /** The whole record, for field mappings. */
   record: Readonly<Record<string, unknown>>;
@@ -33,8 +39,23 @@ export interface NinjaSnapshot {
   devices: NinjaDevice[];
   /** Device id → custom field values (only the fields the spec maps). */
   customFields: ReadonlyMap<number, Readonly<Record<string, unknown>>>;
-  /** Custom field name → its NinjaOne type (DATE, TEXT, ...), for formatting values. */
-  customFieldTypes: ReadonlyMap<string, string>;
+  /** Organisation id → its own custom field values (read when a mapping inherits or names organization.customFields). */
+  organizationCustomFields: ReadonlyMap<number, Readonly<Record<string, unknown>>>;
+  /** Location id → its own custom field values. */
+  locationCustomFields: ReadonlyMap<number, Readonly<Record<string, unknown>>>;
+  /** Custom field name → its definition (type, options), for converting values. */
+  customFieldDefinitions: ReadonlyMap<string, NinjaCustomFieldDefinition>;
+  /** What was wrong with rows NinjaOne sent. */
+  problems: ReadProblem[];
+}
+
+/** A custom field definition (`/v2/device-custom-fields`, NOTES §4.1). */
+export interface NinjaCustomFieldDefinition {
+  name: string;
+  /** DATE, DATE_TIME, NUMERIC, DECIMAL, CHECKBOX, DROPDOWN, MULTI_SELECT, TEXT, ... (open). */
+  type: string;
+  /** Option id (uuid) → option name, for DROPDOWN and MULTI_SELECT. */
+  options: ReadonlyMap<string, string>;
 }
 
 /** An active alert (`/v2/alerts`). */

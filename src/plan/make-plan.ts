@@ -6,7 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import type { DesiredAsset, Desired, DesiredClient, DesiredField, DesiredSite } from '../model/desired.js';
-import { comparable } from '../model/device-values.js';
+import { comparable } from '../model/convert.js';
 import type { HaloAsset, HaloClient, HaloSite, HaloSnapshot } from '../halo/types.js';
 import { KINDS, summarise, type Change, type Plan, type UserLink, type Value } from './plan.js';
 
@@ -20,6 +20,7 @@ export interface PlanMeta {
 export function makePlan(desired: Desired, halo: HaloSnapshot, meta: PlanMeta): Plan {
   const changes: Change[] = [];
   const fieldIdsByName = new Map(halo.fields.map((f) => [f.name.trim().toLowerCase(), f.id]));
+  const customFieldIdsByName = new Map(halo.customFields.map((f) => [f.name.trim().toLowerCase(), f.id]));
   const clientsById = new Map(halo.clients.map((c) => [c.id, c]));
   const sitesById = new Map(halo.sites.map((s) => [s.id, s]));
   const typesById = new Map(halo.assetTypes.map((t) => [t.id, t]));
@@ -69,7 +70,7 @@ export function makePlan(desired: Desired, halo: HaloSnapshot, meta: PlanMeta): 
   // Assets.
   const assets = [...desired.assets].sort((a, b) => a.client.name.localeCompare(b.client.name) || a.name.localeCompare(b.name) || a.device.id - b.device.id);
   for (const asset of assets) {
-    changes.push(assetChange(asset, { fieldIdsByName, clientsById, sitesById, typesById, usersById }));
+    changes.push(assetChange(asset, { fieldIdsByName, customFieldIdsByName, clientsById, sitesById, typesById, usersById }));
   }
   for (const d of desired.deactivations) {
     changes.push({
@@ -127,7 +128,7 @@ function fieldChange(field: DesiredField): Change {
       action: 'create',
       name: field.name,
       reason: 'mapped in assets.fields; assets.addMissingFieldsToTypes is on',
-      after: { name: field.name, asset_types: 'all (Add to all asset types)' },
+      after: { name: field.name, type: field.type, ...(field.options.length > 0 ? { options: field.options.map((o) => o.name) } : {}), asset_types: 'all (Add to all asset types)' },
     };
   }
   if (field.addToAll) {
@@ -229,6 +230,7 @@ function siteChange(site: DesiredSite): Change {
 
 interface Lookups {
   fieldIdsByName: Map<string, number>;
+  customFieldIdsByName: Map<string, number>;
   clientsById: Map<number, HaloClient>;
   sitesById: Map<number, HaloSite>;
   typesById: Map<number, { id: number; name: string }>;
@@ -246,6 +248,7 @@ function assetChange(asset: DesiredAsset, lookups: Lookups): Change {
     dependsOn: deps,
   };
   const fieldValues = asset.values.filter((v) => v.kind === 'field');
+  const customValues = asset.values.filter((v) => v.kind === 'customfield');
   const propertyValues = asset.values.filter((v) => v.kind === 'property');
   const userLinks: UserLink[] | undefined = asset.user ? [{ id: asset.user.id, name: asset.user.name }] : undefined;
 
@@ -261,6 +264,7 @@ function assetChange(asset: DesiredAsset, lookups: Lookups): Change {
         ninjarmm_id: asset.device.id,
         ...Object.fromEntries(propertyValues.map((v) => [v.target, v.value])),
         ...(fieldValues.length > 0 ? { fields: Object.fromEntries(fieldValues.map((v) => [v.target, v.value])) } : {}),
+        ...(customValues.length > 0 ? { customfields: Object.fromEntries(customValues.map((v) => [v.target, v.value])) } : {}),
         ...(userLinks ? { users: userLinks } : {}),
       },
     };
@@ -278,38 +282,42 @@ function assetChange(asset: DesiredAsset, lookups: Lookups): Change {
     after.inactive = false;
   }
   if (asset.client.live?.id !== live.clientId) {
-    before.client = lookups.clientsById.get(live.clientId)?.name ?? `client ${live.clientId}`;
+    before.client = live.clientId === undefined ? null : lookups.clientsById.get(live.clientId)?.name || `client ${live.clientId}`;
     after.client = { ref: asset.client.address };
   }
   if (asset.site.live?.id !== live.siteId) {
-    before.site = lookups.sitesById.get(live.siteId)?.name ?? `site ${live.siteId}`;
+    before.site = live.siteId === undefined ? null : lookups.sitesById.get(live.siteId)?.name || `site ${live.siteId}`;
     after.site = { ref: asset.site.address };
   }
   if (asset.type.live?.id !== live.assetTypeId) {
-    before.asset_type = lookups.typesById.get(live.assetTypeId)?.name ?? `asset type ${live.assetTypeId}`;
+    before.asset_type = live.assetTypeId === undefined ? null : lookups.typesById.get(live.assetTypeId)?.name || `asset type ${live.assetTypeId}`;
     after.asset_type = { ref: asset.type.address };
   }
   for (const v of propertyValues) {
     const current = v.target === 'inventory_number' ? live.inventoryNumber : live.properties[v.target];
-    if (comparable(current, v.format) !== comparable(v.value, v.format)) {
-      before[v.target] = current === undefined || current === null ? null : String(current);
+    if (comparable(current, v.type) !== comparable(v.value, v.type)) {
+      before[v.target] = comparable(current, v.type) ?? null;
       after[v.target] = v.value;
     }
   }
-  const fieldBefore: Record<string, string> = {};
-  const fieldAfter: Record<string, string> = {};
-  for (const v of fieldValues) {
-    const fieldId = lookups.fieldIdsByName.get(v.target.trim().toLowerCase());
-    const current = fieldId === undefined ? undefined : live.fields.get(fieldId);
-    if (comparable(current, v.format) !== comparable(v.value, v.format)) {
-      fieldBefore[v.target] = current === undefined || current === null ? '' : String(current);
-      fieldAfter[v.target] = v.value;
+  const diffMap = (values: typeof fieldValues, ids: Map<string, number>, live: ReadonlyMap<number, unknown>, key: 'fields' | 'customfields') => {
+    const was: Record<string, string> = {};
+    const will: Record<string, string> = {};
+    for (const v of values) {
+      const id = ids.get(v.target.trim().toLowerCase());
+      const current = id === undefined ? undefined : live.get(id);
+      if (comparable(current, v.type) !== comparable(v.value, v.type)) {
+        was[v.target] = comparable(current, v.type) ?? '';
+        will[v.target] = v.value;
+      }
     }
-  }
-  if (Object.keys(fieldAfter).length > 0) {
-    before.fields = fieldBefore;
-    after.fields = fieldAfter;
-  }
+    if (Object.keys(will).length > 0) {
+      before[key] = was;
+      after[key] = will;
+    }
+  };
+  diffMap(fieldValues, lookups.fieldIdsByName, live.fields, 'fields');
+  diffMap(customValues, lookups.customFieldIdsByName, live.customFields, 'customfields');
   if (userLinks && !(live.userIds.length === 1 && live.userIds[0] === userLinks[0]!.id)) {
     before.users = live.userIds.map((id) => ({ id, name: lookups.usersById.get(id)?.name ?? `user ${id}` }));
     after.users = userLinks;

@@ -23,7 +23,7 @@ export interface UserLink {
   name: string;
 }
 
-export type Value = string | number | boolean | null | Ref | UserLink[] | { [field: string]: string };
+export type Value = string | number | boolean | null | Ref | UserLink[] | string[] | { [field: string]: string };
 
 export interface Change {
   /** `client["Contoso"]`, `asset["ninja:1234"]` — unique within the plan. */

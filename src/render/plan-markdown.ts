@@ -134,7 +134,7 @@ function changeLines(c: Change): string[] {
 function show(value: Value | undefined): string {
   if (value === undefined || value === null || value === '') return '(none)';
   if (isRef(value)) return JSON.stringify(addressName(value.ref).split('/').pop());
-  if (Array.isArray(value)) return value.map((u) => `${u.name} (${u.id})`).join(', ') || '(none)';
+  if (Array.isArray(value)) return value.map((u) => (typeof u === 'string' ? JSON.stringify(u) : `${u.name} (${u.id})`)).join(', ') || '(none)';
   if (typeof value === 'object') return JSON.stringify(value);
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }

@@ -133,7 +133,7 @@ function attribute(key: string, before: Value | undefined, after: Value, action:
 function show(value: Value | undefined): string {
   if (value === undefined || value === null || value === '') return '(none)';
   if (isRef(value)) return JSON.stringify(addressName(value.ref).split('/').pop());
-  if (Array.isArray(value)) return value.length === 0 ? '(none)' : value.map((u) => `${JSON.stringify(u.name)} (${u.id})`).join(', ');
+  if (Array.isArray(value)) return value.length === 0 ? '(none)' : value.map((u) => (typeof u === 'string' ? JSON.stringify(u) : `${JSON.stringify(u.name)} (${u.id})`)).join(', ');
   if (typeof value === 'object') return JSON.stringify(value);
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }

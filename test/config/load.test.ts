@@ -92,7 +92,7 @@ describe('loading a spec: every bad input has its exact message and line:column'
       name: 'an unknown device path root',
       text: `${BASE}assets:\n  fields:\n    - { to: Serial Number, from: sytem.serialNumber }\n`,
       expected: [
-        'spec.yaml:14:34: error: Unknown device path: "sytem.serialNumber" does not start with a NinjaOne device field: "sytem" is not one. Did you mean "system"? Paths start with a device field (displayName, system, os, ipAddresses, ...), customFields.<name>, organization or location.',
+        'spec.yaml:14:34: error: Unknown device path: "sytem.serialNumber" does not start with a NinjaOne device field: "sytem" is not one. Did you mean "system"? Paths start with a device field (displayName, system, os, ipAddresses, ...), customFields.<name>, organization or location; or write serial or deviceName.',
       ],
     },
     {

@@ -37,6 +37,12 @@ describe('the normalised spec', () => {
         match: ['ninjaId', 'serialNumber'],
         serialField: 'Serial Number',
         ignoreSerials: [],
+        serial: {
+          from: [[{ name: 'system' }, { name: 'serialNumber' }], [{ name: 'system' }, { name: 'biosSerialNumber' }], [{ name: 'serviceTag' }], [{ name: 'system' }, { name: 'serviceTag' }]],
+          fromText: ['system.serialNumber', 'system.biosSerialNumber', 'serviceTag', 'system.serviceTag'],
+        },
+        name: { from: ['displayName', 'systemName', 'dnsName'] },
+        links: { deviceUrl: '{url}/#/deviceDashboard/{id}/overview', remoteUrl: '{url}/#/deviceDashboard/{id}/overview' },
         fields: [],
         addMissingFieldsToTypes: false,
         removed: 'keep',

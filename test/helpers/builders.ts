@@ -1,6 +1,6 @@
 /** Small NinjaOne and Halo snapshots built by hand, for unit tests of the pure model. */
 
-import type { HaloAsset, HaloSnapshot } from '../../src/halo/types.js';
+import type { HaloAsset, HaloField, HaloFieldOption, HaloFieldType, HaloSnapshot } from '../../src/halo/types.js';
 import type { NinjaDevice, NinjaSnapshot } from '../../src/ninjaone/types.js';
 
 export function ninjaSnapshot(parts: Partial<NinjaSnapshot> = {}): NinjaSnapshot {
@@ -9,7 +9,10 @@ export function ninjaSnapshot(parts: Partial<NinjaSnapshot> = {}): NinjaSnapshot
     locations: [],
     devices: [],
     customFields: new Map(),
-    customFieldTypes: new Map(),
+    organizationCustomFields: new Map(),
+    locationCustomFields: new Map(),
+    customFieldDefinitions: new Map(),
+    problems: [],
     ...parts,
   };
 }
@@ -22,13 +25,15 @@ export function haloSnapshot(parts: Partial<HaloSnapshot> = {}): HaloSnapshot {
     users: [],
     assetGroups: [{ id: 1, name: 'Hardware' }],
     fields: [
-      { id: 101, name: 'Serial Number' },
-      { id: 102, name: 'Model' },
+      { id: 101, name: 'Serial Number', type: 'text', typeKnown: true, options: [] },
+      { id: 102, name: 'Model', type: 'text', typeKnown: true, options: [] },
     ],
     assetTypes: [{ id: 1, name: 'Workstation', assetGroupId: 1, fieldIds: [101, 102] }],
     assets: [],
     ticketTypes: [{ id: 21, name: 'Alert' }],
     settings: { assetTagMustBeUnique: false },
+    customFields: [],
+    problems: [],
     ...parts,
   };
 }
@@ -59,8 +64,14 @@ export function asset(parts: Partial<HaloAsset> & { id: number; serial?: string 
     assetTypeId: 1,
     inactive: false,
     fields: new Map(serial !== undefined ? [[101, serial]] : []),
+    customFields: new Map(),
     userIds: [],
     properties: {},
     ...rest,
   };
+}
+
+/** An asset field whose type Halo states (text unless told otherwise). */
+export function field(id: number, name: string, type: HaloFieldType = 'text', options: HaloFieldOption[] = []): HaloField {
+  return { id, name, type, typeKnown: true, options };
 }

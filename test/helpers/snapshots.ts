@@ -3,6 +3,7 @@
  * tests read the same data through the real clients and the simulators instead.
  */
 
+import { HALO_FIELD_TYPE_CODES } from '../../src/halo/field-types.js';
 import type { HaloSnapshot } from '../../src/halo/types.js';
 import type { NinjaSnapshot } from '../../src/ninjaone/types.js';
 import type { Seed } from '../../src/sandbox/seed.js';
@@ -28,7 +29,12 @@ export function snapshotsFromSeed(seed: Seed): { ninja: NinjaSnapshot; halo: Hal
         Object.fromEntries(Object.entries(fields).filter(([name]) => n.customFieldDefinitions.find((f) => f.name === name)?.apiPermission !== 'NONE')),
       ]),
     ),
-    customFieldTypes: new Map(n.customFieldDefinitions.map((f) => [f.name, f.type])),
+    organizationCustomFields: new Map(Object.entries(n.organizationCustomFields ?? {}).map(([id, fields]) => [Number(id), fields])),
+    locationCustomFields: new Map(Object.entries(n.locationCustomFields ?? {}).map(([id, fields]) => [Number(id), fields])),
+    customFieldDefinitions: new Map(
+      n.customFieldDefinitions.map((f) => [f.name, { name: f.name, type: f.type, options: new Map((f.content?.values ?? []).map((o) => [o.id, o.name])) }]),
+    ),
+    problems: [],
   };
   const halo: HaloSnapshot = {
     topLevels: h.topLevels.map((t) => ({ ...t })),
@@ -52,7 +58,13 @@ export function snapshotsFromSeed(seed: Seed): { ninja: NinjaSnapshot; halo: Hal
       isGeneralUser: u.isgeneraluser === true,
     })),
     assetGroups: h.assetGroups.map((g) => ({ ...g })),
-    fields: h.fields.map((f) => ({ id: f.id, name: f.name, ...(f.type !== undefined ? { type: f.type } : {}) })),
+    fields: h.fields.map((f) => ({
+      id: f.id,
+      name: f.name,
+      type: HALO_FIELD_TYPE_CODES[f.type ?? -1] ?? ((f.values?.length ?? 0) > 0 ? 'select' : 'text'),
+      typeKnown: f.type !== undefined || (f.values?.length ?? 0) > 0,
+      options: (f.values ?? []).map((o) => ({ ...o })),
+    })),
     assetTypes: h.assetTypes.map((t) => ({ id: t.id, name: t.name, assetGroupId: t.assetgroup_id, fieldIds: [...t.field_ids] })),
     assets: h.assets.map((a) => ({
       id: a.id,
@@ -63,11 +75,21 @@ export function snapshotsFromSeed(seed: Seed): { ninja: NinjaSnapshot; halo: Hal
       inactive: a.inactive,
       ...(a.ninjarmm_id !== undefined ? { ninjaId: a.ninjarmm_id } : {}),
       fields: new Map(a.fields.map((f) => [f.id, f.value])),
+      customFields: new Map((a.customfields ?? []).map((f) => [f.id, f.value])),
       userIds: [...a.user_ids],
       properties: { ...(a.notes !== undefined ? { notes: a.notes } : {}), ...(a.warranty_end !== undefined ? { warranty_end: a.warranty_end } : {}) },
     })),
     ticketTypes: h.ticketTypes.map((t) => ({ id: t.id, name: t.name })),
     settings: { assetTagMustBeUnique: !h.control.allowduplicateinv },
+    customFields: (h.customFieldDefinitions ?? []).map((f) => ({
+      id: f.id,
+      name: f.name,
+      label: f.label,
+      type: HALO_FIELD_TYPE_CODES[f.type] ?? 'text',
+      typeKnown: HALO_FIELD_TYPE_CODES[f.type] !== undefined,
+      options: (f.values ?? []).map((o) => ({ ...o })),
+    })),
+    problems: [],
   };
   return { ninja, halo };
 }

@@ -5,12 +5,14 @@ import { desiredState } from '../../src/model/desired-state.js';
 import type { NinjaSnapshot } from '../../src/ninjaone/types.js';
 import { makePlan } from '../../src/plan/make-plan.js';
 import type { Plan } from '../../src/plan/plan.js';
-import { asset, device, haloSnapshot, ninjaSnapshot } from '../helpers/builders.js';
+import { asset, device, field, haloSnapshot, ninjaSnapshot } from '../helpers/builders.js';
 import { BASE, load } from '../helpers/spec.js';
 
-function spec(yaml = ''): Spec {
+/** The spec; NinjaOne links (on by default) left out unless a test is about them, so each test shows only its own subject. */
+function spec(yaml = '', options: { links?: boolean } = {}): Spec {
   const loaded = load(`${BASE}${yaml}`);
   if (!loaded.spec) throw new Error(loaded.diagnostics.map((d) => d.detail).join('\n'));
+  if (!options.links) loaded.spec.assets.links = {};
   return loaded.spec;
 }
 
@@ -340,8 +342,8 @@ describe('preflight', () => {
   it('does not need a mapped field on a type whose devices have no value for it', () => {
     const halo = haloSnapshot({
       fields: [
-        { id: 101, name: 'Serial Number' },
-        { id: 103, name: 'Operating System' },
+        field(101, 'Serial Number'),
+        field(103, 'Operating System'),
       ],
       assetTypes: [
         { id: 1, name: 'Workstation', assetGroupId: 1, fieldIds: [101, 103] },
@@ -397,9 +399,9 @@ describe('field values and users', () => {
     clients: [{ id: 1, name: 'Contoso Ltd', inactive: false, ninjaId: 1 }],
     sites: [{ id: 1, name: 'Head Office', clientId: 1, inactive: false, ninjaId: 1 }],
     fields: [
-      { id: 101, name: 'Serial Number' },
-      { id: 102, name: 'IP Address' },
-      { id: 103, name: 'Last Seen' },
+      field(101, 'Serial Number'),
+      field(102, 'IP Address'),
+      field(103, 'Last Seen'),
     ],
     assetTypes: [{ id: 1, name: 'Workstation', assetGroupId: 1, fieldIds: [101, 102, 103] }],
     users: [
@@ -410,7 +412,7 @@ describe('field values and users', () => {
 
   it('formats dates, lists and absent values as Halo expects', () => {
     const d = device({ id: 5, extra: { ipAddresses: ['10.0.0.5', '', '10.0.0.5', 'fe80::1'], lastContact: 1788220800.5 } });
-    const ninja = ninjaSnapshot({ ...contoso, devices: [d], customFields: new Map([[5, { warrantyEnd: 1830297600 }]]), customFieldTypes: new Map([['warrantyEnd', 'DATE']]) });
+    const ninja = ninjaSnapshot({ ...contoso, devices: [d], customFields: new Map([[5, { warrantyEnd: 1830297600 }]]), customFieldDefinitions: new Map([['warrantyEnd', { name: 'warrantyEnd', type: 'DATE', options: new Map() }]]) });
     const yaml =
       'assetTypes:\n  map: { WINDOWS_WORKSTATION: Workstation }\nassets:\n  fields:\n    - { to: IP Address, from: ipAddresses }\n    - { to: Last Seen, from: lastContact }\n    - { to: warranty_end, from: customFields.warrantyEnd }\n    - { to: notes, from: customFields.missing }\n';
 

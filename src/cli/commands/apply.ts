@@ -66,7 +66,7 @@ export async function applyCommand(args: ApplyArgs, ctx: CommandContext): Promis
       }
       if (saved.errors.length > 0) return fail(`${args.planFile} is a plan with errors; it cannot be applied. Fix them and plan again.`);
       try {
-        live = await clients.halo.readSnapshot();
+        live = await clients.halo.readSnapshot({ customFields: spec.assets.fields.some((f) => f.target === 'customfield') });
       } catch (e) {
         return fail(`Halo could not be read to check the saved plan: ${(e as Error).message} Nothing was applied.`);
       }
