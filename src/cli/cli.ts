@@ -84,8 +84,8 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       'Make Halo match the spec: plan, show it, ask for yes — or apply a saved plan exactly',
       (y) =>
         y
-          .positional('plan', { type: 'string', describe: 'A plan saved with haloform plan --out (refused if stale)' })
-          .option('config', configOption)
+          .positional('plan', { type: 'string', describe: 'A plan saved with haloform plan --out (applied only if a fresh plan is the same, change for change)' })
+          .option('config', { ...configOption, default: undefined, describe: 'The spec file (default: the one the saved plan was made from, else config/haloform.yaml)' })
           .option('auto-approve', { type: 'boolean', default: false, describe: 'Do not ask for yes (CI)' })
           .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'json: one JSON line per finished change, then a summary' })
           .option('stats', { type: 'boolean', default: false, describe: 'Print API request counts and times to stderr' })

@@ -98,6 +98,7 @@ export async function readAndPlan(loaded: LoadedSpec & { spec: Spec }, clients: 
   const spec = loaded.spec;
   const meta = {
     specHash: loaded.hash!,
+    spec: loaded.source.path,
     createdAt: (options.now ?? new Date()).toISOString(),
     targets: { ninjaone: spec.connections.ninjaone.baseUrl, halo: spec.connections.halo.url },
   };

@@ -12,6 +12,7 @@ import { KINDS, summarise, type Change, type Plan, type UserLink, type Value } f
 
 export interface PlanMeta {
   specHash: string;
+  spec?: string;
   createdAt: string;
   targets: Plan['targets'];
   read: Plan['read'];
@@ -109,6 +110,7 @@ export function makePlan(desired: Desired, halo: HaloSnapshot, meta: PlanMeta): 
   return {
     formatVersion: 1,
     specHash: meta.specHash,
+    ...(meta.spec !== undefined ? { spec: meta.spec } : {}),
     createdAt: meta.createdAt,
     targets: meta.targets,
     errors: desired.errors,
@@ -281,15 +283,15 @@ function assetChange(asset: DesiredAsset, lookups: Lookups): Change {
     before.inactive = true;
     after.inactive = false;
   }
-  if (asset.client.live?.id !== live.clientId) {
+  if (asset.client.live === undefined || asset.client.live.id !== live.clientId) {
     before.client = live.clientId === undefined ? null : lookups.clientsById.get(live.clientId)?.name || `client ${live.clientId}`;
     after.client = { ref: asset.client.address };
   }
-  if (asset.site.live?.id !== live.siteId) {
+  if (asset.site.live === undefined || asset.site.live.id !== live.siteId) {
     before.site = live.siteId === undefined ? null : lookups.sitesById.get(live.siteId)?.name || `site ${live.siteId}`;
     after.site = { ref: asset.site.address };
   }
-  if (asset.type.live?.id !== live.assetTypeId) {
+  if (asset.type.live === undefined || asset.type.live.id !== live.assetTypeId) {
     before.asset_type = live.assetTypeId === undefined ? null : lookups.typesById.get(live.assetTypeId)?.name || `asset type ${live.assetTypeId}`;
     after.asset_type = { ref: asset.type.address };
   }

@@ -56,6 +56,8 @@ export interface Plan {
   formatVersion: 1;
   /** `specHash` of the spec the plan was made from. */
   specHash: string;
+  /** The spec file it was made from, as the command was given it (`apply plan.json` reads the same one). */
+  spec?: string;
   /** When the plan was made (ISO 8601). */
   createdAt: string;
   /** Hosts the plan was made against (never credentials). */

@@ -25,6 +25,15 @@ async function sandbox(options: Parameters<typeof startSandbox>[0] = {}): Promis
 
 const DEMO = 'config/demo.yaml';
 
+/** The serial a device should carry in Halo: its first source that is no placeholder (assets.serial's defaults). */
+function expectedSerial(device: Record<string, unknown>): string | undefined {
+  const system = (device.system ?? {}) as Record<string, unknown>;
+  for (const v of [system.serialNumber, system.biosSerialNumber, device.serviceTag, system.serviceTag]) {
+    if (typeof v === 'string' && v.trim() !== '' && !(PLACEHOLDER_SERIALS as readonly string[]).includes(v.trim())) return v.trim();
+  }
+  return undefined;
+}
+
 describe('apply of the demo spec', () => {
   it('writes every device once, in the right client, site and type, with its fields and user; then plans nothing', async () => {
     const s = await sandbox();
@@ -61,11 +70,11 @@ describe('apply of the demo spec', () => {
       // The right type.
       const mapped: Record<string, string> = { WINDOWS_WORKSTATION: 'Workstation', MAC: 'Workstation', WINDOWS_SERVER: 'Server', LINUX_SERVER: 'Server', NMS_SWITCH: 'Network Device' };
       if (mapped[device.nodeClass]) expect(types.get(asset.assettype_id)!.name).toBe(mapped[device.nodeClass]);
-      // Its fields.
-      const serial = (device.system as Record<string, unknown> | undefined)?.serialNumber;
+      // Its fields: the first serial that is no placeholder (a VM's BIOS serial, a host's service tag), never a placeholder.
       const serialField = halo.fields.find((f) => f.name === 'Serial Number')!.id;
-      if (typeof serial === 'string') expect(asset.fields.find((f) => f.id === serialField)?.value).toBe(serial);
-      if (device.displayName) expect(asset.inventory_number).toBe(device.displayName);
+      expect(asset.fields.find((f) => f.id === serialField)?.value, `device ${device.id}`).toBe(expectedSerial(device));
+      // Its tag: displayName, else systemName, else dnsName, else "NinjaOne device <id>".
+      expect(asset.inventory_number).toBe(device.displayName ?? device.systemName ?? device.dnsName ?? `NinjaOne device ${device.id}`);
     }
     // Users linked where Halo has them.
     expect(linked.some((a) => a.user_ids.length === 1)).toBe(true);
@@ -82,7 +91,7 @@ describe('apply of the demo spec', () => {
     const serialOf = (a: { fields: { id: number; value: unknown }[] }) => a.fields.find((f) => f.id === serialField)?.value;
     const devicesBySerial = new Map<string, number>();
     for (const d of s.data.ninjaone.devices) {
-      const sn = (d.system as Record<string, unknown> | undefined)?.serialNumber;
+      const sn = expectedSerial(d);
       if (typeof sn === 'string') devicesBySerial.set(sn, (devicesBySerial.get(sn) ?? 0) + 1);
     }
     for (const handMade of before) {
@@ -154,19 +163,19 @@ describe('saved plans', () => {
     expect(applied.code).toBe(0);
   });
 
-  it('refuses a saved plan after a Halo asset it touches was edited', async () => {
+  it('refuses a saved plan after a Halo asset it touches was edited, naming the value', async () => {
     const s = await sandbox({ devices: 20 });
     const out = join(saveDir(), 'plan.json');
     await cli(['plan', '-c', DEMO, '--out', out], { env: demoEnv(s) });
     const plan = JSON.parse(readFileSync(out, 'utf8')) as { changes: { kind: string; action: string; haloId?: number; address: string }[] };
     const adopted = plan.changes.find((c) => c.kind === 'asset' && c.action === 'adopt')!;
 
-    s.halo.control.patch('assets', adopted.haloId!, { notes: 'edited by a technician after the plan' });
+    s.halo.control.patch('assets', adopted.haloId!, { inventory_number: 'RENAMED-BY-A-TECHNICIAN' });
     const applied = await cli(['apply', out, '-c', DEMO], { env: demoEnv(s) });
 
     expect(applied.code).toBe(1);
-    expect(applied.stderr).toContain(`Saved plan is stale: Halo changed since ${out} was made`);
-    expect(applied.stderr).toContain(`${adopted.address}: Halo asset ${adopted.haloId} was changed since the plan was made`);
+    expect(applied.stderr).toContain(`Saved plan is stale: ${out} is not what a fresh plan would do now — ${adopted.address}: before.inventory_number is `);
+    expect(applied.stderr).toContain('"RENAMED-BY-A-TECHNICIAN" in a fresh plan');
     expect(s.halo.server.requests().filter((r) => r.method === 'POST' && r.path !== '/auth/token')).toEqual([]);
   });
 

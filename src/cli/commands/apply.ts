@@ -1,7 +1,10 @@
 /**
  * `haloform apply [plan.json]`: make Halo match the plan. Without a plan file it plans, shows
- * the plan and asks for `yes` (`--auto-approve` for CI); with one, it refuses a plan made from
- * another spec or whose objects changed since ("plan is stale"). Exit 1 when anything failed.
+ * the plan and asks for `yes` (`--auto-approve` for CI); with one, it plans afresh from the
+ * spec the plan was made from and the live state, and applies only when the fresh plan is the
+ * saved one change for change — what was reviewed is what is applied, guards included; a plan
+ * edited by hand, or one Halo or NinjaOne moved past, is refused with its first difference.
+ * Exit 1 when anything failed.
  */
 
 import { readFileSync } from 'node:fs';
@@ -11,7 +14,7 @@ import { applyPlan, type ApplyEvent, type ApplyResult } from '../../apply/execut
 import { renderDiagnostic } from '../../diagnostics/render.js';
 import type { HaloSnapshot } from '../../halo/types.js';
 import { hasChanges, type Kind, type Plan } from '../../plan/plan.js';
-import { staleReasons } from '../../plan/stale.js';
+import { planDifference } from '../../plan/compare.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { countDiagnostics, type CommandContext } from '../context.js';
 import { createClients, loadForRun, readAndPlan, specLoaded, webhookSecretMissing, type Clients } from '../planning.js';
@@ -19,13 +22,17 @@ import { printStats } from './plan.js';
 
 export interface ApplyArgs {
   planFile?: string;
-  config: string;
+  /** -c as given; undefined: the saved plan's spec, else config/haloform.yaml. */
+  config?: string;
   autoApprove: boolean;
   format: 'text' | 'json';
   stats: boolean;
   allowMassDeactivate: boolean;
   verbose: boolean;
 }
+
+/** The spec used when neither -c nor a saved plan names one. */
+export const DEFAULT_CONFIG = 'config/haloform.yaml';
 
 export const CONFIRM_QUESTION = "Do you want to perform these actions? Only 'yes' will be accepted: ";
 
@@ -41,9 +48,11 @@ export async function applyCommand(args: ApplyArgs, ctx: CommandContext): Promis
     saved = read;
   }
 
-  const loaded = loadForRun(args.config, ctx);
+  // A saved plan names the spec it was made from; -c overrides it (and the spec hash must still match).
+  const config = args.config ?? saved?.spec ?? DEFAULT_CONFIG;
+  const loaded = loadForRun(config, ctx);
   if (!specLoaded(loaded)) {
-    ctx.io.stderr.write(`${ctx.err.red(`${args.config}: ${countDiagnostics(loaded.diagnostics)}.`)} Nothing was read or applied.\n`);
+    ctx.io.stderr.write(`${ctx.err.red(`${config}: ${countDiagnostics(loaded.diagnostics)}.`)} Nothing was read or applied.\n`);
     return 1;
   }
   const spec = loaded.spec;
@@ -65,19 +74,21 @@ export async function applyCommand(args: ApplyArgs, ctx: CommandContext): Promis
         return fail(`Saved plan is stale: ${args.planFile} was made against ${saved.targets.halo}, the spec points at ${spec.connections.halo.url}. Nothing was applied.`);
       }
       if (saved.errors.length > 0) return fail(`${args.planFile} is a plan with errors; it cannot be applied. Fix them and plan again.`);
-      try {
-        live = await clients.halo.readSnapshot({ customFields: spec.assets.fields.some((f) => f.target === 'customfield') });
-      } catch (e) {
-        return fail(`Halo could not be read to check the saved plan: ${(e as Error).message} Nothing was applied.`);
+      // Plan afresh: the saved file is a claim, the spec and the live state are the truth.
+      const fresh = await readAndPlan(loaded, clients, ctx, { allowMassDeactivate: args.allowMassDeactivate });
+      if (fresh.plan.errors.length > 0 || !fresh.halo) {
+        ctx.printDiagnostics(fresh.plan.errors, [loaded.source]);
+        return fail(`a fresh plan from ${config} has ${fresh.plan.errors.length === 1 ? 'an error' : `${fresh.plan.errors.length} errors`} (above), so ${args.planFile} cannot be applied: the guards hold at apply as at plan. Nothing was applied.`);
       }
-      const stale = staleReasons(saved, live);
-      if (stale.length > 0) {
-        const shown = stale.slice(0, 20).map((s) => `  ${s.address}: ${s.reason}`);
+      const difference = planDifference(saved, fresh.plan);
+      if (difference) {
         return fail(
-          `Saved plan is stale: Halo changed since ${args.planFile} was made, so it may no longer do what was reviewed. Nothing was applied; run haloform plan again.\n${shown.join('\n')}${stale.length > 20 ? `\n  ... and ${stale.length - 20} more` : ''}`,
+          `Saved plan is stale: ${args.planFile} is not what a fresh plan would do now — ${difference}. Halo or NinjaOne changed since it was made, or the file was edited. Nothing was applied; run haloform plan again.`,
         );
       }
-      plan = saved;
+      // The same changes, with the fingerprints and the Halo state of this read.
+      plan = fresh.plan;
+      live = fresh.halo;
     } else {
       const run = await readAndPlan(loaded, clients, ctx, { allowMassDeactivate: args.allowMassDeactivate });
       plan = run.plan;
