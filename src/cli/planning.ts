@@ -4,6 +4,7 @@
  */
 
 import { loadSpecFile, type LoadedSpec } from '../config/load.js';
+import { environmentSecrets } from '../config/secret-values.js';
 import type { Spec } from '../config/spec.js';
 import { error, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { HaloApiClient } from '../halo/client.js';
@@ -27,7 +28,7 @@ export interface Clients {
 }
 
 export function createClients(spec: Spec, ctx: CommandContext, options: { verbose?: boolean } = {}): Clients {
-  const redactor = new Redactor([spec.connections.ninjaone.clientSecret, spec.connections.halo.clientSecret]);
+  const redactor = new Redactor([spec.connections.ninjaone.clientSecret, spec.connections.halo.clientSecret, ...environmentSecrets(ctx.io.env)]);
   const webhookSecret = ctx.io.env.HALOFORM_WEBHOOK_SECRET;
   if (webhookSecret) redactor.addSecret(webhookSecret);
   const accounting = new Accounting();
@@ -170,6 +171,7 @@ export function failedPlan(errors: Diagnostic[], meta: Omit<Plan, 'formatVersion
 /** Loads the spec for a command that calls the APIs: an unset variable is an error here. */
 export function loadForRun(config: string, ctx: CommandContext): LoadedSpec {
   const loaded = loadSpecFile(config, ctx.io.env, ctx.io.cwd, { missingEnv: 'error' });
+  for (const secret of loaded.secrets) ctx.secrets.addSecret(secret);
   // Errors stop here; warnings travel with the plan and are printed with it.
   if (hasErrors(loaded.diagnostics)) ctx.printDiagnostics(loaded.diagnostics, [loaded.source]);
   return loaded;

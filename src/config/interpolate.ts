@@ -12,7 +12,8 @@ export interface Interpolation {
 
 export type InterpolationProblem =
   | { kind: 'missing'; variable: string; offset: number; length: number }
-  | { kind: 'malformed'; text: string; offset: number; length: number };
+  | { kind: 'malformed'; text: string; offset: number; length: number }
+  | { kind: 'nested'; text: string; offset: number; length: number };
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -49,6 +50,16 @@ export function interpolate(
       break;
     }
     const inner = text.slice(dollar + 2, close);
+    if (inner.includes('${')) {
+      // `${A:-${B:-x}}`: a default that is itself a reference. Not supported — say so rather than
+      // read it as a default of "${B:-x" followed by a stray "}".
+      let end = close + 1;
+      while (text[end] === '}') end += 1;
+      problems.push({ kind: 'nested', text: text.slice(dollar, end), offset: dollar, length: end - dollar });
+      value += text.slice(dollar, end);
+      i = end;
+      continue;
+    }
     const sep = inner.indexOf(':-');
     const name = sep === -1 ? inner : inner.slice(0, sep);
     const fallback = sep === -1 ? undefined : inner.slice(sep + 2);

@@ -11,6 +11,8 @@ import { LineCounter } from 'yaml';
 import { error, hasErrors, sortDiagnostics, type Diagnostic, type SpecPath } from '../diagnostics/diagnostic.js';
 import { SourceFile } from '../diagnostics/source.js';
 import { normalise } from './normalise.js';
+import { SECRET_NAME, stringsIn, urlPasswords } from './secret-values.js';
+import { SECRET_PATHS } from './vocabulary.js';
 import { parseYaml, pathKey } from './parse-yaml.js';
 import { checkRules } from './rules.js';
 import type { HaloformSpec } from './spec-file.generated.js';
@@ -27,6 +29,11 @@ export interface LoadedSpec {
   hash?: string;
   /** True when some `${VAR}` was not set (only possible with `missingEnv: 'warning'`): the spec can be read, not used. */
   incomplete?: boolean;
+  /**
+   * Values no output may show (src/config/secret-values.ts): what the secret fields and every
+   * secret-named variable the spec reads hold, and the passwords of URLs in it.
+   */
+  secrets: string[];
 }
 
 export interface LoadOptions {
@@ -49,7 +56,7 @@ export function loadSpecFile(path: string, env: Env, cwd: string = process.cwd()
         : code === 'EISDIR'
           ? `${path} is a directory. Pass the spec file itself with -c <file>.`
           : `${path} could not be read: ${(e as Error).message}.`;
-    return { diagnostics: [{ ...error('Cannot read spec', detail), file: path }], source: new SourceFile(path, '', new LineCounter(), undefined) };
+    return { diagnostics: [{ ...error('Cannot read spec', detail), file: path }], source: new SourceFile(path, '', new LineCounter(), undefined), secrets: [] };
   }
   return loadSpecText(path, text, env, options);
 }
@@ -58,10 +65,11 @@ export function loadSpecText(path: string, text: string, env: Env, options: Load
   const parsed = parseYaml(path, text, env, options);
   const { source } = parsed;
   const incomplete = parsed.unresolved.size > 0;
+  const secrets = secretsOf(parsed, env);
   const finish = (diagnostics: Diagnostic[], spec?: Spec): LoadedSpec => {
     const located = sortDiagnostics(source.attach(diagnostics));
-    if (!spec || hasErrors(located)) return { diagnostics: located, source, ...(incomplete ? { incomplete } : {}) };
-    return { spec, diagnostics: located, source, hash: specHash(spec), ...(incomplete ? { incomplete } : {}) };
+    if (!spec || hasErrors(located)) return { diagnostics: located, source, secrets, ...(incomplete ? { incomplete } : {}) };
+    return { spec, diagnostics: located, source, secrets, hash: specHash(spec, secrets), ...(incomplete ? { incomplete } : {}) };
   };
   if (parsed.data === undefined || hasErrors(parsed.diagnostics)) return finish(parsed.diagnostics);
 
@@ -80,14 +88,33 @@ export function loadSpecText(path: string, text: string, env: Env, options: Load
 
   const data = schema.withDefaults as HaloformSpec;
   const spec = normalise(data, { variablesAt, isNumericKey: (p) => parsed.numericKeys.has(pathKey(p)) });
-  const rules = checkRules(spec, { data, variablesAt });
+  const rules = checkRules(spec, { data, variablesAt, rawAt: (p) => parsed.raw.get(pathKey(p)) });
   return finish([...parsed.diagnostics, ...schema.diagnostics, ...rules], spec);
 }
 
-/** sha256 over the normalised spec without source positions; secrets serialise as "(sensitive)". */
-export function specHash(spec: Spec): string {
+/**
+ * The secret values of a parsed spec: every variable a secret field reads, every secret-named
+ * variable read anywhere, every URL password.
+ */
+function secretsOf(parsed: ReturnType<typeof parseYaml>, env: Env): string[] {
+  const out = new Set<string>();
+  const secretPaths = new Set(SECRET_PATHS.map((p) => pathKey([...p])));
+  for (const [key, variables] of parsed.interpolated) {
+    for (const name of variables) {
+      const value = env[name];
+      if (value !== undefined && value.length >= 4 && (secretPaths.has(key) || SECRET_NAME.test(name))) out.add(value);
+    }
+  }
+  for (const [, text] of stringsIn(parsed.data)) for (const p of urlPasswords(text)) out.add(p);
+  return [...out];
+}
+
+/** sha256 over the normalised spec without source positions; secrets serialise as "(sensitive)", secret values in other fields as "(secret)". */
+export function specHash(spec: Spec, secrets: readonly string[] = []): string {
+  const hide = (text: string) => secrets.reduce((t, s) => t.split(s).join('(secret)'), text);
   const canonical = JSON.stringify(spec, (key, value: unknown) => {
     if (key === 'path') return undefined;
+    if (typeof value === 'string' && secrets.length > 0) return hide(value);
     if (value && typeof value === 'object' && !Array.isArray(value) && value.constructor === Object) {
       return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     }

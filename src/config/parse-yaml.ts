@@ -15,6 +15,8 @@ export interface ParsedYaml {
   diagnostics: Diagnostic[];
   /** Variables referenced by each interpolated value, keyed by `pathKey(path)`. */
   interpolated: Map<string, string[]>;
+  /** The text of each interpolated value as written, before substitution. */
+  raw: Map<string, string>;
   /** Paths (as `pathKey`) of map keys written as numbers (`12: HQ`), which mean ids. */
   numericKeys: Set<string>;
   /** Paths (as `pathKey`) of values that reference a variable that is not set (`missingEnv: 'warning'`). */
@@ -61,6 +63,7 @@ export function parseYaml(
   const numericKeys = new Set<string>();
   const unresolved = new Set<string>();
   const substituted = new Map<string, string>();
+  const raw = new Map<string, string>();
   const at = (start: number, end: number) => ({ file: path, range: source.rangeOf(start, end) });
 
   const syntax = document.errors.map((e) => {
@@ -77,7 +80,7 @@ export function parseYaml(
     }
     return { ...yamlError(e.code, e.message, text.slice(e.pos[0], end)), ...at(e.pos[0], end) };
   });
-  if (syntax.length > 0) return { source, data: undefined, diagnostics: syntax, interpolated, numericKeys, unresolved, substituted };
+  if (syntax.length > 0) return { source, data: undefined, diagnostics: syntax, interpolated, raw, numericKeys, unresolved, substituted };
 
   const diagnostics: Diagnostic[] = [];
   const contents = document.contents;
@@ -86,7 +89,7 @@ export function parseYaml(
       ...error('Empty spec', `${path} holds no settings. Run \`haloform init ${path}\` to write a commented starter spec, or see config/haloform.example.yaml.`),
       ...at(0, 0),
     });
-    return { source, data: undefined, diagnostics, interpolated, numericKeys, unresolved, substituted };
+    return { source, data: undefined, diagnostics, interpolated, raw, numericKeys, unresolved, substituted };
   }
   if (!isMap(contents)) {
     const found = isSeq(contents) ? 'a list' : 'a single value';
@@ -98,7 +101,7 @@ export function parseYaml(
       ),
       ...at(start, Math.min(end, lineEnd(text, start))),
     });
-    return { source, data: undefined, diagnostics, interpolated, numericKeys, unresolved, substituted };
+    return { source, data: undefined, diagnostics, interpolated, raw, numericKeys, unresolved, substituted };
   }
 
   walk(contents, [], (node, nodePath, isKey) => {
@@ -149,6 +152,15 @@ export function parseYaml(
           ),
           ...at(offset, offset + length),
         });
+      } else if (problem.kind === 'nested') {
+        diagnostics.push({
+          ...error(
+            'Nested variable reference',
+            `"${problem.text}" puts a reference inside another one's default, which haloform does not read: it would not mean what it looks like. Give one variable a plain default (\${A:-x}), or set the value in the environment.`,
+            nodePath,
+          ),
+          ...at(offset, offset + length),
+        });
       } else {
         diagnostics.push({
           ...error(
@@ -160,7 +172,10 @@ export function parseYaml(
         });
       }
     }
-    if (result.variables.length > 0) interpolated.set(pathKey(nodePath), result.variables);
+    if (result.variables.length > 0) {
+      interpolated.set(pathKey(nodePath), result.variables);
+      raw.set(pathKey(nodePath), node.value);
+    }
     // Unquoted, a substituted value is read as YAML would read it written there: `${BUDGET}`
     // with BUDGET=200 is the number 200. Quoted ("${X}"), it stays text.
     node.value = node.type === 'PLAIN' && result.variables.length > 0 && problems.length === 0 ? plainScalar(result.value) : result.value;
@@ -171,16 +186,16 @@ export function parseYaml(
     if (w.code === 'TAG_RESOLVE_FAILED') continue; // reported above, with the path
     diagnostics.push({ ...error('Invalid YAML', w.message), ...at(w.pos[0], w.pos[1]) });
   }
-  if (hasErrors(diagnostics)) return { source, data: undefined, diagnostics, interpolated, numericKeys, unresolved, substituted };
+  if (hasErrors(diagnostics)) return { source, data: undefined, diagnostics, interpolated, raw, numericKeys, unresolved, substituted };
 
   try {
-    return { source, data: document.toJS({ maxAliasCount: 100 }), diagnostics, interpolated, numericKeys, unresolved, substituted };
+    return { source, data: document.toJS({ maxAliasCount: 100 }), diagnostics, interpolated, raw, numericKeys, unresolved, substituted };
   } catch (e) {
     diagnostics.push({
       ...error('Invalid YAML', `${(e as Error).message}. Aliases (*name) are expanded at most 100 times; write the values out instead.`),
       ...at(0, 0),
     });
-    return { source, data: undefined, diagnostics, interpolated, numericKeys, unresolved, substituted };
+    return { source, data: undefined, diagnostics, interpolated, raw, numericKeys, unresolved, substituted };
   }
 }
 

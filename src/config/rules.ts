@@ -7,6 +7,7 @@ import { error, formatPath, warning, type Diagnostic, type SpecPath } from '../d
 import { didYouMean, suggest } from '../diagnostics/suggest.js';
 import type { HaloformSpec } from './spec-file.generated.js';
 import type { NinjaRef, Spec } from './spec.js';
+import { stringsIn, urlPasswords } from './secret-values.js';
 import { DEVICE_PATH_ROOTS, HALO_ASSET_PROPERTIES, NODE_CLASSES, SECRET_PATHS } from './vocabulary.js';
 
 export interface RuleContext {
@@ -14,6 +15,8 @@ export interface RuleContext {
   data: HaloformSpec;
   /** Variables each interpolated value came from, by spec path. */
   variablesAt(path: SpecPath): string[] | undefined;
+  /** An interpolated value as written, before substitution. */
+  rawAt?(path: SpecPath): string | undefined;
 }
 
 type Rule = (spec: Spec, context: RuleContext) => Diagnostic[];
@@ -21,6 +24,8 @@ type Rule = (spec: Spec, context: RuleContext) => Diagnostic[];
 export const RULES: readonly Rule[] = [
   ninjaOneEndpointGivenOnce,
   secretsComeFromEnvironment,
+  urlPasswordsComeFromEnvironment,
+  httpOnlyToLoopback,
   organisationsMappedOnce,
   sitesMappedOnce,
   catchAllConfiguredWhenUsed,
@@ -65,6 +70,71 @@ function secretsComeFromEnvironment(_spec: Spec, { variablesAt }: RuleContext): 
       path,
     );
   });
+}
+
+/** `http://user:pa55word@host`: a password in a URL is a plain-text secret unless it is a `${VAR}`. */
+function urlPasswordsComeFromEnvironment(_spec: Spec, { data, rawAt }: RuleContext): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const [path, value] of stringsIn(data)) {
+    if (urlPasswords(value).length === 0) continue;
+    const raw = rawAt?.(path) ?? value;
+    // The password as written: a reference is fine, anything else is in plain text.
+    const written = /:\/\/[^\s/?#@:]*:([^\s/?#@]+)@/.exec(raw)?.[1] ?? '';
+    if (/^\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}$/.test(written)) continue;
+    out.push(
+      error(
+        'Secret written in the spec',
+        `${formatPath(path)} holds a password in its URL in plain text, which would end up in Git. Write it as \${VAR} (user:\${DB_PASSWORD}@host) and set the variable in the environment, then rotate the password that was written here.`,
+        path,
+      ),
+    );
+  }
+  return out;
+}
+
+/** Keys of the spec that are addresses haloform sends requests (and secrets) to. */
+const CONNECTION_URLS: readonly SpecPath[] = [
+  ['connections', 'ninjaone', 'url'],
+  ['connections', 'halo', 'url'],
+  ['connections', 'halo', 'authUrl'],
+];
+
+/** Secrets and tokens must not cross a network in clear: plain http only to this machine, unless the spec says otherwise. */
+function httpOnlyToLoopback(_spec: Spec, { data }: RuleContext): Diagnostic[] {
+  const allowed = data.connections.allowInsecureHttp === true;
+  const out: Diagnostic[] = [];
+  for (const path of CONNECTION_URLS) {
+    const value = path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k as string] : undefined), data);
+    if (typeof value !== 'string' || !/^http:\/\//i.test(value) || isLoopback(value)) continue;
+    out.push(
+      allowed
+        ? warning('Insecure HTTP', `${formatPath(path)} is plain http to ${hostOf(value)}, so the API secret and tokens cross the network unencrypted; connections.allowInsecureHttp allows it. Use https.`, path)
+        : error(
+            'Insecure HTTP',
+            `${formatPath(path)} is plain http to ${hostOf(value)}, which would send the API secret and every token unencrypted. Use https://; for a test system on a network you trust, set connections.allowInsecureHttp: true (a warning on every run).`,
+            path,
+          ),
+    );
+  }
+  return out;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** localhost, 127.0.0.0/8 and ::1: the machine itself. */
+export function isLoopback(url: string): boolean {
+  try {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    return host === 'localhost' || host.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1';
+  } catch {
+    return false;
+  }
 }
 
 function organisationsMappedOnce(spec: Spec): Diagnostic[] {

@@ -23,6 +23,10 @@ export interface HaloformSpec {
   connections: {
     ninjaone: NinjaoneConnection;
     halo: HaloConnection;
+    /**
+     * Allow plain http:// to a host other than this machine (a test system on a trusted network). Secrets and tokens then cross the network unencrypted; every run warns. Left out: such a URL is an error (http to localhost is always allowed).
+     */
+    allowInsecureHttp?: boolean;
   };
   /**
    * Halo settings haloform manages. A setting left out is not touched.

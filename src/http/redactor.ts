@@ -6,6 +6,7 @@
  */
 
 import type { Secret } from '../config/secret.js';
+import { maskUserinfo } from '../config/secret-values.js';
 
 /** What a secret is replaced with. */
 export const REDACTED = '[redacted]';
@@ -68,7 +69,11 @@ export class Redactor {
   /** Log field names already redacted, until the next secret or token changes what redaction does. */
   readonly #keys = new Map<string, string>();
 
-  constructor(secrets: readonly (Secret | string)[] = []) {
+  /** With `patterns: false` only the known secrets (and URL userinfo passwords) are hidden: for a command's own output, where text shaped like a credential may be a device's name. */
+  readonly #patterns: boolean;
+
+  constructor(secrets: readonly (Secret | string)[] = [], options: { patterns?: boolean } = {}) {
+    this.#patterns = options.patterns ?? true;
     for (const secret of secrets) this.addSecret(secret);
   }
 
@@ -94,7 +99,8 @@ export class Redactor {
     for (const literal of this.#literals) {
       if (out.includes(literal)) out = out.split(literal).join(REDACTED);
     }
-    for (const [pattern, replacement, mayMatch] of PATTERNS) if (mayMatch(out)) out = out.replace(pattern, replacement);
+    if (out.includes('://')) out = maskUserinfo(out, REDACTED);
+    if (this.#patterns) for (const [pattern, replacement, mayMatch] of PATTERNS) if (mayMatch(out)) out = out.replace(pattern, replacement);
     return out;
   }
 

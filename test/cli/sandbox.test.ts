@@ -40,7 +40,7 @@ describe('haloform sandbox', () => {
     });
 
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('haloform sandbox is running — the demo MSP (seed 1): 6 organisations, 30 devices');
+    expect(run.stdout).toContain('haloform sandbox is running — the demo MSP (seed 1, with the odd rows real tenants send): 6 organisations, 30 devices');
     expect(run.stdout).toContain('Halo request budget 300 per 300 s');
     expect(tokenStatus).toBe(200);
     expect(run.stderr).toContain('SIGTERM: stopping the sandbox.');

@@ -67,6 +67,34 @@ describe('loading a spec: every bad input has its exact message and line:column'
       ],
     },
     {
+      name: 'a reference nested in a default',
+      text: BASE.replace('clientId: halo-id', 'clientId: ${A:-${B:-x}}'),
+      expected: [
+        'spec.yaml:10:15: error: Nested variable reference: "${A:-${B:-x}}" puts a reference inside another one\'s default, which haloform does not read: it would not mean what it looks like. Give one variable a plain default (${A:-x}), or set the value in the environment.',
+      ],
+    },
+    {
+      name: 'a password in a URL, in plain text',
+      text: BASE.replace('url: https://acme.halopsa.com', 'url: https://svc:pa55word@acme.halopsa.com'),
+      expected: [
+        'spec.yaml:8:10: error: Secret written in the spec: connections.halo.url holds a password in its URL in plain text, which would end up in Git. Write it as ${VAR} (user:${DB_PASSWORD}@host) and set the variable in the environment, then rotate the password that was written here.',
+      ],
+    },
+    {
+      name: 'plain http to a host that is not this machine',
+      text: BASE.replace('url: https://acme.halopsa.com', 'url: http://halo.example.com'),
+      expected: [
+        'spec.yaml:8:10: error: Insecure HTTP: connections.halo.url is plain http to halo.example.com, which would send the API secret and every token unencrypted. Use https://; for a test system on a network you trust, set connections.allowInsecureHttp: true (a warning on every run).',
+      ],
+    },
+    {
+      name: 'plain http allowed by the spec: a warning',
+      text: BASE.replace('url: https://acme.halopsa.com', 'url: http://halo.example.com').replace('connections:\n', 'connections:\n  allowInsecureHttp: true\n'),
+      expected: [
+        'spec.yaml:9:10: warning: Insecure HTTP: connections.halo.url is plain http to halo.example.com, so the API secret and tokens cross the network unencrypted; connections.allowInsecureHttp allows it. Use https.',
+      ],
+    },
+    {
       name: 'an organisation mapped twice',
       text: `${BASE}customers:\n  map:\n    - organisation: Contoso Ltd\n      client: Contoso\n    - organisation: 12\n    - organisation: Contoso Ltd\n      client: Contoso Two\n`,
       expected: [

@@ -80,7 +80,8 @@ export async function applyCommand(args: ApplyArgs, ctx: CommandContext): Promis
         ctx.printDiagnostics(fresh.plan.errors, [loaded.source]);
         return fail(`a fresh plan from ${config} has ${fresh.plan.errors.length === 1 ? 'an error' : `${fresh.plan.errors.length} errors`} (above), so ${args.planFile} cannot be applied: the guards hold at apply as at plan. Nothing was applied.`);
       }
-      const difference = planDifference(saved, fresh.plan);
+      // The saved file hides secrets (a webhook URL's token): compare the fresh plan as it would have been saved.
+      const difference = planDifference(saved, JSON.parse(ctx.secrets.redact(JSON.stringify(fresh.plan))) as Plan);
       if (difference) {
         return fail(
           `Saved plan is stale: ${args.planFile} is not what a fresh plan would do now — ${difference}. Halo or NinjaOne changed since it was made, or the file was edited. Nothing was applied; run haloform plan again.`,

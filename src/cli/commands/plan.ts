@@ -36,7 +36,7 @@ export async function planCommand(args: PlanArgs, ctx: CommandContext): Promise<
   const clients = createClients(loaded.spec, ctx, { verbose: args.verbose });
   try {
     const { plan } = await readAndPlan(loaded, clients, ctx, { allowMassDeactivate: args.allowMassDeactivate });
-    if (args.out) await writePlanFile(resolve(ctx.io.cwd, args.out), plan);
+    if (args.out) await writePlanFile(resolve(ctx.io.cwd, args.out), plan, (text) => ctx.secrets.redact(text));
     await printPlan(plan, args, ctx, loaded.source);
     if (args.stats) printStats(clients, ctx);
     if (plan.errors.length > 0) return 1;
@@ -47,11 +47,15 @@ export async function planCommand(args: PlanArgs, ctx: CommandContext): Promise<
   }
 }
 
-/** Saves a plan for `haloform apply <file>`, piece by piece. */
-export async function writePlanFile(path: string, plan: Plan): Promise<void> {
+/** Saves a plan for `haloform apply <file>`, piece by piece, with every secret hidden (`mask`). */
+export async function writePlanFile(path: string, plan: Plan, mask: (text: string) => string): Promise<void> {
   const file = createWriteStream(path);
-  await writeAll(file, planJsonChunks(plan));
+  await writeAll(file, masked(planJsonChunks(plan), mask));
   await new Promise<void>((done, fail) => file.end((e?: Error | null) => (e ? fail(e) : done())));
+}
+
+function* masked(chunks: Iterable<string>, mask: (text: string) => string): Iterable<string> {
+  for (const chunk of chunks) yield mask(chunk);
 }
 
 /** Writes chunks, waiting whenever the stream asks (a pipe to a slow reader must not fill memory). */

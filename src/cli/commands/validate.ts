@@ -16,6 +16,7 @@ export function validateCommand(args: ValidateArgs, ctx: CommandContext): number
   // Like terraform validate, this checks the spec, not the environment: a variable that is not
   // set here is a warning, so specs validate on laptops and in fork PRs without secrets.
   const loaded = loadSpecFile(file, ctx.io.env, ctx.io.cwd, { missingEnv: 'warning' });
+  for (const secret of loaded.secrets) ctx.secrets.addSecret(secret);
   const diagnostics = groupUnsetVariables(loaded.diagnostics);
   const valid = !hasErrors(diagnostics);
 
