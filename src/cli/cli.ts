@@ -341,6 +341,11 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   try {
     return await selected.run(ctx);
   } catch (e) {
+    const fsError = describeFileError(e);
+    if (fsError) {
+      ctx.io.stderr.write(`${ctx.err.red(ctx.err.bold('Error:'))} ${fsError}\n`);
+      return 1;
+    }
     const err = e as Error;
     ctx.io.stderr.write(
       `${ctx.err.red(ctx.err.bold('Error:'))} haloform stopped unexpectedly: ${err.message}\nThis is a bug in haloform; please report it with the command you ran.${io.env.HALOFORM_DEBUG ? `\n${err.stack ?? ''}` : ' (Set HALOFORM_DEBUG=1 to see where it happened.)'}\n`,
@@ -348,3 +353,25 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     return 1;
   }
 }
+
+/** What the file system refused, as a person fixes it (ENOENT, EACCES, ...); undefined for anything else. */
+export function describeFileError(e: unknown): string | undefined {
+  const err = e as NodeJS.ErrnoException;
+  if (!(e instanceof Error) || typeof err.code !== 'string' || !(err.code in FILE_ERRORS)) return undefined;
+  const [what, hint] = err.syscall === 'mkdir' && err.code === 'EEXIST' ? ['a file of that name is in the way', 'Choose another path.'] : FILE_ERRORS[err.code]!;
+  const verb = { open: 'open', write: 'write', read: 'read', mkdir: 'create the folder', rename: 'rename', unlink: 'remove', stat: 'find' }[err.syscall ?? ''] ?? 'use';
+  return `cannot ${verb} ${err.path ?? 'a file'}: ${what} (${err.code}). ${hint}`;
+}
+
+const FILE_ERRORS: Readonly<Record<string, readonly [string, string]>> = {
+  ENOENT: ['no such file or directory', 'Check the path: the file, or the folder it goes in, must exist.'],
+  EEXIST: ['it already exists', 'Choose another path, or remove what is there.'],
+  EACCES: ['permission denied', 'Check its permissions, or choose a path you can write to.'],
+  EPERM: ['the operation is not permitted there', 'Check its permissions, or choose another path.'],
+  ENOTDIR: ['a part of the path is a file, not a folder', 'Check the path.'],
+  EISDIR: ['it is a folder', 'Give a file name, not a folder.'],
+  ENOSPC: ['no space is left on the device', 'Free some space, or choose another disk.'],
+  EROFS: ['the file system is read-only', 'Choose a path on a writable disk.'],
+  EMFILE: ['too many files are open', 'Close other programs, or raise the limit (ulimit -n).'],
+  ENAMETOOLONG: ['the name is too long', 'Choose a shorter path.'],
+};

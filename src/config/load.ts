@@ -5,7 +5,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LineCounter } from 'yaml';
 import { error, hasErrors, sortDiagnostics, type Diagnostic, type SpecPath } from '../diagnostics/diagnostic.js';
@@ -45,9 +45,14 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Loads `path` (resolved against `cwd`); messages name the file as `path` is written. */
 export function loadSpecFile(path: string, env: Env, cwd: string = process.cwd(), options: LoadOptions = {}): LoadedSpec {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(resolve(cwd, path), 'utf8');
+    const file = resolve(cwd, path);
+    const size = statSync(file).size;
+    if (size > MAX_SPEC_BYTES) {
+      return refused(path, 'Spec too large', `${path} is ${megabytes(size)}; a spec is at most ${megabytes(MAX_SPEC_BYTES)} (a large MSP's spec is well under 1 MB). Check that -c names the spec, not a data file.`);
+    }
+    bytes = readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const detail =
@@ -56,9 +61,51 @@ export function loadSpecFile(path: string, env: Env, cwd: string = process.cwd()
         : code === 'EISDIR'
           ? `${path} is a directory. Pass the spec file itself with -c <file>.`
           : `${path} could not be read: ${(e as Error).message}.`;
-    return { diagnostics: [{ ...error('Cannot read spec', detail), file: path }], source: new SourceFile(path, '', new LineCounter(), undefined), secrets: [] };
+    return refused(path, 'Cannot read spec', detail);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const offset = firstInvalidUtf8(bytes);
+    const before = new TextDecoder('utf-8').decode(bytes.subarray(0, offset));
+    const line = before.split('\n').length;
+    const column = before.length - before.lastIndexOf('\n');
+    return {
+      diagnostics: [
+        {
+          ...error('Not UTF-8', `${path} is not valid UTF-8: byte 0x${bytes[offset]!.toString(16).toUpperCase().padStart(2, '0')} at line ${line}, column ${column} (byte ${offset}) begins no character. Save the file as UTF-8 (most editors: "Save with encoding").`),
+          file: path,
+        },
+      ],
+      source: new SourceFile(path, '', new LineCounter(), undefined),
+      secrets: [],
+    };
   }
   return loadSpecText(path, text, env, options);
+}
+
+/** The largest spec read; bigger files are refused before parsing (a 23 MB spec once took 2 GB). */
+export const MAX_SPEC_BYTES = 4 * 1024 * 1024;
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function refused(path: string, summary: string, detail: string): LoadedSpec {
+  return { diagnostics: [{ ...error(summary, detail), file: path }], source: new SourceFile(path, '', new LineCounter(), undefined), secrets: [] };
+}
+
+/** The offset of the first byte that does not begin (or continue) a valid UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1;
+    if (need < 0) return i;
+    for (let k = 1; k <= need; k++) if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return i;
+    i += need + 1;
+  }
+  return 0;
 }
 
 export function loadSpecText(path: string, text: string, env: Env, options: LoadOptions = {}): LoadedSpec {

@@ -148,11 +148,13 @@ function organisationMapping(
   const sites: SiteMapping[] = Object.entries(entry.sites ?? {}).map(([key, site]) => {
     const keyPath = [...path, 'sites', key];
     const location: NinjaRef = context.isNumericKey(keyPath) ? { kind: 'id', id: Number(key) } : { kind: 'name', name: key };
-    return { location, site: site!, path: keyPath };
+    if (typeof site === 'string' || site === undefined) return { location, site: site!, path: keyPath };
+    return { location, site: site.site, ...(site.renameFrom !== undefined ? { renameFrom: site.renameFrom } : {}), path: keyPath };
   });
   return {
     organisation: ninjaRef(entry.organisation),
     ...(entry.client !== undefined ? { client: entry.client } : {}),
+    ...(entry.renameFrom !== undefined ? { renameFrom: entry.renameFrom } : {}),
     skip: entry.skip ?? false,
     sites,
     unmappedLocations: entry.unmappedLocations ?? defaultPolicy,

@@ -38,6 +38,58 @@ const ALLOWED_TAGS = new Set(
   ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`),
 );
 
+/** The deepest nesting of maps and lists a spec may have: ample (the schema needs 8), and far from what would exhaust the stack. */
+export const MAX_DEPTH = 64;
+
+/**
+ * Where the text first nests deeper than `limit`, counting block indentation levels and [ { }
+ * brackets outside quotes and comments; undefined when it never does. A cheap scan before YAML
+ * parsing, so a hostile file gets a message instead of a stack overflow.
+ */
+export function depthBeyond(text: string, limit: number): number | undefined {
+  const indents: number[] = [];
+  let flow = 0;
+  let quote: '"' | "'" | undefined;
+  let lineStart = true;
+  let indent = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\n') {
+      lineStart = true;
+      indent = 0;
+      if (quote === "'" || flow === 0) quote = quote === '"' ? quote : undefined;
+      continue;
+    }
+    if (lineStart) {
+      if (c === ' ' || c === '-') {
+        indent += 1;
+        continue;
+      }
+      lineStart = false;
+      if (c !== '#' && flow === 0 && quote === undefined) {
+        while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
+        indents.push(indent);
+        if (indents.length > limit) return i;
+      }
+    }
+    if (quote) {
+      if (c === '\\' && quote === '"') i += 1;
+      else if (c === quote) quote = undefined;
+      continue;
+    }
+    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      while (i + 1 < text.length && text[i + 1] !== '\n') i += 1;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '[' || c === '{') {
+      flow += 1;
+      if (indents.length + flow > limit) return i;
+    } else if ((c === ']' || c === '}') && flow > 0) flow -= 1;
+  }
+  return undefined;
+}
+
 /** A map key for spec paths. */
 export function pathKey(path: SpecPath): string {
   return JSON.stringify(path);
@@ -50,6 +102,28 @@ export function parseYaml(
   options: ParseOptions = {},
 ): ParsedYaml {
   const lineCounter = new LineCounter();
+  const tooDeep = depthBeyond(text, MAX_DEPTH);
+  if (tooDeep !== undefined) {
+    const source = new SourceFile(path, text, lineCounter, undefined);
+    lineCounter.addNewLine(0);
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+    return {
+      source,
+      data: undefined,
+      diagnostics: [
+        {
+          ...error('Spec nested too deeply', `${path} nests maps and lists more than ${MAX_DEPTH} levels deep here; a spec needs at most 8. Check the indentation, or the brackets of a { } or [ ] value.`),
+          file: path,
+          range: source.rangeOf(tooDeep, tooDeep + 1),
+        },
+      ],
+      interpolated: new Map(),
+      raw: new Map(),
+      numericKeys: new Set(),
+      unresolved: new Set(),
+      substituted: new Map(),
+    };
+  }
   const document = parseDocument(text, {
     lineCounter,
     prettyErrors: false,

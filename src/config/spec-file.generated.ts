@@ -379,13 +379,26 @@ export interface OrganisationMapping {
    */
   skip?: boolean;
   /**
-   * NinjaOne location to Halo site name. A key is the location's exact name; an unquoted number is its id. The site is created in this client when missing.
+   * The Halo client's current name, when `client` renames the client haloform already links to this organisation: a rename happens only when the spec says what it renames, so a typo in `client` never renames a customer.
+   */
+  renameFrom?: string;
+  /**
+   * NinjaOne location to Halo site. A key is the location's exact name; an unquoted number is its id. The value is the site's name, or { site, renameFrom } to rename the site already linked to the location. The site is created in this client when missing.
    */
   sites?: {
-    /**
-     * Name of the Halo site.
-     */
-    [k: string]: string | undefined;
+    [k: string]:
+      | string
+      | {
+          /**
+           * Name of the Halo site.
+           */
+          site: string;
+          /**
+           * The linked site's current name: the rename happens only when it matches.
+           */
+          renameFrom?: string;
+        }
+      | undefined;
   };
   /**
    * What to do with this organisation's locations not listed in `sites`. Left out: customers.unmappedLocations.

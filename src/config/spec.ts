@@ -70,6 +70,8 @@ export interface OrganisationMapping {
   organisation: NinjaRef;
   /** The Halo client name; undefined means "the organisation's name". */
   client?: string;
+  /** The linked client's current name, when `client` renames it (a rename is never implied). */
+  renameFrom?: string;
   skip: boolean;
   sites: SiteMapping[];
   unmappedLocations: LocationPolicy;
@@ -80,6 +82,8 @@ export interface OrganisationMapping {
 export interface SiteMapping {
   location: NinjaRef;
   site: string;
+  /** The linked site's current name, when `site` renames it. */
+  renameFrom?: string;
   path: SpecPath;
 }
 

@@ -4,6 +4,7 @@
  */
 
 import type { Paint } from '../render/paint.js';
+import { escapeControls } from '../render/safe-text.js';
 import { formatPath, type Diagnostic } from './diagnostic.js';
 import type { SourceFile } from './source.js';
 
@@ -13,10 +14,13 @@ export interface RenderOptions {
   sources?: ReadonlyMap<string, SourceFile>;
 }
 
+/** The most of one source line shown under a diagnostic. */
+const MAX_EXCERPT = 120;
+
 export function renderDiagnostic(d: Diagnostic, options: RenderOptions): string {
   const { paint } = options;
   const label = d.severity === 'error' ? paint.bold(paint.red('Error:')) : paint.bold(paint.yellow('Warning:'));
-  const out: string[] = [`${label} ${paint.bold(d.summary)}`, ''];
+  const out: string[] = [`${label} ${paint.bold(escapeControls(d.summary))}`, ''];
 
   const where = d.path && d.path.length > 0 ? `, in ${formatPath(d.path)}` : '';
   if (d.file && d.range) {
@@ -24,11 +28,15 @@ export function renderDiagnostic(d: Diagnostic, options: RenderOptions): string 
     out.push(`  on ${d.file} line ${line}, column ${column}${where}:`);
     const source = options.sources?.get(d.file);
     if (source) {
-      const text = source.line(line);
+      const full = source.line(line);
+      const width = d.range.end.line === line ? Math.max(1, d.range.end.column - column) : Math.max(1, full.length - column + 1);
+      // A long line is shown as a window around the column (a minified spec has lines of megabytes).
+      const start = full.length <= MAX_EXCERPT ? 0 : Math.max(0, Math.min(column - 1 - 40, full.length - MAX_EXCERPT));
+      const text = `${start > 0 ? '…' : ''}${full.slice(start, start + MAX_EXCERPT)}${start + MAX_EXCERPT < full.length ? '…' : ''}`;
+      const shift = start > 0 ? start - 1 : 0;
       const prefix = `  ${line}: `;
-      out.push(`${prefix}${text}`);
-      const width = d.range.end.line === line ? Math.max(1, d.range.end.column - column) : Math.max(1, text.length - column + 1);
-      const marker = ' '.repeat(prefix.length + column - 1) + '^'.repeat(width);
+      out.push(`${prefix}${escapeControls(text)}`);
+      const marker = ' '.repeat(prefix.length + column - 1 - shift) + '^'.repeat(Math.min(width, MAX_EXCERPT));
       out.push(d.severity === 'error' ? paint.red(marker) : paint.yellow(marker));
     }
     out.push('');
@@ -37,8 +45,8 @@ export function renderDiagnostic(d: Diagnostic, options: RenderOptions): string 
   } else if (where) {
     out.push(`  in ${formatPath(d.path!)}`, '');
   }
-  if (d.address) out.push(`  (${d.address})`, '');
-  out.push(d.detail);
+  if (d.address) out.push(`  (${escapeControls(d.address)})`, '');
+  out.push(escapeControls(d.detail));
   return out.join('\n');
 }
 
@@ -51,5 +59,5 @@ export function renderDiagnostics(diagnostics: readonly Diagnostic[], options: R
 /** `file:line:column: severity: summary: detail` — one line each, for logs and editors. */
 export function renderDiagnosticLine(d: Diagnostic): string {
   const at = d.file ? (d.range ? `${d.file}:${d.range.start.line}:${d.range.start.column}: ` : `${d.file}: `) : '';
-  return `${at}${d.severity}: ${d.summary}: ${d.detail.replace(/\s*\n\s*/g, ' ')}`;
+  return escapeControls(`${at}${d.severity}: ${d.summary}: ${d.detail.replace(/\s*\n\s*/g, ' ')}`);
 }

@@ -6,6 +6,7 @@
 
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
+import { distance } from 'fastest-levenshtein';
 import type { LocationPolicy, NinjaRef, OrganisationMapping, Spec } from '../config/spec.js';
 import type { HaloClient, HaloSite, HaloSnapshot } from '../halo/types.js';
 import type { NinjaLocation, NinjaOrganization, NinjaSnapshot } from '../ninjaone/types.js';
@@ -155,6 +156,24 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
       }
     }
 
+    // Renaming a client haloform already links is a change a reviewer must ask for by name.
+    if (live && explicit !== undefined && live.name.trim() !== '' && fold(live.name) !== fold(explicit) && match === 'ninja-id') {
+      const renameFrom = entry?.renameFrom;
+      if (renameFrom === undefined || fold(renameFrom) !== fold(live.name)) {
+        report.errors.push({
+          ...error(
+            'Client rename not asked for',
+            renameFrom === undefined
+              ? `customers.map names client "${explicit}" for NinjaOne organisation "${org.name}", but the Halo client linked to it is "${live.name}" (id ${live.id}), so the plan would rename it. To rename it, add renameFrom: ${yamlScalar(live.name)} to the entry; if "${explicit}" is a typo, write client: ${yamlScalar(live.name)}.`
+              : `customers.map says renameFrom: "${renameFrom}", but the Halo client linked to NinjaOne organisation "${org.name}" is "${live.name}" (id ${live.id}). Correct renameFrom to "${live.name}", or remove it and write client: ${yamlScalar(live.name)}.`,
+            entry ? [...entry.path, renameFrom === undefined ? 'client' : 'renameFrom'] : undefined,
+          ),
+          address: address('client', live.name),
+        });
+        orgClient.set(org.id, { skipped: `the rename of Halo client "${live.name}" is not asked for (see the error)` });
+        continue;
+      }
+    }
     // A linked client Halo holds without a name is given the organisation's.
     const unnamed = live !== undefined && live.name.trim() === '' && explicit === undefined && org.name.trim() !== '';
     const name = live && explicit === undefined && !unnamed ? live.name : unnamed ? org.name : wanted;
@@ -270,10 +289,34 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
         decision = { kind: 'skip', reason: `Halo site "${named[0].name}" belongs to another location` };
       } else if (named[0]) {
         decision = { kind: 'named', name: named[0].name, live: named[0], match: named[0].ninjaId === location.id ? 'ninja-id' : 'name', explicit: true };
+      } else if (linked && linked.name.trim() !== '' && (mapped.renameFrom === undefined || fold(mapped.renameFrom) !== fold(linked.name))) {
+        // The location's site is linked under another name: renaming it must be asked for by name.
+        report.errors.push({
+          ...error(
+            'Site rename not asked for',
+            mapped.renameFrom === undefined
+              ? `The spec maps NinjaOne location "${location.name}" to site "${mapped.site}", but the Halo site linked to it is "${placed.name}/${linked.name}" (id ${linked.id}), so the plan would rename it. To rename it, write { site: ${yamlScalar(mapped.site)}, renameFrom: ${yamlScalar(linked.name)} }; if "${mapped.site}" is a typo, write ${yamlScalar(linked.name)}.`
+              : `The spec says renameFrom: "${mapped.renameFrom}", but the Halo site linked to NinjaOne location "${location.name}" is "${linked.name}" (id ${linked.id}). Correct renameFrom to "${linked.name}".`,
+            where,
+          ),
+          address: address('site', `${placed.name}/${linked.name}`),
+        });
+        decision = { kind: 'skip', reason: `the rename of Halo site "${linked.name}" is not asked for (see the error)` };
       } else if (linked) {
         decision = { kind: 'named', name: mapped.site, live: linked, match: 'ninja-id', explicit: true };
       } else {
         decision = { kind: 'named', name: mapped.site, match: 'new', explicit: true };
+        const near = clientSites.filter((x) => x.ninjaId === undefined && x.name.trim() !== '' && similarNames(x.name, mapped.site));
+        if (near.length > 0) {
+          report.warnings.push({
+            ...warning(
+              'Similar Halo site exists',
+              `The spec maps NinjaOne location "${location.name}" to site "${mapped.site}", which haloform will create in "${placed.name}", but the client already has ${near.map((x) => `"${x.name}" (id ${x.id})`).join(' and ')}. If you meant that site, correct the name: ${yamlScalar(near[0]!.name)}.`,
+              where,
+            ),
+            address: address('site', `${placed.name}/${mapped.site}`),
+          });
+        }
       }
     } else if (linked) {
       // A linked site Halo holds without a name is given the location's.
@@ -349,16 +392,21 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
   }
   if (catchAll && !catchAll.client.live && catchAll.client.mainSiteName === catchAll.site.name) catchAll.site.asMainSite = true;
 
-  // A new client whose name is close to an existing one is probably that one under another spelling.
+  // A new client whose name is close to an existing one is probably that one under another spelling —
+  // unmapped, or mapped with a typo (client: Contosso beside Contoso).
   for (const client of clients.values()) {
     if (client.live || client.organisation === undefined) continue;
     const near = halo.clients.filter((c) => !c.inactive && c.ninjaId === undefined && similarNames(c.name, client.name));
     if (near.length === 0) continue;
+    const entry = findEntry(spec.customers.map, { id: client.ninjaId!, name: client.organisation });
+    const mapped = client.explicitName && entry?.client !== undefined;
     report.warnings.push({
       ...warning(
         'Similar Halo client exists',
-        `haloform will create client "${client.name}" for NinjaOne organisation "${client.organisation}", but Halo already has ${near.map((c) => `"${c.name}" (id ${c.id})`).join(' and ')}. If that is the same customer, map it: customers.map: - { organisation: ${yamlScalar(client.organisation)}, client: ${yamlScalar(near[0]!.name)} }.`,
-        findEntry(spec.customers.map, { id: client.ninjaId!, name: client.organisation })?.path,
+        mapped
+          ? `customers.map names client "${client.name}" for NinjaOne organisation "${client.organisation}", which haloform will create, but Halo already has ${near.map((c) => `"${c.name}" (id ${c.id})`).join(' and ')}. If you meant that client, correct the name: client: ${yamlScalar(near[0]!.name)}.`
+          : `haloform will create client "${client.name}" for NinjaOne organisation "${client.organisation}", but Halo already has ${near.map((c) => `"${c.name}" (id ${c.id})`).join(' and ')}. If that is the same customer, map it: customers.map: - { organisation: ${yamlScalar(client.organisation)}, client: ${yamlScalar(near[0]!.name)} }.`,
+        mapped ? [...entry!.path, 'client'] : entry?.path,
       ),
       address: client.address,
     });
@@ -446,7 +494,10 @@ export function similarNames(a: string, b: string): boolean {
   const x = core(a);
   const y = core(b);
   if (x === '' || y === '') return false;
-  return x === y || (Math.min(x.length, y.length) >= 6 && (x.startsWith(y) || y.startsWith(x)));
+  if (x === y || (Math.min(x.length, y.length) >= 6 && (x.startsWith(y) || y.startsWith(x)))) return true;
+  // A typo: one edit in a short name, two in a long one.
+  const shortest = Math.min(x.length, y.length);
+  return shortest >= 5 && distance(x, y) <= (shortest >= 10 ? 2 : 1);
 }
 
 function yamlScalar(text: string): string {

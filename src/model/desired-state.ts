@@ -104,6 +104,21 @@ export function desiredState(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnapsho
         detail: `customers.map names NinjaOne organisation ${ref.kind === 'id' ? `id ${ref.id}` : `"${ref.name}"`}, which NinjaOne does not have (or the API app cannot see).${ref.kind === 'name' ? didYouMean(ref.name, ninja.organizations.map((o) => o.name)) : ''} The entry does nothing: correct the organisation's name or id, or remove the entry.`,
         path: [...entry.path, 'organisation'],
       });
+      return;
+    }
+    // Its site mappings naming locations the organisation does not have (`sites: {No Such Location: HQ}`).
+    const orgId = resolveOrganisation(entry.organisation, ninja)!;
+    const locations = ninja.locations.filter((l) => l.organizationId === orgId);
+    for (const site of entry.sites) {
+      const ref = site.location;
+      if (locations.some((l) => (ref.kind === 'id' ? l.id === ref.id : l.name === ref.name))) continue;
+      report.warnings.push({
+        severity: 'warning',
+        summary: 'Mapped location not in NinjaOne',
+        detail: `The site mapping names NinjaOne location ${ref.kind === 'id' ? `id ${ref.id}` : `"${ref.name}"`}, which organisation "${ninja.organizations.find((o) => o.id === orgId)!.name}" does not have.${ref.kind === 'name' ? didYouMean(ref.name, locations.map((l) => l.name)) : ''} The mapping does nothing: correct the location's name (exact, as NinjaOne spells it) or id, or remove it. Its locations: ${list(locations.map((l) => `"${l.name}"`))}.`,
+        path: site.path,
+        subject: 'key',
+      });
     }
   });
 

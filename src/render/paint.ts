@@ -48,13 +48,18 @@ export function createPaint(enabled: boolean): Paint {
 }
 
 /**
- * Whether to colour a stream: never with --no-color or a non-empty NO_COLOR (no-color.org),
- * always with FORCE_COLOR set to anything but 0, otherwise only on a terminal.
+ * Whether to colour a stream: never with --no-color, always with --color; else never with a
+ * non-empty NO_COLOR (no-color.org), always with FORCE_COLOR set to anything but 0, never on
+ * TERM=dumb, otherwise only on a terminal.
  */
 export function colourWanted(options: { flag?: boolean; env: Record<string, string | undefined>; isTTY: boolean }): boolean {
   if (options.flag === false) return false;
+  // --color asks for colour whatever the stream (a pipe to `less -R`); NO_COLOR still wins over the environment's FORCE_COLOR, not over the flag.
+  if (options.flag === true) return true;
   if (options.env.NO_COLOR) return false;
   const force = options.env.FORCE_COLOR;
   if (force !== undefined && force !== '') return force !== '0';
+  // A terminal that says it shows no colour.
+  if (options.env.TERM === 'dumb') return false;
   return options.isTTY;
 }

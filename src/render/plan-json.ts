@@ -5,12 +5,14 @@
  */
 
 import type { Plan } from '../plan/plan.js';
+import { jsonSafe } from './safe-text.js';
 
+/** Bidi and C1 characters are written as \uXXXX escapes: the same JSON value, displayed as it reads. */
 export function* planJsonChunks(plan: Plan): Generator<string> {
   const { changes, ...head } = plan;
-  const fields = Object.entries(head).map(([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value)}`);
+  const fields = Object.entries(head).map(([key, value]) => `  ${JSON.stringify(key)}: ${jsonSafe(JSON.stringify(value))}`);
   yield `{\n${fields.join(',\n')},\n  "changes": [`;
-  for (let i = 0; i < changes.length; i++) yield `${i === 0 ? '\n' : ',\n'}    ${JSON.stringify(changes[i])}`;
+  for (let i = 0; i < changes.length; i++) yield `${i === 0 ? '\n' : ',\n'}    ${jsonSafe(JSON.stringify(changes[i]))}`;
   yield `${changes.length > 0 ? '\n  ' : ''}]\n}\n`;
 }
 

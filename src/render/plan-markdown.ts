@@ -7,6 +7,7 @@
 import { formatPath, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { addressName, hasChanges, isRef, KINDS, type Action, type Change, type Plan, type Value } from '../plan/plan.js';
 import { summaryLine } from './plan-text.js';
+import { displayPlan } from './safe-text.js';
 
 /** Finds the comment to update in place (issue: one sticky comment per PR). */
 export const MARKDOWN_MARKER = '<!-- haloform-plan -->';
@@ -26,7 +27,8 @@ export interface MarkdownOptions {
 
 const ACTIONS: Exclude<Action, 'no-op'>[] = ['create', 'adopt', 'update', 'deactivate'];
 
-export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions): string {
+export function renderPlanMarkdown(unsafe: Plan, options: MarkdownOptions): string {
+  const plan = displayPlan(unsafe);
   const limit = options.limit ?? MARKDOWN_LIMIT;
   const head: string[] = [MARKDOWN_MARKER];
   const failed = plan.errors.length > 0;

@@ -7,6 +7,7 @@
 import { formatPath, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { addressName, hasChanges, isRef, type Action, type Change, type Plan, type Value } from '../plan/plan.js';
 import type { Paint } from './paint.js';
+import { displayPlan } from './safe-text.js';
 
 export interface TextOptions {
   paint: Paint;
@@ -23,7 +24,9 @@ const VERB: Record<Exclude<Action, 'no-op'>, string> = {
   deactivate: 'will be deactivated',
 };
 
-export function renderPlanText(plan: Plan, options: TextOptions): string {
+export function renderPlanText(unsafe: Plan, options: TextOptions): string {
+  // Names are shown as they read, control and bidi characters escaped (what is reviewed is what is applied).
+  const plan = displayPlan(unsafe);
   const { paint } = options;
   const out: string[] = [];
   const diag = options.renderDiagnostic ?? ((d: Diagnostic) => plainDiagnostic(d));

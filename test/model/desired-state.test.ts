@@ -53,9 +53,9 @@ describe('organisations to clients', () => {
       expected: ['site["Contoso (old)/Head Office"] create'],
     },
     {
-      name: 'the spec names the client: the linked one is renamed',
+      name: 'the spec names the client and what it renames: the linked one is renamed',
       clients: [{ id: 7, name: 'Contoso (old)', inactive: false, ninjaId: 1 }],
-      yaml: 'customers:\n  map:\n    - { organisation: Contoso Ltd, client: Contoso }\n',
+      yaml: 'customers:\n  map:\n    - { organisation: Contoso Ltd, client: Contoso, renameFrom: Contoso (old) }\n',
       expected: ['client["Contoso"] update', 'site["Contoso/Head Office"] create'],
     },
     {
@@ -119,6 +119,42 @@ describe('organisations to clients', () => {
     const result = plan(spec(), ninjaSnapshot({ ...contoso }), haloSnapshot({ clients: [{ id: 4, name: 'Contoso, Ltd.', inactive: false }] }));
 
     expect(result.warnings.map((w) => w.summary)).toContain('Similar Halo client exists');
+  });
+
+  it('warns of a typo in a mapped client name, at the client key', () => {
+    const result = plan(spec('customers:\n  map:\n    - { organisation: Contoso Ltd, client: Contosso }\n'), ninjaSnapshot({ ...contoso }), haloSnapshot({ clients: [{ id: 4, name: 'Contoso', inactive: false }] }));
+
+    expect(result.warnings.map((w) => [w.summary, w.detail, w.path])).toContainEqual([
+      'Similar Halo client exists',
+      'customers.map names client "Contosso" for NinjaOne organisation "Contoso Ltd", which haloform will create, but Halo already has "Contoso" (id 4). If you meant that client, correct the name: client: Contoso.',
+      ['customers', 'map', 0, 'client'],
+    ]);
+  });
+
+  it('never renames a linked client without renameFrom; a wrong renameFrom is named too', () => {
+    const clients = [{ id: 7, name: 'Contoso', inactive: false, ninjaId: 1 }];
+
+    const silent = plan(spec('customers:\n  map:\n    - { organisation: Contoso Ltd, client: Does Not Exist Ltd }\n'), ninjaSnapshot({ ...contoso }), haloSnapshot({ clients }));
+    const wrong = plan(spec('customers:\n  map:\n    - { organisation: Contoso Ltd, client: Contoso Group, renameFrom: Contoso Old }\n'), ninjaSnapshot({ ...contoso }), haloSnapshot({ clients }));
+
+    expect(silent.errors.map((e) => [e.summary, e.detail, e.path])).toEqual([
+      [
+        'Client rename not asked for',
+        'customers.map names client "Does Not Exist Ltd" for NinjaOne organisation "Contoso Ltd", but the Halo client linked to it is "Contoso" (id 7), so the plan would rename it. To rename it, add renameFrom: Contoso to the entry; if "Does Not Exist Ltd" is a typo, write client: Contoso.',
+        ['customers', 'map', 0, 'client'],
+      ],
+    ]);
+    expect(silent.changes.filter((c) => c.action !== 'no-op')).toEqual([]);
+    expect(wrong.errors.map((e) => [e.summary, e.path])).toEqual([['Client rename not asked for', ['customers', 'map', 0, 'renameFrom']]]);
+  });
+
+  it('warns of a site mapping naming a location the organisation does not have, with a did-you-mean', () => {
+    const result = plan(spec('customers:\n  map:\n    - organisation: Contoso Ltd\n      sites: { Head Ofice: HQ }\n'), ninjaSnapshot({ ...contoso }), haloSnapshot());
+
+    expect(result.warnings.map((w) => [w.summary, w.detail])).toContainEqual([
+      'Mapped location not in NinjaOne',
+      'The site mapping names NinjaOne location "Head Ofice", which organisation "Contoso Ltd" does not have. Did you mean "Head Office"? The mapping does nothing: correct the location\'s name (exact, as NinjaOne spells it) or id, or remove it. Its locations: "Head Office".',
+    ]);
   });
 });
 
@@ -186,6 +222,33 @@ describe('locations to sites', () => {
 
     expect(actions(result).filter((a) => a.startsWith('site'))).toEqual(['site["Contoso/HQ"] adopt']);
     expect(result.changes.find((c) => c.address === 'site["Contoso/HQ"]')!.after).toEqual({ ninjarmmid: 1 });
+  });
+
+  it('warns of a typo in a mapped site name', () => {
+    const withWarehouse = haloSnapshot({ clients: halo.clients, sites: [...halo.sites, { id: 73, name: 'Warehouse', clientId: 7, inactive: false }] });
+
+    const result = plan(spec('customers:\n  map:\n    - organisation: 1\n      sites: { Head Office: Warehose }\n'), ninja, withWarehouse);
+
+    expect(result.warnings.map((w) => [w.summary, w.detail])).toContainEqual([
+      'Similar Halo site exists',
+      'The spec maps NinjaOne location "Head Office" to site "Warehose", which haloform will create in "Contoso", but the client already has "Warehouse" (id 73). If you meant that site, correct the name: Warehouse.',
+    ]);
+  });
+
+  it('renames the linked site only with renameFrom', () => {
+    const linked = haloSnapshot({ clients: halo.clients, sites: [...halo.sites, { id: 72, name: 'Office', clientId: 7, inactive: false, ninjaId: 1 }] });
+
+    const silent = plan(spec('customers:\n  map:\n    - organisation: 1\n      sites: { Head Office: Head Office }\n'), ninja, linked);
+    const asked = plan(spec('customers:\n  map:\n    - organisation: 1\n      sites: { Head Office: { site: Head Office, renameFrom: Office } }\n'), ninja, linked);
+
+    expect(silent.errors.map((e) => [e.summary, e.detail])).toEqual([
+      [
+        'Site rename not asked for',
+        'The spec maps NinjaOne location "Head Office" to site "Head Office", but the Halo site linked to it is "Contoso/Office" (id 72), so the plan would rename it. To rename it, write { site: Head Office, renameFrom: Office }; if "Head Office" is a typo, write Office.',
+      ],
+    ]);
+    expect(asked.errors).toEqual([]);
+    expect(asked.changes.find((c) => c.address === 'site["Contoso/Head Office"]')).toMatchObject({ action: 'update', before: { name: 'Office' }, after: { name: 'Head Office' } });
   });
 });
 

@@ -24,7 +24,8 @@ export function initCommand(args: InitArgs, ctx: CommandContext): number {
   let schemaPath = relative(dirname(target), fileURLToPath(SCHEMA_URL)).split('\\').join('/');
   if (!schemaPath.startsWith('.')) schemaPath = `./${schemaPath}`;
   mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(target, starterSpec(schemaPath));
+  // `wx` unless --force: a file that appeared since the check is not overwritten either.
+  writeFileSync(target, starterSpec(schemaPath), { flag: args.force ? 'w' : 'wx' });
 
   const missing = STARTER_VARIABLES.filter((v) => !ctx.io.env[v]);
   ctx.io.stdout.write(

@@ -4,7 +4,7 @@
  * Exit codes: 0 ok, 1 error; with --detailed-exitcode 0 no changes, 1 error, 2 changes.
  */
 
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, openSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { renderDiagnostic } from '../../diagnostics/render.js';
 import type { SourceFile } from '../../diagnostics/source.js';
@@ -49,7 +49,8 @@ export async function planCommand(args: PlanArgs, ctx: CommandContext): Promise<
 
 /** Saves a plan for `haloform apply <file>`, piece by piece, with every secret hidden (`mask`). */
 export async function writePlanFile(path: string, plan: Plan, mask: (text: string) => string): Promise<void> {
-  const file = createWriteStream(path);
+  // Opened here, so a path that cannot be written fails as an error the command reports, not as a stream event.
+  const file = createWriteStream('', { fd: openSync(path, 'w') });
   await writeAll(file, masked(planJsonChunks(plan), mask));
   await new Promise<void>((done, fail) => file.end((e?: Error | null) => (e ? fail(e) : done())));
 }
