@@ -326,8 +326,8 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
 
   const ctx = createContext(io, colorFlag);
   if (parseError) {
-    const hint = /Did you mean [^?]+\?/.exec(output)?.[0];
-    const message = parseError.message.replace(/\n\s*/g, ' ').replace(/([^.?!])$/, '$1.');
+    const hint = /Did you mean [^?]+\?/.exec(output)?.[0] ?? singleDashHint(argv);
+    const message = tidyUnknown(parseError.message).replace(/\n\s*/g, ' ').replace(/([^.?!])$/, '$1.');
     ctx.io.stderr.write(
       `${ctx.err.red(ctx.err.bold('Error:'))} ${message}${hint ? ` ${hint}` : ''}\n\nRun haloform --help to see the commands and their options.\n`,
     );
@@ -375,3 +375,19 @@ const FILE_ERRORS: Readonly<Record<string, readonly [string, string]>> = {
   EMFILE: ['too many files are open', 'Close other programs, or raise the limit (ulimit -n).'],
   ENAMETOOLONG: ['the name is too long', 'Choose a shorter path.'],
 };
+
+/** yargs lists an unknown flag twice, as written and camel-cased (`bogus-flag, bogusFlag`): keep the first. */
+function tidyUnknown(message: string): string {
+  const m = /^(Unknown arguments?): (.*)$/s.exec(message);
+  if (!m) return message;
+  const names = m[2]!.split(/,\s*/).map((n) => n.trim());
+  const camel = (n: string) => n.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  const kept = names.filter((n) => !names.some((o) => o !== n && o.includes('-') && camel(o) === n));
+  return `${kept.length === 1 ? 'Unknown argument' : 'Unknown arguments'}: ${kept.join(', ')}`;
+}
+
+/** `-out plan.json` is read as -o -u -t: suggest the long option meant. */
+function singleDashHint(argv: readonly string[]): string | undefined {
+  const word = argv.find((a) => /^-[a-z][a-z-]+$/i.test(a));
+  return word ? `Long options take two dashes: did you mean -${word}?` : undefined;
+}

@@ -122,8 +122,17 @@ function toDiagnostic(e: LocatedError, describeOrigin: (path: SpecPath) => strin
         e.path,
       );
     }
-    case 'const':
-      return error('Invalid value', `${where} must be ${JSON.stringify(e.schema)}, but found ${found()}.`, e.path);
+    case 'const': {
+      // `version: "1"`: the right value as text. Say so, since "must be 1, but found "1"" reads as nonsense.
+      const asText = typeof e.data === 'string' && typeof e.schema !== 'string' && e.data.trim() === String(e.schema);
+      return error(
+        'Invalid value',
+        asText
+          ? `${where} must be the number ${JSON.stringify(e.schema)}, but found the text "${e.data as string}" (it is quoted). Write it without quotes: ${e.path.at(-1) ?? where}: ${JSON.stringify(e.schema)}.`
+          : `${where} must be ${JSON.stringify(e.schema)}, but found ${found()}.`,
+        e.path,
+      );
+    }
     case 'type': {
       const expected = typeNames((e.params as { type: string | string[] }).type);
       return error('Wrong type', `${where} must be ${expected}, but found ${found()}.${typeHint(e.data, expected, describeOrigin(e.path))}`, e.path);
