@@ -140,7 +140,8 @@ export interface HaloTopLevel {
 export interface HaloClient {
   id: number;
   name: string;
-  toplevel_id: number;
+  /** Absent on a client an old import made (real tenants have them). */
+  toplevel_id?: number;
   inactive: boolean;
   main_site_id?: number;
   ninjarmmid?: number;
@@ -150,7 +151,8 @@ export interface HaloClient {
 /** NOTES §4.2. `ninjarmmid` is the NinjaOne location id. */
 export interface HaloSite {
   id: number;
-  name: string;
+  /** Absent on a site an old import made without one (real tenants have them). */
+  name?: string;
   client_id: number;
   inactive: boolean;
   ninjarmmid?: number;

@@ -24,8 +24,9 @@ describe('the demo MSP', () => {
   it('covers every device type, with no null at the top level', () => {
     const { ninjaone } = generateDemo({ devices: 400 });
 
+    // CloudMonitorPing: the realism profile turns some HTTP monitors into Ping monitors (issue 13).
     expect(new Set(ninjaone.devices.map((d) => d.deviceType))).toEqual(
-      new Set(['AgentDevice', 'VMHost', 'VMGuest', 'MdmDevice', 'NMSTarget', 'CloudMonitorHTTP', 'UnmanagedDevice']),
+      new Set(['AgentDevice', 'VMHost', 'VMGuest', 'MdmDevice', 'NMSTarget', 'CloudMonitorHTTP', 'CloudMonitorPing', 'UnmanagedDevice']),
     );
     expect(ninjaone.devices.flatMap((d) => Object.entries(d).filter(([, v]) => v === null || v === undefined))).toEqual([]);
   });

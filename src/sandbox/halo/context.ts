@@ -1,10 +1,12 @@
 /**
  * What every route of the Halo simulator shares: the store, the token authority, the request
- * budget, the clock and the behaviour switches chosen at start.
+ * budget, the clock, the behaviour switches chosen at start and the row overlays a test set.
  */
 
+import type { RowOverlays } from '../overlays.js';
 import type { Authority } from './auth.js';
 import { haloTime } from './halo-time.js';
+import { overlaid, type HaloOverlayList } from './overlay-rows.js';
 import type { RollingWindow } from './rate-limit.js';
 import type { HaloStore } from './store.js';
 
@@ -25,7 +27,13 @@ export class HaloContext {
     readonly limiter: RollingWindow,
     readonly behaviour: HaloBehaviour,
     readonly now: () => number,
+    readonly overlays: RowOverlays,
   ) {}
+
+  /** A rendered row of a read, with the overlays of `list` applied (the last step before it is written). */
+  row<T>(list: HaloOverlayList, rendered: T): T {
+    return overlaid(this.overlays, list, rendered);
+  }
 
   /** The current time in Halo's format. */
   time(): string {

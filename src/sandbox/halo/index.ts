@@ -6,6 +6,7 @@
  */
 
 import type { FaultRule } from '../faults.js';
+import { RowOverlays } from '../overlays.js';
 import { Router, startSimServer, type SimServer } from '../sim-server.js';
 import { registerAuth } from './auth-routes.js';
 import { Authority } from './auth.js';
@@ -17,15 +18,19 @@ import { registerAssetTypes } from './resources/asset-types.js';
 import { registerAssets } from './resources/assets.js';
 import { registerClients } from './resources/clients.js';
 import { registerControlSettings } from './resources/control-settings.js';
+import { registerFieldInfo } from './resources/custom-fields.js';
 import { registerFields } from './resources/fields.js';
 import { registerLookups } from './resources/lookups.js';
 import { registerSites } from './resources/sites.js';
 import { registerTickets } from './resources/tickets.js';
 import { registerUsers } from './resources/users.js';
-import { createControl, registerSandboxControl, type HaloControl } from './sandbox-control.js';
+import { controlNotFound, createControl, registerSandboxControl, type HaloControl } from './sandbox-control.js';
 import { HaloStore, type HaloStoreSeed } from './store.js';
 
 export type { HaloControl, TechnicianActionInput } from './sandbox-control.js';
+export { HALO_CONTROL_ROUTES } from './sandbox-control.js';
+export { HALO_OVERLAY_LISTS, type HaloOverlayList } from './overlay-rows.js';
+export { HALO_FIELD_TYPES } from './field-types.js';
 export type { HaloState, HaloResourceName } from './records.js';
 export type { HaloStoreSeed } from './store.js';
 export type { RateLimit } from './rate-limit.js';
@@ -89,7 +94,7 @@ export async function startHaloSimulator(seed: HaloStoreSeed, options: HaloSimul
   const store = new HaloStore(seed, now());
   const authority = new Authority(seed.apps, { tenant, ttlSeconds: options.tokenTtlSeconds ?? 3600, seed: options.seed ?? 1, now });
   const limiter = new RollingWindow(options.rateLimit ?? null);
-  const ctx = new HaloContext(store, authority, limiter, behaviour, now);
+  const ctx = new HaloContext(store, authority, limiter, behaviour, now, new RowOverlays());
   const control = createControl(ctx, seed.apps.map((a) => a.agentId));
 
   const router = new Router({ caseInsensitive: true });
@@ -100,6 +105,7 @@ export async function startHaloSimulator(seed: HaloStoreSeed, options: HaloSimul
   registerAssets(router, ctx);
   registerAssetTypes(router, ctx);
   registerFields(router, ctx);
+  registerFieldInfo(router, ctx);
   registerLookups(router, ctx);
   registerTickets(router, ctx);
   registerActions(router, ctx);
@@ -115,9 +121,10 @@ export async function startHaloSimulator(seed: HaloStoreSeed, options: HaloSimul
     seed: options.seed ?? 1,
     faultResponse: (kind) => faultResponse(kind, limiter.limit ?? HOSTED_LIMIT),
     notFound: (req) => {
-      // An unknown path still uses the budget; the control API never does.
+      // An unknown path still uses the budget; the control API never does, and lists its routes.
+      if (req.path.toLowerCase().startsWith('/_sandbox/')) return controlNotFound(req);
       const limit = limiter.limit;
-      if (!req.path.toLowerCase().startsWith('/_sandbox/') && limit !== null && !limiter.take(now())) return rateLimitResponse(limit.requests, limit.perSeconds);
+      if (limit !== null && !limiter.take(now())) return rateLimitResponse(limit.requests, limit.perSeconds);
       return unknownPath(req);
     },
   });

@@ -7,7 +7,7 @@
 import type { HaloResourceName } from './records.js';
 import type { HaloStore } from './store.js';
 
-type Kind = 'string' | 'int' | 'bool' | 'ints' | 'fieldValues' | 'customfields' | 'statusType';
+type Kind = 'string' | 'int' | 'bool' | 'ints' | 'fieldValues' | 'customfields' | 'assetCustomfields' | 'options' | 'statusType';
 
 interface KeySpec {
   kind: Kind;
@@ -15,37 +15,43 @@ interface KeySpec {
   ref?: HaloResourceName;
   /** May be removed with null. */
   optional?: boolean;
+  /** `-1`, Halo's "none", is allowed without a record behind it (a stock asset's client, a user on no site). */
+  none?: boolean;
 }
 
 const str = (optional = true): KeySpec => ({ kind: 'string', optional });
 const int = (ref?: HaloResourceName, optional = false): KeySpec => (ref ? { kind: 'int', ref, optional } : { kind: 'int', optional });
+/** An id that may be -1 (none). */
+const intOrNone = (ref: HaloResourceName): KeySpec => ({ kind: 'int', ref, none: true });
 const bool: KeySpec = { kind: 'bool' };
 const custom: KeySpec = { kind: 'customfields', optional: true };
+const options: KeySpec = { kind: 'options', optional: true };
 
 const SPECS: Record<HaloResourceName, Record<string, KeySpec>> = {
   topLevels: { name: str(false) },
   clients: {
-    name: str(false), toplevel_id: int('topLevels'), inactive: bool, main_site_id: int('sites', true), ninjarmmid: int(undefined, true),
+    name: str(false), toplevel_id: int('topLevels', true), inactive: bool, main_site_id: int('sites', true), ninjarmmid: int(undefined, true),
     notes: str(), colour: str(), website: str(), domain: str(), customfields: custom, datecreated: str(false),
   },
   sites: {
-    name: str(false), client_id: int('clients'), inactive: bool, ninjarmmid: int(undefined, true), phonenumber: str(), timezone: str(),
+    name: str(), client_id: int('clients'), inactive: bool, ninjarmmid: int(undefined, true), phonenumber: str(), timezone: str(),
     notes: str(), customfields: custom, datecreated: str(false),
   },
   users: {
-    name: str(false), firstname: str(), surname: str(), emailaddress: str(), login: str(), site_id: int('sites'), inactive: bool,
+    name: str(false), firstname: str(), surname: str(), emailaddress: str(), login: str(), site_id: intOrNone('sites'), inactive: bool,
     isgeneraluser: { kind: 'bool', optional: true }, isserviceaccount: { kind: 'bool', optional: true }, title: str(), phonenumber: str(),
     mobilenumber: str(), azureoid: str(), third_party_id: str(), notes: str(), customfields: custom, datecreated: str(false),
   },
   assetGroups: { name: str(false) },
-  fields: { name: str(false), type: int(undefined, true) },
+  fields: { name: str(false), type: int(undefined, true), lookup: int(undefined, true), values: options },
+  customFieldDefinitions: { name: str(false), label: str(false), type: int(), values: options },
   assetTypes: { name: str(false), assetgroup_id: int('assetGroups'), field_ids: { kind: 'ints', ref: 'fields' }, keyfield_id: int('fields', true) },
   assets: {
-    inventory_number: str(), client_id: int('clients'), site_id: int('sites'), assettype_id: int('assetTypes'), inactive: bool,
+    inventory_number: str(), client_id: intOrNone('clients'), site_id: intOrNone('sites'), assettype_id: int('assetTypes'), inactive: bool,
     fields: { kind: 'fieldValues' }, user_ids: { kind: 'ints', ref: 'users' }, ninjarmm_id: int(undefined, true), notes: str(),
     warranty_start: str(), warranty_end: str(), labour_warranty_start: str(), labour_warranty_end: str(), supplier_purchasedate: str(),
     commissiondate: str(), ninja_url: str(), ninja_remote_url: str(), third_party_id: int(undefined, true),
-    customfields: custom, datecreated: str(false), last_modified: str(false),
+    customfields: { kind: 'assetCustomfields', optional: true }, datecreated: str(false), last_modified: str(false),
   },
   ticketTypes: { name: str(false), initial_status: int('statuses', true), default_priority: int('priorities', true) },
   statuses: { name: str(false), type: { kind: 'statusType' } },
@@ -64,6 +70,9 @@ const SPECS: Record<HaloResourceName, Record<string, KeySpec>> = {
     new_status: int('statuses', true), datetime: str(false),
   },
 };
+
+/** The tables `PATCH /_sandbox/{resource}/{id}` edits, by their state names. */
+export const RESOURCE_NAMES: readonly HaloResourceName[] = Object.keys(SPECS) as HaloResourceName[];
 
 /** The resource names the control API accepts: `assetTypes`, `asset-types`, `assettypes` all work. */
 export function resourceName(text: string): HaloResourceName | undefined {
@@ -101,6 +110,7 @@ export function editRecord(store: HaloStore, resource: HaloResourceName, id: num
 
 function checked(store: HaloStore, name: string, spec: KeySpec, value: unknown): unknown {
   const refExists = (id: number, what: string) => {
+    if (spec.none && id === -1) return;
     if (spec.ref && !store.table(spec.ref).get(id)) throw new TypeError(`${what} refers to ${spec.ref} ${id}, which does not exist`);
   };
   switch (spec.kind) {
@@ -121,8 +131,16 @@ function checked(store: HaloStore, name: string, spec: KeySpec, value: unknown):
       if (!Array.isArray(value) || !value.every((v) => Number.isInteger(v))) throw new TypeError(`${name} must be an array of integers, got ${JSON.stringify(value)}`);
       value.forEach((v, i) => refExists(v as number, `${name}[${i}]`));
       return [...value];
+    case 'options':
+      if (!Array.isArray(value)) throw new TypeError(`${name} must be an array of {id, name}, got ${JSON.stringify(value)}`);
+      return value.map((entry, i) => {
+        const { id, name: label } = (entry ?? {}) as { id?: unknown; name?: unknown };
+        if (!Number.isInteger(id) || typeof label !== 'string') throw new TypeError(`${name}[${i}] must be an object {id, name} with an integer id, got ${JSON.stringify(entry)}`);
+        return { id: id as number, name: label };
+      });
     case 'fieldValues':
     case 'customfields':
+    case 'assetCustomfields':
       if (!Array.isArray(value)) throw new TypeError(`${name} must be an array of {id, value}, got ${JSON.stringify(value)}`);
       return value.map((entry, i) => {
         if (entry === null || typeof entry !== 'object' || !Number.isInteger((entry as { id?: unknown }).id)) {
@@ -131,6 +149,10 @@ function checked(store: HaloStore, name: string, spec: KeySpec, value: unknown):
         const { id, value: v, name: label } = entry as { id: number; value?: unknown; name?: unknown };
         if (spec.kind === 'fieldValues') {
           if (!store.fields.get(id)) throw new TypeError(`${name}[${i}].id refers to field ${id}, which does not exist`);
+          return { id, value: v ?? null };
+        }
+        if (spec.kind === 'assetCustomfields') {
+          if (!store.customFieldDefinitions.get(id)) throw new TypeError(`${name}[${i}].id refers to custom field ${id}, which does not exist`);
           return { id, value: v ?? null };
         }
         return typeof label === 'string' ? { id, name: label, value: v ?? null } : { id, value: v ?? null };

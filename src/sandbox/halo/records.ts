@@ -9,6 +9,7 @@ import type {
   HaloAssetGroup,
   HaloAssetType,
   HaloClient,
+  HaloCustomFieldDefinition,
   HaloField,
   HaloOutcome,
   HaloPriority,
@@ -26,7 +27,14 @@ export interface CustomFieldValue {
   value: unknown;
 }
 
-export interface ClientRecord extends HaloClient {
+/*
+ * Halo's swagger makes every field but `id` optional and real tenants hold rows without them
+ * (issue 13): the records allow a client without `toplevel_id` and a site without `name`, though
+ * the seed types still ask for them. Ids Halo writes as "none" are kept as `-1`.
+ */
+
+export interface ClientRecord extends Omit<HaloClient, 'toplevel_id'> {
+  toplevel_id?: number;
   colour?: string;
   website?: string;
   domain?: string;
@@ -34,7 +42,8 @@ export interface ClientRecord extends HaloClient {
   datecreated: string;
 }
 
-export interface SiteRecord extends HaloSite {
+export interface SiteRecord extends Omit<HaloSite, 'name'> {
+  name?: string;
   phonenumber?: string;
   timezone?: string;
   notes?: string;
@@ -68,6 +77,8 @@ export interface AssetRecord extends HaloAsset {
 
 export type AssetTypeRecord = HaloAssetType;
 export type FieldRecord = HaloField;
+/** An asset custom field (`/api/FieldInfo`, usage 5). */
+export type CustomFieldDefinitionRecord = HaloCustomFieldDefinition;
 export type AssetGroupRecord = HaloAssetGroup;
 export type TopLevelRecord = HaloTopLevel;
 export type TicketTypeRecord = HaloTicketType;
@@ -129,6 +140,7 @@ export interface HaloState {
   users: UserRecord[];
   assetGroups: AssetGroupRecord[];
   fields: FieldRecord[];
+  customFieldDefinitions: CustomFieldDefinitionRecord[];
   assetTypes: AssetTypeRecord[];
   assets: AssetRecord[];
   ticketTypes: TicketTypeRecord[];

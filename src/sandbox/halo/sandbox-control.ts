@@ -1,16 +1,19 @@
 /**
  * The Halo simulator's control API, for tests and the demo: the whole state, the request budget,
- * a technician's action on a ticket, direct edits of any record, and token expiry — both as an
- * object (`HaloControl`) and as routes under `/_sandbox/` (no auth, no budget, not logged; the
- * shared server adds `/_sandbox/requests` and `/_sandbox/faults`). Errors are `{"error": "…"}`.
+ * a technician's action on a ticket, direct edits of any record, row overlays and token expiry —
+ * both as an object (`HaloControl`) and as routes under `/_sandbox/` (no auth, no budget, not
+ * logged; the shared server adds `/_sandbox/requests` and `/_sandbox/faults`). `GET /_sandbox/`
+ * and any unknown control path list the routes. Errors are `{"error": "…"}`.
  */
 
-import { SimHttpError, type Router, type SimRequest } from '../sim-server.js';
+import { RowOverlays, type Overlay } from '../overlays.js';
+import { parseJson, SimHttpError, type Router, type SimRequest, type SimResponse } from '../sim-server.js';
 import { json } from './api.js';
 import type { HaloContext } from './context.js';
 import { readObjectBody } from './json-body.js';
+import { HALO_OVERLAY_LISTS } from './overlay-rows.js';
 import type { RateLimit } from './rate-limit.js';
-import { editRecord, resourceName } from './record-edit.js';
+import { editRecord, resourceName, RESOURCE_NAMES } from './record-edit.js';
 import type { ActionRecord, ControlRecord, HaloResourceName, HaloState } from './records.js';
 import { addAction } from './resources/actions.js';
 
@@ -41,6 +44,66 @@ export interface HaloControl {
   patchControl(changes: Record<string, unknown>): ControlRecord;
   /** Makes every issued token invalid: the next API call answers 401. */
   expireTokens(): void;
+  /** The row overlays applied to every row a read renders (lists: HALO_OVERLAY_LISTS). */
+  readonly overlays: RowOverlays;
+}
+
+/** Method, path and a line on the body: what `GET /_sandbox/` answers, and the 404 of an unknown control path. */
+export const HALO_CONTROL_ROUTES: readonly (readonly [string, string, string])[] = [
+  ['GET', '/_sandbox/', 'this list'],
+  ['GET', '/_sandbox/state', 'every table, in the seed shape (API apps left out)'],
+  ['GET', '/_sandbox/rate-limit', 'the request budget: {rateLimit: {requests, perSeconds} | null}'],
+  ['PUT', '/_sandbox/rate-limit', 'set the request budget: {requests, perSeconds} or {rateLimit: null}'],
+  ['DELETE', '/_sandbox/rate-limit', 'remove the request budget'],
+  ['POST', '/_sandbox/tokens/expire', 'make every issued token invalid (the next API call answers 401)'],
+  ['POST', '/_sandbox/tickets/:id/technician-action', "a technician's action on a ticket: {agent_id?, outcome_id?, note?, note_html?, hiddenfromuser?, new_status?}"],
+  ['PATCH', '/_sandbox/control', 'merge settings into /api/Control: {allowduplicateinv?, <setting>: value}'],
+  ['PATCH', '/_sandbox/:resource/:id', `edit a record directly: {<state key>: value | null}; resource: ${RESOURCE_NAMES.join(', ')}`],
+  [
+    'POST',
+    '/_sandbox/overlays',
+    `make rows look like a real tenant's: {list, id, field, drop?: true, value?} or a list of them; list: ${Object.keys(HALO_OVERLAY_LISTS).join(', ')}; id "*" = every row; field may be a dotted path into nested objects; applied to reads (lists and by-id GETs), not to POST answers`,
+  ],
+  ['GET', '/_sandbox/overlays', 'the row overlays in force'],
+  ['DELETE', '/_sandbox/overlays', 'remove every row overlay'],
+  // Served by the shared simulator server (sim-server.ts), listed here so the list shows every route.
+  ['GET', '/_sandbox/requests', 'the request log (DELETE clears it)'],
+  ['PUT', '/_sandbox/faults', 'replace fault rules: [{route?, method?, errorRate?, rateLimitRate?, latencyMs?, count?, ...}] (GET lists, POST adds, DELETE clears)'],
+];
+
+/** The control routes as lines: `GET /_sandbox/state — every table, …`. */
+export function controlRouteLines(): string[] {
+  return HALO_CONTROL_ROUTES.map(([method, path, what]) => `${method} ${path} — ${what}`);
+}
+
+/** The answer for a `/_sandbox/` path no route serves: the list of routes. */
+export function controlNotFound(req: SimRequest): SimResponse {
+  return { status: 404, body: { error: `no control route ${req.method} ${req.path}`, routes: controlRouteLines() } };
+}
+
+/**
+ * The body of `POST /_sandbox/overlays`, checked whole before any is added: each names a list of
+ * HALO_OVERLAY_LISTS (any case; kept in its canonical spelling), a row id (or "*") and a field.
+ */
+export function overlayInput(body: unknown): Overlay[] {
+  const overlays = RowOverlays.parse(body);
+  const lists = Object.keys(HALO_OVERLAY_LISTS);
+  return overlays.map((o, i) => {
+    const at = Array.isArray(body) ? `overlay ${i}: ` : '';
+    const list = typeof o.list === 'string' ? lists.find((l) => l.toLowerCase() === o.list.toLowerCase()) : undefined;
+    if (list === undefined) throw new TypeError(`${at}list: ${typeof o.list === 'string' ? `no list "${o.list}"` : 'required'}; use one of ${lists.join(', ')}`);
+    if (typeof o.id !== 'number' && typeof o.id !== 'string') throw new TypeError(`${at}id: required, the row's id or "*" for every row`);
+    if (typeof o.field !== 'string' || o.field === '' || o.field.split('.').includes('')) {
+      throw new TypeError(`${at}field: required, a key or a dotted path into nested objects ("a.b")`);
+    }
+    return { ...o, list };
+  });
+}
+
+/** An overlay as `GET /_sandbox/overlays` shows it: the shape POST takes. */
+export function overlayOutput(overlay: Overlay): Record<string, unknown> {
+  const { list, id, field, op } = overlay;
+  return 'drop' in op ? { list, id, field, drop: true } : { list, id, field, value: op.value };
 }
 
 export function createControl(ctx: HaloContext, agentIds: readonly number[]): HaloControl {
@@ -85,6 +148,7 @@ export function createControl(ctx: HaloContext, agentIds: readonly number[]): Ha
       return structuredClone(store.control);
     },
     expireTokens: () => ctx.authority.expireAll(),
+    overlays: ctx.overlays,
   };
 }
 
@@ -119,6 +183,7 @@ function readRateLimit(value: Record<string, unknown>): RateLimit | null {
 export function registerSandboxControl(router: Router, control: HaloControl): void {
   const ok = (value: unknown) => json(200, value);
   router
+    .on('GET', '/_sandbox/', () => ok({ routes: controlRouteLines() }))
     .on('GET', '/_sandbox/state', () => ok(control.state()))
     .on('GET', '/_sandbox/rate-limit', () => ok({ rateLimit: control.rateLimit() }))
     .on('PUT', '/_sandbox/rate-limit', (req) =>
@@ -146,6 +211,17 @@ export function registerSandboxControl(router: Router, control: HaloControl): vo
         return { status: 201, body: control.technicianAction(id, input) };
       }),
     )
+    .on('POST', '/_sandbox/overlays', (req) =>
+      attempt(() => {
+        for (const overlay of overlayInput(parseJson(req))) control.overlays.add(overlay);
+        return json(201, control.overlays.all().map(overlayOutput));
+      }),
+    )
+    .on('GET', '/_sandbox/overlays', () => ok(control.overlays.all().map(overlayOutput)))
+    .on('DELETE', '/_sandbox/overlays', () => {
+      control.overlays.clear();
+      return { status: 204 };
+    })
     .on('PATCH', '/_sandbox/control', (req) => attempt(() => ok(control.patchControl(body(req)))))
     .on('PATCH', '/_sandbox/:resource/:id', (req) =>
       attempt(() => {

@@ -13,6 +13,7 @@ import type {
   AssetTypeRecord,
   ClientRecord,
   ControlRecord,
+  CustomFieldDefinitionRecord,
   FieldRecord,
   HaloResourceName,
   HaloState,
@@ -36,13 +37,26 @@ export function tagKey(tag: string | undefined): string | undefined {
   return key ? key : undefined;
 }
 
-/** A seed, optionally with tickets and actions (a HaloState with its apps is one). */
-export type HaloStoreSeed = HaloSeed & { tickets?: TicketRecord[]; actions?: ActionRecord[] };
+/** A record as a seed may give it: the dates the store stamps may be left out. */
+type Unstamped<T, Stamped extends keyof T> = Omit<T, Stamped> & Partial<Pick<T, Stamped>>;
+
+/**
+ * What a simulator starts from: a HaloSeed (whose types ask for a few fields real rows lack), or a
+ * HaloState with its apps (whose records allow that); tickets and actions optional.
+ */
+export interface HaloStoreSeed extends Omit<HaloSeed, 'clients' | 'sites' | 'users' | 'assets'> {
+  clients: Unstamped<ClientRecord, 'datecreated'>[];
+  sites: Unstamped<SiteRecord, 'datecreated'>[];
+  users: Unstamped<UserRecord, 'datecreated'>[];
+  assets: Unstamped<AssetRecord, 'datecreated' | 'last_modified'>[];
+  tickets?: TicketRecord[];
+  actions?: ActionRecord[];
+}
 
 export class HaloStore {
   readonly journal = new Journal();
   readonly topLevels = new Table<TopLevelRecord>('topLevels', this.journal);
-  readonly clients = new Table<ClientRecord>('clients', this.journal, { topLevel: (c) => [c.toplevel_id] });
+  readonly clients = new Table<ClientRecord>('clients', this.journal, { topLevel: (c) => (c.toplevel_id === undefined ? [] : [c.toplevel_id]) });
   readonly sites = new Table<SiteRecord>('sites', this.journal, { client: (s) => [s.client_id] });
   readonly users = new Table<UserRecord>('users', this.journal, {
     site: (u) => [u.site_id],
@@ -50,6 +64,7 @@ export class HaloStore {
   });
   readonly assetGroups = new Table<AssetGroupRecord>('assetGroups', this.journal);
   readonly fields = new Table<FieldRecord>('fields', this.journal, { name: (f) => [f.name.trim().toLowerCase()] });
+  readonly customFieldDefinitions = new Table<CustomFieldDefinitionRecord>('customFieldDefinitions', this.journal, { name: (f) => [f.name.trim().toLowerCase()] });
   readonly assetTypes = new Table<AssetTypeRecord>('assetTypes', this.journal, { group: (t) => [t.assetgroup_id] });
   readonly assets = new Table<AssetRecord>('assets', this.journal, {
     client: (a) => [a.client_id],
@@ -88,6 +103,7 @@ export class HaloStore {
     load(this.users, copy.users.map((u) => ({ datecreated: created, ...u })));
     load(this.assetGroups, copy.assetGroups);
     load(this.fields, copy.fields);
+    load(this.customFieldDefinitions, copy.customFieldDefinitions ?? []);
     load(this.assetTypes, copy.assetTypes);
     load(this.assets, copy.assets.map((a) => ({ datecreated: created, last_modified: created, ...a })));
     load(this.ticketTypes, copy.ticketTypes);
@@ -125,6 +141,12 @@ export class HaloStore {
     return user;
   }
 
+  /** The id a new selection option gets: option ids are unique across every field and custom field (Halo's lookup rows). */
+  nextOptionId(): number {
+    const ids = [...this.fields.all(), ...this.customFieldDefinitions.all()].flatMap((f) => (f.values ?? []).map((o) => o.id));
+    return Math.max(0, ...ids) + 1;
+  }
+
   /** The table behind a HaloState key. */
   table(name: HaloResourceName): Table<{ id: number }> {
     return this[name] as unknown as Table<{ id: number }>;
@@ -139,6 +161,7 @@ export class HaloStore {
       users: this.users.all(),
       assetGroups: this.assetGroups.all(),
       fields: this.fields.all(),
+      customFieldDefinitions: this.customFieldDefinitions.all(),
       assetTypes: this.assetTypes.all(),
       assets: this.assets.all(),
       ticketTypes: this.ticketTypes.all(),

@@ -32,6 +32,10 @@ export interface TriggerAlertInput {
   data?: Record<string, unknown>;
   severity?: NinjaAlert['severity'];
   priority?: NinjaAlert['priority'];
+  /**
+   * Default: DEFAULT_ALERT's, but only for an alert that is the default one (no message, code or
+   * data given) — a condition name belongs to its message; an alert given only a message has none.
+   */
   conditionName?: string;
   conditionHealthStatus?: NinjaAlert['conditionHealthStatus'];
 }
@@ -74,6 +78,8 @@ export class ActivityFeed {
   triggerAlert(input: TriggerAlertInput): { alert: NinjaAlert; activity: NinjaActivity } {
     const now = this.clock.epochSeconds();
     const sourceType = input.sourceType ?? DEFAULT_ALERT.sourceType;
+    const isDefault = input.message === undefined && input.code === undefined && input.data === undefined;
+    const conditionName = input.conditionName ?? (isDefault ? DEFAULT_ALERT.conditionName : undefined);
     const alert: NinjaAlert & { useGlobalHealthStatus?: boolean } = {
       uid: input.uid ?? seededUuid(this.random),
       deviceId: input.deviceId,
@@ -87,7 +93,7 @@ export class ActivityFeed {
       data: (input.data as NinjaAlert['data'] | undefined) ?? { message: { code: input.code ?? DEFAULT_ALERT.code, params: { ...(input.params ?? DEFAULT_ALERT.params) } } },
       priority: input.priority ?? DEFAULT_ALERT.priority,
       severity: input.severity ?? DEFAULT_ALERT.severity,
-      conditionName: input.conditionName ?? DEFAULT_ALERT.conditionName,
+      ...(conditionName === undefined ? {} : { conditionName }),
       conditionHealthStatus: input.conditionHealthStatus ?? DEFAULT_ALERT.conditionHealthStatus,
       useGlobalHealthStatus: false,
     };
@@ -124,7 +130,7 @@ export class ActivityFeed {
     return activity;
   }
 
-  /** The activity for a condition changing state, keyed as the real TRIGGERED capture (NOTES §7). */
+  /** The activity for a condition changing state, keyed as the real TRIGGERED capture (NOTES §7), plus the alert's conditionName. */
   #conditionActivity(alert: NinjaAlert, statusCode: 'TRIGGERED' | 'RESET'): NinjaActivity {
     const id = this.#nextId++;
     return {
@@ -140,8 +146,13 @@ export class ActivityFeed {
       // "Reset" is presumed: no real RESET payload has been captured (NOTES §7).
       status: statusCode === 'TRIGGERED' ? 'Triggered' : 'Reset',
       sourceConfigUid: alert.sourceConfigUid,
+      // Always carried, even empty: real alerts often have "" for both (NOTES §5, §7).
       sourceName: alert.sourceName,
       subject: alert.subject,
+      // The human-readable condition, as /v2/alerts shows it, when the alert has one. Not in the
+      // spec's Activity and not in the one captured webhook (NOTES §7) — [unverified]; sent so a
+      // receiver can title a ticket without reading /v2/alerts, and must stay optional there.
+      ...(alert.conditionName ? { conditionName: alert.conditionName } : {}),
       message: alert.message,
       type: 'Condition',
       data: alert.data,

@@ -2,20 +2,24 @@
  * The NinjaOne API itself: the token endpoint and every `/v2/*` read and write haloform uses,
  * served under both `/v2` and `/api/v2` (NOTES §0). Each route checks the bearer token first
  * (401 body, NOTES §8), then the scope — `monitoring` to read, `management` to write (403) —
- * then its parameters. Lists are bare arrays in ascending id (NOTES §3.1).
+ * then its parameters. Lists are bare arrays in ascending id (NOTES §3.1). Every row passes
+ * through the row overlays (src/sandbox/overlays.ts) last, so a test can make any row look like
+ * one a real tenant sent.
  */
 
+import type { RowOverlays } from '../overlays.js';
 import { parseJson, type Handler, type Router, type SimRequest, type SimResponse } from '../sim-server.js';
-import type { NinjaDevice } from '../seed.js';
+import type { NinjaDevice, NinjaOrganization } from '../seed.js';
 import type { ActivityFeed } from './activity-feed.js';
-import { CustomFieldCursors, deviceFieldMap, visibleValues } from './custom-fields.js';
+import { CustomFieldCursors, deviceFieldMap, FIELD_SCOPES, visibleValues, type CursorPage, type FieldScope, type ScopedFieldsRow } from './custom-fields.js';
 import { parseDeviceFilter, type DevicePredicate } from './device-filter.js';
 import { renderDevice, type DeviceView, type ReferenceOptions } from './device-shapes.js';
+import { searchDevices } from './device-search.js';
 import { nginxNotFound, type NinjaErrors } from './errors.js';
 import type { TokenGrant, TokenIssuer } from './oauth.js';
 import { pageIds, readInteger, readPageRequest, type PageLimits, type PageRequest } from './paging.js';
 import type { NinjaStore } from './store.js';
-import { renderAlert, renderDefinition, renderLocation, renderOrganization, renderOrganizationDetailed } from './tenant-shapes.js';
+import { inScopes, renderAlert, renderDefinition, renderLocation, renderOrganization, renderOrganizationDetailed } from './tenant-shapes.js';
 import { parseWebhookConfig } from './webhook-config.js';
 
 export interface ApiContext {
@@ -25,6 +29,8 @@ export interface ApiContext {
   feed: ActivityFeed;
   cursors: CustomFieldCursors;
   limits: PageLimits;
+  /** Applied to every row rendered, by list name (OVERLAY_LISTS). */
+  overlays: RowOverlays;
   /** Serve `POST /oauth/token` like `/ws/oauth/token` instead of nginx's 404 (some instances did, NOTES §1). */
   legacyTokenPath: boolean;
 }
@@ -35,8 +41,26 @@ export const API_PREFIXES = ['/v2', '/api/v2'] as const;
 /** `/v2/queries/*` page size bounds and default [spec]. */
 const QUERY_PAGE = { min: 10, max: 10_000, default: 1000 };
 
+/**
+ * The lists row overlays can name, and what each covers. A row is matched by its `id` (`uid` for
+ * alerts, `name` for definitions); query rows, which have no id, by the key given here. Only API
+ * reads are overlaid: webhook bodies are sent as the simulator makes them.
+ */
+export const OVERLAY_LISTS: Readonly<Record<string, string>> = {
+  organizations: '/v2/organizations, /v2/organizations-detailed, /v2/organization/{id} (by id)',
+  locations: '/v2/locations, /v2/organization/{id}/locations and the locations inside detailed organisations (by id)',
+  devices: 'every device row: /v2/devices, /v2/devices-detailed, /v2/organization/{id}/devices, /v2/device/{id}, /v2/devices/search (by id)',
+  alerts: '/v2/alerts, /v2/device/{id}/alerts (by uid)',
+  'device-custom-fields': '/v2/device-custom-fields (by name)',
+  'custom-fields': 'rows of /v2/queries/custom-fields (by deviceId)',
+  'scoped-custom-fields': 'rows of /v2/queries/scoped-custom-fields (by entityId, whatever the scope)',
+};
+
+/** Default `limit` of /v2/devices/search when none is given ([unverified]: the spec gives none). */
+const SEARCH_DEFAULT_LIMIT = 100;
+
 export function registerApiRoutes(router: Router, ctx: ApiContext): void {
-  const { store, tokens, errors, feed, cursors } = ctx;
+  const { store, tokens, errors, feed, cursors, overlays } = ctx;
 
   router.on('POST', '/ws/oauth/token', (req) => tokens.issue(req));
   router.on('POST', '/oauth/token', (req) => (ctx.legacyTokenPath ? tokens.issue(req) : nginxNotFound()));
@@ -55,6 +79,44 @@ export function registerApiRoutes(router: Router, ctx: ApiContext): void {
   const write = (handler: (req: SimRequest, grant: TokenGrant) => SimResponse): Handler => (req) => handler(req, authorize(req, 'management'));
   const ok = (body: unknown): SimResponse => ({ status: 200, body });
   const noContent: SimResponse = { status: 204 };
+  /** `row` with the overlays of `list` applied. */
+  const overlaid = <T>(list: string, row: T): T => overlays.apply(list, row);
+  /** Overlays for a row without an id of its own: matched as if `key` were its id, which is not added. */
+  const overlaidBy = <T extends object>(list: string, key: number, row: T): T => {
+    if (!overlays.has(list)) return row;
+    const probe = { ...row, id: key };
+    const out = overlays.apply(list, probe);
+    if (out === probe) return row;
+    delete (out as { id?: number }).id;
+    return out as T;
+  };
+  const deviceRow = (device: NinjaDevice, view: DeviceView, refs?: ReferenceOptions) => overlaid('devices', renderDevice(device, view, refs));
+  const organizationRow = (org: NinjaOrganization) => overlaid('organizations', renderOrganization(org));
+  const organizationDetailedRow = (org: NinjaOrganization) => {
+    const row = renderOrganizationDetailed(org, store.locationsOf(org.id).map((l) => store.locations.get(l)!));
+    if (overlays.has('locations')) row.locations = (row.locations as unknown[]).map((l) => overlaid('locations', l));
+    return overlaid('organizations', row);
+  };
+  const locationRow = (id: number, withOrganization: boolean) => overlaid('locations', renderLocation(store.locations.get(id)!, withOrganization));
+  /** `pageSize` of a `/v2/queries/*` request: clamped to the spec's 10..10000 ([unverified] whether the real API refuses others); undefined when absent. */
+  const queryPageSize = (req: SimRequest): number | undefined => {
+    const size = readInteger(req.query, 'pageSize');
+    if (typeof size === 'object') throw errors.error(400, size.error);
+    return size === undefined ? undefined : Math.min(QUERY_PAGE.max, Math.max(QUERY_PAGE.min, size));
+  };
+  const fieldNames = (req: SimRequest): ReadonlySet<string> | undefined => {
+    const names = (req.query.get('fields') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+    return names.length > 0 ? new Set(names) : undefined;
+  };
+  /** `scopes=all|node,location,organization,end_user` (spec default `all`); an unknown scope is a 400 ([unverified] real answer). */
+  const scopesParam = (req: SimRequest): Set<FieldScope> => {
+    const raw = (req.query.get('scopes') ?? '').split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== '');
+    if (raw.length === 0 || raw.includes('ALL')) return new Set(FIELD_SCOPES);
+    const known = new Set<string>(FIELD_SCOPES);
+    const unknown = raw.find((s) => !known.has(s));
+    if (unknown !== undefined) throw errors.error(400, `scopes: unknown scope "${unknown.toLowerCase()}"; use all, node, location, organization or end_user`);
+    return new Set(raw as FieldScope[]);
+  };
 
   const page = (req: SimRequest): PageRequest => {
     const request = readPageRequest(req.query, ctx.limits);
@@ -102,7 +164,7 @@ export function registerApiRoutes(router: Router, ctx: ApiContext): void {
       const ids = pageIds(store.deviceIds, page(req), matches && ((id) => matches(store.devices.get(id)!)));
       return ok(ids.map((id) => {
         const device = store.devices.get(id)!;
-        return renderDevice(device, view, refs(device));
+        return deviceRow(device, view, refs(device));
       }));
     });
   const alertList = (req: SimRequest, deviceId?: number) => {
@@ -115,7 +177,7 @@ export function registerApiRoutes(router: Router, ctx: ApiContext): void {
       const device = store.devices.get(alert.deviceId);
       return device !== undefined && matches(device);
     });
-    return ok(alerts.map(renderAlert));
+    return ok(alerts.map((alert) => overlaid('alerts', renderAlert(alert))));
   };
   const jsonBody = (req: SimRequest): unknown => {
     try {
@@ -128,29 +190,11 @@ export function registerApiRoutes(router: Router, ctx: ApiContext): void {
   for (const prefix of API_PREFIXES) {
     const at = (path: string) => `${prefix}${path}`;
 
-    router.on('GET', at('/organizations'), read((req) => ok(pageIds(store.organizationIds, page(req)).map((id) => renderOrganization(store.organizations.get(id)!)))));
-    router.on(
-      'GET',
-      at('/organizations-detailed'),
-      read((req) =>
-        ok(
-          pageIds(store.organizationIds, page(req)).map((id) => {
-            const org = store.organizations.get(id)!;
-            return renderOrganizationDetailed(org, store.locationsOf(id).map((l) => store.locations.get(l)!));
-          }),
-        ),
-      ),
-    );
-    router.on(
-      'GET',
-      at('/organization/:id'),
-      read((req) => {
-        const org = orgOf(req);
-        return ok(renderOrganizationDetailed(org, store.locationsOf(org.id).map((l) => store.locations.get(l)!)));
-      }),
-    );
-    router.on('GET', at('/locations'), read((req) => ok(pageIds(store.locationIds, page(req)).map((id) => renderLocation(store.locations.get(id)!, true)))));
-    router.on('GET', at('/organization/:id/locations'), read((req) => ok(store.locationsOf(orgOf(req).id).map((id) => renderLocation(store.locations.get(id)!, false)))));
+    router.on('GET', at('/organizations'), read((req) => ok(pageIds(store.organizationIds, page(req)).map((id) => organizationRow(store.organizations.get(id)!)))));
+    router.on('GET', at('/organizations-detailed'), read((req) => ok(pageIds(store.organizationIds, page(req)).map((id) => organizationDetailedRow(store.organizations.get(id)!)))));
+    router.on('GET', at('/organization/:id'), read((req) => ok(organizationDetailedRow(orgOf(req)))));
+    router.on('GET', at('/locations'), read((req) => ok(pageIds(store.locationIds, page(req)).map((id) => locationRow(id, true)))));
+    router.on('GET', at('/organization/:id/locations'), read((req) => ok(store.locationsOf(orgOf(req).id).map((id) => locationRow(id, false)))));
     router.on('GET', at('/organization/:id/custom-fields'), read((req) => ok(visibleValues(store, store.organizationFields.get(orgOf(req).id)))));
     router.on(
       'GET',
@@ -176,7 +220,7 @@ export function registerApiRoutes(router: Router, ctx: ApiContext): void {
         const refs = references(req);
         return ok(pageIds(store.devicesOf(org.id), page(req)).map((id) => {
           const device = store.devices.get(id)!;
-          return renderDevice(device, 'brief', refs(device));
+          return deviceRow(device, 'brief', refs(device));
         }));
       }),
     );
@@ -185,30 +229,67 @@ export function registerApiRoutes(router: Router, ctx: ApiContext): void {
       at('/device/:id'),
       read((req) => {
         const device = deviceOf(req);
-        return ok(renderDevice(device, 'single', references(req)(device)));
+        return ok(deviceRow(device, 'single', references(req)(device)));
+      }),
+    );
+    router.on(
+      'GET',
+      at('/devices/search'),
+      read((req) => {
+        const query = req.query.get('q') ?? '';
+        const limit = readInteger(req.query, 'limit');
+        if (typeof limit === 'object') throw errors.error(400, limit.error);
+        const max = limit === undefined || limit <= 0 ? SEARCH_DEFAULT_LIMIT : Math.min(limit, ctx.limits.maxPageSize);
+        const refs = references(req);
+        const devices = searchDevices(store, query, max).map(({ device, score, matchAttr, matchAttrValue }) =>
+          overlaid('devices', { ...renderDevice(device, 'brief', refs(device)), score, matchAttr, matchAttrValue }),
+        );
+        return ok({ query, devices });
       }),
     );
     router.on('GET', at('/device/:id/custom-fields'), read((req) => ok(deviceFieldMap(store, deviceOf(req).id, req.query.get('withInheritance') === 'true'))));
     router.on('GET', at('/device/:id/alerts'), read((req) => alertList(req, deviceOf(req).id)));
-    router.on('GET', at('/device-custom-fields'), read(() => ok(store.definitions.map(renderDefinition))));
+    router.on(
+      'GET',
+      at('/device-custom-fields'),
+      read((req) => {
+        const raw = (req.query.get('scopes') ?? '').split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== '');
+        const scopes = raw.length > 0 ? new Set(raw) : undefined;
+        return ok(store.definitions.filter((d) => inScopes(d, scopes)).map((d) => overlaid('device-custom-fields', renderDefinition(d))));
+      }),
+    );
 
     router.on(
       'GET',
       at('/queries/custom-fields'),
       read((req) => {
-        const size = readInteger(req.query, 'pageSize');
-        if (typeof size === 'object') throw errors.error(400, size.error);
-        // Out-of-range sizes are clamped to the spec's 10..10000 ([unverified] whether the real API refuses them).
-        const pageSize = size === undefined ? undefined : Math.min(QUERY_PAGE.max, Math.max(QUERY_PAGE.min, size));
+        const pageSize = queryPageSize(req);
         const cursorName = req.query.get('cursor');
+        let result: CursorPage | undefined;
         if (cursorName !== null && cursorName !== '') {
-          const next = cursors.next(cursorName, pageSize);
-          if (!next) throw errors.error(400, `cursor "${cursorName}" has expired or does not exist`);
-          return ok(next);
+          result = cursors.next(cursorName, pageSize);
+          if (!result) throw errors.error(400, `cursor "${cursorName}" has expired or does not exist`);
+        } else {
+          const matches = filter(req);
+          result = cursors.open((id) => !matches || matches(store.devices.get(id)!), fieldNames(req), pageSize ?? QUERY_PAGE.default);
         }
-        const matches = filter(req);
-        const names = (req.query.get('fields') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-        return ok(cursors.open((id) => !matches || matches(store.devices.get(id)!), names.length > 0 ? new Set(names) : undefined, pageSize ?? QUERY_PAGE.default));
+        return ok({ ...result, results: result.results.map((row) => overlaidBy('custom-fields', row.deviceId, row)) });
+      }),
+    );
+    router.on(
+      'GET',
+      at('/queries/scoped-custom-fields'),
+      read((req) => {
+        const pageSize = queryPageSize(req);
+        const cursorName = req.query.get('cursor');
+        let result: CursorPage<ScopedFieldsRow> | undefined;
+        if (cursorName !== null && cursorName !== '') {
+          result = cursors.next<ScopedFieldsRow>(cursorName, pageSize, 'scoped-custom-fields');
+          if (!result) throw errors.error(400, `cursor "${cursorName}" has expired or does not exist`);
+        } else {
+          result = cursors.openScoped(scopesParam(req), fieldNames(req), pageSize ?? QUERY_PAGE.default);
+        }
+        return ok({ ...result, results: result.results.map((row) => overlaidBy('scoped-custom-fields', row.entityId, row)) });
       }),
     );
 

@@ -4,6 +4,7 @@
  * test author sees at once what to fix: `locationId: location 7 belongs to organization 2 …`.
  */
 
+import { RowOverlays, type Overlay } from '../overlays.js';
 import type { NinjaDevice, NinjaLocation, NinjaOrganization } from '../seed.js';
 import type { TriggerAlertInput } from './activity-feed.js';
 import type { SimClock } from './clock.js';
@@ -228,6 +229,37 @@ export function activityInput(input: unknown): Record<string, unknown> {
   const body = object(input, 'activity');
   checkTypes(body, { id: 'integer', activityTime: 'number', deviceId: 'integer', seriesUid: 'string', activityType: 'string', statusCode: 'string', data: 'object' }, true);
   return body;
+}
+
+/**
+ * The body of `POST /_sandbox/overlays`: one overlay `{list, id, field, drop?: true, value?}` or a
+ * list of them, each naming a list the simulator renders (`lists`, matched case-insensitively).
+ * Nothing is added unless every overlay is good.
+ */
+export function overlayInput(input: unknown, lists: readonly string[]): Overlay[] {
+  let overlays: Overlay[];
+  try {
+    overlays = RowOverlays.parse(input);
+  } catch (e) {
+    throw new ControlError(400, (e as Error).message);
+  }
+  overlays.forEach((o, i) => {
+    const at = overlays.length > 1 || Array.isArray(input) ? `overlay ${i}: ` : '';
+    if (typeof o.list !== 'string' || !lists.includes(o.list.toLowerCase())) {
+      throw new ControlError(400, `${at}list: ${typeof o.list === 'string' ? `no list "${o.list}"` : 'required'}; use one of ${lists.join(', ')}`, 'list');
+    }
+    if (typeof o.id !== 'number' && typeof o.id !== 'string') throw new ControlError(400, `${at}id: required, the row's id (uid for alerts, name for definitions) or "*" for every row`, 'id');
+    if (typeof o.field !== 'string' || o.field === '' || o.field.split('.').includes('')) {
+      throw new ControlError(400, `${at}field: required, a key or a dotted path such as "system.serialNumber"`, 'field');
+    }
+  });
+  return overlays;
+}
+
+/** An overlay as `GET /_sandbox/overlays` shows it: the shape POST takes. */
+export function overlayOutput(overlay: Overlay): Record<string, unknown> {
+  const { list, id, field, op } = overlay;
+  return 'drop' in op ? { list, id, field, drop: true } : { list, id, field, value: op.value };
 }
 
 const DELIVERY_KEYS: Record<keyof DeliveryOptions, { min: number; max?: number; integer: boolean }> = {

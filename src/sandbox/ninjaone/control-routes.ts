@@ -5,8 +5,9 @@
  */
 
 import { parseJson, SimHttpError, type Handler, type Router, type SimRequest, type SimResponse } from '../sim-server.js';
+import { OVERLAY_LISTS } from './api-routes.js';
 import type { NinjaOneControl } from './control.js';
-import { ControlError } from './control-input.js';
+import { ControlError, overlayInput, overlayOutput } from './control-input.js';
 
 /** Method, path and a line on the body: also the text of the 404 for an unknown control path. */
 export const CONTROL_ROUTES: readonly (readonly [string, string, string])[] = [
@@ -30,6 +31,9 @@ export const CONTROL_ROUTES: readonly (readonly [string, string, string])[] = [
   ['POST', '/_sandbox/webhooks/flush', 'wait until every pending delivery is done; answers the log'],
   ['POST', '/_sandbox/clock', 'advance the clock: {advanceMs}'],
   ['PUT', '/_sandbox/retry-after', 'Retry-After of injected 429s: {seconds: number | null}'],
+  ['POST', '/_sandbox/overlays', `make rows look like a real tenant's: {list, id, field, drop?: true, value?} or a list of them; list: ${Object.keys(OVERLAY_LISTS).join(', ')}; id "*" = every row; field may be a dotted path`],
+  ['GET', '/_sandbox/overlays', 'the row overlays in force'],
+  ['DELETE', '/_sandbox/overlays', 'remove every row overlay'],
   // Served by the shared simulator server (sim-server.ts), listed here so the 404 shows every route.
   ['GET', '/_sandbox/requests', 'the request log (DELETE clears it)'],
   ['PUT', '/_sandbox/faults', 'replace fault rules: [{route?, method?, errorRate?, rateLimitRate?, latencyMs?, count?, ...}] (GET lists, POST adds, DELETE clears)'],
@@ -71,6 +75,15 @@ export function registerControlRoutes(router: Router, control: NinjaOneControl):
     if (typeof body?.advanceMs !== 'number') throw new ControlError(400, 'advanceMs: required, a number of milliseconds', 'advanceMs');
     control.advanceClock(body.advanceMs);
     return json(200, { clockMs: control.state().clockMs });
+  });
+  on('POST', '/_sandbox/overlays', (req) => {
+    for (const overlay of overlayInput(parseJson(req), Object.keys(OVERLAY_LISTS))) control.overlays.add(overlay);
+    return json(201, control.overlays.all().map(overlayOutput));
+  });
+  on('GET', '/_sandbox/overlays', () => json(200, control.overlays.all().map(overlayOutput)));
+  on('DELETE', '/_sandbox/overlays', () => {
+    control.overlays.clear();
+    return { status: 204 };
   });
   on('PUT', '/_sandbox/retry-after', (req) => {
     const body = parseJson(req) as { seconds?: unknown } | undefined;

@@ -5,6 +5,7 @@
  * move the clock. The `/_sandbox/` HTTP routes (control-routes.ts) are a thin JSON layer over it.
  */
 
+import type { RowOverlays } from '../overlays.js';
 import type { NinjaAlert, NinjaClientApp, NinjaDevice, NinjaLocation, NinjaOrganization, NinjaSeed } from '../seed.js';
 import type { ActivityFeed, TriggerAlertInput } from './activity-feed.js';
 import type { SimClock } from './clock.js';
@@ -17,6 +18,7 @@ import {
   newDevice,
   newLocation,
   newOrganization,
+  overlayOutput,
   patchedDevice,
   triggerInput,
 } from './control-input.js';
@@ -42,6 +44,8 @@ export interface NinjaOneState extends Omit<NinjaSeed, 'apps'> {
   webhooks: (WebhookConfig & { clientId: string })[];
   webhookDelivery: DeliveryOptions;
   activities: NinjaActivity[];
+  /** The row overlays in force, as `GET /_sandbox/overlays` shows them. */
+  overlays: Record<string, unknown>[];
   activeTokens: number;
   /** The simulator clock, epoch milliseconds. */
   clockMs: number;
@@ -80,6 +84,12 @@ export interface NinjaOneControl {
   setRetryAfter(seconds: number | undefined): void;
   /** Moves the simulator clock forward (token expiry, timestamps of new records). */
   advanceClock(ms: number): void;
+  /**
+   * Row overlays applied to every row the API renders (lists: OVERLAY_LISTS in api-routes.ts):
+   * `overlays.add({list: 'devices', id: 12, field: 'system.serialNumber', op: {value: ''}})`,
+   * `overlays.clear()`. Stored data is never changed.
+   */
+  readonly overlays: RowOverlays;
   state(): NinjaOneState;
 }
 
@@ -90,9 +100,10 @@ export interface ControlDeps {
   queue: DeliveryQueue;
   tokens: TokenIssuer;
   errors: ErrorSettings;
+  overlays: RowOverlays;
 }
 
-export function createControl({ store, clock, feed, queue, tokens, errors }: ControlDeps): NinjaOneControl {
+export function createControl({ store, clock, feed, queue, tokens, errors, overlays }: ControlDeps): NinjaOneControl {
   const device = (id: number) => {
     const found = store.devices.get(id);
     if (!found) throw new ControlError(404, `device ${id} does not exist`);
@@ -171,6 +182,7 @@ export function createControl({ store, clock, feed, queue, tokens, errors }: Con
       if (!Number.isFinite(ms) || ms < 0) throw new ControlError(400, `ms: the clock only moves forward; got ${ms}`, 'ms');
       clock.advance(ms);
     },
+    overlays,
     state() {
       const byId = <T>(map: Map<number, T>, ids: readonly number[]) => ids.map((id) => map.get(id)!);
       const record = (map: Map<number, FieldValues>) => Object.fromEntries([...map].sort(([a], [b]) => a - b));
@@ -187,6 +199,7 @@ export function createControl({ store, clock, feed, queue, tokens, errors }: Con
         webhooks: webhooks(),
         webhookDelivery: queue.options(),
         activities: feed.published,
+        overlays: overlays.all().map(overlayOutput),
         activeTokens: tokens.activeCount(),
         clockMs: clock.nowMs(),
       });

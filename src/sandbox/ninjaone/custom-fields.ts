@@ -1,7 +1,8 @@
 /**
  * Custom field values as the API shows them (reference/ninjaone/NOTES.md §4): only fields whose
- * `apiPermission` allows reading, the per-entity map with optional inheritance, and the cursor
- * behind `/v2/queries/custom-fields` (`{cursor:{name,offset,count,expires}, results}`).
+ * `apiPermission` allows reading, the per-entity map with optional inheritance, and the cursors
+ * behind `/v2/queries/custom-fields` and `/v2/queries/scoped-custom-fields`
+ * (`{cursor:{name,offset,count,expires}, results}`).
  */
 
 import type { Random } from '../random.js';
@@ -39,24 +40,47 @@ export function deviceFieldMap(store: NinjaStore, deviceId: number, withInherita
   return out;
 }
 
+/** Where a custom field value lives (`scope` of `/v2/queries/scoped-custom-fields` rows, spec enum order). */
+export type FieldScope = 'NODE' | 'END_USER' | 'LOCATION' | 'ORGANIZATION';
+
+export const FIELD_SCOPES: readonly FieldScope[] = ['NODE', 'END_USER', 'LOCATION', 'ORGANIZATION'];
+
+/** A row of `/v2/queries/custom-fields`. */
+export interface DeviceFieldsRow {
+  deviceId: number;
+  fields: FieldValues;
+}
+
+/** A row of `/v2/queries/scoped-custom-fields` (NOTES §4.2). */
+export interface ScopedFieldsRow {
+  scope: FieldScope;
+  entityId: number;
+  fields: FieldValues;
+}
+
+/** Which query a cursor belongs to: a cursor name is only good for the query that opened it. */
+export type CursorKind = 'custom-fields' | 'scoped-custom-fields';
+
 /**
- * A server-side cursor over a snapshot of matching device ids. Its `name` stays the same on every
+ * A server-side cursor over a snapshot of matching entities. Its `name` stays the same on every
  * page and `offset` advances: a live tenant answered `/v2/queries/*` with the same cursor name
  * across pages (Servosity/msp-skills#179, fixed by comparing offsets in PR #182).
  */
 interface Cursor {
   name: string;
-  ids: number[];
+  kind: CursorKind;
+  size: number;
+  /** Renders the entry at an index, with the values as they are now. */
+  row: (index: number) => unknown;
   /** Index of the next result to return. */
   position: number;
-  fields?: ReadonlySet<string>;
   pageSize: number;
   expiresAtMs: number;
 }
 
-export interface CursorPage {
+export interface CursorPage<Row = DeviceFieldsRow> {
   cursor: { name: string; offset: number; count: number; expires: number };
-  results: { deviceId: number; fields: FieldValues }[];
+  results: Row[];
 }
 
 export class CustomFieldCursors {
@@ -70,34 +94,69 @@ export class CustomFieldCursors {
     private readonly ttlSeconds: number,
   ) {}
 
-  /** Opens a cursor over the devices that `accept` keeps and that have a value among `fields`, and reads its first page. */
-  open(accept: (deviceId: number) => boolean, fields: ReadonlySet<string> | undefined, pageSize: number): CursorPage {
-    this.#sweep();
+  /** Opens a `/v2/queries/custom-fields` cursor over the devices that `accept` keeps and that have a value among `fields`, and reads its first page. */
+  open(accept: (deviceId: number) => boolean, fields: ReadonlySet<string> | undefined, pageSize: number): CursorPage<DeviceFieldsRow> {
     const ids = this.store.deviceIds.filter((id) => accept(id) && Object.keys(visibleValues(this.store, this.store.deviceFields.get(id), fields)).length > 0);
-    const name = seededString(this.random, 32, 'abcdef0123456789');
-    const cursor: Cursor = { name, ids, position: 0, pageSize, expiresAtMs: 0 };
-    if (fields) cursor.fields = fields;
-    this.#cursors.set(name, cursor);
-    return this.#page(cursor, pageSize);
+    // Values are read when a page is, so a change between pages shows on the later page (as a live cursor would).
+    return this.#open('custom-fields', ids, (deviceId) => ({ deviceId, fields: visibleValues(this.store, this.store.deviceFields.get(deviceId), fields) }), pageSize);
   }
 
-  /** The next page of an open cursor; undefined when the name is unknown or has expired. */
-  next(name: string, pageSize: number | undefined): CursorPage | undefined {
+  /**
+   * Opens a `/v2/queries/scoped-custom-fields` cursor: every entity of `scopes` with a readable
+   * value among `fields` — by scope in the spec's enum order, then by ascending id ([unverified]
+   * real order) — and reads its first page.
+   */
+  openScoped(scopes: ReadonlySet<FieldScope>, fields: ReadonlySet<string> | undefined, pageSize: number): CursorPage<ScopedFieldsRow> {
+    const entries: { scope: FieldScope; entityId: number }[] = [];
+    for (const scope of FIELD_SCOPES) {
+      if (!scopes.has(scope)) continue;
+      const source = this.#scopeSource(scope);
+      if (!source) continue;
+      for (const entityId of source.ids) {
+        if (Object.keys(visibleValues(this.store, source.values.get(entityId), fields)).length > 0) entries.push({ scope, entityId });
+      }
+    }
+    return this.#open('scoped-custom-fields', entries, ({ scope, entityId }) => ({ scope, entityId, fields: visibleValues(this.store, this.#scopeSource(scope)?.values.get(entityId), fields) }), pageSize);
+  }
+
+  /** The next page of an open cursor of `kind`; undefined when the name is unknown, has expired or belongs to the other query. */
+  next<Row = DeviceFieldsRow>(name: string, pageSize: number | undefined, kind: CursorKind = 'custom-fields'): CursorPage<Row> | undefined {
     this.#sweep();
     const cursor = this.#cursors.get(name);
-    return cursor && this.#page(cursor, pageSize ?? cursor.pageSize);
+    if (!cursor || cursor.kind !== kind) return undefined;
+    return this.#page(cursor, pageSize ?? cursor.pageSize) as CursorPage<Row>;
   }
 
-  #page(cursor: Cursor, pageSize: number): CursorPage {
+  #open<Entry, Row>(kind: CursorKind, entries: readonly Entry[], render: (entry: Entry) => Row, pageSize: number): CursorPage<Row> {
+    this.#sweep();
+    const name = seededString(this.random, 32, 'abcdef0123456789');
+    const cursor: Cursor = { name, kind, size: entries.length, row: (index) => render(entries[index]!), position: 0, pageSize, expiresAtMs: 0 };
+    this.#cursors.set(name, cursor);
+    return this.#page(cursor, pageSize) as CursorPage<Row>;
+  }
+
+  #scopeSource(scope: FieldScope): { ids: readonly number[]; values: Map<number, FieldValues> } | undefined {
+    switch (scope) {
+      case 'NODE':
+        return { ids: this.store.deviceIds, values: this.store.deviceFields };
+      case 'LOCATION':
+        return { ids: this.store.locationIds, values: this.store.locationFields };
+      case 'ORGANIZATION':
+        return { ids: this.store.organizationIds, values: this.store.organizationFields };
+      case 'END_USER':
+        // The simulator has no end users.
+        return undefined;
+    }
+  }
+
+  #page(cursor: Cursor, pageSize: number): CursorPage<unknown> {
     const offset = cursor.position;
-    const slice = cursor.ids.slice(offset, offset + pageSize);
-    cursor.position = offset + slice.length;
+    const end = Math.min(cursor.size, offset + pageSize);
+    const results: unknown[] = [];
+    for (let i = offset; i < end; i++) results.push(cursor.row(i));
+    cursor.position = end;
     cursor.expiresAtMs = this.clock.nowMs() + this.ttlSeconds * 1000;
-    return {
-      cursor: { name: cursor.name, offset, count: slice.length, expires: cursor.expiresAtMs / 1000 },
-      // Values are read now, so a change between pages shows on the later page (as a live cursor would).
-      results: slice.map((deviceId) => ({ deviceId, fields: visibleValues(this.store, this.store.deviceFields.get(deviceId), cursor.fields) })),
-    };
+    return { cursor: { name: cursor.name, offset, count: results.length, expires: cursor.expiresAtMs / 1000 }, results };
   }
 
   #sweep(): void {

@@ -6,6 +6,7 @@
  */
 
 import type { FaultRule } from '../faults.js';
+import { RowOverlays } from '../overlays.js';
 import { createRandom } from '../random.js';
 import type { NinjaSeed } from '../seed.js';
 import { Router, startSimServer, type SimRequest, type SimResponse, type SimServer } from '../sim-server.js';
@@ -23,6 +24,7 @@ import { DeliveryQueue, type DeliveryOptions } from './webhook-delivery.js';
 export type { TriggerAlertInput } from './activity-feed.js';
 export { DEFAULT_ALERT } from './activity-feed.js';
 export type { DeviceInput, NinjaOneControl, NinjaOneState } from './control.js';
+export { OVERLAY_LISTS } from './api-routes.js';
 export { CONTROL_ROUTES } from './control-routes.js';
 export type { NinjaErrorBody } from './errors.js';
 export { NGINX_NOT_FOUND_HTML, NOT_AUTHENTICATED_BODY } from './errors.js';
@@ -78,9 +80,11 @@ export async function startNinjaOneSimulator(seed: NinjaSeed, options: NinjaOneS
   const errorSettings: ErrorSettings = {};
   if (options.retryAfterSeconds !== null) errorSettings.retryAfterSeconds = options.retryAfterSeconds ?? 1;
 
+  const overlays = new RowOverlays();
+
   const router = new Router();
-  registerApiRoutes(router, { store, tokens, errors, feed, cursors, limits, legacyTokenPath: options.legacyTokenPath ?? false });
-  const control = createControl({ store, clock, feed, queue, tokens, errors: errorSettings });
+  registerApiRoutes(router, { store, tokens, errors, feed, cursors, limits, overlays, legacyTokenPath: options.legacyTokenPath ?? false });
+  const control = createControl({ store, clock, feed, queue, tokens, errors: errorSettings, overlays });
   registerControlRoutes(router, control);
 
   const server = await startSimServer({

@@ -51,6 +51,8 @@ export class NinjaStore {
       devices: (seed.devices ?? []).map((d) => ({ ...d })),
       customFieldDefinitions: (seed.customFieldDefinitions ?? []).map((d) => ({ ...d })),
       customFields: seed.customFields ?? {},
+      organizationCustomFields: seed.organizationCustomFields ?? {},
+      locationCustomFields: seed.locationCustomFields ?? {},
       alerts: (seed.alerts ?? []).map((a) => ({ ...a })),
     };
     const store = new NinjaStore(copy.apps, copy.customFieldDefinitions);
@@ -90,6 +92,14 @@ export class NinjaStore {
       const deviceId = Number(id);
       if (!store.devices.has(deviceId)) throw new TypeError(`seed: custom field values for device ${id}, which is not in the seed`);
       store.deviceFields.set(deviceId, { ...values });
+    }
+    for (const [id, values] of Object.entries(copy.organizationCustomFields ?? {})) {
+      if (!store.organizations.has(Number(id))) throw new TypeError(`seed: custom field values for organisation ${id}, which is not in the seed`);
+      store.organizationFields.set(Number(id), { ...values });
+    }
+    for (const [id, values] of Object.entries(copy.locationCustomFields ?? {})) {
+      if (!store.locations.has(Number(id))) throw new TypeError(`seed: custom field values for location ${id}, which is not in the seed`);
+      store.locationFields.set(Number(id), { ...values });
     }
     for (const alert of copy.alerts) {
       if (store.alerts.has(alert.uid)) throw new TypeError(`seed: alert uid ${alert.uid} appears twice`);

@@ -74,6 +74,7 @@ const DEFINITION_FIELDS = [
   'definitionScope',
   'type',
   'label',
+  'description',
   'name',
   'defaultValue',
   'endUserPermission',
@@ -87,9 +88,21 @@ const DEFINITION_FIELDS = [
   'updateTime',
 ] as const;
 
-/** `/v2/device-custom-fields` item: the seed definition in spec key order. */
+/**
+ * `/v2/device-custom-fields` item: the seed definition in spec key order, with its
+ * `definitionScope` and `content.values` (options `{id, name, active, system}`) when it has them.
+ * The numeric `id` a seed definition may carry stays out: the spec's item schema has no `id`
+ * (every definition endpoint keys fields by name) and no capture shows one.
+ */
 export function renderDefinition(definition: NinjaCustomFieldDefinition): Record<string, unknown> {
-  return ordered(definition as unknown as Record<string, unknown>, DEFINITION_FIELDS);
+  const { id: _id, ...rest } = definition;
+  return ordered(rest as unknown as Record<string, unknown>, DEFINITION_FIELDS);
+}
+
+/** Whether `/v2/device-custom-fields?scopes=` keeps a definition: `all` (or none given) keeps every one, else its definitionScope (default NODE) must meet the list [unverified]. */
+export function inScopes(definition: NinjaCustomFieldDefinition, scopes: ReadonlySet<string> | undefined): boolean {
+  if (!scopes || scopes.has('ALL')) return true;
+  return (definition.definitionScope ?? ['NODE']).some((scope) => scopes.has(scope.toUpperCase()));
 }
 
 function ordered(record: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {

@@ -34,6 +34,8 @@ export interface NinjaActivity {
   sourceConfigUid?: string;
   sourceName?: string;
   subject?: string;
+  /** The alert's condition, on CONDITION activities of an alert that has one ([unverified]: not in the spec's Activity). */
+  conditionName?: string;
   userId?: number;
   message?: string;
   type?: string;

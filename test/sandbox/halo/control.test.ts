@@ -12,9 +12,10 @@ describe('GET /_sandbox/state', () => {
 
     const answer = await h.get('/_sandbox/state');
 
+    // customFieldDefinitions (asset custom fields, /api/FieldInfo) joined the state in issue 13.
     expect(Object.keys(answer.body)).toEqual([
-      'topLevels', 'clients', 'sites', 'users', 'assetGroups', 'fields', 'assetTypes', 'assets', 'ticketTypes', 'statuses', 'outcomes',
-      'priorities', 'tickets', 'actions', 'control',
+      'topLevels', 'clients', 'sites', 'users', 'assetGroups', 'fields', 'customFieldDefinitions', 'assetTypes', 'assets', 'ticketTypes',
+      'statuses', 'outcomes', 'priorities', 'tickets', 'actions', 'control',
     ]);
     expect(answer.body.apps).toBeUndefined();
     expect(answer.text).not.toContain('s3cret');

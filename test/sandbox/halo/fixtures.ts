@@ -1,7 +1,7 @@
 /** A small hand-made Halo seed and an HTTP helper for talking to the simulator as a client would. */
 
 import type { HaloSeed } from '../../../src/sandbox/seed.js';
-import { startHaloSimulator, type HaloSimulator, type HaloSimulatorOptions } from '../../../src/sandbox/halo/index.js';
+import { startHaloSimulator, type HaloSimulator, type HaloSimulatorOptions, type HaloStoreSeed } from '../../../src/sandbox/halo/index.js';
 
 /** 2024-05-01T09:30:12.357Z — every test's clock starts here. */
 export const T0 = Date.UTC(2024, 4, 1, 9, 30, 12, 357);
@@ -81,7 +81,7 @@ export class Harness {
     private readonly time: { ms: number },
   ) {}
 
-  static async start(seed: HaloSeed = smallSeed(), options: HaloSimulatorOptions = {}): Promise<Harness> {
+  static async start(seed: HaloStoreSeed = smallSeed(), options: HaloSimulatorOptions = {}): Promise<Harness> {
     const time = { ms: T0 };
     const sim = await startHaloSimulator(seed, { now: () => time.ms, ...options });
     return new Harness(sim, time);
@@ -157,5 +157,34 @@ export function seedWithAssets(n: number): HaloSeed {
     const tag = String(i).padStart(4, '0');
     seed.assets.push({ id: 2000 + i, inventory_number: `WS-${tag}`, client_id: 12, site_id: 33, assettype_id: 4, inactive: false, fields: [{ id: 117, value: `SER-${tag}` }], user_ids: [] });
   }
+  return seed;
+}
+
+/**
+ * smallSeed with what real tenants hold (issue 13): fields 120 Support Tier (single selection:
+ * Bronze 1, Silver 2, Gold 3) and 121 Managed Services (multiple selection: Backup 11, Antivirus 12,
+ * Patching 13) on Workstation (type 4); asset custom fields 201 CFcontractTier (selection:
+ * Essentials 21, Professional 22) and 202 CFsiteContact (text); asset 1001 holding Silver, [11, 13]
+ * and Professional; a stock asset 1004 (client and site -1, serial STOCK-SN); a site 35 of
+ * client 12 without a name; a user 47 on no site (-1); a client 14 without a top level.
+ */
+export function realSeed(): HaloStoreSeed {
+  const seed: HaloStoreSeed = smallSeed();
+  seed.fields.push(
+    { id: 120, name: 'Support Tier', type: 3, lookup: 1, values: [{ id: 1, name: 'Bronze' }, { id: 2, name: 'Silver' }, { id: 3, name: 'Gold' }] },
+    { id: 121, name: 'Managed Services', type: 4, lookup: 2, values: [{ id: 11, name: 'Backup' }, { id: 12, name: 'Antivirus' }, { id: 13, name: 'Patching' }] },
+  );
+  seed.customFieldDefinitions = [
+    { id: 201, name: 'CFcontractTier', label: 'Contract Tier', type: 3, values: [{ id: 21, name: 'Essentials' }, { id: 22, name: 'Professional' }] },
+    { id: 202, name: 'CFsiteContact', label: 'Site Contact', type: 0 },
+  ];
+  seed.assetTypes[0]!.field_ids.push(120, 121);
+  const laptop = seed.assets[0]!;
+  laptop.fields.push({ id: 120, value: 2 }, { id: 121, value: [11, 13] });
+  laptop.customfields = [{ id: 201, value: 22 }];
+  seed.assets.push({ id: 1004, client_id: -1, site_id: -1, assettype_id: 4, inactive: false, fields: [{ id: 117, value: 'STOCK-SN' }], user_ids: [] });
+  seed.clients.push({ id: 14, name: 'Woodgrove', inactive: false });
+  seed.sites.push({ id: 35, client_id: 12, inactive: false });
+  seed.users.push({ id: 47, name: 'Sam Leaver', site_id: -1, inactive: false });
   return seed;
 }

@@ -188,6 +188,8 @@ describe('the control API over HTTP', () => {
       'webhooks',
       'webhookDelivery',
       'activities',
+      // Added with row overlays (issue 13): the overlays in force.
+      'overlays',
       'activeTokens',
       'clockMs',
     ]);

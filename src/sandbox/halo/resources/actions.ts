@@ -111,13 +111,13 @@ export function registerActions(router: Router, ctx: HaloContext): void {
       const query = new Query(req.query);
       const ticketId = query.int('ticket_id');
       const rows = ticketId === undefined ? store.actions.all() : store.actions.find('ticket', ticketId);
-      return json(200, envelope(rows, query, 'actions', (a) => renderAction(ctx, a)));
+      return json(200, envelope(rows, query, 'actions', (a) => ctx.row('Actions', renderAction(ctx, a))));
     }),
   );
   router.on(
     'GET',
     '/api/Actions/:id',
-    api(ctx, 'tickets', 'read', (req) => json(200, renderAction(ctx, toUpdate(store.actions, routeId(req, 'Action'), 'Action')))),
+    api(ctx, 'tickets', 'read', (req) => json(200, ctx.row('Actions', renderAction(ctx, toUpdate(store.actions, routeId(req, 'Action'), 'Action'))))),
   );
   router.on(
     'POST',

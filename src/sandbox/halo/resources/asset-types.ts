@@ -81,13 +81,15 @@ export function registerAssetTypes(router: Router, ctx: HaloContext): void {
     api(ctx, 'assets', 'read', (req) => {
       const groupId = new Query(req.query).int('assetgroup_id');
       const rows = groupId === undefined ? store.assetTypes.all() : store.assetTypes.find('group', groupId);
-      return json(200, rows.map((t) => renderAssetType(ctx, t)));
+      return json(200, rows.map((t) => ctx.row('AssetType', renderAssetType(ctx, t))));
     }),
   );
   router.on(
     'GET',
     '/api/AssetType/:id',
-    api(ctx, 'assets', 'read', (req) => json(200, renderAssetType(ctx, toUpdate(store.assetTypes, routeId(req, 'Asset type'), 'Asset type')))),
+    api(ctx, 'assets', 'read', (req) =>
+      json(200, ctx.row('AssetType', renderAssetType(ctx, toUpdate(store.assetTypes, routeId(req, 'Asset type'), 'Asset type')))),
+    ),
   );
   router.on(
     'POST',

@@ -1,21 +1,25 @@
 /**
  * `/api/Asset` (Halo's Device, reference/halopsa/NOTES.md §4.4): list `{record_count, assets}`;
- * `fields[]` values only with `includeassetfields=true` (always on GET by id); writes take field
- * refs by `id` or `name` (names that are no field are ignored, as observed), replace `fields`,
- * `users` and `customfields` whole, store `ninjarmm_id`, and enforce "Asset tag must be unique"
- * when Control `allowduplicateinv` is false (kbid 1340).
+ * `fields[]` values only with `includeassetfields=true` (always on GET by id), selections shown by
+ * option name in `display`; writes take field refs by `id` or `name` (names that are no field are
+ * ignored, as observed), replace `fields`, `users` and `customfields` whole, store `ninjarmm_id`,
+ * `ninja_url` and `ninja_remote_url`, and enforce "Asset tag must be unique" when Control
+ * `allowduplicateinv` is false (kbid 1340). Stock assets (client and site -1) render and are
+ * simply not matched by a client or site filter.
  */
 
 import type { Router } from '../../sim-server.js';
 import { api, json, routeId, upsert } from '../api.js';
 import type { HaloContext } from '../context.js';
 import { badRequest } from '../errors.js';
+import { displayValue, storedValue } from '../field-types.js';
 import type { ItemReader } from '../item-reader.js';
 import { envelope, matches } from '../listing.js';
 import { Query } from '../query.js';
 import type { AssetRecord } from '../records.js';
 import { tagKey } from '../store.js';
-import { display, integrationId, orNone, patched, readCustomFields, referenced, renderCustomFields, required, toUpdate } from './common.js';
+import { integrationId, orNone, patched, referenced, required, toUpdate } from './common.js';
+import { readAssetCustomFields, renderAssetCustomFields } from './custom-fields.js';
 import { renderUserRow } from './users.js';
 
 /** The message of kbid 1340. */
@@ -28,11 +32,22 @@ function orderedFields(ctx: HaloContext, asset: AssetRecord): AssetRecord['field
   return [...asset.fields].sort((a, b) => (rank.get(a.id) ?? Infinity) - (rank.get(b.id) ?? Infinity));
 }
 
+/** A field value as Halo shows it: selections by option name. */
+function fieldDisplay(ctx: HaloContext, fieldId: number, value: unknown): string {
+  const field = ctx.store.fields.get(fieldId);
+  return displayValue(field?.type, field?.values, value);
+}
+
 function keyField(ctx: HaloContext, asset: AssetRecord): string | undefined {
   const keyFieldId = ctx.store.assetTypes.get(asset.assettype_id)?.keyfield_id;
   if (keyFieldId === undefined) return undefined;
   const value = asset.fields.find((f) => f.id === keyFieldId)?.value;
-  return value === undefined ? undefined : display(value);
+  return value === undefined ? undefined : fieldDisplay(ctx, keyFieldId, value);
+}
+
+/** Halo's "none" for an asset's NinjaOne id: absent, 0 or -1. */
+function hasNinjaId(asset: AssetRecord): boolean {
+  return asset.ninjarmm_id !== undefined && asset.ninjarmm_id > 0;
 }
 
 export function renderAsset(ctx: HaloContext, asset: AssetRecord, withFields: boolean): Record<string, unknown> {
@@ -53,9 +68,9 @@ export function renderAsset(ctx: HaloContext, asset: AssetRecord, withFields: bo
     username: users[0]?.name,
     users: users.map((u) => renderUserRow(ctx, u)),
     fields: withFields
-      ? orderedFields(ctx, asset).map((f) => ({ id: f.id, name: store.fields.get(f.id)?.name, value: f.value, display: display(f.value) }))
+      ? orderedFields(ctx, asset).map((f) => ({ id: f.id, name: store.fields.get(f.id)?.name, value: f.value, display: fieldDisplay(ctx, f.id, f.value) }))
       : undefined,
-    customfields: renderCustomFields(asset.customfields),
+    customfields: renderAssetCustomFields(ctx, asset.customfields),
     ninjarmm_id: orNone(asset.ninjarmm_id),
     ninja_url: asset.ninja_url,
     ninja_remote_url: asset.ninja_remote_url,
@@ -95,7 +110,7 @@ function readFieldValues(ctx: HaloContext, item: ItemReader, assetTypeId: number
       onType.add(field.id);
       added.push(field.id);
     }
-    values.set(field.id, entry.raw('value') ?? null);
+    values.set(field.id, storedValue(field.type, entry.raw('value') ?? null));
   }
   return {
     values: [...values].map(([id, value]) => ({ id, value })),
@@ -171,12 +186,13 @@ function saveAsset(ctx: HaloContext, item: ItemReader): number {
     commissiondate: item.date('commissiondate'),
     fields: fields.values,
     user_ids: readUserIds(ctx, item),
-    customfields: readCustomFields(item),
+    customfields: readAssetCustomFields(ctx, item),
     last_modified: now,
   };
   if (existing && clientId !== undefined && siteId === undefined) {
     const site = store.sites.get(existing.site_id);
-    if (site?.client_id !== clientId) throw badRequest(`Site ${existing.site_id} belongs to client ${site?.client_id}; send the new client's site_id too. Path '${item.at('client_id')}'.`);
+    if (!site) throw badRequest(`The asset is on no site; send a site_id of client ${clientId} too. Path '${item.at('site_id')}'.`);
+    if (site.client_id !== clientId) throw badRequest(`Site ${existing.site_id} belongs to client ${site.client_id}; send the new client's site_id too. Path '${item.at('client_id')}'.`);
   }
   const next: AssetRecord = existing
     ? patched(existing, patch)
@@ -218,19 +234,19 @@ export function registerAssets(router: Router, ctx: HaloContext): void {
         if (userId !== undefined && !a.user_ids.includes(userId)) return false;
         if (tag !== undefined && tagKey(a.inventory_number) !== tagKey(tag)) return false;
         // Only NinjaOne ids are modelled, so another integration_type matches nothing.
-        if (integration !== undefined && (integration !== 'ninjarmm' || a.ninjarmm_id === undefined)) return false;
+        if (integration !== undefined && (integration !== 'ninjarmm' || !hasNinjaId(a))) return false;
         if (search === undefined) return true;
         // Halo's search covers the tag and key fields; other field values only with assetSearchCoversFields [unverified].
-        const searched = behaviour.assetSearchCoversFields ? a.fields.map((f) => display(f.value)) : [keyField(ctx, a)];
+        const searched = behaviour.assetSearchCoversFields ? a.fields.map((f) => fieldDisplay(ctx, f.id, f.value)) : [keyField(ctx, a)];
         return matches(search, a.inventory_number, ...searched);
       });
-      return json(200, envelope(rows, query, 'assets', (a) => renderAsset(ctx, a, withFields)));
+      return json(200, envelope(rows, query, 'assets', (a) => ctx.row('Asset', renderAsset(ctx, a, withFields))));
     }),
   );
   router.on(
     'GET',
     '/api/Asset/:id',
-    api(ctx, 'assets', 'read', (req) => json(200, renderAsset(ctx, toUpdate(store.assets, routeId(req, 'Asset'), 'Asset'), true))),
+    api(ctx, 'assets', 'read', (req) => json(200, ctx.row('Asset', renderAsset(ctx, toUpdate(store.assets, routeId(req, 'Asset'), 'Asset'), true)))),
   );
   router.on(
     'POST',

@@ -25,7 +25,7 @@ export function renderClient(ctx: HaloContext, client: ClientRecord): Record<str
     id: client.id,
     name: client.name,
     toplevel_id: client.toplevel_id,
-    toplevel_name: ctx.store.topLevels.get(client.toplevel_id)?.name,
+    toplevel_name: client.toplevel_id === undefined ? undefined : ctx.store.topLevels.get(client.toplevel_id)?.name,
     inactive: client.inactive,
     colour: client.colour,
     main_site_id: client.main_site_id,
@@ -98,13 +98,13 @@ export function registerClients(router: Router, ctx: HaloContext): void {
       const includeInactive = query.bool('includeinactive');
       const candidates = toplevelId !== undefined ? store.clients.find('topLevel', toplevelId) : store.clients.all();
       const rows = candidates.filter((c) => (includeInactive || !c.inactive) && (search === undefined || matches(search, c.name)));
-      return json(200, envelope(rows, query, 'clients', (c) => renderClient(ctx, c)));
+      return json(200, envelope(rows, query, 'clients', (c) => ctx.row('Client', renderClient(ctx, c))));
     }),
   );
   router.on(
     'GET',
     '/api/Client/:id',
-    api(ctx, 'customers', 'read', (req) => json(200, renderClient(ctx, toUpdate(store.clients, routeId(req, 'Client'), 'Client')))),
+    api(ctx, 'customers', 'read', (req) => json(200, ctx.row('Client', renderClient(ctx, toUpdate(store.clients, routeId(req, 'Client'), 'Client'))))),
   );
   router.on(
     'POST',

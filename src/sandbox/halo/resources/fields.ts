@@ -1,21 +1,62 @@
 /**
  * `/api/Field` — asset field definitions (reference/halopsa/NOTES.md §4.5): a bare array (the notes
  * allow a bare array or `{fields}`; the simulator answers a bare array), `type_id` lists one asset
- * type's fields. Writes need `admin`; `POST /api/Field/AddFieldToAll/{id}` puts the field on every
- * asset type that lacks it (Halo's "Add to all asset types").
+ * type's fields. A field may carry a `type` (field-types.ts), a `lookup` and, for a selection, its
+ * options `values: [{id, name}]`. Writes need `admin`; a posted `values` list replaces the options
+ * whole — an entry with the id of an existing option keeps (and may rename) it, one without gets a
+ * new id. `POST /api/Field/AddFieldToAll/{id}` puts the field on every asset type that lacks it
+ * (Halo's "Add to all asset types").
  */
 
+import type { HaloFieldOption } from '../../seed.js';
 import type { Router } from '../../sim-server.js';
 import { api, json, routeId, upsert } from '../api.js';
 import type { HaloContext } from '../context.js';
 import { badRequest } from '../errors.js';
+import { fieldTypeList, isFieldType, isSelection, renderOptions } from '../field-types.js';
 import { requireText, type ItemReader } from '../item-reader.js';
 import { Query } from '../query.js';
 import type { FieldRecord } from '../records.js';
+import type { HaloStore } from '../store.js';
 import { patched, toUpdate } from './common.js';
 
+/** A field row; `type`, `lookup` and `values` only when the field has them. */
 export function renderField(field: FieldRecord): Record<string, unknown> {
-  return { id: field.id, name: field.name };
+  return {
+    id: field.id,
+    name: field.name,
+    type: field.type,
+    lookup: field.lookup,
+    values: isSelection(field.type) ? (renderOptions(field.values) ?? []) : undefined,
+  };
+}
+
+/** A posted `type`: one of the codes of field-types.ts. */
+export function readFieldType(item: ItemReader): number | null | undefined {
+  const type = item.int('type');
+  if (type !== undefined && type !== null && !isFieldType(type)) throw badRequest(`Unknown field type ${type}; the types are ${fieldTypeList()}. Path '${item.at('type')}'.`);
+  return type;
+}
+
+/**
+ * A posted option list, replacing `current`: `[{name}]` adds an option (a new id), `[{id, name}]`
+ * keeps (or renames) the option with that id. Names must be given, and differ.
+ */
+export function readOptions(store: HaloStore, item: ItemReader, current: readonly HaloFieldOption[]): HaloFieldOption[] | null | undefined {
+  const entries = item.objects('values');
+  if (entries === undefined || entries === null) return entries;
+  let nextId = store.nextOptionId();
+  const seen = new Set<string>();
+  return entries.map((entry) => {
+    const name = entry.string('name');
+    if (name === undefined || name === null || name.trim() === '') throw badRequest(`Each option needs a name. Path '${entry.at('name')}'.`);
+    const key = name.trim().toLowerCase();
+    if (seen.has(key)) throw badRequest(`The option "${name}" is listed twice. Path '${entry.at('name')}'.`);
+    seen.add(key);
+    const id = entry.int('id');
+    const kept = id === undefined || id === null ? undefined : current.find((o) => o.id === id);
+    return { id: kept?.id ?? nextId++, name };
+  });
 }
 
 function saveField(ctx: HaloContext, item: ItemReader): number {
@@ -28,15 +69,31 @@ function saveField(ctx: HaloContext, item: ItemReader): number {
     const clash = store.fields.find('name', name.trim().toLowerCase()).find((f) => f.id !== existing?.id);
     if (clash) throw badRequest(`A field named "${clash.name}" already exists (id ${clash.id}). Path '${item.at('name')}'.`);
   }
-  if (existing) {
-    const next = patched(existing, { name });
-    store.fields.put(next);
-    return next.id;
+  const typeIn = readFieldType(item);
+  const type = typeIn === undefined ? existing?.type : (typeIn ?? undefined);
+  const options = readOptions(store, item, existing?.values ?? []);
+  if (options && options.length > 0 && !isSelection(type)) {
+    throw badRequest(`values are the options of a selection field (type 3 or 4); this field's type is ${type ?? 'not set'}. Path '${item.at('values')}'.`);
   }
-  requireText(name, `name is required to create a field. Path '${item.at('name')}'.`);
-  const field: FieldRecord = { id: store.fields.nextId(), name: name! };
-  store.fields.put(field);
-  return field.id;
+  const lookupIn = item.int('lookup');
+  const patch: Record<string, unknown> = {
+    name,
+    type: typeIn,
+    lookup: lookupIn === undefined ? undefined : lookupIn === null || lookupIn <= 0 ? null : lookupIn,
+    values: options,
+  };
+  const base: FieldRecord = existing ?? { id: store.fields.nextId(), name: requireText(name, `name is required to create a field. Path '${item.at('name')}'.`) };
+  const next = patched(base, patch);
+  if (isSelection(next.type)) {
+    next.values ??= [];
+    // A selection posted without a lookup gets the next lookup id: the simulator's choice [unverified].
+    next.lookup ??= Math.max(0, ...store.fields.all().map((f) => f.lookup ?? 0)) + 1;
+  } else {
+    // Only a selection has options.
+    delete next.values;
+  }
+  store.fields.put(next);
+  return next.id;
 }
 
 export function registerFields(router: Router, ctx: HaloContext): void {
@@ -48,13 +105,13 @@ export function registerFields(router: Router, ctx: HaloContext): void {
       const typeId = new Query(req.query).int('type_id');
       const type = typeId === undefined ? undefined : store.assetTypes.get(typeId);
       const rows = typeId === undefined ? store.fields.all() : (type?.field_ids ?? []).map((id) => store.fields.get(id)).filter((f) => f !== undefined);
-      return json(200, rows.map(renderField));
+      return json(200, rows.map((f) => ctx.row('Field', renderField(f))));
     }),
   );
   router.on(
     'GET',
     '/api/Field/:id',
-    api(ctx, 'assets', 'read', (req) => json(200, renderField(toUpdate(store.fields, routeId(req, 'Field'), 'Field')))),
+    api(ctx, 'assets', 'read', (req) => json(200, ctx.row('Field', renderField(toUpdate(store.fields, routeId(req, 'Field'), 'Field'))))),
   );
   router.on(
     'POST',

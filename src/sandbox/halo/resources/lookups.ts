@@ -12,20 +12,22 @@ import type { ScopeArea } from '../auth.js';
 import type { HaloContext } from '../context.js';
 import { badRequest } from '../errors.js';
 import { requireText, type ItemReader } from '../item-reader.js';
+import type { HaloOverlayList } from '../overlay-rows.js';
 import type { Table } from '../table.js';
 import { patched, toUpdate } from './common.js';
 
 function register<T extends { id: number }>(
   router: Router,
   ctx: HaloContext,
-  path: string,
+  list: HaloOverlayList,
   what: string,
   area: ScopeArea,
   table: Table<T>,
   render: (row: T) => Record<string, unknown>,
 ): void {
-  router.on('GET', path, api(ctx, area, 'read', () => json(200, table.all().map(render))));
-  router.on('GET', `${path}/:id`, api(ctx, area, 'read', (req) => json(200, render(toUpdate(table, routeId(req, what), what)))));
+  const path = `/api/${list}`;
+  router.on('GET', path, api(ctx, area, 'read', () => json(200, table.all().map((row) => ctx.row(list, render(row))))));
+  router.on('GET', `${path}/:id`, api(ctx, area, 'read', (req) => json(200, ctx.row(list, render(toUpdate(table, routeId(req, what), what))))));
 }
 
 /** POST for a table whose records are just `{id, name}`. */
@@ -59,7 +61,7 @@ function registerNamedUpsert<T extends { id: number; name: string }>(
 
 export function registerLookups(router: Router, ctx: HaloContext): void {
   const { store } = ctx;
-  register(router, ctx, '/api/TicketType', 'Ticket type', 'tickets', store.ticketTypes, (t) => ({
+  register(router, ctx, 'TicketType', 'Ticket type', 'tickets', store.ticketTypes, (t) => ({
     id: t.id,
     name: t.name,
     initial_status: t.initial_status,
@@ -69,12 +71,12 @@ export function registerLookups(router: Router, ctx: HaloContext): void {
     visible: true,
     agentscanselect: true,
   }));
-  register(router, ctx, '/api/Status', 'Status', 'tickets', store.statuses, (s) => ({ id: s.id, name: s.name }));
-  register(router, ctx, '/api/Priority', 'Priority', 'tickets', store.priorities, (p) => ({ id: String(p.id), priorityid: p.id, name: p.name }));
-  register(router, ctx, '/api/Outcome', 'Outcome', 'tickets', store.outcomes, (o) => ({ id: o.id, outcome: o.outcome, buttonname: o.outcome }));
+  register(router, ctx, 'Status', 'Status', 'tickets', store.statuses, (s) => ({ id: s.id, name: s.name }));
+  register(router, ctx, 'Priority', 'Priority', 'tickets', store.priorities, (p) => ({ id: String(p.id), priorityid: p.id, name: p.name }));
+  register(router, ctx, 'Outcome', 'Outcome', 'tickets', store.outcomes, (o) => ({ id: o.id, outcome: o.outcome, buttonname: o.outcome }));
   const group = (g: { id: number; name: string }) => ({ id: g.id, name: g.name });
-  register(router, ctx, '/api/AssetGroup', 'Asset group', 'assets', store.assetGroups, group);
+  register(router, ctx, 'AssetGroup', 'Asset group', 'assets', store.assetGroups, group);
   registerNamedUpsert(router, ctx, '/api/AssetGroup', 'Generic', 'Asset group', 'admin', store.assetGroups, group);
-  register(router, ctx, '/api/TopLevel', 'Top level', 'customers', store.topLevels, group);
+  register(router, ctx, 'TopLevel', 'Top level', 'customers', store.topLevels, group);
   registerNamedUpsert(router, ctx, '/api/TopLevel', 'Tree', 'Top level', 'customers', store.topLevels, group);
 }

@@ -93,13 +93,13 @@ export function registerSites(router: Router, ctx: HaloContext): void {
           (toplevelId === undefined || store.clients.get(s.client_id)?.toplevel_id === toplevelId) &&
           (search === undefined || matches(search, s.name)),
       );
-      return json(200, envelope(rows, query, 'sites', (s) => renderSite(ctx, s)));
+      return json(200, envelope(rows, query, 'sites', (s) => ctx.row('Site', renderSite(ctx, s))));
     }),
   );
   router.on(
     'GET',
     '/api/Site/:id',
-    api(ctx, 'customers', 'read', (req) => json(200, renderSite(ctx, toUpdate(store.sites, routeId(req, 'Site'), 'Site')))),
+    api(ctx, 'customers', 'read', (req) => json(200, ctx.row('Site', renderSite(ctx, toUpdate(store.sites, routeId(req, 'Site'), 'Site'))))),
   );
   router.on(
     'POST',

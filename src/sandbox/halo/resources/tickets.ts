@@ -236,13 +236,13 @@ export function registerTickets(router: Router, ctx: HaloContext): void {
         if (closedOnly && !closed) return false;
         return search === undefined || String(t.id) === search.trim() || matches(search, t.summary);
       });
-      return json(200, envelope(rows, query, 'tickets', (t) => renderTicket(ctx, t)));
+      return json(200, envelope(rows, query, 'tickets', (t) => ctx.row('Tickets', renderTicket(ctx, t))));
     }),
   );
   router.on(
     'GET',
     '/api/Tickets/:id',
-    api(ctx, 'tickets', 'read', (req) => json(200, renderTicket(ctx, toUpdate(store.tickets, routeId(req, 'Ticket'), 'Ticket')))),
+    api(ctx, 'tickets', 'read', (req) => json(200, ctx.row('Tickets', renderTicket(ctx, toUpdate(store.tickets, routeId(req, 'Ticket'), 'Ticket'))))),
   );
   router.on(
     'POST',

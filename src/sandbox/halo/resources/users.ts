@@ -144,13 +144,13 @@ export function registerUsers(router: Router, ctx: HaloContext): void {
         if (clientId !== undefined && store.sites.get(u.site_id)?.client_id !== clientId) return false;
         return search === undefined || matches(search, u.name, u.firstname, u.surname, u.emailaddress, u.login);
       });
-      return json(200, envelope(rows, query, 'users', (u) => renderUser(ctx, u)));
+      return json(200, envelope(rows, query, 'users', (u) => ctx.row('Users', renderUser(ctx, u))));
     }),
   );
   router.on(
     'GET',
     '/api/Users/:id',
-    api(ctx, 'customers', 'read', (req) => json(200, renderUser(ctx, toUpdate(store.users, routeId(req, 'User'), 'User')))),
+    api(ctx, 'customers', 'read', (req) => json(200, ctx.row('Users', renderUser(ctx, toUpdate(store.users, routeId(req, 'User'), 'User'))))),
   );
   router.on(
     'POST',
