@@ -18,6 +18,8 @@ export interface ActivityDevice {
   dnsName?: string;
   organizationName?: string;
   locationName?: string;
+  /** The device object as sent, for `assets.name.from` sources beyond the three above. */
+  record?: Readonly<Record<string, unknown>>;
 }
 
 /** The fields serve uses; the raw body is kept in the inbox as received. */
@@ -37,6 +39,13 @@ export interface Activity {
   sourceName?: string;
   subject?: string;
   message?: string;
+  /**
+   * The condition as people named it ("Disk C: free space is below 10%"): in every /v2/alerts row
+   * (NOTES §5), and in webhooks from real tenants, though neither the spec's Activity nor the
+   * captured webhook has it (NOTES §7). Real alerts often have `subject` and `sourceName` empty
+   * ("") and this is their only title; an empty string counts as absent wherever text is built.
+   */
+  conditionName?: string;
   /** `data.message.code`. */
   code?: string;
   /** `data.message.params`. */
@@ -87,6 +96,8 @@ function read(value: unknown, requireId: boolean): Activity {
     const v = string(r, key, '$', false);
     if (v !== undefined) activity[key] = v;
   }
+  // Display text only, and not in the spec: a value that is no string is ignored, never refused.
+  if (typeof r.conditionName === 'string') activity.conditionName = r.conditionName;
   const deviceId = integer(r, 'deviceId', '$', false);
   if (deviceId !== undefined) activity.deviceId = deviceId;
   if (r.data !== undefined && r.data !== null) {
@@ -113,7 +124,7 @@ function read(value: unknown, requireId: boolean): Activity {
 }
 
 function device(r: Record<string, unknown>): ActivityDevice {
-  const out: ActivityDevice = {};
+  const out: ActivityDevice = { record: r };
   for (const key of ['id', 'organizationId', 'locationId'] as const) {
     const v = integer(r, key, '$.device', false);
     if (v !== undefined) out[key] = v;

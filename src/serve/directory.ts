@@ -1,7 +1,8 @@
 /**
  * Where an alert's ticket goes in Halo: the client, site, asset and end user of a NinjaOne
  * device, found by the NinjaOne ids Halo stores (`Asset.ninjarmm_id`, `Site.ninjarmmid`,
- * `Client.ninjarmmid` — DESIGN.md §3), else the spec's catch-all. Also the ticket lookups by name
+ * `Client.ninjarmmid` — DESIGN.md §3), else the spec's catch-all with the reason why, naming only
+ * what is known; and what the device is called. Also the ticket lookups by name
  * (ticket type, Closed status, Internal Note outcome). Everything is cached and re-read on a
  * miss, at most once per `minRefreshMs`, so an unknown device cannot spend Halo's request budget
  * (300 per 5 minutes on Halo-hosted, reference/halopsa/NOTES.md §5) on re-reading every list.
@@ -11,7 +12,9 @@ import type { Spec } from '../config/spec.js';
 import type { HaloClient, HaloSite } from '../halo/types.js';
 import type { HaloLinkedAsset, HaloTickets } from '../halo/tickets.js';
 import { ApiError } from '../http/index.js';
+import { DEFAULT_NAME_SOURCES, fallbackDeviceName, nameFrom } from '../model/device-names.js';
 import type { NinjaOneClient } from '../ninjaone/client.js';
+import type { NinjaDevice } from '../ninjaone/types.js';
 import type { ActivityDevice } from './activity.js';
 import { PermanentError } from './errors.js';
 import type { DeviceText, PlacementText } from './ticket-content.js';
@@ -99,28 +102,46 @@ export class HaloDirectory {
   /**
    * Where the ticket of an alert on `deviceId` goes; throws PermanentError when nowhere.
    * `needNodeClass`: read the device from NinjaOne when the webhook did not say its class.
+   * The device's name is the first of `assets.name.from` the webhook's device (or the device read
+   * from NinjaOne) has, else its Halo asset's tag, else "NinjaOne device <id>".
    */
   async place(deviceId: number, payloadDevice: ActivityDevice | undefined, options: { needNodeClass?: boolean } = {}): Promise<Placement> {
+    const sources = this.#o.spec.assets?.name?.from ?? DEFAULT_NAME_SOURCES;
     const device: DeviceText = {
       id: deviceId,
-      ...pick('name', payloadDevice?.displayName ?? payloadDevice?.systemName ?? payloadDevice?.dnsName),
+      ...pick('name', payloadDevice ? nameFrom(payloadDevice.record ?? (payloadDevice as Readonly<Record<string, unknown>>), sources) : undefined),
       ...pick('nodeClass', payloadDevice?.nodeClass),
       ...pick('organization', payloadDevice?.organizationName),
+      ...(payloadDevice?.organizationId !== undefined ? { organizationId: payloadDevice.organizationId } : {}),
       ...pick('location', payloadDevice?.locationName),
+      ...(payloadDevice?.locationId !== undefined ? { locationId: payloadDevice.locationId } : {}),
+    };
+    /** Fills in what the webhook did not say from the device NinjaOne has. */
+    const learn = (read: NinjaDevice) => {
+      const fill = <K extends keyof DeviceText>(key: K, value: DeviceText[K] | undefined) => {
+        if (device[key] === undefined && value !== undefined) device[key] = value;
+      };
+      fill('name', nameFrom(read.record, sources));
+      fill('nodeClass', read.nodeClass);
+      fill('organizationId', read.organizationId);
+      fill('locationId', read.locationId);
+      // GET /v2/device/{id} has no references in the capture (api-samples/device-get...); used when present.
+      fill('organization', referenceName(read.record, 'organization'));
+      fill('location', referenceName(read.record, 'location'));
     };
     const asset = await this.#find(deviceId);
     const customers = await this.#customersList(false);
     if (asset) {
+      // Only for the class: the asset's tag is haloform's own name of the device (apply sets it
+      // from assets.name.from), so a read for the name alone would cost a request per alert.
       if (options.needNodeClass && device.nodeClass === undefined && this.#o.ninja) {
         const read = await this.#readNinjaDevice(deviceId);
-        if (read) {
-          device.nodeClass = read.nodeClass;
-          if (device.name === undefined && read.displayName) device.name = read.displayName;
-        }
+        if (read.kind === 'found') learn(read.device);
       }
       const site = customers.sites.find((s) => s.id === asset.siteId);
       const client = customers.clients.find((c) => c.id === asset.clientId);
       const user = this.#o.spec.alerts?.endUser === 'generalUser' ? undefined : asset.users.find((u) => u.siteId === asset.siteId);
+      device.name ??= asset.inventoryNumber?.trim() || fallbackDeviceName(deviceId);
       return {
         clientId: asset.clientId,
         siteId: asset.siteId,
@@ -130,47 +151,51 @@ export class HaloDirectory {
         ...pick('clientName', client?.name),
         ...pick('siteName', site?.name),
         ...pick('assetTag', asset.inventoryNumber),
-        device: { ...device, ...(device.name === undefined ? pick('name', asset.inventoryNumber) : {}) },
+        device,
       };
     }
 
-    let organizationId = payloadDevice?.organizationId;
-    let locationId = payloadDevice?.locationId;
-    if ((organizationId === undefined || locationId === undefined || device.name === undefined) && this.#o.ninja) {
-      const read = await this.#readNinjaDevice(deviceId);
-      if (read) {
-        organizationId ??= read.organizationId;
-        locationId ??= read.locationId;
-        if (device.name === undefined && read.displayName) device.name = read.displayName;
-        device.nodeClass ??= read.nodeClass;
-      }
+    let read: NinjaRead = { kind: 'not-read' };
+    if ((device.organizationId === undefined || device.locationId === undefined || device.name === undefined) && this.#o.ninja) {
+      read = await this.#readNinjaDevice(deviceId);
+      if (read.kind === 'found') learn(read.device);
     }
-    const site = locationId === undefined ? undefined : await this.#site(locationId);
+    const named = device.name;
+    device.name ??= fallbackDeviceName(deviceId);
+    const site = device.locationId === undefined ? undefined : await this.#site(device.locationId);
     if (site) {
       const client = customers.clients.find((c) => c.id === site.clientId);
       return { clientId: site.clientId, siteId: site.id, how: 'site', siteName: site.name, ...pick('clientName', client?.name), device };
     }
-    const client = organizationId === undefined ? undefined : await this.#client(organizationId);
+    const client = device.organizationId === undefined ? undefined : await this.#client(device.organizationId);
     if (client && client.mainSiteId !== undefined) {
       const main = (await this.#customersList(false)).sites.find((s) => s.id === client.mainSiteId);
       return { clientId: client.id, siteId: client.mainSiteId, how: 'client', clientName: client.name, ...pick('siteName', main?.name), device };
     }
 
-    const what = `NinjaOne device ${deviceId}${device.name ? ` ("${device.name}")` : ''}${organizationId !== undefined ? ` of organisation ${device.organization ? `"${device.organization}" ` : ''}#${organizationId}` : ''}${locationId !== undefined ? `, location ${device.location ? `"${device.location}" ` : ''}#${locationId}` : ''}`;
-    const why = `${what} is not linked in Halo: no asset has ninjarmm_id ${deviceId}, and no site or client carries the NinjaOne id of its location or organisation. Run haloform apply to sync it, then move this ticket to the right client.`;
+    const facts: CatchAllFacts = {
+      deviceId,
+      ...(named !== undefined ? { name: named } : {}),
+      ...(device.organizationId !== undefined ? { organization: { id: device.organizationId, ...pick('name', device.organization) } } : {}),
+      ...(device.locationId !== undefined ? { location: { id: device.locationId, ...pick('name', device.location) } } : {}),
+      read: read.kind,
+      ...(read.kind === 'refused' ? { refusedStatus: read.status } : {}),
+      ...(client ? { clientWithoutMainSite: client.name } : {}),
+    };
+    const why = catchAllReason(facts);
     const catchAll = this.#o.spec.customers.catchAll;
     if (!catchAll) {
-      throw new PermanentError(`${what} is not linked in Halo, and customers.catchAll is not set, so its alert has nowhere to go. Run haloform apply to sync the device (or set customers.catchAll), then haloform inbox replay --dead.`);
+      throw new PermanentError(`${why.facts} customers.catchAll is not set, so its alert has nowhere to go. ${why.fix} (or set customers.catchAll), then haloform inbox replay --dead.`);
     }
     const all = await this.#customersList(false);
     let found = findCatchAll(all, catchAll);
     if (!found.client || !found.site) found = findCatchAll(await this.#customersList(true), catchAll);
     if (!found.client || !found.site) {
       throw new PermanentError(
-        `${what} is not linked in Halo, and the catch-all ${found.client ? `site "${catchAll.site}" of client "${found.client.name}"` : `client "${catchAll.client}"`} (customers.catchAll) does not exist in Halo. Run haloform apply, which creates it, then haloform inbox replay --dead.`,
+        `${deviceWords(facts)}${facts.organization ? ` of organisation ${place(facts.organization)}` : ''}${facts.location ? `, location ${place(facts.location)}` : ''} is not linked in Halo, and the catch-all ${found.client ? `site "${catchAll.site}" of client "${found.client.name}"` : `client "${catchAll.client}"`} (customers.catchAll) does not exist in Halo. Run haloform apply, which creates it, then haloform inbox replay --dead.`,
       );
     }
-    return { clientId: found.client.id, siteId: found.site.id, how: 'catch-all', reason: why, clientName: found.client.name, siteName: found.site.name, device };
+    return { clientId: found.client.id, siteId: found.site.id, how: 'catch-all', reason: `${why.facts} ${why.fix}, then move this ticket to the right client.`, clientName: found.client.name, siteName: found.site.name, device };
   }
 
   /** The linked asset of a device, re-reading the list once on a miss (at most every minRefreshMs). */
@@ -181,8 +206,9 @@ export class HaloDirectory {
     return (await this.#assetMap(true)).get(deviceId);
   }
 
-  async #site(locationId: number): Promise<HaloSite | undefined> {
-    const search = (list: { sites: HaloSite[] }) => list.sites.find((x) => x.ninjaId === locationId && !x.inactive);
+  /** The active site carrying a location's id; one whose client Halo did not say cannot take a ticket. */
+  async #site(locationId: number): Promise<(HaloSite & { clientId: number }) | undefined> {
+    const search = (list: { sites: HaloSite[] }) => list.sites.find((x): x is HaloSite & { clientId: number } => x.ninjaId === locationId && !x.inactive && x.clientId !== undefined);
     const hit = search(await this.#customersList(false));
     if (hit || !this.#stale(this.#customers)) return hit;
     return search(await this.#customersList(true));
@@ -230,15 +256,95 @@ export class HaloDirectory {
     return this.#customersLoading;
   }
 
-  async #readNinjaDevice(deviceId: number) {
+  /**
+   * The device as NinjaOne has it. NinjaOne unreachable (a timeout, a 5xx, a 429): throws, and the
+   * delivery is retried. 404 (deleted, or out of the API application's reach) and other refusals
+   * (401, 403): placed without it, saying so.
+   */
+  async #readNinjaDevice(deviceId: number): Promise<NinjaRead> {
     try {
-      return await this.#o.ninja!.readDevice(deviceId);
+      const device = await this.#o.ninja!.readDevice(deviceId);
+      return device ? { kind: 'found', device } : { kind: 'not-found' };
     } catch (e) {
-      // NinjaOne unreachable: retry the delivery later. Refused (deleted device, no permission): place without it.
-      if (e instanceof ApiError && !e.retryable) return undefined;
+      if (e instanceof ApiError && !e.retryable) return e.status === 404 ? { kind: 'not-found' } : { kind: 'refused', ...(e.status !== undefined ? { status: e.status } : {}) };
       throw e;
     }
   }
+}
+
+/** What became of reading the device from NinjaOne. */
+type NinjaRead = { kind: 'found'; device: NinjaDevice } | { kind: 'not-found' } | { kind: 'refused'; status?: number } | { kind: 'not-read' };
+
+/** What is known about a device the catch-all takes; nothing here is guessed. */
+export interface CatchAllFacts {
+  deviceId: number;
+  /** Its name, when it has one (not the "NinjaOne device <id>" stand-in). */
+  name?: string;
+  /** Its organisation, when the webhook or NinjaOne said it. */
+  organization?: { id: number; name?: string };
+  /** Its location, when the webhook or NinjaOne said it. */
+  location?: { id: number; name?: string };
+  /**
+   * Reading the device from NinjaOne: `found`, `not-found` (404), `refused` (401, 403, …) or
+   * `not-read` (the webhook said enough, or there is no NinjaOne client).
+   */
+  read: NinjaRead['kind'];
+  /** The HTTP status of a refusal. */
+  refusedStatus?: number;
+  /** A Halo client carries the organisation's NinjaOne id but has no main site to put the ticket on. */
+  clientWithoutMainSite?: string;
+}
+
+/**
+ * Why a device has no place in Halo: `facts` (what is known, what is not and why, what Halo
+ * lacks), and `fix`, what a person can do, as the start of a sentence the caller ends ("…, then
+ * move this ticket to the right client."). Never names an organisation or location that was not known.
+ */
+export function catchAllReason(f: CatchAllFacts): { facts: string; fix: string } {
+  const parts = [`${deviceWords({ deviceId: f.deviceId, ...(f.name !== undefined ? { name: f.name } : {}) })} is not linked in Halo: no asset has ninjarmm_id ${f.deviceId}.`];
+  const unknown = !f.organization && !f.location ? 'Its organisation and location are unknown' : !f.location ? 'Its location is unknown' : !f.organization ? 'Its organisation is unknown' : undefined;
+  if (unknown) {
+    const cause =
+      f.read === 'not-found'
+        ? 'NinjaOne answered 404 Not Found for the device (it was deleted, or the API application cannot see it)'
+        : f.read === 'refused'
+          ? `NinjaOne refused to show the device${f.refusedStatus !== undefined ? ` (HTTP ${f.refusedStatus})` : ''}`
+          : f.read === 'found'
+            ? 'neither the webhook nor NinjaOne\'s record of the device says it'
+            : 'the webhook did not say it, and haloform did not read the device from NinjaOne';
+    parts.push(`${unknown}: ${cause}.`);
+  }
+  const location = f.location && `its location ${place(f.location)}`;
+  const organization = f.organization && `its organisation ${place(f.organization)}`;
+  const noClient = organization && (f.clientWithoutMainSite !== undefined ? `Halo client "${f.clientWithoutMainSite}" carries the NinjaOne id of ${organization} but has no main site` : `no active Halo client carries the NinjaOne id of ${organization}`);
+  if (location && noClient) parts.push(`No active Halo site carries the NinjaOne id of ${location}, and ${noClient}.`);
+  else if (location) parts.push(`No active Halo site carries the NinjaOne id of ${location}.`);
+  else if (noClient) parts.push(`${noClient.charAt(0).toUpperCase()}${noClient.slice(1)}.`);
+  const fix =
+    f.read === 'not-found' && !f.organization && !f.location
+      ? 'Check that the device still exists in NinjaOne and that the API application can see its organisation'
+      : f.read === 'refused' && !f.organization && !f.location
+        ? "Check the API application's permissions in NinjaOne"
+        : 'Run haloform apply to sync it';
+  return { facts: parts.join(' '), fix };
+}
+
+/** "NinjaOne device 7 ("PC-1")", or without the name when it has none. */
+function deviceWords(f: Pick<CatchAllFacts, 'deviceId' | 'name'>): string {
+  return `NinjaOne device ${f.deviceId}${f.name !== undefined ? ` ("${f.name}")` : ''}`;
+}
+
+/** `"Main Office" (NinjaOne id 2)`, or `with NinjaOne id 2` when its name is not known. */
+function place(p: { id: number; name?: string }): string {
+  return p.name !== undefined ? `"${p.name}" (NinjaOne id ${p.id})` : `with NinjaOne id ${p.id}`;
+}
+
+/** `references.<kind>.name` of a device record, when NinjaOne expanded it. */
+function referenceName(record: Readonly<Record<string, unknown>>, kind: 'organization' | 'location'): string | undefined {
+  const refs = record.references;
+  const ref = refs !== null && typeof refs === 'object' && !Array.isArray(refs) ? (refs as Record<string, unknown>)[kind] : undefined;
+  const name = ref !== null && typeof ref === 'object' && !Array.isArray(ref) ? (ref as Record<string, unknown>).name : undefined;
+  return typeof name === 'string' && name.trim() !== '' ? name.trim() : undefined;
 }
 
 function findCatchAll(list: { clients: HaloClient[]; sites: HaloSite[] }, catchAll: { client: string; site: string }): { client?: HaloClient; site?: HaloSite } {

@@ -240,6 +240,8 @@ function triggeredFrom(alert: NinjaAlert): Record<string, unknown> {
     sourceConfigUid: alert.sourceConfigUid,
     ...(typeof r.sourceName === 'string' ? { sourceName: r.sourceName } : {}),
     ...(typeof r.subject === 'string' ? { subject: r.subject } : {}),
+    // Every /v2/alerts row has it (NOTES §5), and it is often the alert's only title.
+    ...(typeof r.conditionName === 'string' ? { conditionName: r.conditionName } : {}),
     message: alert.message,
     type: 'Condition',
     ...(r.data && typeof r.data === 'object' ? { data: r.data } : {}),

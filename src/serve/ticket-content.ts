@@ -1,12 +1,16 @@
 /**
  * What haloform writes into Halo for an alert: the ticket summary and details, and the internal
- * notes (fired again, reset, left open, placed in the catch-all). Pure: data in, HTML out, every
- * value escaped. Each note starts with NOTE_MARKER so haloform can tell its own notes from a
- * technician's (an action without it means someone worked on the ticket).
+ * notes (fired again, reset, left open, placed in the catch-all). Pure: data in, text and HTML
+ * out. Every piece of text is stripped of control and bidi characters (a webhook's U+202E or NUL
+ * never lands in a ticket) and, in HTML, escaped. Each note starts with NOTE_MARKER so haloform
+ * can tell its own notes from a technician's (an action without it means someone worked on the ticket).
  */
 
+import { fallbackDeviceName } from '../model/device-names.js';
+import { CONTROLS } from '../render/safe-text.js';
 import type { Activity } from './activity.js';
 import { severityOf } from './activity.js';
+import { formatDateTime, humaniseCode, humaniseParams } from './humanise.js';
 
 /** Starts every note haloform writes; plain text, so it survives Halo's HTML handling. */
 export const NOTE_MARKER = '[haloform]';
@@ -24,58 +28,105 @@ export interface PlacementText {
   reason?: string;
 }
 
+/** The device an alert is on, as far as it is known. */
 export interface DeviceText {
   id?: number;
+  /** Its name by `assets.name.from`, else its Halo asset's tag, else "NinjaOne device <id>". */
   name?: string;
   nodeClass?: string;
   organization?: string;
+  organizationId?: number;
   location?: string;
+  locationId?: number;
 }
 
+/**
+ * "<device name>: <what>", where what is the first non-empty of the condition's name, the
+ * message, the subject, the source name and the condition code in words. Plain text (Halo shows
+ * the summary as text), on one line, cut at Halo's limit.
+ */
 export function ticketSummary(activity: Activity, deviceName: string | undefined): string {
-  const what = (activity.message || activity.subject || activity.sourceName || 'NinjaOne alert').replace(/\s+/g, ' ').trim();
-  const text = deviceName ? `${deviceName}: ${what}` : what;
-  return text.length > MAX_SUMMARY ? `${text.slice(0, MAX_SUMMARY - 1)}…` : text;
+  const what = alertTitle(activity) ?? 'NinjaOne alert';
+  const name = present(deviceName);
+  const text = name ? `${name}: ${what}` : what;
+  if (text.length <= MAX_SUMMARY) return text;
+  // Never half an emoji: a cut between the two halves of a surrogate pair moves back one.
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(MAX_SUMMARY - 2)) ? MAX_SUMMARY - 2 : MAX_SUMMARY - 1;
+  return `${text.slice(0, end)}…`;
 }
 
-/** The ticket's details: the alert as NinjaOne sent it, readable. */
+/**
+ * The ticket's details: a headline (the summary's what), a table of the alert — condition,
+ * message, subject, source, severity, priority, device, node class, organisation, location,
+ * when it triggered, and NinjaOne's ids — then the condition values in words, the device link,
+ * and why the catch-all, if it was used.
+ */
 export function ticketDetailsHtml(activity: Activity, device: DeviceText, placement: PlacementText, links: { ninjaDeviceUrl?: string }): string {
+  const condition = present(activity.conditionName);
+  const message = present(activity.message);
+  const deviceName = present(device.name);
   const rows: [string, string | undefined][] = [
-    ['Alert', activity.message],
+    ['Condition', condition],
+    ['Alert', message !== condition ? message : undefined],
+    ['Subject', present(activity.subject)],
+    ['Source', present(activity.sourceName)],
     ['Severity', severityOf(activity)],
-    ['Priority (NinjaOne)', activity.priority],
-    ['Device', [device.name, device.id !== undefined ? `(NinjaOne id ${device.id})` : undefined].filter(Boolean).join(' ') || undefined],
-    ['Node class', device.nodeClass],
-    ['Organisation', device.organization],
-    ['Location', device.location],
-    ['Condition', [activity.sourceName, activity.code].filter(Boolean).join(' · ') || undefined],
-    ['Triggered', activity.activityTime !== undefined ? isoTime(activity.activityTime) : undefined],
-    ['Alert id (series)', activity.seriesUid],
+    ['Priority (NinjaOne)', present(activity.priority)],
+    ['Device', withId(deviceName !== undefined && deviceName !== fallbackDeviceName(device.id) ? deviceName : undefined, device.id, deviceName)],
+    ['Node class', present(device.nodeClass)],
+    ['Organisation', withId(present(device.organization), device.organizationId)],
+    ['Location', withId(present(device.location), device.locationId)],
+    ['Triggered', activity.activityTime !== undefined ? (formatDateTime(activity.activityTime * 1000) ?? String(activity.activityTime)) : undefined],
+    ['Condition code', present(activity.code)],
+    ['Condition id (NinjaOne)', present(activity.sourceConfigUid)],
+    ['Alert id (series)', present(activity.seriesUid)],
     ['Activity id', activity.id !== undefined ? String(activity.id) : undefined],
   ];
-  const params = Object.entries(activity.params ?? {}).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)] as [string, string]);
-  const table = (pairs: [string, string | undefined][]) =>
-    `<table>${pairs
-      .filter(([, v]) => v !== undefined && v !== '')
-      .map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v!)}</td></tr>`)
-      .join('')}</table>`;
-  const parts = [`<p>${escapeHtml(activity.message || 'NinjaOne raised an alert.')}</p>`, table(rows)];
+  const params = humaniseParams(activity.params).map((p) => [p.label, p.text] as [string, string]);
+  const parts = [`<p>${escapeHtml(alertTitle(activity) ?? 'NinjaOne raised an alert.')}</p>`, table(rows)];
   if (params.length > 0) parts.push(`<p><b>Condition values</b></p>${table(params)}`);
   if (links.ninjaDeviceUrl) parts.push(`<p><a href="${escapeHtml(links.ninjaDeviceUrl)}">Open the device in NinjaOne</a></p>`);
   if (placement.how === 'catch-all') parts.push(`<p><b>Placed in the catch-all:</b> ${escapeHtml(placement.reason ?? '')}</p>`);
-  parts.push('<p><small>Created by haloform serve from a NinjaOne webhook; it closes itself when the alert resets.</small></p>');
+  parts.push('<p><small>Created by haloform serve from a NinjaOne alert; it closes itself when the alert resets.</small></p>');
   return parts.join('\n');
+}
+
+/** What the alert is about, in the order people named it best; undefined when it says nothing. */
+function alertTitle(activity: Activity): string | undefined {
+  const title = present(activity.conditionName) ?? present(activity.message) ?? present(activity.subject) ?? present(activity.sourceName) ?? present(humaniseCode(activity.code, activity.params));
+  return title?.replace(/\s+/g, ' ');
+}
+
+function table(pairs: [string, string | undefined][]): string {
+  return `<table>${pairs
+    .filter((pair): pair is [string, string] => pair[1] !== undefined && cleanText(pair[1]).trim() !== '')
+    .map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`)
+    .join('')}</table>`;
+}
+
+/** "Main Office (NinjaOne id 2)", the name alone, or the id alone; `otherwise` when there is neither. */
+function withId(name: string | undefined, id: number | undefined, otherwise?: string): string | undefined {
+  if (name !== undefined && id !== undefined) return `${name} (NinjaOne id ${id})`;
+  return name ?? (id !== undefined ? (otherwise ?? `NinjaOne id ${id}`) : otherwise);
+}
+
+/** The text without control and bidi characters, trimmed; undefined when nothing is left. */
+function present(text: string | undefined): string | undefined {
+  if (typeof text !== 'string') return undefined;
+  const clean = cleanText(text).trim();
+  return clean === '' ? undefined : clean;
 }
 
 export function firedAgainNoteHtml(activity: Activity, count: number): string {
   const when = activity.activityTime !== undefined ? ` at ${isoTime(activity.activityTime)}` : '';
-  return note(`The alert fired again${when} (${ordinal(count)} time): ${activity.message ?? ''}`);
+  return note(`The alert fired again${when} (${ordinal(count)} time): ${present(activity.message) ?? alertTitle(activity) ?? 'NinjaOne alert'}`);
 }
 
 export function resetNoteHtml(activity: Activity, fromPoller: boolean): string {
   if (fromPoller) return note('The alert is no longer active in NinjaOne (found by haloform\'s poller: the reset webhook did not arrive).');
   const when = activity.activityTime !== undefined ? ` at ${isoTime(activity.activityTime)}` : '';
-  return note(`The alert reset${when}${activity.message ? `: ${activity.message}` : ''}.`);
+  const message = present(activity.message);
+  return note(`The alert reset${when}${message ? `: ${message}` : ''}.`);
 }
 
 export function leftOpenNoteHtml(reason: string): string {
@@ -94,8 +145,17 @@ function note(text: string): string {
   return `<p>${escapeHtml(NOTE_MARKER)} ${escapeHtml(text)}</p>`;
 }
 
+/**
+ * Text without control and bidi characters (CONTROLS: C0 but tab and newline, DEL, C1, and the
+ * bidi controls that can make a ticket read otherwise than it says — "Trojan Source").
+ */
+export function cleanText(text: string): string {
+  return text.replace(CONTROLS, '');
+}
+
+/** Text for HTML: control and bidi characters removed, then `& < > " '` escaped. */
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return cleanText(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 function isoTime(epochSeconds: number): string {

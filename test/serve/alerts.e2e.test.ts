@@ -28,7 +28,7 @@ describe('serve: TRIGGERED', () => {
     world = await startWorld();
     const { cast } = world;
 
-    const uid = world.trigger({ deviceId: cast.withUser.deviceId, severity: 'MAJOR', message: 'Disk C: is 95% full' });
+    const uid = world.trigger({ deviceId: cast.withUser.deviceId, severity: 'MAJOR', message: 'Disk C: is 95% full', conditionName: 'Disk C: free space is below 10%' });
     await world.settle();
 
     const ticket = only(world.ticketsOf(uid));
@@ -44,8 +44,8 @@ describe('serve: TRIGGERED', () => {
       ninja_device_id: cast.withUser.deviceId,
       third_party_id_string: `haloform:${uid}`,
     });
-    expect(ticket.summary).toMatch(/: Disk C: is 95% full$/);
-    expect(ticket.details_html).toContain('Disk C: is 95% full');
+    expect(ticket.summary).toMatch(/: Disk C: free space is below 10%$/);
+    expect(ticket.details_html).toContain('<th align="left">Alert</th><td>Disk C: is 95% full</td>');
     const [delivery] = await world.serve.store.listDeliveries({ status: 'done' });
     expect(delivery).toMatchObject({ ticketId: ticket.id, statusCode: 'TRIGGERED', seriesKey: uid });
     expect(await world.serve.metrics.value('haloform_tickets_created_total', { placement: 'asset' })).toBe(1);

@@ -42,7 +42,7 @@ describe('ticket content', () => {
     expect(html).toContain('&lt;script&gt; (NinjaOne id 7)');
     expect(html).not.toContain('<script>');
     expect(html).toContain('<th align="left">Severity</th><td>MAJOR</td>');
-    expect(html).toContain('2025-03-19T13:41:15Z');
+    expect(html).toContain('<th align="left">Triggered</th><td>2025-03-19 13:41 UTC</td>');
   });
 
   it('marks its own notes', () => {
