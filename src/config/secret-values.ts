@@ -43,8 +43,11 @@ export function environmentSecrets(env: Readonly<Record<string, string | undefin
 
 /** `https://user:pw@host/x` → `https://user:[redacted]@host/x`, for any URL in the text. */
 export function maskUserinfo(text: string, replacement: string): string {
-  return text.replace(USERINFO, (whole) => whole.replace(/:[^:@]*@$/, `:${replacement}@`));
+  return text.replace(USERINFO, (whole, _user: string, password: string) => (PLACEHOLDER_PASSWORD.test(password) ? whole : whole.replace(/:[^:@]*@$/, `:${replacement}@`)));
 }
+
+/** What help texts and examples write where a password goes: left as it is. */
+const PLACEHOLDER_PASSWORD = /^(password|passwd|pass|secret|pw|x+|\*+|<[^>]*>|\$\{[^}]*\}|\[redacted\])$/i;
 
 /** Every string in a value, with its path. */
 export function* stringsIn(value: unknown, path: (string | number)[] = []): Generator<[(string | number)[], string]> {

@@ -46,7 +46,7 @@ export function snapshotsFromSeed(seed: Seed): { ninja: NinjaSnapshot; halo: Hal
       ...(c.main_site_id !== undefined ? { mainSiteId: c.main_site_id } : {}),
       ...(c.ninjarmmid !== undefined ? { ninjaId: c.ninjarmmid } : {}),
     })),
-    sites: h.sites.map((s) => ({ id: s.id, name: s.name, clientId: s.client_id, inactive: s.inactive, ...(s.ninjarmmid !== undefined ? { ninjaId: s.ninjarmmid } : {}) })),
+    sites: h.sites.map((s) => ({ id: s.id, name: s.name ?? '', clientId: s.client_id, inactive: s.inactive, ...(s.ninjarmmid !== undefined ? { ninjaId: s.ninjarmmid } : {}) })),
     users: h.users.map((u) => ({
       id: u.id,
       name: u.name,
