@@ -395,7 +395,7 @@ function userFrom(row: RowReader): HaloUser | undefined {
   const clientId = row.int('client_id');
   const login = row.string('login');
   const email = row.string('emailaddress');
-  const siteId = row.int('site_id_int') ?? row.int('site_id', { needed: clientId === undefined ? 'it is on no site, so no asset can be linked to it' : 'it is on no site' });
+  const siteId = row.int('site_id_int') ?? row.int('site_id', { needed: 'it is on no site, so no asset can be linked to it. Put it on a site in Halo if it should be' });
   return {
     id,
     name,
@@ -435,7 +435,9 @@ function assetFrom(row: RowReader, listedType?: number): HaloAsset | undefined {
     const u = entry !== null && typeof entry === 'object' && !Array.isArray(entry) ? new RowReader(entry as Record<string, unknown>, 'Halo', row.label, 'user', '').int('id') : undefined;
     if (u !== undefined) userIds.push(u);
   });
-  const clientId = row.int('client_id', { needed: 'it has no client in Halo (a stock asset)' });
+  const clientId = row.int('client_id', {
+    needed: "it is a stock asset with no client, which haloform can only adopt by serial (it then moves it to the device's client). Set a client in Halo only if it should belong to one",
+  });
   const siteId = row.int('site_id', clientId === undefined ? 'optional' : { needed: 'it has no site in Halo' });
   const assetTypeId = row.int('assettype_id') ?? listedType;
   const ninjaId = positive(row.int('ninjarmm_id'));

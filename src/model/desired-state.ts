@@ -123,7 +123,7 @@ export function desiredState(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnapsho
   });
 
   // What was wrong with rows either API sent: read around, and said.
-  report.warnings.push(...readProblemWarnings([...ninja.problems, ...halo.problems]));
+  report.warnings.push(...readProblemWarnings([...ninja.problems, ...halo.problems], halo));
 
   return {
     settings,

@@ -6,12 +6,18 @@
  */
 
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { HaloSnapshot } from '../halo/types.js';
 import type { ReadProblem } from '../http/rows.js';
 import { list } from './customers.js';
 
-export function readProblemWarnings(problems: readonly ReadProblem[]): Diagnostic[] {
+/**
+ * `halo`: to name a Halo row by where it is as well (`site 10 of client "adventure works"`), so a
+ * row without a name can still be found.
+ */
+export function readProblemWarnings(problems: readonly ReadProblem[], halo?: HaloSnapshot): Diagnostic[] {
   const groups = new Map<string, ReadProblem[]>();
-  for (const p of problems) {
+  for (const raw of problems) {
+    const p = halo && raw.api === 'Halo' ? { ...raw, row: whereIs(raw, halo) } : raw;
     const key = [p.api, p.label, p.noun, p.field, p.problem, p.effect, p.dropped].join('\u0000');
     groups.set(key, [...(groups.get(key) ?? []), p]);
   }
@@ -30,6 +36,23 @@ export function readProblemWarnings(problems: readonly ReadProblem[]): Diagnosti
     );
   }
   return out.sort((a, b) => a.summary.localeCompare(b.summary));
+}
+
+/** A Halo row with its client (and site) named, when its own name does not find it. */
+function whereIs(problem: ReadProblem, halo: HaloSnapshot): string {
+  const id = Number(/^[a-z ]+ (\d+)/.exec(problem.row)?.[1]);
+  if (!Number.isInteger(id)) return problem.row;
+  const clientName = (clientId: number | undefined) => {
+    const c = clientId === undefined ? undefined : halo.clients.find((x) => x.id === clientId);
+    return c && c.name !== '' ? ` of client "${c.name}"` : '';
+  };
+  if (problem.noun === 'site') return `${problem.row}${clientName(halo.sites.find((s) => s.id === id)?.clientId)}`;
+  if (problem.noun === 'asset') {
+    const asset = halo.assets.find((a) => a.id === id);
+    const type = asset?.assetTypeId === undefined ? undefined : halo.assetTypes.find((t) => t.id === asset.assetTypeId);
+    return `${problem.row}${type && type.name !== '' ? ` (${type.name})` : ''}${clientName(asset?.clientId)}`;
+  }
+  return problem.row;
 }
 
 function plural(noun: string): string {

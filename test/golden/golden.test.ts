@@ -46,6 +46,8 @@ function scrub(text: string, sandbox: Sandbox): string {
     .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/g, '<time>')
     .replace(/sha256:[0-9a-f]{64}/g, 'sha256:<spec hash>')
     .replace(/sha256:[0-9a-f]{12}…/g, 'sha256:<spec hash>…')
+    // An asset's fingerprint hashes its ninja_url, which holds the sandbox's port.
+    .replace(/"fingerprint":"[0-9a-f]{16}"/g, '"fingerprint":"<fingerprint>"')
     // NinjaOne's error bodies carry a fresh incident id each time.
     .replace(/\[incident [A-Z_]+-[0-9a-z]+-\d+-[A-Z]+\]/g, '[incident <id>]');
 }
@@ -110,13 +112,17 @@ describe('haloform plan -c config/demo.yaml against the demo sandbox', () => {
         'Placeholder serials not used for matching',
         'Asset users not found in Halo',
         'Clients without Halo users',
+        'Devices without a usable serial',
+        'Incomplete Halo assets',
+        'Incomplete Halo site',
+        'Incomplete Halo user',
         'Webhook secret not set',
       ]);
       for (const w of plan.warnings) {
         // What it is about: a quoted name ("CONT-PC097", "Contoso Ltd/Warehouse") or a variable.
         expect(w.detail, w.summary).toMatch(/"[^"]+"|HALOFORM_[A-Z_]+/);
         // What to do: a sentence that starts with a verb, or "if …, <verb>".
-        expect(w.detail, w.summary).toMatch(/(^|[.;] )(If [^,]+, )?(Map|map|Add|Set|Rename|Merge|Deactivate|deactivate|Check|Turn|Reactivate|Clear|Create|Change)\b/);
+        expect(w.detail, w.summary).toMatch(/(^|[.;] )(If [^,]+, )?(Map|map|Add|add|Set|Rename|Merge|Deactivate|deactivate|Check|Turn|Reactivate|Clear|Create|Change|give|Put)\b/);
       }
       expect(writes(sandbox.ninjaone.server.requests())).toEqual([]);
       expect(writes(sandbox.halo.server.requests())).toEqual([]);

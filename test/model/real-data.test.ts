@@ -221,14 +221,14 @@ describe('typed fields', () => {
 
 describe('incomplete Halo rows', () => {
   it('a stock asset with no client, linked to a device, is moved to its client; the gap is a warning', () => {
-    const halo = haloSnapshot({ ...linked, assets: [asset({ id: 9, ninjaId: 5, clientId: undefined, siteId: undefined })], problems: [{ api: 'Halo', label: 'GET /api/Asset', noun: 'asset', row: 'asset 9', field: 'client_id', problem: 'is -1 (none)', effect: 'it has no client in Halo (a stock asset)', dropped: false }] });
+    const halo = haloSnapshot({ ...linked, assets: [asset({ id: 9, ninjaId: 5, clientId: undefined, siteId: undefined })], problems: [{ api: 'Halo', label: 'GET /api/Asset', noun: 'asset', row: 'asset 9', field: 'client_id', problem: 'is -1 (none)', effect: "it is a stock asset with no client, which haloform can only adopt by serial (it then moves it to the device's client). Set a client in Halo only if it should belong to one", dropped: false }] });
 
     const result = plan(spec(`assets:\n${noLinks}`), ninjaSnapshot({ ...contoso, devices: [device({ id: 5 })] }), halo);
 
     expect(change(result, 'asset["ninja:5"]')).toMatchObject({ action: 'update', before: { client: null, site: null }, after: { client: { ref: 'client["Contoso Ltd"]' } } });
     expect(result.warnings.map((w) => [w.summary, w.detail])).toContainEqual([
       'Incomplete Halo asset',
-      '1 asset from GET /api/Asset: client_id is -1 (none) (asset 9) — it has no client in Halo (a stock asset). Nothing else is held up.',
+      '1 asset from GET /api/Asset: client_id is -1 (none) (asset 9) — it is a stock asset with no client, which haloform can only adopt by serial (it then moves it to the device\'s client). Set a client in Halo only if it should belong to one. Nothing else is held up.',
     ]);
   });
 
