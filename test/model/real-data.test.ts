@@ -228,7 +228,7 @@ describe('incomplete Halo rows', () => {
     expect(change(result, 'asset["ninja:5"]')).toMatchObject({ action: 'update', before: { client: null, site: null }, after: { client: { ref: 'client["Contoso Ltd"]' } } });
     expect(result.warnings.map((w) => [w.summary, w.detail])).toContainEqual([
       'Incomplete Halo asset',
-      '1 asset from GET /api/Asset: client_id is -1 (none) (asset 9) — it is a stock asset with no client, which haloform can only adopt by serial (it then moves it to the device\'s client). Set a client in Halo only if it should belong to one. Nothing else is held up.',
+      '1 asset from GET /api/Asset: client_id is -1 (none) (asset 9 (Workstation)) — it is a stock asset with no client, which haloform can only adopt by serial (it then moves it to the device\'s client). Set a client in Halo only if it should belong to one. Nothing else is held up.',
     ]);
   });
 
