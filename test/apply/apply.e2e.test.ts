@@ -208,8 +208,10 @@ describe('failures', () => {
     const s = await sandbox({ devices: 120 });
     const dir = mkdtempSync(join(tmpdir(), 'haloform-'));
     await cli(['plan', '-c', DEMO, '--out', join(dir, 'plan.json')], { env: demoEnv(s) });
-    // After the plan, someone switches "Asset Tag must be unique" on: the planted collision now fails in Halo.
+    // "Asset Tag must be unique" is on in Halo, but its settings read says otherwise (an API app whose
+    // Control read is stale): the plan — and apply's fresh plan — see no collision, Halo's write refuses it.
     s.halo.control.patchControl({ allowduplicateinv: false });
+    s.halo.control.overlays.add({ list: 'Control', id: '*', field: 'allowduplicateinv', op: { value: true } });
     const collider = s.halo.control.state().assets.find((a) => a.notes === 'Loan laptop')!;
 
     const applied = await cli(['apply', join(dir, 'plan.json'), '-c', DEMO], { env: demoEnv(s) });

@@ -25,6 +25,8 @@ export const HALO_OVERLAY_LISTS: Readonly<Record<string, string>> = {
   Priority: '/api/Priority',
   Tickets: '/api/Tickets',
   Actions: '/api/Actions',
+  /** The settings object (no id: overlay it with id "*"). */
+  Control: '/api/Control',
 };
 
 export type HaloOverlayList = keyof typeof HALO_OVERLAY_LISTS;

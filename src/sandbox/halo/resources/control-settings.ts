@@ -24,6 +24,6 @@ function saveControl(ctx: HaloContext, item: ItemReader): number {
 }
 
 export function registerControlSettings(router: Router, ctx: HaloContext): void {
-  router.on('GET', '/api/Control', api(ctx, 'admin', 'read', () => json(200, ctx.store.control)));
+  router.on('GET', '/api/Control', api(ctx, 'admin', 'read', () => json(200, ctx.row('Control', ctx.store.control))));
   router.on('POST', '/api/Control', api(ctx, 'admin', 'edit', (req) => upsert(ctx, req, 'Control', (item) => saveControl(ctx, item), () => ctx.store.control)));
 }
