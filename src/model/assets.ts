@@ -117,8 +117,8 @@ export function resolveAssets(
   const unmatchedUsers: string[] = [];
   const ambiguousUsers: string[] = [];
   const clientsWithoutUsers = new Map<string, number>();
-  /** Values that do not convert to their Halo field's type: not written, listed. */
-  const refused: string[] = [];
+  /** Values that do not convert to their Halo field's type: not written, listed by mapping. */
+  const refused = new Map<FieldMapping, { device: string; shown: string; why: string; holds: string }[]>();
   /** Devices that report only placeholders where a serial should be. */
   const placeholderOnly: string[] = [];
   const assets: DesiredAsset[] = [];
@@ -192,7 +192,7 @@ export function resolveAssets(
       if (!target) continue;
       const value = mappedValueOf(device, mapping, target, spec, context, ninja, serialInfo, ignore, serialMappings.includes(mapping));
       if (value === undefined) continue;
-      if ('refused' in value) refused.push(`"${deviceLabel}" (ninja:${device.id}): ${target.name} ← ${mapping.fromText}: ${value.refused}`);
+      if ('refused' in value) refused.set(mapping, [...(refused.get(mapping) ?? []), { device: `"${deviceLabel}" (ninja:${device.id})`, ...value.refused }]);
       else values.push(value);
     }
     for (const link of deviceLinks(device, spec)) if (!values.some((v) => v.kind === 'property' && v.target === link.target)) values.push(link);
@@ -295,12 +295,15 @@ export function resolveAssets(
       ),
     );
   }
-  if (refused.length > 0) {
+  for (const [mapping, entries] of refused) {
+    const byWhy = new Map<string, string[]>();
+    for (const e of entries) byWhy.set(e.why, [...(byWhy.get(e.why) ?? []), `${e.device} ${e.shown}`]);
+    const groups = [...byWhy].map(([why, items]) => `${items.length} ${why}: ${list(items, 5)}`);
     report.warnings.push(
       warning(
         'Values not written',
-        `${refused.length} mapped value${refused.length === 1 ? ' does' : 's do'} not convert to the type of ${refused.length === 1 ? 'its' : 'their'} Halo field, so ${refused.length === 1 ? 'it is' : 'they are'} not written (the Halo value is left as it is): ${list(refused, 8, '; ')}. Correct the value in NinjaOne, or the mapping (type:, dateFormat:) in assets.fields.`,
-        ['assets', 'fields'],
+        `${entries.length} value${entries.length === 1 ? '' : 's'} of ${mapping.to} ← ${mapping.fromText} ${entries.length === 1 ? 'does' : 'do'} not convert (${entries[0]!.holds}), so ${entries.length === 1 ? 'it is' : 'they are'} not written and Halo keeps what it has — ${groups.join('; ')}. Correct the values in NinjaOne, or the mapping (type:, dateFormat:).`,
+        mapping.path,
       ),
     );
   }
@@ -380,7 +383,7 @@ function mappedValueOf(
   serial: DeviceSerial,
   ignore: ReadonlySet<string>,
   writesSerial: boolean,
-): DesiredValue | { refused: string } | undefined {
+): DesiredValue | { refused: { shown: string; why: string; holds: string } } | undefined {
   const raw = sourceValue(device, mapping, spec, context, serial);
   if (writesSerial && (typeof raw === 'string' || typeof raw === 'number') && placeholderReason(String(raw).trim(), ignore)) return undefined;
   const field = customFieldOf(mapping.from);
@@ -391,7 +394,7 @@ function mappedValueOf(
     ...(mapping.dateFormat ? { dateFormat: mapping.dateFormat } : {}),
   });
   if (converted === undefined) return undefined;
-  if (!converted.ok) return { refused: converted.reason };
+  if (!converted.ok) return { refused: { shown: converted.shown, why: converted.why, holds: converted.holds } };
   return { target: target.name, kind: target.kind, value: converted.value, type: target.type };
 }
 

@@ -29,7 +29,8 @@ export interface SourceMeta {
   dateFormat?: DateFormat;
 }
 
-export type Converted = { ok: true; value: string } | { ok: false; reason: string };
+/** A refusal: `reason` is the whole sentence; `shown` the value as quoted in it, `why` what is wrong with it, `holds` what the target takes. */
+export type Converted = { ok: true; value: string } | { ok: false; reason: string; shown: string; why: string; holds: string };
 
 /** Epoch seconds within 1973–2286, or milliseconds within the same span: what a timestamp looks like. */
 function epochMs(n: number): number | undefined {
@@ -85,7 +86,8 @@ function shown(value: unknown): string {
 }
 
 function refuse(value: unknown, target: TargetType, why: string): Converted {
-  return { ok: false, reason: `${shown(value)} ${why} (${target.label} holds ${FIELD_TYPE_WORDS[target.type as HaloFieldType] ?? target.type})` };
+  const holds = `${target.label} holds ${FIELD_TYPE_WORDS[target.type as HaloFieldType] ?? target.type}`;
+  return { ok: false, reason: `${shown(value)} ${why} (${holds})`, shown: shown(value), why, holds };
 }
 
 function toText(value: unknown, meta: SourceMeta): Converted | undefined {

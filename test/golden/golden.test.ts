@@ -112,6 +112,7 @@ describe('haloform plan -c config/demo.yaml against the demo sandbox', () => {
         'Placeholder serials not used for matching',
         'Asset users not found in Halo',
         'Clients without Halo users',
+        'Values not written',
         'Devices without a usable serial',
         'Incomplete Halo assets',
         'Incomplete Halo site',
@@ -122,7 +123,7 @@ describe('haloform plan -c config/demo.yaml against the demo sandbox', () => {
         // What it is about: a quoted name ("CONT-PC097", "Contoso Ltd/Warehouse") or a variable.
         expect(w.detail, w.summary).toMatch(/"[^"]+"|HALOFORM_[A-Z_]+/);
         // What to do: a sentence that starts with a verb, or "if …, <verb>".
-        expect(w.detail, w.summary).toMatch(/(^|[.;] )(If [^,]+, )?(Map|map|Add|add|Set|Rename|Merge|Deactivate|deactivate|Check|Turn|Reactivate|Clear|Create|Change|give|Put)\b/);
+        expect(w.detail, w.summary).toMatch(/(^|[.;] )(If [^,]+, )?(Map|map|Add|add|Set|Rename|Merge|Deactivate|deactivate|Check|Turn|Reactivate|Clear|Create|Change|Correct|give|Put)\b/);
       }
       expect(writes(sandbox.ninjaone.server.requests())).toEqual([]);
       expect(writes(sandbox.halo.server.requests())).toEqual([]);

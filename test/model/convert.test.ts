@@ -68,7 +68,7 @@ describe('converting a NinjaOne value to its Halo field type', () => {
     { name: 'two values for one selection', raw: ['Gold', 'Silver'], to: tiers, reason: '["Gold","Silver"] holds several values, and the field takes one (Halo field "select" holds one of its options)' },
     { name: 'one unknown option among several', raw: ['Backup', 'Firewall'], to: services, reason: '"Firewall" is not an option of it (its options: Backup, Antivirus, Patching) (Halo field "multiselect" holds some of its options)' },
   ])('refuses $name, saying why', ({ raw, to, reason }) => {
-    expect(convert(raw, to)).toEqual({ ok: false, reason });
+    expect(convert(raw, to)).toMatchObject({ ok: false, reason });
   });
 
   it.each([undefined, null, '', '   ', []])('writes nothing for %j: the Halo value is left alone', (raw) => {

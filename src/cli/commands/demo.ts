@@ -47,7 +47,8 @@ export async function demoCommand(args: DemoArgs, outer: CommandContext): Promis
     const data = sandbox.data;
     say(`  NinjaOne  ${sandbox.ninjaone.url}  ${data.ninjaone.organizations.length} organisations, ${data.ninjaone.locations.length} locations, ${data.ninjaone.devices.length} devices`);
     say(`  HaloPSA   ${sandbox.halo.url}  ${data.halo.clients.length} clients typed in by hand, ${data.halo.assets.length} assets entered before the agent`);
-    say(out.dim('  The demo MSP has the traps real fleets have: placeholder serials, cloned VMs, near-miss client names.'));
+    say(out.dim('  The demo MSP has the traps real fleets have: placeholder serials, cloned VMs, near-miss client names,'));
+    say(out.dim('  VMs whose serial reads "None", stock assets with no client, a site without a name, text dates.'));
 
     // Every later step runs with the sandbox's addresses and credentials, as a user's shell would.
     const secret = outer.io.env.HALOFORM_WEBHOOK_SECRET ?? DEMO_WEBHOOK_SECRET;
