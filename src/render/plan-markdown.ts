@@ -125,7 +125,7 @@ function changeLines(c: Change): string[] {
     const before = c.before?.[key];
     if (typeof after === 'object' && after !== null && !Array.isArray(after) && !isRef(after)) {
       const b = (typeof before === 'object' && before !== null && !Array.isArray(before) && !isRef(before) ? before : {}) as Record<string, string>;
-      for (const [field, value] of Object.entries(after)) out.push(`    ${field}: ${show(b[field])} → ${show(value)}`);
+      for (const [field, value] of Object.entries(after)) out.push(`    ${key === 'customfields' ? 'customfields.' : ''}${field}: ${show(b[field])} → ${show(value)}`);
       continue;
     }
     out.push(before === undefined ? `    ${key}: ${show(after)}` : `    ${key}: ${show(before)} → ${show(after)}`);

@@ -117,7 +117,7 @@ function block(c: Change, paint: Paint): string[] {
     if (isFieldMap(after)) {
       const beforeMap = isFieldMap(before) ? before : {};
       for (const [field, value] of Object.entries(after)) {
-        lines.push(attribute(`fields[${JSON.stringify(field)}]`, action === 'create' ? undefined : beforeMap[field] ?? null, value, action, paint));
+        lines.push(attribute(`${key}[${JSON.stringify(field)}]`, action === 'create' ? undefined : beforeMap[field] ?? null, value, action, paint));
       }
       continue;
     }
