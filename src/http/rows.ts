@@ -22,6 +22,11 @@ export interface ReadProblem {
   effect: string;
   /** The row was left out (its identity is missing). */
   dropped: boolean;
+  /**
+   * What a left-out row still says it is (its name, its NinjaOne id): the plan creates nothing it
+   * could be, since a row Halo sent without its id may be the very object it would duplicate.
+   */
+  lookalike?: { name?: string; ninjaId?: number };
 }
 
 /** Where problems go; one per read. */
@@ -103,8 +108,20 @@ export class RowReader {
   /** Reports this row's problems to `sink`; returns whether the row is kept. */
   report(sink: ProblemSink | undefined): boolean {
     const row = this.#label ?? this.where;
-    for (const p of this.#problems) sink?.({ ...p, row });
+    const lookalike = this.#dropped ? this.#lookalike() : undefined;
+    for (const p of this.#problems) sink?.({ ...p, row, ...(lookalike && p.dropped ? { lookalike } : {}) });
     return !this.#dropped;
+  }
+
+  /** A left-out row's name and NinjaOne id (`ninjarmmid`, `ninjarmm_id`), when it has them. */
+  #lookalike(): ReadProblem['lookalike'] {
+    const r = this.record;
+    const name = typeof r.name === 'string' && r.name.trim() !== '' ? r.name.trim() : undefined;
+    const raw = r.ninjarmmid ?? r.ninjarmm_id;
+    const id = typeof raw === 'number' || typeof raw === 'string' ? Number(raw) : NaN;
+    const ninjaId = Number.isInteger(id) && id > 0 ? id : undefined;
+    if (name === undefined && ninjaId === undefined) return undefined;
+    return { ...(name !== undefined ? { name } : {}), ...(ninjaId !== undefined ? { ninjaId } : {}) };
   }
 
   /** Records a problem found by the caller (a nested value, a rule across fields). */

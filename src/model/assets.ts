@@ -16,6 +16,7 @@ import { convert } from './convert.js';
 import { list, type CustomerModel } from './customers.js';
 import type { Deactivation, DesiredAsset, DesiredValue } from './desired.js';
 import { deviceDisplayName } from './device-names.js';
+import { heldBy, lookalikes } from './read-problems.js';
 import { customFieldOf, deviceContexts, pathIsTimestamp, readDevicePath, readMappedPath, type DeviceContext } from './device-values.js';
 import { deviceSerial, placeholderReason, serialKey, sharedSerialReason, type DeviceSerial } from './serials.js';
 import { matchUser, parseUserName } from './users.js';
@@ -71,6 +72,7 @@ export function resolveAssets(
 ): { assets: DesiredAsset[]; deactivations: Deactivation[] } {
   const contextOf = deviceContexts(ninja);
   const deviceIds = new Set(ninja.devices.map((d) => d.id));
+  const droppedAssets = lookalikes(halo.problems, 'asset');
   const ignore = new Set(spec.assets.ignoreSerials.map(serialKey));
   const serials = new Map(ninja.devices.map((d) => [d.id, deviceSerial(d, spec.assets.serial.from, spec.assets.serial.fromText, ignore)]));
 
@@ -181,6 +183,14 @@ export function resolveAssets(
           match = 'serial';
           matchedSerial = serial;
         }
+      }
+    }
+
+    if (!live) {
+      const held = heldBy(droppedAssets, 'asset', { ninjaId: device.id });
+      if (held) {
+        skipped.set(held, [...(skipped.get(held) ?? []), `"${deviceLabel}" (ninja:${device.id})`]);
+        continue;
       }
     }
 

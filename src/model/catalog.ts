@@ -90,6 +90,10 @@ export function resolveCatalog(
   const fieldsByName = new Map<string, HaloField[]>();
   for (const f of halo.fields) fieldsByName.set(fold(f.name), [...(fieldsByName.get(fold(f.name)) ?? []), f]);
 
+  // A type or field Halo listed without its id or name may be the one haloform would create: create none until Halo sends it whole.
+  const typesHeld = incomplete(halo, 'asset type');
+  const fieldsHeld = incomplete(halo, 'asset field');
+
   // Asset types.
   const group = resolveGroup(spec, halo, report);
   const types = new Map<string, DesiredAssetType>();
@@ -128,6 +132,10 @@ export function resolveCatalog(
         address: address('asset_type', name),
       });
       perClass.set(nodeClass, { skipped: `the asset type name "${name}" is ambiguous (see the error)` });
+      continue;
+    }
+    if (live.length === 0 && typesHeld) {
+      perClass.set(nodeClass, { skipped: `${typesHeld} (asset type "${name}")` });
       continue;
     }
     const key = fold(name);
@@ -201,6 +209,13 @@ export function resolveCatalog(
       continue;
     }
     const field = live[0];
+    if (!field && fieldsHeld) {
+      report.warnings.push({
+        ...warning('Asset field not created', `No Halo asset field is named "${mapping.to}", but ${fieldsHeld}, so its values are not written this run. Fix that row in Halo (see the incomplete rows), or create the field.`, where),
+        address: address('asset_field', mapping.to),
+      });
+      continue;
+    }
     if (!field) {
       if (!spec.assets.addMissingFieldsToTypes) {
         report.errors.push({
@@ -359,4 +374,10 @@ function resolveGroup(spec: Spec, halo: HaloSnapshot, report: Report): { id: num
     ),
   );
   return undefined;
+}
+
+/** Why haloform creates no object of a kind this run: Halo listed a row of it without its id or its name, which may be the very one. */
+function incomplete(halo: HaloSnapshot, noun: 'asset type' | 'asset field'): string | undefined {
+  const row = halo.problems.find((p) => p.api === 'Halo' && p.noun === noun && (p.dropped || p.field === 'name'));
+  return row ? `Halo sent an ${noun} row without its ${row.dropped ? 'id' : 'name'} (${row.row}), which may be this one, so haloform creates no ${noun} until Halo sends it whole` : undefined;
 }

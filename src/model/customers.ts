@@ -12,6 +12,7 @@ import type { HaloClient, HaloSite, HaloSnapshot } from '../halo/types.js';
 import type { NinjaLocation, NinjaOrganization, NinjaSnapshot } from '../ninjaone/types.js';
 import { address } from '../plan/plan.js';
 import type { DesiredClient, DesiredSite } from './desired.js';
+import { heldBy, lookalikes } from './read-problems.js';
 
 export type Placement = { client: DesiredClient; site: DesiredSite } | { skipped: string };
 
@@ -45,6 +46,8 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
   const sitesByNinja = groupBy(halo.sites, (s) => (s.ninjaId === undefined ? '' : String(s.ninjaId)));
   const sitesById = new Map(halo.sites.map((s) => [s.id, s]));
   const topLevel = resolveTopLevel(spec, halo, report);
+  const droppedClients = lookalikes(halo.problems, 'client');
+  const droppedSites = lookalikes(halo.problems, 'site');
 
   const clients = new Map<string, DesiredClient>();
   const orgClient = new Map<number, DesiredClient | { skipped: string }>();
@@ -137,6 +140,11 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
     }
 
     if (!live) {
+      const held = heldBy(droppedClients, 'client', { name: wanted, ninjaId: org.id });
+      if (held) {
+        orgClient.set(org.id, { skipped: held });
+        continue;
+      }
       const policy = entry ? 'create' : spec.customers.unmapped;
       if (policy === 'skip') {
         orgClient.set(org.id, { skipped: `organisation "${org.name}" is not in customers.map and customers.unmapped is skip` });
@@ -336,9 +344,11 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
         const explicitPolicy = entry !== undefined && entry.unmappedLocations !== spec.customers.unmappedLocations && entry.unmappedLocations !== 'create';
         if (!explicitPolicy) unmappedByPolicy.set(policy, [...(unmappedByPolicy.get(policy) ?? []), label]);
         switch (policy) {
-          case 'create':
-            decision = { kind: 'named', name: location.name, match: 'new', explicit: false };
+          case 'create': {
+            const held = heldBy(droppedSites, 'site', { name: location.name, ninjaId: location.id });
+            decision = held ? { kind: 'skip', reason: held } : { kind: 'named', name: location.name, match: 'new', explicit: false };
             break;
+          }
           case 'skip':
             decision = { kind: 'skip', reason: `location ${label} is not mapped and unmappedLocations is skip` };
             break;
