@@ -152,7 +152,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       (y) =>
         y
           .option('config', configOption)
-          .option('host', { type: 'string', default: '0.0.0.0', describe: 'Address to listen on' })
+          .option('host', { type: 'string', default: '0.0.0.0', describe: 'Address to listen on: 0.0.0.0 every interface (the default, for a load balancer or NinjaOne to reach), 127.0.0.1 this machine only' })
           .option('port', { type: 'number', default: 8080, describe: 'Port to listen on (0: a free one)' })
           .option('store', { type: 'string', requiresArg: true, describe: 'The inbox: sqlite:<file> or postgres://... (default: HALOFORM_STORE, else sqlite:haloform.db)' })
           .option('lease-seconds', {
@@ -165,6 +165,8 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
             default: DEFAULT_RETAIN_DAYS,
             describe: 'Prune finished deliveries older than this many days from the inbox, once an hour on one replica (dead ones are kept); 0 keeps everything',
           })
+          .option('create-store', { type: 'boolean', default: false, describe: 'Let a new SQLite inbox be created in a folder that does not exist yet (else that is an error: a typo must not start an empty inbox)' })
+          .option('rejected-sample', { type: 'number', default: 20, describe: 'Rejected requests stored in the inbox per minute per sender and reason; the rest are only counted' })
           .option('insecure-no-auth', { type: 'boolean', default: false, describe: 'Accept webhooks without HALOFORM_WEBHOOK_SECRET (trusted networks only)' })
           .option('log-level', { choices: ['debug', 'info', 'warn', 'error'] as const, default: 'info' as const, describe: 'JSON log lines on stderr from this level up' })
           .example('HALOFORM_WEBHOOK_SECRET=... haloform serve -c config/haloform.yaml', 'Listen on 0.0.0.0:8080 with the inbox in ./haloform.db'),
@@ -179,6 +181,8 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
                 ...(a.store !== undefined ? { store: a.store } : {}),
                 leaseSeconds: a['lease-seconds'],
                 retainDays: a['retain-days'],
+                createStore: a['create-store'],
+                rejectedSample: a['rejected-sample'],
                 insecureNoAuth: a['insecure-no-auth'],
                 logLevel: a['log-level'],
               },

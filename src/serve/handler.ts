@@ -3,12 +3,17 @@
  * (status, headers, body)` — independent of any HTTP framework (octokit/webhooks.js's lesson):
  * node:http drives it in http-server.ts, tests and benchmarks can call it directly.
  *
- * A delivery is checked in this order, each failure with its own status and message, and each
- * recorded in the inbox as rejected (without any secret, and without the body of a sender that
- * did not authenticate): 401 no or wrong secret (before anything is parsed), 413 over the body
- * limit, 415 not JSON, 400 unparseable, 422 not a NinjaOne activity (with the JSON path of the
- * problem). An accepted delivery is committed to the inbox before the 2xx goes out.
+ * A delivery is checked in this order, each failure with its own status and message: 401 no or
+ * wrong secret — decided from the request line and headers alone (`preflight`), before a byte of
+ * the body is read — then 413 over the body limit (after decompression), 415 not JSON or an
+ * encoding it cannot read, 400 unparseable (never echoing the body), 422 not a NinjaOne activity
+ * (with the JSON path of the problem). Every rejection is counted; a sample of each sender's
+ * rejections per reason is recorded in the inbox (without any secret, without the body of a
+ * sender that did not authenticate, without binary). An accepted delivery is committed to the
+ * inbox before the 2xx goes out.
  */
+
+import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 
 import type { Spec } from '../config/spec.js';
 import type { Logger } from '../http/index.js';
@@ -52,9 +57,28 @@ export interface HandlerOptions {
   /** An accepted delivery is in the inbox: wake the workers. */
   onAccepted(): void;
   ready(): Promise<Readiness>;
-  /** Rejected requests without a valid secret recorded per minute, at most (the rest are only counted). Default 60. */
-  maxUnauthorizedRecordsPerMinute?: number;
+  /** Rejected requests recorded per minute per sender and reason, at most; the rest are counted (`inbox list` says how many). Default 20. */
+  rejectedSamplePerMinute?: number;
 }
+
+/** The request line and headers: all `preflight` needs to answer. */
+export type PreflightRequest = Pick<ServeRequest, 'method' | 'url' | 'headers' | 'remoteAddress'>;
+
+/** The handler, and its check of a request before its body is read. */
+export interface Handler {
+  (request: ServeRequest): Promise<ServeResponse>;
+  /**
+   * An answer decided without the body — health, metrics, a wrong path or method, a missing or
+   * wrong secret — or undefined when the body is needed. The server calls it first and, for a
+   * rejection, never reads the body.
+   */
+  preflight(request: PreflightRequest): Promise<ServeResponse | undefined>;
+  /** Writes the counts of rejections not stored (also done every few seconds on its own). */
+  flush(): Promise<void>;
+}
+
+/** Encodings a body may arrive in (`Content-Encoding`). */
+const ENCODINGS = ['identity', 'gzip', 'x-gzip', 'deflate', 'br'];
 
 export const WEBHOOK_PATHS = ['/ninjaone/webhook', '/api/notifyninjaalerts'];
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -62,25 +86,43 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 /** Request headers worth keeping with a delivery; nothing that can carry a secret. */
 const KEPT_HEADERS = ['content-type', 'content-length', 'user-agent', 'x-forwarded-for', 'x-real-ip', 'forwarded', 'x-request-id', 'traceparent'];
 
-export function createHandler(options: HandlerOptions): (request: ServeRequest) => Promise<ServeResponse> {
+export function createHandler(options: HandlerOptions): Handler {
   const limit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
-  const maxUnauthorized = options.maxUnauthorizedRecordsPerMinute ?? 60;
-  let window = { minute: -1, recorded: 0 };
+  const sample = options.rejectedSamplePerMinute ?? 20;
   const { store, metrics, logger } = options;
+  // What each sender had recorded this minute, by reason; what was only counted since the last flush.
+  let window = { minute: -1, recorded: new Map<string, number>() };
+  let unstored: Partial<Record<RejectReason, number>> = {};
+  let lastFlush = options.now();
 
-  const record = async (request: ServeRequest, path: string, status: number, reason: RejectReason, message: string, body: string | undefined, extra: Record<string, unknown> = {}) => {
+  const flush = async () => {
+    const counts = unstored;
+    unstored = {};
+    lastFlush = options.now();
+    if (Object.keys(counts).length === 0) return;
+    try {
+      await store.countUnstoredRejections(counts);
+    } catch (e) {
+      logger.log('warn', 'could not count rejected requests that were not stored', { error: (e as Error).message });
+    }
+  };
+
+  const record = async (request: PreflightRequest & { body?: Buffer; bodyBytes?: number }, path: string, status: number, reason: RejectReason, message: string, body: string | undefined, extra: Record<string, unknown> = {}) => {
     metrics.rejected.inc({ reason });
     const minute = Math.floor(options.now() / 60_000);
-    if (minute !== window.minute) window = { minute, recorded: 0 };
+    if (minute !== window.minute) window = { minute, recorded: new Map() };
+    const sender = `${request.remoteAddress ?? '?'}|${reason}`;
+    const recorded = window.recorded.get(sender) ?? 0;
     let deliveryId: number | undefined;
-    if (reason !== 'unauthorized' || window.recorded++ < maxUnauthorized) {
+    if (recorded < sample) {
+      window.recorded.set(sender, recorded + 1);
       try {
         deliveryId = await store.reject({
           receivedAt: options.now(),
           path,
           headers: keptHeaders(request),
           ...(body !== undefined ? { body } : {}),
-          bodyBytes: request.bodyBytes ?? request.body.length,
+          bodyBytes: request.bodyBytes ?? request.body?.length ?? 0,
           httpStatus: status,
           reason,
           message,
@@ -88,13 +130,22 @@ export function createHandler(options: HandlerOptions): (request: ServeRequest) 
       } catch (e) {
         logger.log('error', 'could not record a rejected request', { error: (e as Error).message });
       }
+    } else {
+      unstored[reason] = (unstored[reason] ?? 0) + 1;
+      if (options.now() - lastFlush >= 5_000) void flush();
     }
-    logger.log('warn', 'webhook rejected', { deliveryId, status, reason, message, path, remoteAddress: request.remoteAddress, ...extra });
+    // Past the sample, one log line a minute per sender and reason is enough.
+    if (recorded <= sample) logger.log('warn', recorded === sample ? 'webhook rejected (more from this sender this minute are counted, not logged)' : 'webhook rejected', { deliveryId, status, reason, message, path, remoteAddress: request.remoteAddress, ...extra });
     return json(status, { error: message, status, ...extra });
   };
 
-  return async (request) => {
-    const url = new URL(request.url, 'http://haloform');
+  const preflight = async (request: PreflightRequest): Promise<ServeResponse | undefined> => {
+    let url: URL;
+    try {
+      url = new URL(request.url, 'http://haloform');
+    } catch {
+      return json(400, { error: 'Bad Request: the request line holds no valid path', status: 400 });
+    }
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const lower = path.toLowerCase();
     const method = request.method.toUpperCase();
@@ -112,7 +163,7 @@ export function createHandler(options: HandlerOptions): (request: ServeRequest) 
     if (!WEBHOOK_PATHS.includes(lower)) return json(404, { error: `Not Found: haloform serve answers POST ${WEBHOOK_PATHS.join(' and ')}, GET /healthz, /readyz and /metrics`, status: 404 });
     if (method !== 'POST') return notAllowed('POST');
 
-    // 401 — before anything of the body is looked at.
+    // 401 — before anything of the body is looked at (or, through the server, read).
     const auth = options.auth.check(request.headers, url.searchParams);
     if (!auth.ok) {
       const message = auth.presented
@@ -120,18 +171,42 @@ export function createHandler(options: HandlerOptions): (request: ServeRequest) 
         : 'Unauthorized: no webhook secret; send it as Authorization: Bearer <secret>, in the header alerts.webhook.header names, or as ?token=<secret>';
       return record(request, path, 401, 'unauthorized', message, undefined);
     }
+    return undefined;
+  };
 
-    // 413
+  const handle = async (request: ServeRequest): Promise<ServeResponse> => {
+    const early = await preflight(request);
+    if (early) return early;
+    const url = new URL(request.url, 'http://haloform');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const auth = options.auth.check(request.headers, url.searchParams) as { ok: true; via: string };
+
+    // 413 — as announced or as read.
     const size = request.bodyBytes ?? request.body.length;
     if (request.bodyTooLarge || size > limit) {
       return record(request, path, 413, 'too_large', `Payload Too Large: the body is ${size} bytes; the limit is ${limit} bytes`, undefined);
     }
-    const text = request.body.toString('utf8');
+
+    // 415 — an encoding it cannot read; 413 again once decompressed.
+    const encoding = (single(request.headers['content-encoding']) ?? 'identity').trim().toLowerCase();
+    if (!ENCODINGS.includes(encoding)) {
+      return record(request, path, 415, 'unsupported_media_type', `Unsupported Media Type: the body is in the ${JSON.stringify(encoding.slice(0, 40))} encoding; send it as is, or gzip, deflate or br`, undefined);
+    }
+    let raw = request.body;
+    if (encoding !== 'identity') {
+      const decoded = decompress(raw, encoding, limit);
+      if (decoded === 'too-large') return record(request, path, 413, 'too_large', `Payload Too Large: the body decompresses to more than ${limit} bytes, the limit`, undefined);
+      if (decoded === 'corrupt') return record(request, path, 400, 'malformed_json', `Bad Request: the body is not valid ${encoding} data`, undefined);
+      raw = decoded;
+    }
+    const text = raw.toString('utf8');
+    // Binary (or text that is not UTF-8) is never echoed into a message, a log line or the inbox.
+    const storable = isText(text) ? text : undefined;
 
     // 415
     const contentType = single(request.headers['content-type']);
     if (!isJsonType(contentType)) {
-      return record(request, path, 415, 'unsupported_media_type', `Unsupported Media Type: send the activity as application/json${contentType ? ` (got ${contentType})` : ' (no Content-Type was sent)'}`, text);
+      return record(request, path, 415, 'unsupported_media_type', `Unsupported Media Type: send the activity as application/json${contentType ? ` (got ${printable(contentType).slice(0, 80)})` : ' (no Content-Type was sent)'}`, storable);
     }
 
     // 400
@@ -139,13 +214,13 @@ export function createHandler(options: HandlerOptions): (request: ServeRequest) 
     try {
       parsed = JSON.parse(text);
     } catch (e) {
-      return record(request, path, 400, 'malformed_json', `Bad Request: the body is not valid JSON: ${(e as Error).message}`, text);
+      return record(request, path, 400, 'malformed_json', `Bad Request: the body is not valid JSON${storable === undefined ? ` (it holds ${raw.length} bytes that are not UTF-8 text)` : `: ${jsonProblem(e as Error)}`}`, storable);
     }
 
     // 422
     const check = readActivity(parsed);
     if (!check.ok) {
-      return record(request, path, 422, 'not_an_activity', `Unprocessable Content: not a NinjaOne activity: ${check.path} ${check.problem}`, text, { path: check.path });
+      return record(request, path, 422, 'not_an_activity', `Unprocessable Content: not a NinjaOne activity: ${check.path} ${printable(check.problem)}`, storable, { path: check.path });
     }
 
     const activity = check.activity;
@@ -187,13 +262,60 @@ export function createHandler(options: HandlerOptions): (request: ServeRequest) 
       return json(503, { error: 'Service Unavailable: the delivery could not be stored; send it again', status: 503 }, { 'retry-after': '5' });
     }
   };
+
+  return Object.assign(handle, { preflight, flush });
 }
 
-function keptHeaders(request: ServeRequest): Record<string, string> {
+/** The body decompressed, at most `limit` bytes; 'too-large' past it, 'corrupt' when it is not that encoding. */
+function decompress(body: Buffer, encoding: string, limit: number): Buffer | 'too-large' | 'corrupt' {
+  const options = { maxOutputLength: limit + 1 };
+  try {
+    const out =
+      encoding === 'br'
+        ? brotliDecompressSync(body, options)
+        : encoding === 'deflate'
+          ? inflateOrRaw(body, options)
+          : gunzipSync(body, options);
+    return out.length > limit ? 'too-large' : out;
+  } catch (e) {
+    return e instanceof RangeError || (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? 'too-large' : 'corrupt';
+  }
+}
+
+/** "deflate" is zlib-wrapped by the standard, raw by some senders: both are read. */
+function inflateOrRaw(body: Buffer, options: { maxOutputLength: number }): Buffer {
+  try {
+    return inflateSync(body, options);
+  } catch (e) {
+    if (e instanceof RangeError) throw e;
+    return inflateRawSync(body, options);
+  }
+}
+
+/** Text a person can read: UTF-8 that decoded cleanly, no control characters but tab and line breaks. */
+function isText(text: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return !/[\uFFFD\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(text);
+}
+
+/** A message part with control characters shown escaped. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001F\u007F-\u009F\uFFFD]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** What JSON.parse said, without the excerpt of the body it quotes (which may hold anything). */
+function jsonProblem(e: Error): string {
+  const position = /position (\d+)/.exec(e.message)?.[1];
+  const end = /Unexpected end of JSON input/.test(e.message);
+  return end ? 'it ends too soon' : position !== undefined ? `unexpected text at position ${position}` : 'it cannot be read as JSON';
+}
+
+function keptHeaders(request: PreflightRequest): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of KEPT_HEADERS) {
     const value = single(request.headers[name]);
-    if (value !== undefined) out[name] = value.slice(0, 500);
+    if (value !== undefined) out[name] = printable(value.slice(0, 500));
   }
   if (request.remoteAddress) out['remote-address'] = request.remoteAddress;
   return out;

@@ -13,6 +13,7 @@ export class ServeMetrics {
   readonly registry = new Registry();
   readonly received: Counter;
   readonly duplicates: Counter;
+  /** By reason: the webhook's 4xx answers, and connections refused (too many strangers, timeouts). */
   readonly rejected: Counter<'reason'>;
   readonly ignored: Counter;
   readonly processed: Counter<'outcome'>;
@@ -27,8 +28,9 @@ export class ServeMetrics {
     const registers = [this.registry];
     this.received = new Counter({ name: `${p}webhook_received_total`, help: 'Webhook deliveries accepted and stored (duplicates and ignored ones included)', registers });
     this.duplicates = new Counter({ name: `${p}webhook_duplicates_total`, help: 'Deliveries of an activity id already accepted: acknowledged, not processed', registers });
-    this.rejected = new Counter({ name: `${p}webhook_rejected_total`, help: 'Requests answered with a 4xx, by reason', labelNames: ['reason'], registers });
+    this.rejected = new Counter({ name: `${p}webhook_rejected_total`, help: 'Requests answered with a 4xx, and connections refused or timed out, by reason', labelNames: ['reason'], registers });
     for (const reason of ['unauthorized', 'too_large', 'unsupported_media_type', 'malformed_json', 'not_an_activity'] satisfies RejectReason[]) this.rejected.inc({ reason }, 0);
+    for (const reason of ['too_many_unauthenticated', 'headers_timeout', 'body_timeout']) this.rejected.inc({ reason }, 0);
     this.ignored = new Counter({ name: `${p}webhook_ignored_total`, help: 'Deliveries acknowledged but excluded by alerts.include or not alert events', registers });
     this.processed = new Counter({ name: `${p}deliveries_processed_total`, help: 'Deliveries processed, by what they did', labelNames: ['outcome'], registers });
     this.deadLettered = new Counter({ name: `${p}deliveries_dead_lettered_total`, help: 'Deliveries given up on (see haloform inbox list --status dead)', registers });

@@ -50,6 +50,16 @@ export interface ServeOptions {
   logSink?: (line: string) => void;
   /** Default 1 MiB. */
   bodyLimitBytes?: number;
+  /** The request line and headers must arrive within this; default 10 s. */
+  headersTimeoutMs?: number;
+  /** The body must arrive within this once the headers have; default 10 s. */
+  bodyTimeoutMs?: number;
+  /** Connections that have not yet shown the secret, at most; default 256. */
+  maxUnauthenticatedConnections?: number;
+  /** Rejected requests recorded in the inbox per minute per sender and reason; the rest are counted. Default 20. */
+  rejectedSamplePerMinute?: number;
+  /** A new SQLite inbox may be created in a folder that does not exist yet (--create-store). */
+  createStore?: boolean;
   workers?: {
     /** Series processed at once. Default 4. */
     concurrency?: number;
@@ -87,8 +97,10 @@ export interface ServeOptions {
 }
 
 export interface ServeHandle {
-  /** Where it listens, e.g. http://127.0.0.1:40123; the webhook is `${url}/ninjaone/webhook`. */
+  /** Where this machine reaches it, e.g. http://127.0.0.1:40123; the webhook is `${url}/ninjaone/webhook`. */
   url: string;
+  /** The address it is bound to, as the system reports it: `0.0.0.0:8080` listens on every interface. */
+  bound: string;
   port: number;
   store: InboxStore;
   metrics: ServeMetrics;
@@ -138,7 +150,16 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     createJsonLogger({ redactor, level: options.logLevel ?? 'info', base: { component: 'serve' }, ...(options.logSink ? { sink: options.logSink } : {}), now });
 
   const ownsStore = typeof options.store !== 'object';
-  const store = typeof options.store === 'object' ? options.store : await openStore(options.store ?? DEFAULT_STORE_URL, { ...(options.cwd ? { cwd: options.cwd } : {}), now });
+  const store =
+    typeof options.store === 'object'
+      ? options.store
+      : await openStore(options.store ?? DEFAULT_STORE_URL, {
+          ...(options.cwd ? { cwd: options.cwd } : {}),
+          now,
+          ...(options.createStore ? { createFolders: true } : {}),
+          onCreate: (where) =>
+            logger.log('warn', `creating a new, empty inbox at ${where}: no earlier deliveries or alert state are in it. If serve used another inbox before, stop and pass its --store.`, { store: where }),
+        });
   const cleanups: (() => Promise<unknown>)[] = [];
   const closeAll = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
@@ -178,15 +199,32 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     };
     const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
     const auth = new WebhookAuth({ secrets: options.insecureNoAuth && secrets.length === 0 ? [] : secrets, header: spec.alerts.webhook?.header ?? 'Authorization' });
-    const handle = createHandler({ spec, store, auth, metrics, logger, now, bodyLimitBytes, onAccepted: () => pool.wake(), ready });
+    const handle = createHandler({
+      spec,
+      store,
+      auth,
+      metrics,
+      logger,
+      now,
+      bodyLimitBytes,
+      onAccepted: () => pool.wake(),
+      ready,
+      ...(options.rejectedSamplePerMinute !== undefined ? { rejectedSamplePerMinute: options.rejectedSamplePerMinute } : {}),
+    });
     const server = await startHttpServer({
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 8080,
       bodyLimitBytes,
       handle,
+      preflight: handle.preflight,
       onError: (e) => logger.log('error', 'request failed', { error: describeError(e) }),
+      ...(options.headersTimeoutMs !== undefined ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
+      ...(options.bodyTimeoutMs !== undefined ? { bodyTimeoutMs: options.bodyTimeoutMs } : {}),
+      ...(options.maxUnauthenticatedConnections !== undefined ? { maxUnauthenticatedConnections: options.maxUnauthenticatedConnections } : {}),
+      onRefused: (why) => metrics.rejected.inc({ reason: why }),
     });
     cleanups.push(() => server.close(1_000));
+    cleanups.push(() => handle.flush());
 
     // A store that never saw Halo (new, or replacing a lost one) first learns the open tickets
     // haloform created, so no alert gets a second ticket; workers start once that is done.
@@ -229,6 +267,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     }
 
     logger.log('info', 'listening', {
+      bound: server.bound,
       url: server.url,
       webhook: `${server.url}/ninjaone/webhook`,
       store: store.description,
@@ -241,6 +280,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     let stopping: Promise<void> | undefined;
     return {
       url: server.url,
+      bound: server.bound,
       port: server.port,
       store,
       metrics,

@@ -25,7 +25,7 @@ export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'done', 
 export type DeliverySource = 'webhook' | 'poller';
 
 /** Why a request was rejected; one per 4xx the webhook answers. */
-export type RejectReason = 'unauthorized' | 'too_large' | 'unsupported_media_type' | 'malformed_json' | 'not_an_activity';
+export type RejectReason = 'unauthorized' | 'too_large' | 'unsupported_media_type' | 'malformed_json' | 'not_an_activity' | 'timeout';
 
 /** An accepted delivery, as the webhook handler (or the poller) hands it to the store. */
 export interface NewDelivery {
@@ -252,6 +252,13 @@ export interface InboxStore {
    * written as a `duplicate` of the first and gets no work item.
    */
   accept(delivery: NewDelivery): Promise<AcceptResult>;
+  /**
+   * Adds to the counts of rejected requests that were answered but not stored (serve keeps a
+   * sample of each sender's rejections per reason, so a flood cannot fill the inbox).
+   */
+  countUnstoredRejections(counts: Readonly<Partial<Record<RejectReason, number>>>): Promise<void>;
+  /** The counts of rejected requests not stored, by reason, since the inbox was made. */
+  unstoredRejections(): Promise<Partial<Record<RejectReason, number>>>;
   /** Records a rejected request; returns its delivery id. */
   reject(rejection: NewRejection): Promise<number>;
 
@@ -344,3 +351,6 @@ export interface InboxStore {
   /** Finishes pending writes and closes. */
   close(): Promise<void>;
 }
+
+/** Meta keys of the counts of rejected requests not stored, one per reason. */
+export const UNSTORED_PREFIX = 'rejected-not-stored:';

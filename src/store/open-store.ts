@@ -4,7 +4,8 @@
  * The `--store` option and HALOFORM_STORE take these.
  */
 
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import type { InboxStore } from './inbox-store.js';
 import { NoInboxError, SchemaVersionError } from './postgres-migrations.js';
 import { describePostgresUrl, openPostgresStore } from './postgres-store.js';
@@ -27,6 +28,13 @@ export interface OpenStoreOptions {
   now?: () => number;
   /** Refuse to create a new SQLite file or PostgreSQL schema (the `inbox` commands read an existing one). */
   mustExist?: boolean;
+  /**
+   * Create the folder of a new SQLite inbox too. Without it, a folder that does not exist is an
+   * error: a typo in --store must not quietly start an empty inbox somewhere new.
+   */
+  createFolders?: boolean;
+  /** Called with the full path when a new, empty SQLite inbox is created (serve logs it loudly). */
+  onCreate?(where: string): void;
 }
 
 export type ParsedStoreUrl = { kind: 'sqlite'; path: string; synchronous: 'normal' | 'full' } | { kind: 'postgres'; url: string };
@@ -68,6 +76,13 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       if (e instanceof NoInboxError || e instanceof SchemaVersionError) throw new StoreUrlError(e.message);
       throw new StoreUrlError(`The inbox at ${describePostgresUrl(parsed.url)} could not be opened: ${(e as Error).message}`);
     }
+  }
+  if (parsed.path !== ':memory:' && !options.mustExist && !existsSync(parsed.path)) {
+    const folder = dirname(parsed.path);
+    if (!existsSync(folder) && !options.createFolders) {
+      throw new StoreUrlError(`There is no inbox at ${parsed.path}, and its folder ${folder} does not exist either. Correct --store (or HALOFORM_STORE) if it should name an existing inbox; to start a new one there, create the folder or pass --create-store.`);
+    }
+    options.onCreate?.(parsed.path);
   }
   try {
     return openSqliteStore(parsed.path, {

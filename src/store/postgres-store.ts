@@ -40,10 +40,12 @@ import type {
   PruneOptions,
   PruneResult,
   QueueCounts,
+  RejectReason,
   ReplayResult,
   SeriesState,
   WorkItem,
 } from './inbox-store.js';
+import { UNSTORED_PREFIX } from './inbox-store.js';
 import { deliveryFrom, json, type DeliveryRow } from './delivery-rows.js';
 import { migrate } from './postgres-migrations.js';
 import { countDeliveries, emptyPruneResult, pruneBatchSize, prunableStatuses } from './prune.js';
@@ -594,6 +596,24 @@ export class PostgresStore implements InboxStore {
       text: 'INSERT INTO haloform_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value',
       values: [key, value],
     });
+  }
+
+  async countUnstoredRejections(counts: Readonly<Partial<Record<RejectReason, number>>>): Promise<void> {
+    this.#open();
+    for (const [reason, n] of Object.entries(counts)) {
+      if (!n || n <= 0) continue;
+      await this.#pool.query({
+        name: 'haloform-add-meta',
+        text: 'INSERT INTO haloform_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = (haloform_meta.value::bigint + EXCLUDED.value::bigint)::text',
+        values: [`${UNSTORED_PREFIX}${reason}`, String(n)],
+      });
+    }
+  }
+
+  async unstoredRejections(): Promise<Partial<Record<RejectReason, number>>> {
+    this.#open();
+    const res = await this.#pool.query<{ key: string; value: string }>({ name: 'haloform-unstored', text: 'SELECT key, value FROM haloform_meta WHERE key LIKE $1', values: [`${UNSTORED_PREFIX}%`] });
+    return Object.fromEntries(res.rows.map((r) => [r.key.slice(UNSTORED_PREFIX.length), Number(r.value)]));
   }
 
   async ping(): Promise<void> {

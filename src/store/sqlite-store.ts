@@ -28,10 +28,12 @@ import type {
   PruneOptions,
   PruneResult,
   QueueCounts,
+  RejectReason,
   ReplayResult,
   SeriesState,
   WorkItem,
 } from './inbox-store.js';
+import { UNSTORED_PREFIX } from './inbox-store.js';
 import { deliveryFrom, json, type DeliveryRow } from './delivery-rows.js';
 import { countDeliveries, emptyPruneResult, nextTurn, pruneBatchSize, prunableStatuses } from './prune.js';
 
@@ -529,6 +531,14 @@ export class SqliteStore implements InboxStore {
     this.#s.setMeta.run(key, value);
   }
 
+  async countUnstoredRejections(counts: Readonly<Partial<Record<RejectReason, number>>>): Promise<void> {
+    for (const [reason, n] of Object.entries(counts)) if (n && n > 0) this.#s.addMeta.run(`${UNSTORED_PREFIX}${reason}`, String(n));
+  }
+
+  async unstoredRejections(): Promise<Partial<Record<RejectReason, number>>> {
+    return Object.fromEntries(this.#s.metaLike.all(`${UNSTORED_PREFIX}%`).map((r) => [r.key.slice(UNSTORED_PREFIX.length), Number(r.value)]));
+  }
+
   async ping(): Promise<void> {
     if (this.#closed) throw new Error('the inbox store is closed');
     this.#db.prepare('SELECT 1').get();
@@ -624,6 +634,10 @@ function prepareStatements(db: Database.Database) {
     resign: db.prepare('DELETE FROM leases WHERE name = ? AND owner = ?'),
     getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
     setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+    addMeta: db.prepare(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + CAST(excluded.value AS INTEGER) AS TEXT)',
+    ),
+    metaLike: db.prepare<[string], { key: string; value: string }>('SELECT key, value FROM meta WHERE key LIKE ?'),
   };
 }
 

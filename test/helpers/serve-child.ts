@@ -40,7 +40,7 @@ export function spawnServe(args: string[], env: Record<string, string>, cwd: str
   const url = new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
+      const m = /from this machine: (http:\/\/\S+)/.exec(out);
       if (m) resolve(m[1]!);
     });
     child.on('exit', (code) => reject(new Error(`serve exited with ${code} before listening:\n${stderr.join('\n')}`)));

@@ -81,7 +81,7 @@ describe('haloform serve', () => {
     });
 
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^haloform serve is listening on http:\/\/127\.0\.0\.1:\d+\n {2}webhook {3}POST http:\/\/127\.0\.0\.1:\d+\/ninjaone\/webhook {2}\(also \/api\/notifyninjaalerts\)/);
+    expect(run.stdout).toMatch(/^haloform serve is listening on 127\.0\.0\.1:\d+ — from this machine: http:\/\/127\.0\.0\.1:\d+\n {2}webhook {3}POST http:\/\/127\.0\.0\.1:\d+\/ninjaone\/webhook {2}\(also \/api\/notifyninjaalerts\)/);
     expect(run.stdout).toContain(`inbox     sqlite:${join(dir, 'run.db')}`);
     expect(run.stdout).toContain('\n  retention finished deliveries older than 30 days pruned hourly; dead ones kept (--retain-days)\n');
     expect(run.stderr).toContain('SIGTERM: stopping haloform serve.');

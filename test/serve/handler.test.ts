@@ -49,13 +49,21 @@ describe('webhook handler (no HTTP server)', () => {
     await store.close();
   });
 
-  it('records at most 60 unauthenticated requests a minute, and counts them all', async () => {
+  it('stores a sample of each sender\'s rejections per reason a minute, counts them all, and keeps the count of the rest', async () => {
     const { handle, store, metrics } = setup();
+    const from = (remoteAddress: string, body: unknown, headers?: Record<string, string>) => ({ ...request(body, headers), remoteAddress });
 
-    for (let i = 0; i < 70; i++) expect((await handle(request({}, {}))).status).toBe(401);
+    for (let i = 0; i < 70; i++) expect((await handle(from('203.0.113.9', {}, {}))).status).toBe(401);
+    for (let i = 0; i < 25; i++) expect((await handle(from('203.0.113.9', 'not json'))).status).toBe(400);
+    // Another sender keeps its own sample: a flood from one address does not crowd it out.
+    for (let i = 0; i < 3; i++) expect((await handle(from('198.51.100.4', {}, {}))).status).toBe(401);
+    await handle.flush();
 
-    expect((await store.listDeliveries({ status: 'rejected', limit: 1000 })).length).toBe(60);
-    expect(await metrics.value('haloform_webhook_rejected_total', { reason: 'unauthorized' })).toBe(70);
+    const stored = await store.listDeliveries({ status: 'rejected', limit: 1000 });
+    expect(stored.filter((d) => d.reason === 'unauthorized')).toHaveLength(20 + 3);
+    expect(stored.filter((d) => d.reason === 'malformed_json')).toHaveLength(20);
+    expect(await metrics.value('haloform_webhook_rejected_total', { reason: 'unauthorized' })).toBe(73);
+    expect(await store.unstoredRejections()).toEqual({ unauthorized: 50, malformed_json: 5 });
     await store.close();
   });
 

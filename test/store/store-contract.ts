@@ -155,6 +155,15 @@ export function describeInboxStoreContract(name: string, options: StoreContractO
         expect((await store.listDeliveries({ status: 'rejected' })).map((d) => d.id)).toEqual([withBody, id]);
         expect((await store.counts()).pending).toBe(0);
       });
+
+      it('keeps counts of rejections not stored, by reason, adding up across calls', async () => {
+        expect(await store.unstoredRejections()).toEqual({});
+
+        await store.countUnstoredRejections({ unauthorized: 40, malformed_json: 2 });
+        await store.countUnstoredRejections({ unauthorized: 9, too_large: 0 });
+
+        expect(await store.unstoredRejections()).toEqual({ unauthorized: 49, malformed_json: 2 });
+      });
     });
 
     describe('claim', () => {

@@ -52,8 +52,17 @@ export async function inboxListCommand(args: InboxListArgs, ctx: CommandContext)
       for (const d of deliveries) ctx.io.stdout.write(`${JSON.stringify(withoutBody(d))}\n`);
       return 0;
     }
+    // Rejections past serve's sample were answered and counted, not stored: say how many.
+    const unstored = args.status === undefined || args.status === 'rejected' ? await store.unstoredRejections() : {};
+    const notStored = Object.values(unstored).reduce((n, c) => n + (c ?? 0), 0);
+    const unstoredLine =
+      notStored > 0
+        ? `${notStored.toLocaleString('en')} more rejected request${notStored === 1 ? ' was' : 's were'} answered and counted but not stored (${Object.entries(unstored)
+            .map(([reason, n]) => `${reason} ${n!.toLocaleString('en')}`)
+            .join(', ')}): serve stores a sample of each sender's rejections, --rejected-sample per minute per reason.\n`
+        : '';
     if (deliveries.length === 0) {
-      ctx.io.stdout.write(`No deliveries${args.status ? ` with status ${args.status}` : ''}${args.since ? ` since ${args.since}` : ''} in ${store.description}.\n`);
+      ctx.io.stdout.write(`No deliveries${args.status ? ` with status ${args.status}` : ''}${args.since ? ` since ${args.since}` : ''} in ${store.description}.\n${unstoredLine}`);
       return 0;
     }
     const rows = deliveries.map((d) => [
@@ -69,6 +78,7 @@ export async function inboxListCommand(args: InboxListArgs, ctx: CommandContext)
     ]);
     ctx.io.stdout.write(table(['ID', 'RECEIVED', 'STATUS', 'HTTP', 'ACTIVITY', 'EVENT', 'DEVICE', 'TICKET', 'DETAIL'], rows));
     if (deliveries.length === args.limit) ctx.io.stdout.write(`(the newest ${args.limit}; --limit shows more)\n`);
+    ctx.io.stdout.write(unstoredLine);
     return 0;
   });
 }

@@ -30,6 +30,10 @@ export interface ServeArgs {
   leaseSeconds?: number;
   /** Days of finished deliveries kept (default 30); 0 keeps everything. */
   retainDays?: number;
+  /** A new SQLite inbox may be created in a folder that does not exist. */
+  createStore?: boolean;
+  /** Rejected requests stored per minute per sender and reason (default 20). */
+  rejectedSample?: number;
   insecureNoAuth: boolean;
   logLevel: LogLevel;
 }
@@ -47,6 +51,9 @@ export async function serveCommand(args: ServeArgs, ctx: CommandContext): Promis
   if (!Number.isInteger(retainDays) || retainDays < 0) {
     return fail(`--retain-days must be a whole number of days: 1 or more prunes what is older once an hour, 0 keeps everything (got ${shown(args.retainDays)}).`);
   }
+  if (args.rejectedSample !== undefined && (!Number.isInteger(args.rejectedSample) || args.rejectedSample < 0)) {
+    return fail(`--rejected-sample must be a whole number of requests per minute, 0 or more (got ${shown(args.rejectedSample)}).`);
+  }
   const env = ctx.io.env;
   const store = args.store ?? env.HALOFORM_STORE ?? DEFAULT_STORE_URL;
   const secrets = [env[SECRET_ENV], env[PREVIOUS_SECRET_ENV]].filter((s): s is string => typeof s === 'string' && s !== '');
@@ -63,6 +70,8 @@ export async function serveCommand(args: ServeArgs, ctx: CommandContext): Promis
       insecureNoAuth: args.insecureNoAuth,
       workers: { leaseMs: Math.round(lease * 1000) },
       retainDays,
+      ...(args.createStore ? { createStore: true } : {}),
+      ...(args.rejectedSample !== undefined ? { rejectedSamplePerMinute: args.rejectedSample } : {}),
       logLevel: args.logLevel,
       logSink: (line) => ctx.io.stderr.write(`${line}\n`),
     });
@@ -77,7 +86,7 @@ export async function serveCommand(args: ServeArgs, ctx: CommandContext): Promis
   const { out } = ctx;
   ctx.io.stdout.write(
     [
-      `${out.green(out.bold('haloform serve is listening'))} on ${handle.url}`,
+      `${out.green(out.bold('haloform serve is listening'))} on ${handle.bound}${/^(0\.0\.0\.0|\[::\]):/.test(handle.bound) ? ' (every interface)' : ''} — from this machine: ${handle.url}`,
       `  webhook   POST ${handle.url}/ninjaone/webhook  (also /api/notifyninjaalerts)`,
       `  health    GET  ${handle.url}/healthz, /readyz, /metrics`,
       `  inbox     ${handle.store.description}   (haloform inbox list --store ${store})`,
