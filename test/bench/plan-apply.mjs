@@ -28,9 +28,13 @@ function minimumReads(sandbox, haloAssetsByType) {
   const ninjaPages = (rows) => Math.floor(rows / 1000) + 1;
   const haloPages = (rows) => Math.max(1, Math.ceil(rows / 100));
   const state = sandbox.halo.control.state();
-  // The bulk query asks only for the fields the spec maps (demo: warrantyEnd) and lists only devices that have one.
-  const withFields = Object.values(n.customFields).filter((f) => f.warrantyEnd !== undefined).length;
-  const ninja = 1 + ninjaPages(n.organizations.length) + ninjaPages(n.locations.length) + ninjaPages(n.devices.length) + ninjaPages(withFields) + 1;
+  // The bulk query asks only for the device fields the spec maps and lists only devices that have one;
+  // the scoped query, the organisation and location values the demo inherits or reads (supportTier, contractTier).
+  const mapped = ['warrantyEnd', 'supportTier', 'managedServices', 'purchaseDate'];
+  const withFields = Object.values(n.customFields).filter((f) => mapped.some((k) => f[k] !== undefined)).length;
+  const scoped = ['supportTier', 'contractTier'];
+  const scopedRows = [...Object.values(n.organizationCustomFields ?? {}), ...Object.values(n.locationCustomFields ?? {})].filter((f) => scoped.some((k) => f[k] !== undefined)).length;
+  const ninja = 1 + ninjaPages(n.organizations.length) + ninjaPages(n.locations.length) + ninjaPages(n.devices.length) + ninjaPages(withFields) + ninjaPages(scopedRows) + 1;
   const users = state.users.filter((u) => !u.inactive && !u.isgeneraluser).length;
   const halo =
     1 +
@@ -40,6 +44,8 @@ function minimumReads(sandbox, haloAssetsByType) {
     haloPages(users) +
     haloPages(state.assetGroups.length) +
     haloPages(state.fields.length) +
+    // Asset custom fields (FieldInfo), since the demo maps one.
+    haloPages((state.customFieldDefinitions ?? []).length) +
     haloPages(state.assetTypes.length) +
     haloPages(state.ticketTypes.length) +
     1 /* Control */ +
