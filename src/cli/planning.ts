@@ -9,13 +9,14 @@ import type { Spec } from '../config/spec.js';
 import { error, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { HaloApiClient } from '../halo/client.js';
 import type { HaloSnapshot } from '../halo/types.js';
-import { Accounting, ApiError, createJsonLogger, Redactor, silentLogger, type Logger } from '../http/index.js';
+import { Accounting, ApiError, createJsonLogger, Redactor, silentLogger, type HttpSetback, type Logger } from '../http/index.js';
 import { desiredState } from '../model/desired-state.js';
 import { NinjaOneClient } from '../ninjaone/client.js';
 import type { NinjaSnapshot } from '../ninjaone/types.js';
 import { makePlan } from '../plan/make-plan.js';
 import { summarise, type Plan } from '../plan/plan.js';
 import type { CommandContext } from './context.js';
+import { watchRun } from './run-watch.js';
 
 /** The two API clients of one run, sharing one redactor (each hides the other's tokens) and one accounting. */
 export interface Clients {
@@ -24,6 +25,10 @@ export interface Clients {
   accounting: Accounting;
   redactor: Redactor;
   logger: Logger;
+  /** When the clients were made: the run's start, for --stats. */
+  startedAt: number;
+  /** Listens to both clients' setbacks (timeouts, 429s, retries) as they happen; returns a function that stops listening. */
+  onSetback(listener: (setback: HttpSetback) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -33,7 +38,11 @@ export function createClients(spec: Spec, ctx: CommandContext, options: { verbos
   if (webhookSecret) redactor.addSecret(webhookSecret);
   const accounting = new Accounting();
   const logger = options.verbose ? createJsonLogger({ redactor, sink: (line) => ctx.io.stderr.write(`${line}\n`), level: 'info' }) : silentLogger;
-  const shared = { redactor, accounting, logger };
+  const listeners = new Set<(setback: HttpSetback) => void>();
+  const onSetback = (setback: HttpSetback) => {
+    for (const listener of listeners) listener(setback);
+  };
+  const shared = { redactor, accounting, logger, onSetback };
   const ninjaone = new NinjaOneClient(spec.connections.ninjaone, shared);
   const halo = new HaloApiClient(spec.connections.halo, shared);
   return {
@@ -42,6 +51,11 @@ export function createClients(spec: Spec, ctx: CommandContext, options: { verbos
     accounting,
     redactor,
     logger,
+    startedAt: Date.now(),
+    onSetback: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     close: async () => {
       await Promise.all([ninjaone.close(), halo.close()]);
     },
@@ -103,10 +117,12 @@ export async function readAndPlan(loaded: LoadedSpec & { spec: Spec }, clients: 
     createdAt: (options.now ?? new Date()).toISOString(),
     targets: { ninjaone: spec.connections.ninjaone.baseUrl, halo: spec.connections.halo.url },
   };
+  // Reads can take minutes against a big tenant or a spent budget: say why, as it happens.
+  const watch = watchRun(ctx, clients, { heartbeat: true });
   const [ninjaRead, haloRead] = await Promise.allSettled([
     clients.ninjaone.readSnapshot({ customFields: mappedCustomFields(spec), scopedCustomFields: scopedCustomFields(spec), deviceKeys: deviceKeysFor(spec) }),
     clients.halo.readSnapshot({ customFields: spec.assets.fields.some((f) => f.target === 'customfield') }),
-  ]);
+  ]).finally(() => watch.stop());
   const readErrors: Diagnostic[] = [];
   if (ninjaRead.status === 'rejected') readErrors.push(readFailure('NinjaOne', ninjaRead.reason));
   if (haloRead.status === 'rejected') readErrors.push(readFailure('Halo', haloRead.reason));

@@ -1,7 +1,7 @@
 /**
  * Accounting per endpoint label (`GET /api/Asset`): requests on the wire, retries, 429s, errors,
  * time, bytes and rate-limiter waits. The CLI prints it for `--stats`; benchmarks and tests
- * compare it with the simulators' request logs (DESIGN.md §8 counts requests).
+ * compare it with the simulators' request logs.
  */
 
 /** Counters for one label. Times are in milliseconds. */
@@ -26,8 +26,10 @@ export interface LabelStats {
   maxMs: number;
   /** Time slept between attempts. */
   backoffMs: number;
-  /** Time spent waiting for the rate limiter. */
-  limiterWaitMs: number;
+  /** Requests the rate limiter held back before sending. */
+  limiterWaits: number;
+  /** The longest such wait. (Not a sum: waits overlap, and a sum over a busy run exceeds the run.) */
+  maxLimiterWaitMs: number;
   /** Response body bytes received. */
   bytesReceived: number;
 }
@@ -38,7 +40,7 @@ export class Accounting {
   #get(label: string): LabelStats {
     let stats = this.#labels.get(label);
     if (!stats) {
-      stats = { label, calls: 0, requests: 0, retries: 0, rateLimited: 0, errors: 0, totalMs: 0, maxMs: 0, backoffMs: 0, limiterWaitMs: 0, bytesReceived: 0 };
+      stats = { label, calls: 0, requests: 0, retries: 0, rateLimited: 0, errors: 0, totalMs: 0, maxMs: 0, backoffMs: 0, limiterWaits: 0, maxLimiterWaitMs: 0, bytesReceived: 0 };
       this.#labels.set(label, stats);
     }
     return stats;
@@ -65,7 +67,9 @@ export class Accounting {
   }
 
   limiterWait(label: string, ms: number): void {
-    this.#get(label).limiterWaitMs += ms;
+    const s = this.#get(label);
+    s.limiterWaits += 1;
+    s.maxLimiterWaitMs = Math.max(s.maxLimiterWaitMs, ms);
   }
 
   error(label: string): void {
@@ -88,7 +92,7 @@ export class Accounting {
 }
 
 export function sumStats(rows: readonly LabelStats[], label = 'Total'): LabelStats {
-  const t: LabelStats = { label, calls: 0, requests: 0, retries: 0, rateLimited: 0, errors: 0, totalMs: 0, maxMs: 0, backoffMs: 0, limiterWaitMs: 0, bytesReceived: 0 };
+  const t: LabelStats = { label, calls: 0, requests: 0, retries: 0, rateLimited: 0, errors: 0, totalMs: 0, maxMs: 0, backoffMs: 0, limiterWaits: 0, maxLimiterWaitMs: 0, bytesReceived: 0 };
   for (const s of rows) {
     t.calls += s.calls;
     t.requests += s.requests;
@@ -98,7 +102,8 @@ export function sumStats(rows: readonly LabelStats[], label = 'Total'): LabelSta
     t.totalMs += s.totalMs;
     t.maxMs = Math.max(t.maxMs, s.maxMs);
     t.backoffMs += s.backoffMs;
-    t.limiterWaitMs += s.limiterWaitMs;
+    t.limiterWaits += s.limiterWaits;
+    t.maxLimiterWaitMs = Math.max(t.maxLimiterWaitMs, s.maxLimiterWaitMs);
     t.bytesReceived += s.bytesReceived;
   }
   return t;
@@ -106,10 +111,12 @@ export function sumStats(rows: readonly LabelStats[], label = 'Total'): LabelSta
 
 /**
  * A plain-text table for `--stats` (no colour; the CLI paints if it wants to). One row per label
- * and a total row; `title` goes above it, e.g. "Halo".
+ * and a total row; `title` goes above it, e.g. "Halo". "Held" counts requests the rate limiter
+ * made wait, "Longest hold" the longest of those waits; how long the budget held the whole run
+ * back is the limiter's (wall-clock) figure, which the CLI prints under the table.
  */
 export function renderStatsTable(rows: readonly LabelStats[], title?: string): string {
-  const header = ['Endpoint', 'Requests', 'Retries', '429s', 'Errors', 'Received', 'Time', 'Avg', 'Max', 'Limiter wait'];
+  const header = ['Endpoint', 'Requests', 'Retries', '429s', 'Errors', 'Received', 'Time', 'Avg', 'Max', 'Held', 'Longest hold'];
   const line = (s: LabelStats) => [
     s.label,
     String(s.requests),
@@ -120,7 +127,8 @@ export function renderStatsTable(rows: readonly LabelStats[], title?: string): s
     formatMs(s.totalMs),
     s.requests > 0 ? formatMs(s.totalMs / s.requests) : '-',
     formatMs(s.maxMs),
-    formatMs(s.limiterWaitMs),
+    String(s.limiterWaits),
+    s.limiterWaits > 0 ? formatMs(s.maxLimiterWaitMs) : '-',
   ];
   const body = rows.map(line);
   const table = [header, ...body, line(sumStats(rows))];

@@ -68,6 +68,29 @@ export interface HttpResponse {
   attempts: number;
 }
 
+/**
+ * A call that did not go through at once: a timeout, a connection failure, a 429 or a 5xx — and
+ * what the client does about it. Sent as it happens, so a command can tell its user at once
+ * rather than after minutes of retries.
+ */
+export interface HttpSetback {
+  api: string;
+  /** The endpoint label: `GET /api/Asset`. */
+  label: string;
+  code: ApiErrorCode;
+  status?: number;
+  /** The attempt that failed (1-based), and how many a call may make. */
+  attempt: number;
+  maxAttempts: number;
+  /** Set when the client tries again: after this long. Undefined when it gave up on the call. */
+  retryInMs?: number;
+  /** The per-attempt timeout and the whole call's deadline, for the message. */
+  timeoutMs: number;
+  deadlineMs: number;
+  /** The error, redacted. */
+  message: string;
+}
+
 /** A client for one API. Every field but `api` and `baseUrl` has a default. */
 export interface HttpClientOptions {
   /** The API's name in messages and logs: "NinjaOne", "Halo". */
@@ -103,6 +126,8 @@ export interface HttpClientOptions {
   /** Share one redactor between clients so each hides the other's tokens too. */
   redactor?: Redactor;
   logger?: Logger;
+  /** Told of every failed attempt that is retried, and of every call given up after a transient failure. */
+  onSetback?: (setback: HttpSetback) => void;
   clock?: Clock;
   /** Jitter source, 0 ≤ x < 1. */
   random?: () => number;
@@ -129,6 +154,7 @@ export class HttpClient {
   readonly #hints: Record<number, string>;
   readonly #expect: 'json' | 'any';
   readonly #headers: Record<string, string>;
+  readonly #onSetback: ((setback: HttpSetback) => void) | undefined;
 
   constructor(options: HttpClientOptions) {
     this.api = options.api;
@@ -138,6 +164,7 @@ export class HttpClient {
     this.redactor = options.redactor ?? new Redactor();
     this.clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? silentLogger;
+    this.#onSetback = options.onSetback;
     this.#transport = options.transport ?? new Transport({ connectionsPerOrigin: options.concurrency ?? 4 });
     this.#ownsTransport = options.transport === undefined;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
@@ -295,16 +322,25 @@ export class HttpClient {
 
       // Attempts that count against maxAttempts: the repeat after a token refresh does not.
       const failures = attempts - (refreshed ? 1 : 0);
+      const maxAttempts = options.maxAttempts ?? this.#maxAttempts;
+      const setback = (retryInMs?: number) =>
+        this.#setback({ api: this.api, label, code: error.code, ...(status !== undefined ? { status } : {}), attempt: attempts, maxAttempts, ...(retryInMs !== undefined ? { retryInMs } : {}), timeoutMs, deadlineMs, message: error.message });
+      const giveUp = (why: string) => {
+        const final = error.withAttempts(attempts, why);
+        if (verdict.transient) this.#setback({ api: this.api, label, code: error.code, ...(status !== undefined ? { status } : {}), attempt: attempts, maxAttempts, timeoutMs, deadlineMs, message: final.message });
+        return failed(final);
+      };
       if (!verdict.retry) throw failed(error.withAttempts(attempts, attempts > 1 ? `after ${attempts} attempts` : undefined));
-      if (failures >= (options.maxAttempts ?? this.#maxAttempts)) throw failed(error.withAttempts(attempts, `gave up after ${plural(attempts, 'attempt')}`));
+      if (failures >= maxAttempts) throw giveUp(`gave up after ${plural(attempts, 'attempt')}`);
       if (retryAfterMs !== undefined && retryAfterMs > this.#backoff.maxRetryAfterMs) {
-        throw failed(error.withAttempts(attempts, `${this.api} asked to wait ${seconds(retryAfterMs)}, longer than the ${seconds(this.#backoff.maxRetryAfterMs)} allowed`));
+        throw giveUp(`${this.api} asked to wait ${seconds(retryAfterMs)}, longer than the ${seconds(this.#backoff.maxRetryAfterMs)} allowed`);
       }
       const rateLimited = status === 429;
       const delay = backoffDelay(failures, this.#backoff, this.#random, { rateLimited, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
       if (this.clock.now() + delay > deadline) {
-        throw failed(error.withAttempts(attempts, `gave up after ${plural(attempts, 'attempt')}: waiting ${seconds(delay)} more would pass the ${seconds(deadlineMs)} deadline`));
+        throw giveUp(`gave up after ${plural(attempts, 'attempt')}: waiting ${seconds(delay)} more would pass the ${seconds(deadlineMs)} deadline`);
       }
+      setback(delay);
       // The budget is shared (another process, Halo's own integrations): hold back every caller.
       if (rateLimited) this.limiter?.pauseUntil(this.clock.now() + delay);
       this.accounting.retry(label, delay);
@@ -338,6 +374,14 @@ export class HttpClient {
     if (hint) return hint;
     if (status === 401 && refreshed) return 'a newly issued token was refused too: check that the API application is enabled and allowed to use this API';
     return undefined;
+  }
+
+  #setback(setback: HttpSetback): void {
+    try {
+      this.#onSetback?.({ ...setback, message: this.redactor.redact(setback.message) });
+    } catch {
+      // A broken listener must not break requests.
+    }
   }
 
   #log(level: LogLevel, msg: string, fields?: LogFields): void {

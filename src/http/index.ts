@@ -4,7 +4,7 @@ export { Accounting, formatBytes, formatMs, renderStatsTable, sumStats, type Lab
 export { ApiError, createApiError, defaultHint, type ApiErrorCode, type ApiErrorFields, type ApiErrorInput } from './api-error.js';
 export { DEFAULT_BACKOFF, backoffDelay, parseRetryAfter, type BackoffOptions } from './backoff.js';
 export { systemClock, type Clock } from './clock.js';
-export { HttpClient, type HttpClientOptions, type HttpMethod, type HttpResponse, type Query, type RequestOptions } from './http-client.js';
+export { HttpClient, type HttpClientOptions, type HttpMethod, type HttpSetback, type HttpResponse, type Query, type RequestOptions } from './http-client.js';
 export { createJsonLogger, silentLogger, type JsonLoggerOptions, type LogFields, type Logger, type LogLevel } from './logger.js';
 export { haloHttpOptions, ninjaOneHttpOptions, type SharedHttpOptions } from './presets.js';
 export { RateLimiter, RateLimiterRegistry, sharedRateLimiters, type Permit, type RateLimit, type RateLimiterStatus } from './rate-limiter.js';

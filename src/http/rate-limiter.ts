@@ -40,10 +40,12 @@ export interface RateLimiterStatus {
   queued: number;
   /** When the next slot frees up, from now; 0 when one is free, undefined when all wait on requests in flight. */
   nextFreeInMs: number | undefined;
-  /** Grants that had to wait, and for how long in total / at most. */
+  /** Grants that had to wait, and for how long in total (summed over callers, so it can exceed the run) / at most. */
   waits: number;
   totalWaitMs: number;
   maxWaitMs: number;
+  /** Wall-clock time during which at least one caller was waiting: how long the budget held the run back. */
+  blockedMs: number;
 }
 
 interface Waiter {
@@ -66,6 +68,9 @@ export class RateLimiter {
   #waits = 0;
   #totalWaitMs = 0;
   #maxWaitMs = 0;
+  #blockedMs = 0;
+  /** Since when the queue has been non-empty; undefined while it is empty. */
+  #blockedSince: number | undefined;
 
   constructor(limit: RateLimit, clock: Clock = systemClock) {
     if (!Number.isInteger(limit.requests) || limit.requests < 1) throw new RangeError(`rate limit requests must be a positive integer, got ${limit.requests}`);
@@ -123,6 +128,7 @@ export class RateLimiter {
       waits: this.#waits,
       totalWaitMs: this.#totalWaitMs,
       maxWaitMs: this.#maxWaitMs,
+      blockedMs: this.#blockedMs + (this.#blockedSince !== undefined ? now - this.#blockedSince : 0),
     };
   }
 
@@ -137,6 +143,11 @@ export class RateLimiter {
     this.#prune(now);
     while (this.#queue.length > 0 && now >= this.#pausedUntil && this.#inFlight + this.#holds.length < this.limit.requests) {
       this.#grant(this.#queue.shift()!, now);
+    }
+    if (this.#queue.length > 0) this.#blockedSince ??= now;
+    else if (this.#blockedSince !== undefined) {
+      this.#blockedMs += now - this.#blockedSince;
+      this.#blockedSince = undefined;
     }
     this.#schedule(now);
   }

@@ -39,8 +39,8 @@ function statsByApi(stderr) {
       out[api].requests += Number(m[3]);
       out[api].rateLimited += Number(m[5]);
     }
-    const total = /^Total\s.*\s(\S+ m?s|\d+m \d+s)$/.exec(line);
-    if (total) out.limiterWait = total[1];
+    const held = /held requests back for (.+) of this .+ run\.$/.exec(line);
+    if (held) out.limiterWait = held[1];
   }
   return out;
 }

@@ -60,6 +60,7 @@ describe('accounting', () => {
     accounting.attempt('GET /api/Asset', 1500, 0, 429);
     accounting.retry('GET /api/Asset', 30_000);
     accounting.limiterWait('GET /api/Asset', 65_000);
+    accounting.limiterWait('GET /api/Asset', 20_000);
     accounting.call('POST /auth/token');
     accounting.attempt('POST /auth/token', 80, 512, 200);
     accounting.error('GET /api/Asset');
@@ -69,12 +70,12 @@ describe('accounting', () => {
     expect(text).toBe(
       [
         'Halo',
-        'Endpoint          Requests  Retries  429s  Errors  Received   Time     Avg    Max  Limiter wait',
-        '----------------  --------  -------  ----  ------  --------  -----  ------  -----  ------------',
-        'GET /api/Asset           2        1     1       1    2.0 KB  1.6 s  810 ms  1.5 s        1m 05s',
-        'POST /auth/token         1        0     0       0     512 B  80 ms   80 ms  80 ms          0 ms',
-        '----------------  --------  -------  ----  ------  --------  -----  ------  -----  ------------',
-        'Total                    3        1     1       1    2.5 KB  1.7 s  567 ms  1.5 s        1m 05s',
+        'Endpoint          Requests  Retries  429s  Errors  Received   Time     Avg    Max  Held  Longest hold',
+        '----------------  --------  -------  ----  ------  --------  -----  ------  -----  ----  ------------',
+        'GET /api/Asset           2        1     1       1    2.0 KB  1.6 s  810 ms  1.5 s     2        1m 05s',
+        'POST /auth/token         1        0     0       0     512 B  80 ms   80 ms  80 ms     0             -',
+        '----------------  --------  -------  ----  ------  --------  -----  ------  -----  ----  ------------',
+        'Total                    3        1     1       1    2.5 KB  1.7 s  567 ms  1.5 s     2        1m 05s',
         '',
       ].join('\n'),
     );

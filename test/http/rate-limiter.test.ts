@@ -71,6 +71,27 @@ describe('RateLimiter', () => {
     expect(limiter.status()).toMatchObject({ inFlight: 1, held: 0, queued: 0, waits: 1, totalWaitMs: 60_000, maxWaitMs: 60_000 });
   });
 
+  it('counts the time it held the run back once, however many callers waited together', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter({ requests: 2, perSeconds: 60 }, clock);
+
+    // Two at once, then three that wait together for the same window: 60 s held, 3 waits.
+    const first = await Promise.all([limiter.acquire(), limiter.acquire()]);
+    for (const p of first) p.release();
+    const together = [limiter.acquire(), limiter.acquire(), limiter.acquire()];
+    const granted = await Promise.all(together.slice(0, 2));
+    expect(limiter.status()).toMatchObject({ queued: 1, blockedMs: 60_000 });
+    for (const p of granted) p.release();
+    (await together[2]!).release();
+    const held = limiter.status();
+    clock.advance(10 * 60_000); // nobody waits now: the figure stays
+    const later = limiter.status();
+
+    expect(held.blockedMs).toBe(120_000);
+    expect(held.totalWaitMs).toBe(60_000 + 60_000 + 120_000);
+    expect(later.blockedMs).toBe(120_000);
+  });
+
   it('holds everyone back after a pause (a 429 from the server)', async () => {
     const clock = fakeClock();
     const limiter = new RateLimiter({ requests: 100, perSeconds: 300 }, clock);
@@ -140,7 +161,13 @@ describe('rate limiting over HTTP', () => {
     expect(api.arrivals).toHaveLength(51); // the token request counts too
     expect(busiestWindow(api.arrivals, 300_000)).toBeLessThanOrEqual(10);
     const stats = http.accounting.snapshot().find((s) => s.label === 'GET /api/Asset')!;
-    expect(stats.limiterWaitMs).toBeGreaterThanOrEqual(4 * 300_000);
+    expect(stats.limiterWaits).toBe(41); // all but the first nine (the token request took the tenth slot)
+    expect(stats.maxLimiterWaitMs).toBeGreaterThanOrEqual(4 * 300_000);
+    // The limiter's wall-clock figure: someone was queued from the 10th request to the 50th, so it
+    // equals the last caller's wait — not the sum of 41 overlapping waits, which exceeds the run.
+    const status = http.limiter!.status();
+    expect(status.blockedMs).toBe(status.maxWaitMs);
+    expect(status.totalWaitMs).toBeGreaterThan(status.blockedMs * 10);
   });
 
   it('keeps the real server log within the limit under scaled real time', async () => {

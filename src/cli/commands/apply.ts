@@ -18,6 +18,7 @@ import { planDifference } from '../../plan/compare.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { countDiagnostics, type CommandContext } from '../context.js';
 import { createClients, loadForRun, readAndPlan, specLoaded, webhookSecretMissing, type Clients } from '../planning.js';
+import { watchRun, type RunWatch } from '../run-watch.js';
 import { printStats } from './plan.js';
 
 export interface ApplyArgs {
@@ -127,14 +128,23 @@ export async function applyCommand(args: ApplyArgs, ctx: CommandContext): Promis
 }
 
 async function runApply(plan: Plan, live: HaloSnapshot, clients: Clients, ctx: CommandContext, args: ApplyArgs, webhookSecret: string | undefined): Promise<ApplyResult> {
-  const progress = createProgress(plan, ctx, args.format);
-  const result = await applyPlan(plan, live, clients.halo, clients.ninjaone, {
-    batchSize: clients.halo.batchSize,
-    ...(webhookSecret ? { webhookSecret } : {}),
-    onKind: (kind, total) => progress.kind(kind, total),
-    onEvent: (event) => progress.event(event),
-  });
-  progress.stop();
+  const bar = args.format === 'text' && ctx.io.stderr.isTTY === true;
+  let progress: Progress | undefined;
+  const watch = watchRun(ctx, clients, { heartbeat: !bar, write: (line) => (progress ? progress.say(line) : ctx.io.stderr.write(`${line}\n`)) });
+  watch.phase('applying');
+  progress = createProgress(plan, ctx, args.format, watch);
+  let result: ApplyResult;
+  try {
+    result = await applyPlan(plan, live, clients.halo, clients.ninjaone, {
+      batchSize: clients.halo.batchSize,
+      ...(webhookSecret ? { webhookSecret } : {}),
+      onKind: (kind, total) => progress?.kind(kind, total),
+      onEvent: (event) => progress?.event(event),
+    });
+  } finally {
+    progress.stop();
+    watch.stop();
+  }
   const { created, adopted, updated, deactivated } = result.counts;
   const resources = `Resources: ${created} created, ${adopted} adopted, ${updated} updated, ${deactivated} deactivated.`;
   if (args.format === 'json') {
@@ -164,25 +174,44 @@ async function runApply(plan: Plan, live: HaloSnapshot, clients: Clients, ctx: C
 interface Progress {
   kind(kind: Kind, total: number): void;
   event(event: ApplyEvent): void;
+  /** A line that must not be drawn over (a timeout, a 429). */
+  say(line: string): void;
   stop(): void;
 }
 
-/** A bar on a terminal (done/total, kind, rate, rate-limit waits); plain lines otherwise; JSON lines with --format json. */
-function createProgress(plan: Plan, ctx: CommandContext, format: 'text' | 'json'): Progress {
+/**
+ * A bar on a terminal (done/total, kind, rate, and why it waits: Halo's budget); plain lines
+ * otherwise (a line per kind, failures as they happen, and the watch's line every 10 s); JSON
+ * lines with --format json.
+ */
+function createProgress(plan: Plan, ctx: CommandContext, format: 'text' | 'json', watch: RunWatch): Progress {
   const total = plan.changes.filter((c) => c.action !== 'no-op').length;
+  const say = (line: string) => ctx.io.stderr.write(`${line}\n`);
   if (format === 'json') {
-    return { kind: () => {}, event: (e) => ctx.io.stdout.write(`${JSON.stringify({ type: 'change', ...e })}\n`), stop: () => {} };
+    return { kind: () => {}, event: (e) => ctx.io.stdout.write(`${JSON.stringify({ type: 'change', ...e })}\n`), say, stop: () => {} };
   }
   if (ctx.io.stderr.isTTY && total > 0) {
     const bar = new cliProgress.SingleBar(
-      { format: 'Applying [{bar}] {value}/{total} {kind} · {rate}/s{failed}', barsize: 30, stream: ctx.io.stderr as NodeJS.WritableStream, hideCursor: true, clearOnComplete: false },
+      { format: 'Applying [{bar}] {value}/{total} {kind} · {rate}/s{failed}{wait}', barsize: 30, stream: ctx.io.stderr as NodeJS.WritableStream, hideCursor: true, clearOnComplete: false },
       cliProgress.Presets.shades_classic,
     );
     const started = Date.now();
     let done = 0;
     let failed = 0;
     let current = '';
-    bar.start(total, 0, { kind: '', rate: '0', failed: '' });
+    const payload = () => {
+      const waiting = watch.waiting();
+      return {
+        kind: current,
+        rate: (done / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1),
+        failed: failed > 0 ? ` · ${failed} not written` : '',
+        wait: waiting ? ` · ${waiting}` : '',
+      };
+    };
+    bar.start(total, 0, payload());
+    // The bar must not look frozen while nothing is written: the wait text is refreshed each second.
+    const tick = setInterval(() => bar.update(payload()), 1000);
+    tick.unref?.();
     return {
       kind: (kind, n) => {
         if (n > 0) current = kind;
@@ -190,26 +219,39 @@ function createProgress(plan: Plan, ctx: CommandContext, format: 'text' | 'json'
       event: (e) => {
         done += 1;
         if (e.status !== 'done') failed += 1;
-        const rate = (done / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1);
-        bar.update(done, { kind: current, rate, failed: failed > 0 ? ` · ${failed} not written` : '' });
+        bar.update(done, payload());
       },
-      stop: () => bar.stop(),
+      say: (line) => {
+        // Clear the bar's line, say it, and let the bar redraw below.
+        ctx.io.stderr.write(`\r\x1b[K${line}\n`);
+        bar.update(payload());
+      },
+      stop: () => {
+        clearInterval(tick);
+        bar.stop();
+      },
     };
   }
-  // Plain lines: one per kind when it finishes, and failures as they happen.
+  // Plain lines: one per kind when it finishes, failures as they happen, the watch's line every 10 s.
   let current: { kind: Kind; total: number; done: number } | undefined;
+  let written = 0;
   const flush = () => {
-    if (current && current.total > 0) ctx.io.stderr.write(`${current.kind}: ${current.done}/${current.total} written\n`);
+    if (current && current.total > 0) say(`${current.kind}: ${current.done}/${current.total} written`);
   };
   return {
     kind: (kind, n) => {
       flush();
       current = { kind, total: n, done: 0 };
+      watch.setDone(`${written} of ${total} changes written, now ${kind}`);
     },
     event: (e) => {
-      if (e.status === 'done' && current) current.done += 1;
-      else if (e.status !== 'done') ctx.io.stderr.write(`${e.status}: ${e.address}: ${e.message ?? ''}\n`);
+      if (e.status === 'done') {
+        written += 1;
+        if (current) current.done += 1;
+      } else say(`${e.status}: ${e.address}: ${e.message ?? ''}`);
+      watch.setDone(`${written} of ${total} changes written${current ? `, now ${current.kind}` : ''}`);
     },
+    say,
     stop: () => flush(),
   };
 }

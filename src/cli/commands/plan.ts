@@ -8,7 +8,7 @@ import { createWriteStream, openSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { renderDiagnostic } from '../../diagnostics/render.js';
 import type { SourceFile } from '../../diagnostics/source.js';
-import { renderStatsTable } from '../../http/index.js';
+import { formatMs, renderStatsTable } from '../../http/index.js';
 import { hasChanges, type Plan } from '../../plan/plan.js';
 import { planJsonChunks } from '../../render/plan-json.js';
 import { renderPlanMarkdown } from '../../render/plan-markdown.js';
@@ -89,5 +89,15 @@ export async function printPlan(plan: Plan, args: Pick<PlanArgs, 'format' | 'con
 }
 
 export function printStats(clients: Clients, ctx: CommandContext): void {
-  ctx.io.stderr.write(`\n${renderStatsTable(clients.accounting.snapshot(), 'API requests')}\n`);
+  const lines = [`\n${renderStatsTable(clients.accounting.snapshot(), 'API requests')}`];
+  const run = Date.now() - clients.startedAt;
+  const limiter = clients.halo.http.limiter;
+  if (limiter) {
+    // Wall-clock, not a sum over requests: overlapping waits count once, so it never exceeds the run.
+    const { limit, blockedMs } = limiter.status();
+    lines.push(`Halo's request budget (${limit.requests} per ${formatMs(limit.perSeconds * 1000)}) held requests back for ${formatMs(blockedMs)} of this ${formatMs(run)} run.`);
+  } else {
+    lines.push(`Halo requests were not paced (connections.halo.rateLimit: false); this run took ${formatMs(run)}.`);
+  }
+  ctx.io.stderr.write(`${lines.join('\n')}\n\n`);
 }
