@@ -363,7 +363,7 @@ export function describeFileError(e: unknown): string | undefined {
   const err = e as NodeJS.ErrnoException;
   if (!(e instanceof Error) || typeof err.code !== 'string' || !(err.code in FILE_ERRORS)) return undefined;
   const [what, hint] = err.syscall === 'mkdir' && err.code === 'EEXIST' ? ['a file of that name is in the way', 'Choose another path.'] : FILE_ERRORS[err.code]!;
-  const verb = { open: 'open', write: 'write', read: 'read', mkdir: 'create the folder', rename: 'rename', unlink: 'remove', stat: 'find' }[err.syscall ?? ''] ?? 'use';
+  const verb = { open: 'open', write: 'write', read: 'read', mkdir: 'create the folder', access: 'write to', rename: 'rename', unlink: 'remove', stat: 'find' }[err.syscall ?? ''] ?? 'use';
   return `cannot ${verb} ${err.path ?? 'a file'}: ${what} (${err.code}). ${hint}`;
 }
 

@@ -34,12 +34,14 @@ export function normalise(data: HaloformSpec, context: NormaliseContext): Spec {
     return new Secret(value, variables && variables.length > 0 ? variables.map((v) => `\${${v}}`).join('') : formatKey(path));
   };
   const haloUrl = stripSlash(halo.url);
+  const ninjaBase = stripSlash(ninja.url ?? NINJAONE_INSTANCES[ninja.instance ?? 'app']!);
 
   const spec: Spec = {
     version: 1,
     connections: {
       ninjaone: {
-        baseUrl: stripSlash(ninja.url ?? NINJAONE_INSTANCES[ninja.instance ?? 'app']!),
+        baseUrl: ninjaBase,
+        webUrl: withoutUserinfo(ninjaBase),
         ...(ninja.instance !== undefined && ninja.url === undefined ? { instance: ninja.instance } : {}),
         clientId: ninja.clientId,
         clientSecret: secret(['connections', 'ninjaone', 'clientSecret'], ninja.clientSecret),
@@ -227,4 +229,17 @@ function stripSlash(url: string): string {
 
 function formatKey(path: string[]): string {
   return path.join('.');
+}
+
+/** `https://user:pw@host/x` → `https://host/x`; text that is not a URL is returned as it is. */
+export function withoutUserinfo(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === '' && parsed.password === '') return url;
+    parsed.username = '';
+    parsed.password = '';
+    return stripSlash(parsed.toString());
+  } catch {
+    return url;
+  }
 }

@@ -79,7 +79,9 @@ function urlPasswordsComeFromEnvironment(_spec: Spec, { data, rawAt }: RuleConte
     if (urlPasswords(value).length === 0) continue;
     const raw = rawAt?.(path) ?? value;
     // The password as written: a reference is fine, anything else is in plain text.
-    const written = /:\/\/[^\s/?#@:]*:([^\s/?#@]+)@/.exec(raw)?.[1] ?? '';
+    const written = /:\/\/[^\s/?#@:]*:([^\s/?#@]+)@/.exec(raw)?.[1];
+    // None as written: the whole address (password and all) came from a variable, like url: ${NINJAONE_URL}.
+    if (written === undefined) continue;
     if (/^\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}$/.test(written)) continue;
     out.push(
       error(

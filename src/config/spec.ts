@@ -30,6 +30,11 @@ export interface Spec {
 export interface NinjaOneConnection {
   /** The API host, e.g. https://eu.ninjarmm.com, without a trailing slash. */
   baseUrl: string;
+  /**
+   * baseUrl as people open it: no userinfo (a password in the spec's URL must never be written
+   * into Halo's asset links or ticket text, where every technician reads it).
+   */
+  webUrl: string;
   /** The region it came from, when given as `instance`. */
   instance?: string;
   clientId: string;

@@ -51,7 +51,7 @@ function deviceLinks(device: NinjaDevice, spec: Spec): DesiredValue[] {
   const out: DesiredValue[] = [];
   const uid = typeof device.record.uid === 'string' ? device.record.uid : undefined;
   const fill = (template: string) =>
-    template.includes('{uid}') && !uid ? undefined : template.replaceAll('{url}', spec.connections.ninjaone.baseUrl).replaceAll('{id}', String(device.id)).replaceAll('{uid}', uid ?? '');
+    template.includes('{uid}') && !uid ? undefined : template.replaceAll('{url}', spec.connections.ninjaone.webUrl).replaceAll('{id}', String(device.id)).replaceAll('{uid}', uid ?? '');
   const text = { type: 'text' as const, options: [], label: 'Halo asset link' };
   const { deviceUrl, remoteUrl } = spec.assets.links;
   const url = deviceUrl ? fill(deviceUrl) : undefined;

@@ -87,7 +87,14 @@ export function isRef(value: unknown): value is Ref {
 /** The name inside an address: `client["Contoso"]` → `Contoso`. */
 export function addressName(addr: string): string {
   const m = /^[a-z_]+\[(".*")\]$/.exec(addr);
-  return m ? (JSON.parse(m[1]!) as string) : addr;
+  if (!m) return addr;
+  // An address made safe for display carries `\u{202E}` escapes, which JSON does not know: keep them as text.
+  const quoted = m[1]!.replace(/\\u\{([0-9A-F]+)\}/g, '\\\\u{$1}');
+  try {
+    return JSON.parse(quoted) as string;
+  } catch {
+    return m[1]!.slice(1, -1);
+  }
 }
 
 export function summarise(changes: readonly Change[]): { summary: Summary; byKind: Plan['byKind'] } {

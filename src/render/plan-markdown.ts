@@ -7,7 +7,7 @@
 import { formatPath, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { addressName, hasChanges, isRef, KINDS, type Action, type Change, type Plan, type Value } from '../plan/plan.js';
 import { summaryLine } from './plan-text.js';
-import { displayPlan } from './safe-text.js';
+import { displayPlan, quoted } from './safe-text.js';
 
 /** Finds the comment to update in place (issue: one sticky comment per PR). */
 export const MARKDOWN_MARKER = '<!-- haloform-plan -->';
@@ -135,10 +135,10 @@ function changeLines(c: Change): string[] {
 
 function show(value: Value | undefined): string {
   if (value === undefined || value === null || value === '') return '(none)';
-  if (isRef(value)) return JSON.stringify(addressName(value.ref).split('/').pop());
-  if (Array.isArray(value)) return value.map((u) => (typeof u === 'string' ? JSON.stringify(u) : `${u.name} (${u.id})`)).join(', ') || '(none)';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  if (isRef(value)) return quoted(addressName(value.ref).split('/').pop());
+  if (Array.isArray(value)) return value.map((u) => (typeof u === 'string' ? quoted(u) : `${u.name} (${u.id})`)).join(', ') || '(none)';
+  if (typeof value === 'object') return quoted(value);
+  return typeof value === 'string' ? quoted(value) : String(value);
 }
 
 /**

@@ -7,7 +7,7 @@
 import { formatPath, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { addressName, hasChanges, isRef, type Action, type Change, type Plan, type Value } from '../plan/plan.js';
 import type { Paint } from './paint.js';
-import { displayPlan } from './safe-text.js';
+import { displayPlan, quoted } from './safe-text.js';
 
 export interface TextOptions {
   paint: Paint;
@@ -111,13 +111,13 @@ function block(c: Change, paint: Paint): string[] {
   const label = c.kind === 'asset' ? `${c.address} (${c.name})` : c.address;
   const verb = c.kind === 'ninja_webhook' ? 'will be registered' : c.kind === 'asset_field' && action === 'update' ? 'will be added to all asset types' : VERB[action];
   const lines = [paint.bold(`  # ${label} ${verb}`) + (c.reason ? paint.dim(` (${c.reason})`) : '')];
-  lines.push(colour(`  ${symbol} ${c.kind} ${JSON.stringify(c.name)} {`));
+  lines.push(colour(`  ${symbol} ${c.kind} ${quoted(c.name)} {`));
   for (const [key, after] of Object.entries(c.after ?? {})) {
     const before = c.before?.[key];
     if (isFieldMap(after)) {
       const beforeMap = isFieldMap(before) ? before : {};
       for (const [field, value] of Object.entries(after)) {
-        lines.push(attribute(`${key}[${JSON.stringify(field)}]`, action === 'create' ? undefined : beforeMap[field] ?? null, value, action, paint));
+        lines.push(attribute(`${key}[${quoted(field)}]`, action === 'create' ? undefined : beforeMap[field] ?? null, value, action, paint));
       }
       continue;
     }
@@ -135,10 +135,10 @@ function attribute(key: string, before: Value | undefined, after: Value, action:
 
 function show(value: Value | undefined): string {
   if (value === undefined || value === null || value === '') return '(none)';
-  if (isRef(value)) return JSON.stringify(addressName(value.ref).split('/').pop());
-  if (Array.isArray(value)) return value.length === 0 ? '(none)' : value.map((u) => (typeof u === 'string' ? JSON.stringify(u) : `${JSON.stringify(u.name)} (${u.id})`)).join(', ');
-  if (typeof value === 'object') return JSON.stringify(value);
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  if (isRef(value)) return quoted(addressName(value.ref).split('/').pop());
+  if (Array.isArray(value)) return value.length === 0 ? '(none)' : value.map((u) => (typeof u === 'string' ? quoted(u) : `${quoted(u.name)} (${u.id})`)).join(', ');
+  if (typeof value === 'object') return quoted(value);
+  return typeof value === 'string' ? quoted(value) : String(value);
 }
 
 function isFieldMap(value: unknown): value is Record<string, string> {

@@ -21,12 +21,20 @@ export function escapeControls(text: string): string {
 
 /** A copy of a value with every string in it (keys too) escaped, newlines included: a plan, a change. */
 export function displaySafe<T>(value: T): T {
-  if (typeof value === 'string') return (CONTROLS_AND_BREAKS.test(value) ? value.replace(CONTROLS_AND_BREAKS, (c) => `\\u{${code(c)}}`) : value) as T;
+  if (typeof value === 'string') return value.replace(CONTROLS_AND_BREAKS, (c) => `\\u{${code(c)}}`) as T;
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => displaySafe(v)) as T;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[displaySafe(k)] = displaySafe(v);
   return out as T;
+}
+
+/**
+ * A value as a quoted literal for a plan: JSON's quoting, keeping the `\u{202E}` escapes
+ * displaySafe put in as they are (JSON would double their backslash).
+ */
+export function quoted(value: unknown): string {
+  return JSON.stringify(value).replace(/\\\\u\{([0-9A-F]+)\}/g, '\\u{$1}');
 }
 
 /** JSON text with the characters JSON leaves raw (DEL, C1, bidi) written as \uXXXX escapes: the same value, safe to display. */

@@ -352,7 +352,7 @@ class SeriesRun {
     const placement = await this.o.directory.place(deviceId, this.activity.device, { needNodeClass: needsNodeClass });
     if (needsNodeClass) this.checkNodeClass(placement);
     const alerts = this.o.spec.alerts!;
-    const ninjaUrl = this.o.spec.connections.ninjaone.baseUrl;
+    const ninjaUrl = this.o.spec.connections.ninjaone.webUrl;
     s.deviceId = deviceId;
     s.createStartedAt = this.o.now();
     await this.save();

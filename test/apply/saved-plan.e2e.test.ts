@@ -78,6 +78,20 @@ describe('apply plan.json', () => {
     expect(sandbox.halo.control.state().assets.filter((a) => a.ninjarmm_id !== undefined)).toHaveLength(10);
   });
 
+  it('applies a saved plan whose NinjaOne address carries a password (saved hidden, compared hidden)', async () => {
+    const { sandbox, dir } = await setup();
+    const withPassword = { ...sandbox.env, NINJAONE_URL: sandbox.env.NINJAONE_URL!.replace('http://', 'http://svc:url-password-1234@') };
+    const run = (argv: string[]) => cli(argv, { cwd: dir, env: withPassword });
+
+    const planned = await run(['plan', '-c', 'spec.yaml', '--out', 'plan.json']);
+    const applied = await run(['apply', 'plan.json']);
+
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'plan.json'), 'utf8')).not.toContain('url-password-1234');
+    expect(applied.stderr).not.toContain('stale');
+    expect(applied.code, applied.stderr).toBe(0);
+  });
+
   it.each([
     {
       name: 'an action changed (a create turned into a deactivate)',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Secret } from '../../src/config/secret.js';
-import { BASE, load } from '../helpers/spec.js';
+import { BASE, ENV, load } from '../helpers/spec.js';
 
 describe('the normalised spec', () => {
   it('fills in every default from the schema', () => {
@@ -12,6 +12,7 @@ describe('the normalised spec', () => {
       connections: {
         ninjaone: {
           baseUrl: 'https://eu.ninjarmm.com',
+          webUrl: 'https://eu.ninjarmm.com',
           instance: 'eu',
           clientId: 'ninja-id',
           clientSecret: '(sensitive)',
@@ -100,8 +101,18 @@ describe('the normalised spec', () => {
 
     expect(diagnostics).toEqual([]);
     expect(spec!.connections.ninjaone.baseUrl).toBe('http://127.0.0.1:7101');
+    expect(spec!.connections.ninjaone.webUrl).toBe('http://127.0.0.1:7101');
     expect(spec!.connections.ninjaone.instance).toBeUndefined();
     expect(spec!.connections.halo.rateLimit).toBeUndefined();
+  });
+
+  it('keeps a password in the NinjaOne URL out of the address links are made from', () => {
+    const text = BASE.replace('    instance: eu\n', '    url: http://svc:\${NINJA_PW}@127.0.0.1:7101/\n');
+
+    const { spec } = load(text, { ...ENV, NINJA_PW: 'pw-in-url' });
+
+    expect(spec!.connections.ninjaone.baseUrl).toBe('http://svc:pw-in-url@127.0.0.1:7101');
+    expect(spec!.connections.ninjaone.webUrl).toBe('http://127.0.0.1:7101');
   });
 
   it('fills alert defaults', () => {

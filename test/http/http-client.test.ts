@@ -166,7 +166,7 @@ describe('JSON logger', () => {
 });
 
 describe('presets', () => {
-  const ninja: NinjaOneConnection = { baseUrl: 'https://eu.ninjarmm.com', instance: 'eu', clientId: 'n-id', clientSecret: new Secret('n-secret-value', '${N}'), scopes: ['monitoring', 'management'], timeoutSeconds: 20 };
+  const ninja: NinjaOneConnection = { baseUrl: 'https://eu.ninjarmm.com', webUrl: 'https://eu.ninjarmm.com', instance: 'eu', clientId: 'n-id', clientSecret: new Secret('n-secret-value', '${N}'), scopes: ['monitoring', 'management'], timeoutSeconds: 20 };
   const halo: HaloConnection = {
     url: 'https://acme.halopsa.com',
     authUrl: 'https://acme.halopsa.com/auth',

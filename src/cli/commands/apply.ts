@@ -71,8 +71,10 @@ export async function applyCommand(args: ApplyArgs, ctx: CommandContext): Promis
           `Saved plan is stale: ${args.planFile} was made from a different spec (${saved.specHash.slice(0, 19)}…, the spec is now ${loaded.hash!.slice(0, 19)}…). Nothing was applied. Run haloform plan again.`,
         );
       }
-      if (saved.targets.halo !== spec.connections.halo.url || saved.targets.ninjaone !== spec.connections.ninjaone.baseUrl) {
-        return fail(`Saved plan is stale: ${args.planFile} was made against ${saved.targets.halo}, the spec points at ${spec.connections.halo.url}. Nothing was applied.`);
+      // The file holds the addresses as saved, a password in them hidden: compare them so.
+      const mask = (text: string) => ctx.secrets.redact(text);
+      if (saved.targets.halo !== mask(spec.connections.halo.url) || saved.targets.ninjaone !== mask(spec.connections.ninjaone.baseUrl)) {
+        return fail(`Saved plan is stale: ${args.planFile} was made against ${saved.targets.halo} and ${saved.targets.ninjaone}, the spec points at ${mask(spec.connections.halo.url)} and ${mask(spec.connections.ninjaone.baseUrl)}. Nothing was applied.`);
       }
       if (saved.errors.length > 0) return fail(`${args.planFile} is a plan with errors; it cannot be applied. Fix them and plan again.`);
       // Plan afresh: the saved file is a claim, the spec and the live state are the truth.

@@ -1,6 +1,6 @@
 /** `haloform init [path]`: write a commented starter spec that validates. */
 
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SCHEMA_URL } from '../../config/schema.js';
@@ -23,7 +23,7 @@ export function initCommand(args: InitArgs, ctx: CommandContext): number {
   // Point the editor at the schema haloform itself ships, relative to the new file.
   let schemaPath = relative(dirname(target), fileURLToPath(SCHEMA_URL)).split('\\').join('/');
   if (!schemaPath.startsWith('.')) schemaPath = `./${schemaPath}`;
-  mkdirSync(dirname(target), { recursive: true });
+  makeFolders(dirname(target));
   // `wx` unless --force: a file that appeared since the check is not overwritten either.
   writeFileSync(target, starterSpec(schemaPath), { flag: args.force ? 'w' : 'wx' });
 
@@ -40,4 +40,25 @@ export function initCommand(args: InitArgs, ctx: CommandContext): number {
     ].join('\n'),
   );
   return 0;
+}
+
+/**
+ * Creates the folders missing above a new file, one level at a time from the nearest one that
+ * exists. Not `mkdirSync(…, { recursive: true })`: under /proc that spins forever instead of
+ * failing (Node 20), and a user's wrong path must end in a clear error.
+ */
+function makeFolders(folder: string): void {
+  const missing: string[] = [];
+  let at = folder;
+  while (!existsSync(at)) {
+    missing.unshift(at);
+    const up = dirname(at);
+    if (up === at) break;
+    at = up;
+  }
+  // The nearest existing ancestor must be a folder; mkdir below reports ENOTDIR otherwise anyway.
+  if (missing.length > 0 && existsSync(at) && !statSync(at).isDirectory()) {
+    mkdirSync(missing[0]!); // throws ENOTDIR (or EEXIST), which the CLI reports with the path
+  }
+  for (const level of missing) mkdirSync(level);
 }

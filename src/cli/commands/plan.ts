@@ -4,8 +4,8 @@
  * Exit codes: 0 ok, 1 error; with --detailed-exitcode 0 no changes, 1 error, 2 changes.
  */
 
-import { createWriteStream, openSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, constants, createWriteStream, existsSync, openSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { renderDiagnostic } from '../../diagnostics/render.js';
 import type { SourceFile } from '../../diagnostics/source.js';
 import { formatMs, renderStatsTable } from '../../http/index.js';
@@ -33,6 +33,8 @@ export async function planCommand(args: PlanArgs, ctx: CommandContext): Promise<
     ctx.io.stderr.write(`${ctx.err.red(`${args.config}: ${countDiagnostics(loaded.diagnostics)}.`)} Nothing was read or planned.\n`);
     return 1;
   }
+  // A path that cannot be written fails now, not after minutes of reading.
+  if (args.out) checkOutPath(resolve(ctx.io.cwd, args.out));
   const clients = createClients(loaded.spec, ctx, { verbose: args.verbose });
   try {
     const { plan } = await readAndPlan(loaded, clients, ctx, { allowMassDeactivate: args.allowMassDeactivate });
@@ -44,6 +46,16 @@ export async function planCommand(args: PlanArgs, ctx: CommandContext): Promise<
     return args.detailedExitcode && hasChanges(plan) ? 2 : 0;
   } finally {
     await clients.close();
+  }
+}
+
+/** Throws the file-system error (ENOENT, EACCES, ENOTDIR, EISDIR) that writing `path` would meet; the CLI reports it with the path. */
+export function checkOutPath(path: string): void {
+  const folder = dirname(path);
+  accessSync(folder, constants.W_OK);
+  if (!statSync(folder).isDirectory()) throw Object.assign(new Error(`ENOTDIR: ${path}`), { code: 'ENOTDIR', syscall: 'open', path });
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    throw Object.assign(new Error(`EISDIR: ${path}`), { code: 'EISDIR', syscall: 'open', path });
   }
 }
 

@@ -73,5 +73,6 @@ export function summarise(spec: Spec): string {
 
 export function displayPath(path: string, cwd: string): string {
   const rel = relative(cwd, resolve(cwd, path));
+  if (rel === '') return '.';
   return rel.startsWith('..') ? resolve(cwd, path) : rel;
 }
