@@ -3,7 +3,7 @@
  * positions, refuse tags that could build objects, interpolate `${VAR}` from the environment.
  */
 
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Parser, type Node } from 'yaml';
 import { error, hasErrors, warning, type Diagnostic, type SpecPath } from '../diagnostics/diagnostic.js';
 import { SourceFile } from '../diagnostics/source.js';
 import { interpolate } from './interpolate.js';
@@ -52,11 +52,14 @@ export function depthBeyond(text: string, limit: number): number | undefined {
   let quote: '"' | "'" | undefined;
   let lineStart = true;
   let indent = 0;
+  /** Compact maps on one line (`a: b: c:`) nest too: one more level per `: ` outside quotes and brackets. */
+  let inline = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (c === '\n') {
       lineStart = true;
       indent = 0;
+      inline = 0;
       if (quote === "'" || flow === 0) quote = quote === '"' ? quote : undefined;
       continue;
     }
@@ -82,12 +85,78 @@ export function depthBeyond(text: string, limit: number): number | undefined {
       continue;
     }
     if (c === '"' || c === "'") quote = c;
-    else if (c === '[' || c === '{') {
+    else if (c === ',' && flow > 0) inline = 0;
+    else if (c === ':' && (i + 1 === text.length || /\s/.test(text[i + 1]!))) {
+      inline += 1;
+      if (indents.length + inline > limit) return i;
+    } else if (c === '[' || c === '{') {
       flow += 1;
-      if (indents.length + flow > limit) return i;
+      if (indents.length + inline + flow > limit) return i;
     } else if ((c === ']' || c === '}') && flow > 0) flow -= 1;
   }
   return undefined;
+}
+
+/** YAML syntax errors reported one by one; the rest are counted. */
+const MAX_SYNTAX_ERRORS = 20;
+
+/**
+ * Where the first syntax error is, when the text holds more than a spec's worth of them at its
+ * top level; undefined otherwise. A cheap pass of YAML's own parser (its tokens, no documents
+ * built), stopped at the limit: composing the documents of a garbled file costs seconds and
+ * gigabytes (600 KB of `${A}` inside a { } map: 600,000 errors, 6 s, 1.3 GB).
+ */
+function manyErrors(text: string): number | undefined {
+  let errors = 0;
+  let first: number | undefined;
+  for (const token of new Parser().parse(text)) {
+    if (token.type !== 'error') continue;
+    first ??= token.offset;
+    errors += 1;
+    if (errors > MAX_SYNTAX_ERRORS * 10) return first;
+  }
+  return undefined;
+}
+
+function notASpec(path: string, text: string, offset: number): ParsedYaml {
+  const source = new SourceFile(path, text, new LineCounter(), undefined);
+  return {
+    source,
+    data: undefined,
+    diagnostics: [
+      {
+        ...error('Invalid YAML', `${path} holds more than ${MAX_SYNTAX_ERRORS * 10} YAML syntax errors, the first here, so it was not read further. Check that -c names the spec, and that the file is YAML (a { } or [ ] left open, or quotes that do not match, can make all that follows an error).`),
+        file: path,
+        range: source.rangeOf(offset, offset + 1),
+      },
+    ],
+    interpolated: new Map(),
+    raw: new Map(),
+    numericKeys: new Set(),
+    unresolved: new Set(),
+    substituted: new Map(),
+  };
+}
+
+/** The answer for a spec nested deeper than MAX_DEPTH, at `offset` when the scan found where. */
+function nestedTooDeeply(path: string, text: string, offset: number | undefined): ParsedYaml {
+  const source = new SourceFile(path, text, new LineCounter(), undefined);
+  return {
+    source,
+    data: undefined,
+    diagnostics: [
+      {
+        ...error('Spec nested too deeply', `${path} nests maps and lists more than ${MAX_DEPTH} levels deep${offset === undefined ? '' : ' here'}; a spec needs at most 8. Check the indentation, the colons of a line (a: b: c: nests three maps), or the brackets of a { } or [ ] value.`),
+        file: path,
+        ...(offset !== undefined ? { range: source.rangeOf(offset, offset + 1) } : {}),
+      },
+    ],
+    interpolated: new Map(),
+    raw: new Map(),
+    numericKeys: new Set(),
+    unresolved: new Set(),
+    substituted: new Map(),
+  };
 }
 
 /** A map key for spec paths. */
@@ -103,28 +172,19 @@ export function parseYaml(
 ): ParsedYaml {
   const lineCounter = new LineCounter();
   const tooDeep = depthBeyond(text, MAX_DEPTH);
-  if (tooDeep !== undefined) {
-    const source = new SourceFile(path, text, lineCounter, undefined);
-    lineCounter.addNewLine(0);
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
-    return {
-      source,
-      data: undefined,
-      diagnostics: [
-        {
-          ...error('Spec nested too deeply', `${path} nests maps and lists more than ${MAX_DEPTH} levels deep here; a spec needs at most 8. Check the indentation, or the brackets of a { } or [ ] value.`),
-          file: path,
-          range: source.rangeOf(tooDeep, tooDeep + 1),
-        },
-      ],
-      interpolated: new Map(),
-      raw: new Map(),
-      numericKeys: new Set(),
-      unresolved: new Set(),
-      substituted: new Map(),
-    };
+  if (tooDeep !== undefined) return nestedTooDeeply(path, text, tooDeep);
+  let garbled: number | undefined;
+  try {
+    garbled = manyErrors(text);
+  } catch (e) {
+    // A nesting the scan above did not see, deep enough to exhaust the parser's stack.
+    if (e instanceof RangeError) return nestedTooDeeply(path, text, undefined);
+    throw e;
   }
-  const document = parseDocument(text, {
+  if (garbled !== undefined) return notASpec(path, text, garbled);
+  let document: ReturnType<typeof parseDocument>;
+  try {
+  document = parseDocument(text, {
     lineCounter,
     prettyErrors: false,
     uniqueKeys: true,
@@ -132,6 +192,12 @@ export function parseYaml(
     version: '1.2',
     merge: false,
   });
+  } catch (e) {
+    // A nesting the scan above did not see, deep enough to exhaust the parser's stack.
+    if (e instanceof RangeError) return nestedTooDeeply(path, text, undefined);
+    throw e;
+  }
+  if (document.errors.some((e) => /Maximum call stack/i.test(e.message))) return nestedTooDeeply(path, text, undefined);
   const source = new SourceFile(path, text, lineCounter, document);
   const interpolated = new Map<string, string[]>();
   const numericKeys = new Set<string>();
@@ -140,7 +206,7 @@ export function parseYaml(
   const raw = new Map<string, string>();
   const at = (start: number, end: number) => ({ file: path, range: source.rangeOf(start, end) });
 
-  const syntax = document.errors.map((e) => {
+  const syntax: Diagnostic[] = document.errors.map((e) => {
     // yaml marks one character; a duplicate key reads better whole (up to its colon).
     const end = e.code === 'DUPLICATE_KEY' ? keyEnd(text, e.pos[0]) : e.pos[1];
     if (text[e.pos[0]] === '{' && text[e.pos[0] - 1] === '$') {
@@ -154,6 +220,11 @@ export function parseYaml(
     }
     return { ...yamlError(e.code, e.message, text.slice(e.pos[0], end)), ...at(e.pos[0], end) };
   });
+  if (syntax.length > MAX_SYNTAX_ERRORS) {
+    // Past the first few, YAML's errors are echoes of the first; thousands of them only hide it.
+    const more = syntax.length - MAX_SYNTAX_ERRORS;
+    syntax.splice(MAX_SYNTAX_ERRORS, more, { ...error('More YAML errors', `… and ${more} more in ${path}. Fix the first ones above: the rest usually follow from them.`), file: path });
+  }
   if (syntax.length > 0) return { source, data: undefined, diagnostics: syntax, interpolated, raw, numericKeys, unresolved, substituted };
 
   const diagnostics: Diagnostic[] = [];

@@ -22,10 +22,12 @@ export function renderDiagnostic(d: Diagnostic, options: RenderOptions): string 
   const label = d.severity === 'error' ? paint.bold(paint.red('Error:')) : paint.bold(paint.yellow('Warning:'));
   const out: string[] = [`${label} ${paint.bold(escapeControls(d.summary))}`, ''];
 
-  const where = d.path && d.path.length > 0 ? `, in ${formatPath(d.path)}` : '';
+  // A key or a file name may hold control or bidi characters too: shown escaped, like the rest.
+  const where = d.path && d.path.length > 0 ? `, in ${escapeControls(formatPath(d.path))}` : '';
+  const file = d.file === undefined ? undefined : escapeControls(d.file);
   if (d.file && d.range) {
     const { line, column } = d.range.start;
-    out.push(`  on ${d.file} line ${line}, column ${column}${where}:`);
+    out.push(`  on ${file} line ${line}, column ${column}${where}:`);
     const source = options.sources?.get(d.file);
     if (source) {
       const full = source.line(line);
@@ -33,17 +35,19 @@ export function renderDiagnostic(d: Diagnostic, options: RenderOptions): string 
       // A long line is shown as a window around the column (a minified spec has lines of megabytes).
       const start = full.length <= MAX_EXCERPT ? 0 : Math.max(0, Math.min(column - 1 - 40, full.length - MAX_EXCERPT));
       const text = `${start > 0 ? '…' : ''}${full.slice(start, start + MAX_EXCERPT)}${start + MAX_EXCERPT < full.length ? '…' : ''}`;
-      const shift = start > 0 ? start - 1 : 0;
       const prefix = `  ${line}: `;
       out.push(`${prefix}${escapeControls(text)}`);
-      const marker = ' '.repeat(prefix.length + column - 1 - shift) + '^'.repeat(Math.min(width, MAX_EXCERPT));
+      // The caret under the character as shown: an escaped control takes several columns.
+      const lead = `${start > 0 ? '…' : ''}${escapeControls(full.slice(start, Math.max(start, column - 1)))}`;
+      const marked = escapeControls(full.slice(column - 1, column - 1 + width)).length;
+      const marker = ' '.repeat(prefix.length + lead.length) + '^'.repeat(Math.max(1, Math.min(marked, MAX_EXCERPT)));
       out.push(d.severity === 'error' ? paint.red(marker) : paint.yellow(marker));
     }
     out.push('');
   } else if (d.file) {
-    out.push(`  in ${d.file}${where}`, '');
+    out.push(`  in ${file}${where}`, '');
   } else if (where) {
-    out.push(`  in ${formatPath(d.path!)}`, '');
+    out.push(`  in ${escapeControls(formatPath(d.path!))}`, '');
   }
   if (d.address) out.push(`  (${escapeControls(d.address)})`, '');
   out.push(escapeControls(d.detail));

@@ -11,6 +11,8 @@ export type Target = 'key' | 'value';
 
 export class SourceFile {
   readonly lines: readonly string[];
+  /** Where each line starts, from the text itself: YAML's own counter stops where its lexer gave up. */
+  readonly #lineStarts: number[];
 
   constructor(
     /** The path as the user gave it (shown in messages). */
@@ -19,13 +21,23 @@ export class SourceFile {
     readonly lineCounter: LineCounter,
     readonly document: Document | undefined,
   ) {
+    // Line breaks as the yaml parser counts them: \n and \r\n (a lone \r is a character).
     this.lines = text.split(/\r?\n/);
+    this.#lineStarts = [0];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.#lineStarts.push(i + 1);
   }
 
   /** 1-based position of a character offset. */
   position(offset: number): Position {
-    const { line, col } = this.lineCounter.linePos(Math.max(0, Math.min(offset, this.text.length)));
-    return { line, column: col };
+    const at = Math.max(0, Math.min(offset, this.text.length));
+    let low = 0;
+    let high = this.#lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.#lineStarts[mid]! <= at) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: at - this.#lineStarts[low]! + 1 };
   }
 
   rangeOf(start: number, end: number): Range {
