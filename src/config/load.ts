@@ -126,10 +126,12 @@ export function loadSpecText(path: string, text: string, env: Env, options: Load
     return variables?.length ? variables.map((v) => `\${${v}}`).join(' and ') : undefined;
   };
   const checked = checkSchema(parsed.data, { describeOrigin, textOf: (p) => parsed.substituted.get(pathKey(p)) });
-  // A value whose variable is not set cannot be judged yet; its warning already says so.
+  // A value whose variable is not set cannot be judged yet; its warning already says so. Unless
+  // a map or a list belongs there (`connections: ${X}`): no variable's text can be right.
+  const structural = new Set((checked.needsCollection ?? []).map(pathKey));
   const schema = {
     ...checked,
-    diagnostics: checked.diagnostics.filter((d) => d.subject === 'key' || d.path === undefined || !parsed.unresolved.has(pathKey(d.path))),
+    diagnostics: checked.diagnostics.filter((d) => d.subject === 'key' || d.path === undefined || !parsed.unresolved.has(pathKey(d.path)) || structural.has(pathKey(d.path))),
   };
   if (hasErrors(schema.diagnostics)) return finish([...parsed.diagnostics, ...schema.diagnostics]);
 

@@ -16,6 +16,8 @@ export interface SchemaCheck {
   diagnostics: Diagnostic[];
   /** A copy of the data with the schema's defaults filled in (only meaningful without errors). */
   withDefaults: unknown;
+  /** Paths where a map or a list belongs but something else is written: no text, so no variable, can be right there. */
+  needsCollection?: SpecPath[];
 }
 
 export interface SchemaCheckOptions {
@@ -55,7 +57,10 @@ export function checkSchema(data: unknown, options: SchemaCheckOptions = {}): Sc
     .filter((e) => e.propertyName === undefined)
     .map((e) => ({ ...e, path: toSpecPath(e.instancePath, withDefaults) }));
   const describe = options.describeOrigin ?? (() => undefined);
-  return { diagnostics: dropImpliedRequired(dedupe(collapse(errors).map((e) => toDiagnostic(e, describe)))), withDefaults };
+  const needsCollection = errors
+    .filter((e) => e.keyword === 'type' && [(e.params as { type: string | string[] }).type].flat().every((t) => t === 'object' || t === 'array'))
+    .map((e) => e.path);
+  return { needsCollection, diagnostics: dropImpliedRequired(dedupe(collapse(errors).map((e) => toDiagnostic(e, describe)))), withDefaults };
 }
 
 interface LocatedError extends ErrorObject {
@@ -246,6 +251,7 @@ function describeValue(value: unknown, origin: string | undefined): string {
 
 function typeHint(value: unknown, expected: string, origin: string | undefined): string {
   if (origin !== undefined && expected === 'text') return ` Quote it to keep the value as text: "${origin}".`;
+  if (origin !== undefined && /^a (map|list)$/.test(expected)) return ` A variable holds text, a number or true/false, never ${expected}: write ${expected === 'a map' ? 'its keys' : 'the list'} out in the spec, with variables for single values inside.`;
   if (origin !== undefined) return ` Unquoted, ${origin} must hold ${expected}.`;
   if (expected === 'true or false' && typeof value === 'string' && /^(yes|no|on|off|y|n)$/i.test(value)) {
     return ` YAML 1.2 reads "${value}" as text: write ${/^(yes|on|y)$/i.test(value) ? 'true' : 'false'}.`;

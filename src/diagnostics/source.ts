@@ -13,6 +13,8 @@ export class SourceFile {
   readonly lines: readonly string[];
   /** Where each line starts, from the text itself: YAML's own counter stops where its lexer gave up. */
   readonly #lineStarts: number[];
+  /** Each map's pairs by key text, built on first use: a lookup per path segment, not a scan (20,000 unknown keys each located). */
+  readonly #keys = new WeakMap<object, Map<string, Pair>>();
 
   constructor(
     /** The path as the user gave it (shown in messages). */
@@ -59,7 +61,7 @@ export class SourceFile {
       let next: unknown;
       let nextPair: Pair | undefined;
       if (isMap(node)) {
-        nextPair = node.items.find((p) => isPair(p) && keyText(p.key) === String(segment));
+        nextPair = this.pairs(node).get(String(segment));
         next = nextPair?.value;
       } else if (isSeq(node) && typeof segment === 'number') {
         next = node.items[segment];
@@ -94,6 +96,21 @@ export class SourceFile {
       const range = this.locate(d.path, d.subject ?? 'value');
       return range ? { ...d, file: this.path, range } : { ...d, file: this.path };
     });
+  }
+
+  private pairs(map: { items: unknown[] }): Map<string, Pair> {
+    let byKey = this.#keys.get(map);
+    if (!byKey) {
+      byKey = new Map();
+      for (const p of map.items) {
+        if (!isPair(p)) continue;
+        const text = keyText(p.key);
+        // The first of duplicate keys, as a scan would find.
+        if (text !== undefined && !byKey.has(text)) byKey.set(text, p);
+      }
+      this.#keys.set(map, byKey);
+    }
+    return byKey;
   }
 
   private resolve(node: unknown): unknown {

@@ -190,7 +190,7 @@ export function createHandler(options: HandlerOptions): Handler {
     // 415 — an encoding it cannot read; 413 again once decompressed.
     const encoding = (single(request.headers['content-encoding']) ?? 'identity').trim().toLowerCase();
     if (!ENCODINGS.includes(encoding)) {
-      return record(request, path, 415, 'unsupported_media_type', `Unsupported Media Type: the body is in the ${JSON.stringify(encoding.slice(0, 40))} encoding; send it as is, or gzip, deflate or br`, undefined);
+      return record(request, path, 415, 'unsupported_media_type', `Unsupported Media Type: the body is in the "${printable(encoding.slice(0, 40))}" encoding; send it as is, or gzip, deflate or br`, undefined);
     }
     let raw = request.body;
     if (encoding !== 'identity') {
@@ -298,10 +298,10 @@ function isText(text: string): boolean {
   return !/[\uFFFD\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(text);
 }
 
-/** A message part with control characters shown escaped. */
+/** A message part with control characters (C0, C1, the bidi controls that reorder a line) shown escaped. */
 function printable(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001F\u007F-\u009F\uFFFD]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(/[\u0000-\u001F\u007F-\u009F\uFFFD\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** What JSON.parse said, without the excerpt of the body it quotes (which may hold anything). */

@@ -29,7 +29,7 @@ export interface HttpServerOptions {
   /** Connections that have not yet presented the secret, at most; more are closed at once. Default 256. */
   maxUnauthenticatedConnections?: number;
   /** A connection was refused for the cap, or a request timed out: for the metrics. */
-  onRefused?(why: 'too_many_unauthenticated' | 'headers_timeout' | 'body_timeout'): void;
+  onRefused?(why: 'too_many_unauthenticated' | 'headers_timeout' | 'body_timeout' | 'sender_broke_off'): void;
 }
 
 export interface RunningServer {
@@ -149,6 +149,13 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: HttpSer
       bodyBytes = announced;
     } else {
       const read = await readBody(req, limit, options.bodyTimeoutMs ?? 10_000);
+      if (read === 'broken') {
+        // The sender closed the connection, or broke HTTP's framing, in the middle of its body:
+        // nothing to answer and nobody to answer; not serve's failure. Counted, not logged as one.
+        options.onRefused?.('sender_broke_off');
+        if (!res.headersSent) res.destroy();
+        return;
+      }
       if (read === 'timeout') {
         options.onRefused?.('body_timeout');
         send({ status: 408, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ error: `Request Timeout: the body did not arrive within ${Math.round((options.bodyTimeoutMs ?? 10_000) / 1000)} s`, status: 408 }) }, true);
@@ -161,8 +168,9 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: HttpSer
     const response = await options.handle({ ...head, body, bodyBytes, ...(tooLarge ? { bodyTooLarge: true } : {}) });
     const unread = tooLarge && !req.readableEnded;
     if (unread && bodyBytes <= limit * DRAIN_FACTOR) {
-      // Read and drop the rest, so the sender (still sending) gets the 413 instead of a reset.
-      await drain(req, limit * DRAIN_FACTOR);
+      // Read and drop the rest, so the sender (still sending) gets the 413 instead of a reset;
+      // a sender that stops sending gets it once the body timeout has passed.
+      await drain(req, limit * DRAIN_FACTOR, options.bodyTimeoutMs ?? 10_000);
     }
     send(response, !req.readableEnded);
   } catch (error) {
@@ -178,8 +186,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: HttpSer
 }
 
 /** The body up to `limit` bytes; past it, stops keeping data and says so; 'timeout' when it does not arrive within `timeoutMs`. */
-function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<{ body: Buffer; tooLarge: boolean; bytes: number } | 'timeout'> {
-  return new Promise((resolve, reject) => {
+function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<{ body: Buffer; tooLarge: boolean; bytes: number } | 'timeout' | 'broken'> {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let bytes = 0;
     let tooLarge = false;
@@ -206,16 +214,22 @@ function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promi
       clearTimeout(timer);
       if (!tooLarge) resolve({ body: Buffer.concat(chunks), tooLarge, bytes });
     });
-    req.on('error', (e) => {
+    // 'aborted' (the sender went away, or its chunked framing was broken): resolved once, so later events change nothing.
+    const broken = () => {
       clearTimeout(timer);
-      reject(e);
+      resolve('broken');
+    };
+    req.on('error', broken);
+    req.on('close', () => {
+      if (!req.complete) broken();
     });
   });
 }
 
-function drain(req: IncomingMessage, max: number): Promise<void> {
+function drain(req: IncomingMessage, max: number, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     let seen = 0;
+    setTimeout(resolve, timeoutMs).unref();
     req.on('data', (chunk: Buffer) => {
       seen += chunk.length;
       if (seen > max) {

@@ -30,7 +30,7 @@ export class ServeMetrics {
     this.duplicates = new Counter({ name: `${p}webhook_duplicates_total`, help: 'Deliveries of an activity id already accepted: acknowledged, not processed', registers });
     this.rejected = new Counter({ name: `${p}webhook_rejected_total`, help: 'Requests answered with a 4xx, and connections refused or timed out, by reason', labelNames: ['reason'], registers });
     for (const reason of ['unauthorized', 'too_large', 'unsupported_media_type', 'malformed_json', 'not_an_activity'] satisfies RejectReason[]) this.rejected.inc({ reason }, 0);
-    for (const reason of ['too_many_unauthenticated', 'headers_timeout', 'body_timeout']) this.rejected.inc({ reason }, 0);
+    for (const reason of ['too_many_unauthenticated', 'headers_timeout', 'body_timeout', 'sender_broke_off']) this.rejected.inc({ reason }, 0);
     this.ignored = new Counter({ name: `${p}webhook_ignored_total`, help: 'Deliveries acknowledged but excluded by alerts.include or not alert events', registers });
     this.processed = new Counter({ name: `${p}deliveries_processed_total`, help: 'Deliveries processed, by what they did', labelNames: ['outcome'], registers });
     this.deadLettered = new Counter({ name: `${p}deliveries_dead_lettered_total`, help: 'Deliveries given up on (see haloform inbox list --status dead)', registers });
