@@ -6,9 +6,10 @@
  * carries its NinjaOne id, so the next plan finds what this one made (DESIGN.md §3).
  */
 
-import type { HaloApiClient, HaloResource } from '../halo/client.js';
-import { haloFieldTypeCode } from '../halo/field-types.js';
+import type { HaloApiClient } from '../halo/client.js';
+import { findByName, foldName, sameName } from '../halo/names.js';
 import type { HaloAsset, HaloField, HaloSnapshot } from '../halo/types.js';
+import { ASSET_PROPERTIES, type AssetTypeWrite, type AssetWrite, type ClientWrite, type FieldValue, type Saved, type SiteWrite } from '../halo/writes.js';
 import { toWire, type TargetType } from '../model/convert.js';
 import { ApiError } from '../http/index.js';
 import type { NinjaOneClient } from '../ninjaone/client.js';
@@ -73,14 +74,46 @@ export async function applyPlan(plan: Plan, live: HaloSnapshot, halo: HaloApiCli
   const pending = (kind: Kind) => plan.changes.filter((c) => c.kind === kind && c.action !== 'no-op');
   await applySettings(ctx, pending('setting'));
   await applyFields(ctx, pending('asset_field'));
-  await applyKind(ctx, 'asset_type', 'AssetType', pending('asset_type'), (c) => assetTypeBody(ctx, c));
-  await applyKind(ctx, 'client', 'Client', pending('client'), (c) => clientBody(ctx, c), (c, saved) => {
-    const main = typeof saved.main_site_id === 'number' && saved.main_site_id > 0 ? saved.main_site_id : undefined;
-    if (c.action === 'create' && main !== undefined) ctx.mainSites.set(c.address, main);
+  await applyKind(ctx, 'asset_type', pending('asset_type'), {
+    write: (c) => assetTypeWrite(ctx, c),
+    save: (writes) => ctx.halo.saveAssetTypes(writes),
+    find: async (writes) => {
+      const types = await ctx.halo.readAssetTypes();
+      return writes.map((w) => types.find((t) => sameName(t.name, w.name)));
+    },
   });
-  await applyKind(ctx, 'site', 'Site', pending('site'), (c) => siteBody(ctx, c));
+  await applyKind(ctx, 'client', pending('client'), {
+    write: (c) => clientWrite(ctx, c),
+    save: (writes) => ctx.halo.saveClients(writes),
+    find: async (writes) => {
+      const clients = await ctx.halo.readClients();
+      return writes.map((w) => {
+        const hit = clients.find((c) => (w.ninjaId !== undefined ? c.ninjaId === w.ninjaId : 'name' in w && sameName(c.name, w.name)));
+        return hit && { id: hit.id, ...(hit.mainSiteId !== undefined ? { mainSiteId: hit.mainSiteId } : {}) };
+      });
+    },
+    onSaved: (c, saved) => {
+      if (c.action === 'create' && saved.mainSiteId !== undefined) ctx.mainSites.set(c.address, saved.mainSiteId);
+    },
+  });
+  await applyKind(ctx, 'site', pending('site'), {
+    write: (c) => siteWrite(ctx, c),
+    save: (writes) => ctx.halo.saveSites(writes),
+    find: async (writes) => {
+      const sites = await ctx.halo.readSites();
+      return writes.map((w) => sites.find((s) => (w.ninjaId !== undefined ? s.ninjaId === w.ninjaId : s.clientId === w.clientId && sameName(s.name, w.name))));
+    },
+  });
   const assetsLive = new Map(live.assets.map((a) => [a.id, a]));
-  await applyKind(ctx, 'asset', 'Asset', pending('asset'), (c) => assetBody(ctx, c, assetsLive));
+  await applyKind(ctx, 'asset', pending('asset'), {
+    write: (c) => assetWrite(ctx, c, assetsLive),
+    save: (writes) => ctx.halo.saveAssets(writes),
+    find: async (writes) => {
+      const clientIds = [...new Set(writes.map((w) => w.clientId).filter((id): id is number => id !== undefined))];
+      const assets = (await Promise.all(clientIds.map((id) => ctx.halo.readAssetsWhere({ client_id: id, includeinactive: true })))).flat();
+      return writes.map((w) => assets.find((a) => a.ninjaId === w.ninjaId));
+    },
+  });
   await applyWebhook(ctx, pending('ninja_webhook'));
 
   const done = ctx.events.filter((e) => e.status === 'done' && e.kind !== 'ninja_webhook');
@@ -138,8 +171,7 @@ async function applySettings(ctx: Context, changes: Change[]): Promise<void> {
   for (const c of changes) {
     if (c.address !== 'setting["assetTagMustBeUnique"]') continue;
     try {
-      // "Asset Tag must be unique" is Control.allowduplicateinv inverted (reference/halopsa/NOTES.md §4.4).
-      await ctx.halo.post('Control', [{ allowduplicateinv: c.after?.value !== true }]);
+      await ctx.halo.setAssetTagMustBeUnique(c.after?.value === true);
       finish(ctx, c, 'done');
     } catch (e) {
       finish(ctx, c, 'failed', { message: message(e) });
@@ -154,12 +186,10 @@ async function applyFields(ctx: Context, changes: Change[]): Promise<void> {
       let id = c.haloId;
       if (c.action === 'create') {
         // Created one by one: there are few, and a name that now exists must not be created twice.
-        const fold = c.name.trim().toLowerCase();
-        const existing = (await ctx.halo.readFields()).find((f) => f.name.trim().toLowerCase() === fold);
+        const existing = findByName(await ctx.halo.readFields(), c.name);
         const type = typeof c.after?.type === 'string' ? (c.after.type as HaloField['type']) : 'text';
         const options = Array.isArray(c.after?.options) ? (c.after.options as unknown[]).filter((o): o is string => typeof o === 'string') : [];
-        // The field's type, and a selection's options, go with it ([unverified]: Halo's Field has no documented type; see src/halo/field-types.ts).
-        id = existing?.id ?? requireId((await ctx.halo.post('Field', [{ name: c.name, type: haloFieldTypeCode(type), ...(options.length > 0 ? { values: options.map((name) => ({ name })) } : {}) }]))[0]);
+        id = existing?.id ?? (await ctx.halo.createField({ name: c.name, type, options }));
         // Its options' ids, for the values written below.
         const saved = (await ctx.halo.readFields()).find((f) => f.id === id);
         if (saved) ctx.fields = [...ctx.fields.filter((f) => f.id !== saved.id), saved];
@@ -195,22 +225,30 @@ async function applyWebhook(ctx: Context, changes: Change[]): Promise<void> {
   }
 }
 
+/** How one kind is written: each change as a typed write, a batch saved, and what a create made found again. */
+interface KindWriter<W> {
+  /** The write a change makes; throws Unresolved when a reference it needs has no Halo id. */
+  write(change: Change): W;
+  save(writes: W[]): Promise<Saved[]>;
+  /** For each create, what Halo holds that it made (by NinjaOne id, else by name), or undefined. */
+  find(creates: W[]): Promise<(Saved | undefined)[]>;
+  onSaved?(change: Change, saved: Saved): void;
+}
+
+interface Pending<W> {
+  change: Change;
+  item: W;
+}
+
 /**
- * One kind: batches of `batchSize` POSTed with bounded concurrency. A batch that Halo refuses
+ * One kind: batches of `batchSize` saved with bounded concurrency. A batch that Halo refuses
  * (4xx) is split and its items sent one by one, so one bad object does not hold back the rest.
  * A batch that may have been applied (a timeout, a reset, a 5xx after retries) is re-read before
  * anything is sent again, so a create is never made twice.
  */
-async function applyKind(
-  ctx: Context,
-  kind: Kind,
-  resource: HaloResource,
-  changes: Change[],
-  body: (c: Change) => Record<string, unknown>,
-  onSaved?: (c: Change, saved: Record<string, unknown>) => void,
-): Promise<void> {
+async function applyKind<W>(ctx: Context, kind: Kind, changes: Change[], writer: KindWriter<W>): Promise<void> {
   ctx.options.onKind?.(kind, changes.length);
-  const ready: { change: Change; item: Record<string, unknown> }[] = [];
+  const ready: Pending<W>[] = [];
   for (const change of changes) {
     const blocked = blockedBy(ctx, change);
     if (blocked) {
@@ -218,34 +256,34 @@ async function applyKind(
       continue;
     }
     try {
-      ready.push({ change, item: body(change) });
+      ready.push({ change, item: writer.write(change) });
     } catch (e) {
       if (!(e instanceof Unresolved)) throw e;
       finish(ctx, change, 'skipped', { message: `skipped: ${e.message}` });
     }
   }
-  const batches: (typeof ready)[] = [];
+  const batches: Pending<W>[][] = [];
   for (let i = 0; i < ready.length; i += ctx.options.batchSize) batches.push(ready.slice(i, i + ctx.options.batchSize));
 
-  const saveAll = (batch: typeof ready, saved: Record<string, unknown>[]) => {
+  const saveAll = (batch: Pending<W>[], saved: Saved[]) => {
     batch.forEach(({ change }, i) => {
       const record = saved[i]!;
-      const id = typeof record.id === 'number' ? record.id : change.haloId;
-      onSaved?.(change, record);
+      const id = record.id ?? change.haloId;
+      writer.onSaved?.(change, record);
       finish(ctx, change, 'done', id !== undefined ? { haloId: id } : {});
     });
   };
 
-  const run = async (batch: typeof ready): Promise<void> => {
+  const run = async (batch: Pending<W>[]): Promise<void> => {
     try {
-      saveAll(batch, await ctx.halo.post(resource, batch.map((b) => b.item)));
+      saveAll(batch, await writer.save(batch.map((b) => b.item)));
       return;
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       let rest = batch;
       if (e.maybeApplied || (batch.length > 1 && e.status !== undefined && e.status < 500)) {
         // Halo may have saved part of the batch: find what exists before sending again.
-        rest = await recover(ctx, resource, batch, saveAll);
+        rest = await recover(ctx, writer, batch, saveAll);
       }
       const splittable = e.status !== undefined && e.status >= 400 && e.status < 500 && e.code !== 'rate_limited';
       if (!splittable && !e.maybeApplied) {
@@ -254,11 +292,11 @@ async function applyKind(
       }
       for (const one of rest) {
         try {
-          saveAll([one], await ctx.halo.post(resource, [one.item]));
+          saveAll([one], await writer.save([one.item]));
         } catch (single) {
           if (!(single instanceof ApiError)) throw single;
           // Saved after all? Then it is done; a re-read that cannot tell leaves it failed (never sent twice).
-          const left = single.maybeApplied ? await recover(ctx, resource, [one], saveAll) : [one];
+          const left = single.maybeApplied ? await recover(ctx, writer, [one], saveAll) : [one];
           for (const { change } of left) if (!ctx.events.some((e) => e.address === change.address)) finish(ctx, change, 'failed', { message: message(single) });
         }
       }
@@ -278,165 +316,108 @@ async function applyKind(
  * After a batch failed in a way that may have saved some of it: re-reads the kind and marks the
  * creates that now exist as done (updates are safe to send again). Returns what is left to send.
  */
-async function recover<T extends { change: Change; item: Record<string, unknown> }>(
-  ctx: Context,
-  resource: HaloResource,
-  batch: T[],
-  saveAll: (batch: T[], saved: Record<string, unknown>[]) => void,
-): Promise<T[]> {
+async function recover<W>(ctx: Context, writer: KindWriter<W>, batch: Pending<W>[], saveAll: (batch: Pending<W>[], saved: Saved[]) => void): Promise<Pending<W>[]> {
   const creates = batch.filter((b) => b.change.action === 'create');
   if (creates.length === 0) return batch;
-  let found: Map<T, Record<string, unknown>>;
+  let found: (Saved | undefined)[];
   try {
-    found = await findExisting(ctx, resource, creates);
+    found = await writer.find(creates.map((b) => b.item));
   } catch {
     // Cannot tell what was saved: do not risk a duplicate; the next plan will see it.
     for (const b of creates) finish(ctx, b.change, 'failed', { message: 'the write may or may not have been saved, and Halo could not be re-read to check; plan again' });
     return batch.filter((b) => b.change.action !== 'create');
   }
-  for (const [b, record] of found) saveAll([b], [record]);
-  return batch.filter((b) => !found.has(b));
+  const saved = new Set<Pending<W>>();
+  creates.forEach((b, i) => {
+    const hit = found[i];
+    if (hit === undefined) return;
+    saveAll([b], [hit]);
+    saved.add(b);
+  });
+  return batch.filter((b) => !saved.has(b));
 }
 
-async function findExisting<T extends { change: Change; item: Record<string, unknown> }>(ctx: Context, resource: HaloResource, creates: T[]): Promise<Map<T, Record<string, unknown>>> {
-  const out = new Map<T, Record<string, unknown>>();
-  const fold = (s: unknown) => String(s ?? '').trim().toLowerCase();
-  if (resource === 'Client') {
-    const clients = await ctx.halo.readClients();
-    for (const b of creates) {
-      const hit = clients.find((c) => (b.item.ninjarmmid !== undefined ? c.ninjaId === b.item.ninjarmmid : fold(c.name) === fold(b.item.name)));
-      if (hit) out.set(b, { id: hit.id, ...(hit.mainSiteId !== undefined ? { main_site_id: hit.mainSiteId } : {}) });
-    }
-  } else if (resource === 'Site') {
-    const sites = await ctx.halo.readSites();
-    for (const b of creates) {
-      const hit = sites.find((s) => (b.item.ninjarmmid !== undefined ? s.ninjaId === b.item.ninjarmmid : s.clientId === b.item.client_id && fold(s.name) === fold(b.item.name)));
-      if (hit) out.set(b, { id: hit.id });
-    }
-  } else if (resource === 'Asset') {
-    const clientIds = [...new Set(creates.map((b) => b.item.client_id as number))];
-    const assets = (await Promise.all(clientIds.map((id) => ctx.halo.readAssetsWhere({ client_id: id, includeinactive: true })))).flat();
-    for (const b of creates) {
-      const hit = assets.find((a) => a.ninjaId === b.item.ninjarmm_id);
-      if (hit) out.set(b, { id: hit.id });
-    }
-  } else if (resource === 'AssetType') {
-    const types = await ctx.halo.readAssetTypes();
-    for (const b of creates) {
-      const hit = types.find((t) => fold(t.name) === fold(b.item.name));
-      if (hit) out.set(b, { id: hit.id });
-    }
-  }
-  return out;
-}
-
-function requireId(saved: Record<string, unknown> | undefined): number {
-  if (!saved || typeof saved.id !== 'number') throw new Error('Halo did not return the id of the object it created');
-  return saved.id;
-}
-
-// Bodies: what each change writes, in Halo's field names (reference/halopsa/NOTES.md §4).
+// Writes: what each change writes, in haloform's words; src/halo/writes.ts makes Halo's bodies.
 
 /** The asset field of a name as Halo has it now (live, or created by this run). */
 function fieldByName(ctx: Context, name: string): HaloField {
-  const fold = name.trim().toLowerCase();
-  const field = ctx.fields.find((f) => f.name.trim().toLowerCase() === fold);
+  const field = findByName(ctx.fields, name);
   if (field) return field;
-  const id = ctx.ids.get(`asset_field[${JSON.stringify(name)}]`) ?? [...ctx.ids].find(([a]) => a.toLowerCase() === `asset_field[${JSON.stringify(fold)}]`)?.[1];
+  const id = ctx.ids.get(`asset_field[${JSON.stringify(name)}]`) ?? [...ctx.ids].find(([a]) => a.toLowerCase() === `asset_field[${JSON.stringify(foldName(name))}]`)?.[1];
   if (id === undefined) throw new Unresolved(`asset field "${name}" has no Halo id`);
   return { id, name, type: 'text', typeKnown: false, options: [] };
-}
-
-function fieldIdByName(ctx: Context, name: string): number {
-  return fieldByName(ctx, name).id;
 }
 
 function targetOf(field: { type: HaloField['type']; options: HaloField['options']; name: string }): TargetType {
   return { type: field.type, options: field.options, label: `Halo field "${field.name}"` };
 }
 
-function assetTypeBody(ctx: Context, c: Change): Record<string, unknown> {
+function assetTypeWrite(ctx: Context, c: Change): AssetTypeWrite {
   const after = c.after ?? {};
   const group = ctx.live.assetGroups.find((g) => g.name === after.asset_group);
   const fields = typeof after.fields === 'string' && after.fields !== '' ? after.fields.split(', ') : [];
-  return {
-    name: c.name,
-    ...(group ? { assetgroup_id: group.id } : {}),
-    fields: fields.map((name, i) => ({ field_id: fieldIdByName(ctx, name), sequence: i + 1 })),
-  };
+  return { name: c.name, ...(group ? { assetGroupId: group.id } : {}), fieldIds: fields.map((name) => fieldByName(ctx, name).id) };
 }
 
-function clientBody(ctx: Context, c: Change): Record<string, unknown> {
+function clientWrite(ctx: Context, c: Change): ClientWrite {
   const after = c.after ?? {};
+  const ninjaId = typeof after.ninjarmmid === 'number' ? { ninjaId: after.ninjarmmid } : {};
   if (c.action === 'create') {
     const top = ctx.live.topLevels.find((t) => t.name === after.top_level);
-    return {
-      name: after.name,
-      ...(top ? { toplevel_id: top.id } : {}),
-      ...(after.ninjarmmid !== undefined ? { ninjarmmid: after.ninjarmmid } : {}),
-      newclient_sitename: after.main_site ?? 'Main',
-    };
+    return { name: String(after.name), ...(top ? { topLevelId: top.id } : {}), ...ninjaId, mainSiteName: typeof after.main_site === 'string' ? after.main_site : 'Main' };
   }
-  return { id: c.haloId, ...pick(after, ['name', 'ninjarmmid']) };
+  return { id: c.haloId!, ...(typeof after.name === 'string' ? { name: after.name } : {}), ...ninjaId };
 }
 
-function siteBody(ctx: Context, c: Change): Record<string, unknown> {
+function siteWrite(ctx: Context, c: Change): SiteWrite {
   const after = c.after ?? {};
+  const ninjaId = typeof after.ninjarmmid === 'number' ? { ninjaId: after.ninjarmmid } : {};
   if (c.action === 'create') {
     const clientRef = after.client;
     const clientId = idOf(ctx, clientRef);
     // The main site Halo made with a new client is this site: name it and link it instead of making another.
     const main = after.main_site === true && isRef(clientRef) ? ctx.mainSites.get(clientRef.ref) : undefined;
-    return {
-      ...(main !== undefined ? { id: main } : {}),
-      name: after.name,
-      client_id: clientId,
-      ...(after.ninjarmmid !== undefined ? { ninjarmmid: after.ninjarmmid } : {}),
-    };
+    return { ...(main !== undefined ? { id: main } : {}), name: String(after.name), clientId, ...ninjaId };
   }
-  return { id: c.haloId, ...pick(after, ['name', 'ninjarmmid']) };
+  return { id: c.haloId!, ...(typeof after.name === 'string' ? { name: after.name } : {}), ...ninjaId };
 }
 
-const ASSET_PROPERTIES = ['inventory_number', 'notes', 'warranty_start', 'warranty_end', 'labour_warranty_start', 'labour_warranty_end', 'supplier_purchasedate', 'commissiondate', 'ninja_url', 'ninja_remote_url'];
-
-function assetBody(ctx: Context, c: Change, live: Map<number, HaloAsset>): Record<string, unknown> {
+function assetWrite(ctx: Context, c: Change, live: Map<number, HaloAsset>): AssetWrite {
   const after = c.after ?? {};
-  if (c.action === 'deactivate') return { id: c.haloId, inactive: true };
-  const body: Record<string, unknown> = c.action === 'create' ? {} : { id: c.haloId };
-  if (after.client !== undefined) body.client_id = idOf(ctx, after.client);
-  if (after.site !== undefined) body.site_id = idOf(ctx, after.site);
-  if (after.asset_type !== undefined) body.assettype_id = idOf(ctx, after.asset_type);
-  if (after.ninjarmm_id !== undefined) body.ninjarmm_id = after.ninjarmm_id;
-  if (after.inactive !== undefined) body.inactive = after.inactive;
-  for (const key of ASSET_PROPERTIES) if (typeof after[key] === 'string') body[key] = after[key];
+  if (c.action === 'deactivate') return { id: c.haloId!, inactive: true };
+  const write: AssetWrite = c.action === 'create' ? {} : { id: c.haloId! };
+  if (after.client !== undefined) write.clientId = idOf(ctx, after.client);
+  if (after.site !== undefined) write.siteId = idOf(ctx, after.site);
+  if (after.asset_type !== undefined) write.assetTypeId = idOf(ctx, after.asset_type);
+  if (typeof after.ninjarmm_id === 'number') write.ninjaId = after.ninjarmm_id;
+  if (typeof after.inactive === 'boolean') write.inactive = after.inactive;
+  const properties = Object.fromEntries(ASSET_PROPERTIES.filter((key) => typeof after[key] === 'string').map((key) => [key, after[key] as string]));
+  if (Object.keys(properties).length > 0) write.properties = properties;
   const fields = after.fields;
   if (fields && typeof fields === 'object' && !Array.isArray(fields) && !isRef(fields)) {
     // Halo replaces the whole fields list (NOTES §2): send every value the asset keeps, with ours over them.
-    const values = new Map<number, unknown>(c.haloId !== undefined ? live.get(c.haloId)?.fields ?? [] : []);
-    for (const [name, value] of Object.entries(fields)) {
-      const field = fieldByName(ctx, name);
-      values.set(field.id, toWire(String(value), targetOf(field)));
-    }
-    body.fields = [...values].map(([id, value]) => ({ id, value }));
-    // Never let a write add fields to a type behind the plan's back.
-    body._dontaddnewfields = true;
+    write.fields = merged(c.haloId !== undefined ? live.get(c.haloId)?.fields : undefined, fields, (name) => fieldByName(ctx, name));
   }
   const custom = after.customfields;
   if (custom && typeof custom === 'object' && !Array.isArray(custom) && !isRef(custom)) {
     // Replaced whole too (NOTES §4 "re-send all values you want kept").
-    const values = new Map<number, unknown>(c.haloId !== undefined ? live.get(c.haloId)?.customFields ?? [] : []);
-    for (const [name, value] of Object.entries(custom)) {
-      const field = ctx.live.customFields.find((f) => f.name.trim().toLowerCase() === name.trim().toLowerCase());
+    write.customFields = merged(c.haloId !== undefined ? live.get(c.haloId)?.customFields : undefined, custom, (name) => {
+      const field = findByName(ctx.live.customFields, name);
       if (!field) throw new Unresolved(`custom field "${name}" is not in Halo`);
-      values.set(field.id, toWire(String(value), targetOf(field)));
-    }
-    body.customfields = [...values].map(([id, value]) => ({ id, value }));
+      return field;
+    });
   }
   const users = after.users as UserLink[] | undefined;
-  if (Array.isArray(users)) body.users = users.map((u) => ({ id: u.id }));
-  return body;
+  if (Array.isArray(users)) write.userIds = users.map((u) => u.id);
+  return write;
 }
 
-function pick(from: Record<string, unknown>, keys: string[]): Record<string, unknown> {
-  return Object.fromEntries(keys.filter((k) => from[k] !== undefined).map((k) => [k, from[k]]));
+/** The values an asset keeps (`kept`), with the plan's over them, converted for each field's type. */
+function merged(kept: ReadonlyMap<number, unknown> | undefined, values: Record<string, string>, field: (name: string) => HaloField): FieldValue[] {
+  const out = new Map<number, unknown>(kept ?? []);
+  for (const [name, value] of Object.entries(values)) {
+    const target = field(name);
+    out.set(target.id, toWire(String(value), targetOf(target)));
+  }
+  return [...out].map(([id, value]) => ({ id, value }));
 }

@@ -1,6 +1,6 @@
 /**
  * The HaloPSA client: typed reads of clients, sites, users, assets (with field values), asset
- * types, fields, ticket types and settings; batched upserts; tickets and notes. It hides Halo's
+ * types, fields, ticket types and settings; typed batched upserts (bodies in writes.ts); tickets and notes (tickets.ts). It hides Halo's
  * envelopes (`{record_count, clients:[…]}` or bare arrays), the 100-row page cap, ids sent as
  * `21.0`, `-1` for "none", and checks every response for the fields haloform uses.
  * reference/halopsa/NOTES.md §2–§5.
@@ -11,6 +11,7 @@ import { HttpClient, haloHttpOptions, type Query, type SharedHttpOptions } from 
 import { notARow, RowReader, type ProblemSink, type ReadProblem } from '../http/rows.js';
 import { asArray, asRecord, optionalInt, shapeError, type ShapeContext } from '../http/shape.js';
 import { fieldTypeFromText, HALO_FIELD_TYPE_CODES } from './field-types.js';
+import { ASSET_PROPERTIES as WRITTEN_PROPERTIES, assetBody, assetTagSettingBody, assetTypeBody, clientBody, fieldBody, savedFrom, siteBody, type AssetTypeWrite, type AssetWrite, type ClientWrite, type FieldCreate, type Saved, type SiteWrite } from './writes.js';
 import type {
   HaloAsset,
   HaloAssetGroup,
@@ -32,10 +33,10 @@ import type {
 export const HALO_PAGE_SIZE = 100;
 
 /** Resources haloform writes with `POST /api/<resource>` (an array of objects; `id` updates). */
-export type HaloResource = 'Client' | 'Site' | 'Asset' | 'AssetType' | 'Field' | 'Control' | 'Tickets' | 'Actions' | 'Users';
+type HaloResource = 'Client' | 'Site' | 'Asset' | 'AssetType' | 'Field' | 'Control';
 
-/** Asset properties read back for diffing (the ones a field mapping may write). */
-const ASSET_PROPERTIES = ['notes', 'warranty_start', 'warranty_end', 'labour_warranty_start', 'labour_warranty_end', 'supplier_purchasedate', 'commissiondate', 'ninja_url', 'ninja_remote_url'] as const;
+/** Asset properties read back for diffing (the ones a field mapping may write; the asset tag is read on its own). */
+const ASSET_PROPERTIES = WRITTEN_PROPERTIES.filter((p) => p !== 'inventory_number');
 
 export class HaloApiClient {
   readonly http: HttpClient;
@@ -253,11 +254,41 @@ export class HaloApiClient {
 
   // Writes.
 
+  // Writes: one POST of a batch each, bodies from ./writes.ts; the saved objects' ids come back in
+  // the order sent.
+
+  async saveClients(writes: readonly ClientWrite[]): Promise<Saved[]> {
+    return (await this.#post('Client', writes.map(clientBody))).map(savedFrom);
+  }
+
+  async saveSites(writes: readonly SiteWrite[]): Promise<Saved[]> {
+    return (await this.#post('Site', writes.map(siteBody))).map(savedFrom);
+  }
+
+  async saveAssets(writes: readonly AssetWrite[]): Promise<Saved[]> {
+    return (await this.#post('Asset', writes.map(assetBody))).map(savedFrom);
+  }
+
+  async saveAssetTypes(writes: readonly AssetTypeWrite[]): Promise<Saved[]> {
+    return (await this.#post('AssetType', writes.map(assetTypeBody))).map(savedFrom);
+  }
+
+  /** A new asset field, with its type and options; its id. */
+  async createField(write: FieldCreate): Promise<number> {
+    const [saved] = (await this.#post('Field', [fieldBody(write)])).map(savedFrom);
+    if (saved?.id === undefined) throw shapeError(this.#ctx('POST /api/Field', 'response'), '', 'holds no id for the field it created');
+    return saved.id;
+  }
+
+  async setAssetTagMustBeUnique(mustBeUnique: boolean): Promise<void> {
+    await this.#post('Control', [assetTagSettingBody(mustBeUnique)]);
+  }
+
   /**
    * One `POST /api/<resource>` of `items` (Halo takes arrays; an item with `id` updates). Returns
    * the saved objects in the order sent: Halo answers one object for one item, an array for more.
    */
-  async post(resource: HaloResource, items: readonly Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  async #post(resource: HaloResource, items: readonly Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
     if (items.length === 0) return [];
     const label = `POST /api/${resource}`;
     const response = await this.http.request({ method: 'POST', path: `/api/${resource}`, json: items, label });

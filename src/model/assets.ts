@@ -10,7 +10,7 @@ import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { FieldMapping, Spec } from '../config/spec.js';
 import type { HaloAsset, HaloSnapshot, HaloUser } from '../halo/types.js';
 import type { NinjaDevice, NinjaSnapshot } from '../ninjaone/types.js';
-import { address } from '../plan/plan.js';
+import { address } from './address.js';
 import type { Catalog, MappingTarget } from './catalog.js';
 import { convert } from './convert.js';
 import { list, type CustomerModel } from './customers.js';
@@ -20,6 +20,7 @@ import { heldBy, lookalikes } from './read-problems.js';
 import { customFieldOf, deviceContexts, pathIsTimestamp, readDevicePath, readMappedPath, type DeviceContext } from './device-values.js';
 import { deviceSerial, placeholderReason, serialKey, sharedSerialReason, type DeviceSerial } from './serials.js';
 import { matchUser, parseUserName } from './users.js';
+import { sameName } from '../halo/names.js';
 
 interface Report {
   errors: Diagnostic[];
@@ -125,7 +126,7 @@ export function resolveAssets(
   const placeholderOnly: string[] = [];
   const assets: DesiredAsset[] = [];
   const name = (d: NinjaDevice) => deviceDisplayName(d.record, d.id, spec.assets.name.from);
-  const serialMappings = spec.assets.fields.filter((m) => m.source === 'serial' || m.to.trim().toLowerCase() === spec.assets.serialField.trim().toLowerCase());
+  const serialMappings = spec.assets.fields.filter((m) => m.source === 'serial' || sameName(m.to, spec.assets.serialField));
 
   for (const device of [...ninja.devices].sort((a, b) => a.id - b.id)) {
     const placement = device.locationId === undefined ? { skipped: 'NinjaOne did not say which location it is in' } : customers.placement(device.locationId);

@@ -10,11 +10,12 @@ import { didYouMean } from '../diagnostics/suggest.js';
 import type { FieldMapping, Spec, ValueType } from '../config/spec.js';
 import type { HaloAssetType, HaloCustomField, HaloField, HaloFieldOption, HaloFieldType, HaloSnapshot } from '../halo/types.js';
 import type { NinjaCustomFieldDefinition } from '../ninjaone/types.js';
-import { address } from '../plan/plan.js';
+import { address } from './address.js';
 import type { TargetType } from './convert.js';
 import { list } from './customers.js';
 import type { DesiredAssetType, DesiredField } from './desired.js';
 import { customFieldOf, pathIsTimestamp } from './device-values.js';
+import { foldName, withName } from '../halo/names.js';
 
 /** Halo asset properties that hold dates (Device schema: `warranty_end: string(date-time)`, ...). */
 const DATE_PROPERTIES = new Set(['warranty_start', 'warranty_end', 'labour_warranty_start', 'labour_warranty_end', 'supplier_purchasedate', 'commissiondate']);
@@ -84,11 +85,10 @@ export function resolveCatalog(
   valuesByClass?: ReadonlyMap<string, ReadonlyMap<string, number>>,
   ninjaDefinitions: ReadonlyMap<string, NinjaCustomFieldDefinition> = new Map(),
 ): Catalog {
-  const fold = (s: string) => s.trim().toLowerCase();
   const typesByName = new Map<string, HaloAssetType[]>();
-  for (const t of halo.assetTypes) typesByName.set(fold(t.name), [...(typesByName.get(fold(t.name)) ?? []), t]);
+  for (const t of halo.assetTypes) typesByName.set(foldName(t.name), [...(typesByName.get(foldName(t.name)) ?? []), t]);
   const fieldsByName = new Map<string, HaloField[]>();
-  for (const f of halo.fields) fieldsByName.set(fold(f.name), [...(fieldsByName.get(fold(f.name)) ?? []), f]);
+  for (const f of halo.fields) fieldsByName.set(foldName(f.name), [...(fieldsByName.get(foldName(f.name)) ?? []), f]);
 
   // A type or field Halo listed without its id or name may be the one haloform would create: create none until Halo sends it whole.
   const typesHeld = incomplete(halo, 'asset type');
@@ -123,9 +123,9 @@ export function resolveCatalog(
       }
       name = assetTypeNameFor(nodeClass);
       // Only worth saying while the type is new: once it exists, this is the spec working as written.
-      if (!typesByName.has(fold(name))) unmappedCreated.push(`${nodeClass} → "${name}" (${count} device${count === 1 ? '' : 's'})`);
+      if (!typesByName.has(foldName(name))) unmappedCreated.push(`${nodeClass} → "${name}" (${count} device${count === 1 ? '' : 's'})`);
     }
-    const live = typesByName.get(fold(name)) ?? [];
+    const live = typesByName.get(foldName(name)) ?? [];
     if (live.length > 1) {
       report.errors.push({
         ...error('Ambiguous Halo asset type', `${live.length} Halo asset types are named "${name}" (ids ${live.map((t) => t.id).join(', ')}); rename one of them in Halo.`, entry?.path),
@@ -138,7 +138,7 @@ export function resolveCatalog(
       perClass.set(nodeClass, { skipped: `${typesHeld} (asset type "${name}")` });
       continue;
     }
-    const key = fold(name);
+    const key = foldName(name);
     let desired = types.get(key);
     if (!desired) {
       desired = {
@@ -182,7 +182,7 @@ export function resolveCatalog(
   const seen = new Map<string, DesiredField>();
   const receiving = [...types.values()].filter((t) => t.live);
   const devicesWithValue = (type: DesiredAssetType, field: string) =>
-    type.nodeClasses.reduce((sum, c) => sum + (valuesByClass ? valuesByClass.get(c)?.get(fold(field)) ?? 0 : classesInUse.get(c) ?? 0), 0);
+    type.nodeClasses.reduce((sum, c) => sum + (valuesByClass ? valuesByClass.get(c)?.get(foldName(field)) ?? 0 : classesInUse.get(c) ?? 0), 0);
   const liveNames = (keep: (t: HaloAssetType) => boolean) => halo.assetTypes.filter(keep).map((t) => t.name).sort((a, b) => a.localeCompare(b));
   for (const mapping of spec.assets.fields) {
     if (mapping.target === 'property') {
@@ -194,12 +194,12 @@ export function resolveCatalog(
       if (target) targets.set(mapping, target);
       continue;
     }
-    const known = seen.get(fold(mapping.to));
+    const known = seen.get(foldName(mapping.to));
     if (known) {
       targets.set(mapping, fieldTarget(known, mapping, report));
       continue;
     }
-    const live = fieldsByName.get(fold(mapping.to)) ?? [];
+    const live = fieldsByName.get(foldName(mapping.to)) ?? [];
     const where = [...mapping.path, 'to'];
     if (live.length > 1) {
       report.errors.push({
@@ -239,7 +239,7 @@ export function resolveCatalog(
         addToAll: true,
       };
       fields.push(desired);
-      seen.set(fold(mapping.to), desired);
+      seen.set(foldName(mapping.to), desired);
       targets.set(mapping, fieldTarget(desired, mapping, report));
       continue;
     }
@@ -270,15 +270,15 @@ export function resolveCatalog(
       addToAll: missingFrom.length > 0 && spec.assets.addMissingFieldsToTypes,
     };
     fields.push(desired);
-    seen.set(fold(mapping.to), desired);
+    seen.set(foldName(mapping.to), desired);
     targets.set(mapping, fieldTarget(desired, mapping, report));
   }
 
   let serialField: HaloField | undefined;
   if (spec.assets.match.includes('serialNumber')) {
-    const live = fieldsByName.get(fold(spec.assets.serialField)) ?? [];
+    const live = fieldsByName.get(foldName(spec.assets.serialField)) ?? [];
     if (live.length === 1) serialField = live[0];
-    else if (live.length === 0 && !fields.some((f) => fold(f.name) === fold(spec.assets.serialField))) {
+    else if (live.length === 0 && !fields.some((f) => foldName(f.name) === foldName(spec.assets.serialField))) {
       report.warnings.push(
         warning(
           'Serial field not in Halo',
@@ -332,9 +332,8 @@ function createdFieldType(mapping: FieldMapping, definitions: ReadonlyMap<string
 
 /** A mapping to `customfields.<name>`: the asset custom field of that API name or label. */
 function customFieldTarget(mapping: FieldMapping, halo: HaloSnapshot, report: Report): MappingTarget | undefined {
-  const fold = (s: string) => s.trim().toLowerCase();
-  const byName = halo.customFields.filter((f) => fold(f.name) === fold(mapping.to));
-  const hits = byName.length > 0 ? byName : halo.customFields.filter((f) => fold(f.label) === fold(mapping.to));
+  const byName = halo.customFields.filter((f) => foldName(f.name) === foldName(mapping.to));
+  const hits = byName.length > 0 ? byName : halo.customFields.filter((f) => foldName(f.label) === foldName(mapping.to));
   const where = [...mapping.path, 'to'];
   if (hits.length !== 1) {
     report.errors.push(
@@ -364,7 +363,7 @@ function resolveGroup(spec: Spec, halo: HaloSnapshot, report: Report): { id: num
     const first = [...halo.assetGroups].sort((a, b) => a.id - b.id)[0];
     return first ? { id: first.id, name: first.name } : undefined;
   }
-  const hit = halo.assetGroups.filter((g) => g.name.trim().toLowerCase() === wanted.trim().toLowerCase());
+  const hit = withName(halo.assetGroups, wanted);
   if (hit.length === 1) return { id: hit[0]!.id, name: hit[0]!.name };
   report.errors.push(
     error(

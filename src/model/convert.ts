@@ -11,6 +11,7 @@ import type { DateFormat, ValueType } from '../config/spec.js';
 import { FIELD_TYPE_WORDS } from '../halo/field-types.js';
 import type { HaloFieldOption, HaloFieldType } from '../halo/types.js';
 import type { NinjaCustomFieldDefinition } from '../ninjaone/types.js';
+import { findByName } from '../halo/names.js';
 
 /** The Halo side of a mapping: what it holds, and the options of a selection. */
 export interface TargetType {
@@ -177,8 +178,7 @@ function toBoolean(value: unknown, target: TargetType): Converted {
 }
 
 function option(target: TargetType, value: unknown): HaloFieldOption | undefined {
-  const key = String(value).trim().toLowerCase();
-  return target.options.find((o) => o.name.trim().toLowerCase() === key);
+  return findByName(target.options, String(value));
 }
 
 function optionList(target: TargetType): string {

@@ -10,9 +10,10 @@ import { distance } from 'fastest-levenshtein';
 import type { LocationPolicy, NinjaRef, OrganisationMapping, Spec } from '../config/spec.js';
 import type { HaloClient, HaloSite, HaloSnapshot } from '../halo/types.js';
 import type { NinjaLocation, NinjaOrganization, NinjaSnapshot } from '../ninjaone/types.js';
-import { address } from '../plan/plan.js';
+import { address } from './address.js';
 import type { DesiredClient, DesiredSite } from './desired.js';
 import { heldBy, lookalikes } from './read-problems.js';
+import { foldName, withName } from '../halo/names.js';
 
 export type Placement = { client: DesiredClient; site: DesiredSite } | { skipped: string };
 
@@ -38,9 +39,8 @@ type SiteDecision =
   | { kind: 'skip'; reason: string };
 
 export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnapshot, report: Report): CustomerModel {
-  const fold = (s: string) => s.trim().toLowerCase();
   // A row without a name (real tenants have them) can be found by its NinjaOne id only.
-  const activeClientsByName = groupBy(halo.clients.filter((c) => !c.inactive && c.name.trim() !== ''), (c) => fold(c.name));
+  const activeClientsByName = groupBy(halo.clients.filter((c) => !c.inactive && c.name.trim() !== ''), (c) => foldName(c.name));
   const clientsByNinja = groupBy(halo.clients, (c) => (c.ninjaId === undefined ? '' : String(c.ninjaId)));
   const sitesByClient = groupBy(halo.sites, (s) => String(s.clientId));
   const sitesByNinja = groupBy(halo.sites, (s) => (s.ninjaId === undefined ? '' : String(s.ninjaId)));
@@ -77,7 +77,7 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
       orgClient.set(org.id, { skipped: `organisation ${org.id} has no name in NinjaOne and no Halo client carries its id (map it by id in customers.map, with client:)` });
       continue;
     }
-    const byName = wanted.trim() === '' ? [] : activeClientsByName.get(fold(wanted)) ?? [];
+    const byName = wanted.trim() === '' ? [] : activeClientsByName.get(foldName(wanted)) ?? [];
     if (explicit !== undefined || !linked) {
       if (byName.length > 1) {
         report.errors.push({
@@ -165,9 +165,9 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
     }
 
     // Renaming a client haloform already links is a change a reviewer must ask for by name.
-    if (live && explicit !== undefined && live.name.trim() !== '' && fold(live.name) !== fold(explicit) && match === 'ninja-id') {
+    if (live && explicit !== undefined && live.name.trim() !== '' && foldName(live.name) !== foldName(explicit) && match === 'ninja-id') {
       const renameFrom = entry?.renameFrom;
-      if (renameFrom === undefined || fold(renameFrom) !== fold(live.name)) {
+      if (renameFrom === undefined || foldName(renameFrom) !== foldName(live.name)) {
         report.errors.push({
           ...error(
             'Client rename not asked for',
@@ -185,7 +185,7 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
     // A linked client Halo holds without a name is given the organisation's.
     const unnamed = live !== undefined && live.name.trim() === '' && explicit === undefined && org.name.trim() !== '';
     const name = live && explicit === undefined && !unnamed ? live.name : unnamed ? org.name : wanted;
-    const key = live ? `live:${live.id}` : `new:${fold(name)}`;
+    const key = live ? `live:${live.id}` : `new:${foldName(name)}`;
     const desired = bindClient(key, () => ({
       address: address('client', name),
       name,
@@ -204,7 +204,7 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
   const sites = new Map<string, DesiredSite>();
   const catchAllSpec = spec.customers.catchAll;
   if (catchAllSpec) {
-    const candidates = activeClientsByName.get(fold(catchAllSpec.client)) ?? [];
+    const candidates = activeClientsByName.get(foldName(catchAllSpec.client)) ?? [];
     if (candidates.length > 1) {
       report.errors.push({
         ...error('Ambiguous Halo client name', `customers.catchAll.client "${catchAllSpec.client}" matches ${candidates.length} Halo clients (ids ${candidates.map((c) => c.id).join(', ')}). Rename one of them in Halo.`, ['customers', 'catchAll', 'client']),
@@ -212,7 +212,7 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
       });
     } else {
       const live = candidates[0];
-      const client = bindClient(live ? `live:${live.id}` : `new:${fold(catchAllSpec.client)}`, () => ({
+      const client = bindClient(live ? `live:${live.id}` : `new:${foldName(catchAllSpec.client)}`, () => ({
         address: address('client', live?.name ?? catchAllSpec.client),
         name: live?.name ?? catchAllSpec.client,
         ...(live ? { live } : {}),
@@ -220,7 +220,7 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
         ...(live ? {} : topLevel ? { topLevel } : {}),
         explicitName: false,
       }));
-      const liveSites = (live ? sitesByClient.get(String(live.id)) ?? [] : []).filter((s) => !s.inactive && fold(s.name) === fold(catchAllSpec.site));
+      const liveSites = (live ? sitesByClient.get(String(live.id)) ?? [] : []).filter((s) => !s.inactive && foldName(s.name) === foldName(catchAllSpec.site));
       const site: DesiredSite = {
         address: address('site', `${client.name}/${liveSites[0]?.name ?? catchAllSpec.site}`),
         name: liveSites[0]?.name ?? catchAllSpec.site,
@@ -255,7 +255,7 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
     const entry = findEntry(spec.customers.map, org);
     const mapped = entry?.sites.find((s) => refMatches(s.location, location));
     const clientSites = (placed.live ? sitesByClient.get(String(placed.live.id)) ?? [] : []).filter((s) => !s.inactive);
-    const siteByName = (name: string) => (name.trim() === '' ? [] : clientSites.filter((s) => s.name.trim() !== '' && fold(s.name) === fold(name)));
+    const siteByName = (name: string) => (name.trim() === '' ? [] : clientSites.filter((s) => s.name.trim() !== '' && foldName(s.name) === foldName(name)));
     const linkedAll = (sitesByNinja.get(String(location.id)) ?? []).filter((s) => !s.inactive);
     const orphan = linkedAll.find((s) => s.clientId === undefined);
     if (orphan) {
@@ -297,7 +297,7 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
         decision = { kind: 'skip', reason: `Halo site "${named[0].name}" belongs to another location` };
       } else if (named[0]) {
         decision = { kind: 'named', name: named[0].name, live: named[0], match: named[0].ninjaId === location.id ? 'ninja-id' : 'name', explicit: true };
-      } else if (linked && linked.name.trim() !== '' && (mapped.renameFrom === undefined || fold(mapped.renameFrom) !== fold(linked.name))) {
+      } else if (linked && linked.name.trim() !== '' && (mapped.renameFrom === undefined || foldName(mapped.renameFrom) !== foldName(linked.name))) {
         // The location's site is linked under another name: renaming it must be asked for by name.
         report.errors.push({
           ...error(
@@ -466,7 +466,7 @@ export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
       ...(live ? { live } : {}),
       match,
       ...(location && match !== 'main-site' ? { ninjaId: location.id, location: location.name } : {}),
-      asMainSite: !client.live && match === 'new' && fold(name) === fold(client.mainSiteName ?? ''),
+      asMainSite: !client.live && match === 'new' && foldName(name) === foldName(client.mainSiteName ?? ''),
       explicitName: explicit,
     };
     sites.set(key, site);
@@ -539,7 +539,7 @@ function pickLinked(linked: HaloClient[], org: NinjaOrganization, report: Report
 function resolveTopLevel(spec: Spec, halo: HaloSnapshot, report: Report): { id: number; name: string } | undefined {
   const wanted = spec.customers.topLevel;
   if (wanted === undefined) return undefined;
-  const hit = halo.topLevels.filter((t) => t.name.trim().toLowerCase() === wanted.trim().toLowerCase());
+  const hit = withName(halo.topLevels, wanted);
   if (hit.length === 1) return { id: hit[0]!.id, name: hit[0]!.name };
   report.errors.push(
     error(

@@ -15,6 +15,7 @@ import type { Desired } from './desired.js';
 import { deviceContexts } from './device-values.js';
 import { readProblemWarnings } from './read-problems.js';
 import { deviceSerial, serialKey } from './serials.js';
+import { foldName, withName } from '../halo/names.js';
 
 export type DesiredOptions = AssetOptions;
 
@@ -38,7 +39,7 @@ export function desiredState(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnapsho
     const context = contextOf(d);
     const serial = deviceSerial(d, spec.assets.serial.from, spec.assets.serial.fromText, ignore);
     for (const m of fieldMappings) {
-      const key = m.to.trim().toLowerCase();
+      const key = foldName(m.to);
       if (hasMappedValue(d, m, spec, context, serial)) counts.set(key, (counts.get(key) ?? 0) + 1);
     }
   }
@@ -63,7 +64,7 @@ export function desiredState(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnapsho
   // Alerts: the ticket type must exist (serve needs it; better found now than at 3 a.m.).
   if (spec.alerts) {
     const wanted = spec.alerts.ticketType;
-    const hit = halo.ticketTypes.filter((t) => t.name.trim().toLowerCase() === wanted.trim().toLowerCase());
+    const hit = withName(halo.ticketTypes, wanted);
     if (hit.length === 0) {
       report.errors.push(
         error(
@@ -145,21 +146,20 @@ function resolveOrganisation(ref: NinjaRef, ninja: NinjaSnapshot): number | unde
 
 /** Asset tags that would be used twice among active assets once the plan is applied. */
 function assetTagCollisions(assets: Desired['assets'], deactivations: Desired['deactivations'], halo: HaloSnapshot): Diagnostic[] {
-  const fold = (s: string) => s.trim().toLowerCase();
   const planned = new Map<number, string>();
   const holders = new Map<string, string[]>();
   const spelt = new Map<string, string>();
   const add = (tag: string | undefined, who: string) => {
     if (!tag || tag.trim() === '') return;
-    if (!spelt.has(fold(tag))) spelt.set(fold(tag), tag.trim());
-    holders.set(fold(tag), [...(holders.get(fold(tag)) ?? []), who]);
+    if (!spelt.has(foldName(tag))) spelt.set(foldName(tag), tag.trim());
+    holders.set(foldName(tag), [...(holders.get(foldName(tag)) ?? []), who]);
   };
   const involvesPlan = new Set<string>();
   for (const a of assets) {
     const tag = a.values.find((v) => v.kind === 'property' && v.target === 'inventory_number')?.value ?? a.live?.inventoryNumber;
     if (a.live) planned.set(a.live.id, tag ?? '');
     add(tag, `device "${a.name}" of ${a.client.name} (ninja:${a.device.id})`);
-    if (tag) involvesPlan.add(fold(tag));
+    if (tag) involvesPlan.add(foldName(tag));
   }
   const gone = new Set(deactivations.map((d) => d.live.id));
   const clients = new Map(halo.clients.map((c) => [c.id, c]));

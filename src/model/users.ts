@@ -5,6 +5,7 @@
 
 import type { UserMatch } from '../config/spec.js';
 import type { HaloUser } from '../halo/types.js';
+import { foldName } from '../halo/names.js';
 
 export interface ParsedUserName {
   raw: string;
@@ -34,7 +35,7 @@ export type UserMatchResult =
 
 /** The first attribute in `order` that names exactly one user wins; two or more is ambiguous. */
 export function matchUser(name: ParsedUserName, candidates: readonly HaloUser[], order: readonly UserMatch[]): UserMatchResult {
-  const fold = (s: string | undefined) => s?.trim().toLowerCase();
+  const fold = (s: string | undefined) => (s === undefined ? undefined : foldName(s));
   for (const by of order) {
     const hits = candidates.filter((u) => {
       switch (by) {

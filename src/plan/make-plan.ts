@@ -9,6 +9,7 @@ import type { DesiredAsset, Desired, DesiredClient, DesiredField, DesiredSite } 
 import { comparable } from '../model/convert.js';
 import type { HaloAsset, HaloClient, HaloSite, HaloSnapshot } from '../halo/types.js';
 import { KINDS, summarise, type Change, type Plan, type UserLink, type Value } from './plan.js';
+import { foldName } from '../halo/names.js';
 
 export interface PlanMeta {
   specHash: string;
@@ -20,8 +21,8 @@ export interface PlanMeta {
 
 export function makePlan(desired: Desired, halo: HaloSnapshot, meta: PlanMeta): Plan {
   const changes: Change[] = [];
-  const fieldIdsByName = new Map(halo.fields.map((f) => [f.name.trim().toLowerCase(), f.id]));
-  const customFieldIdsByName = new Map(halo.customFields.map((f) => [f.name.trim().toLowerCase(), f.id]));
+  const fieldIdsByName = new Map(halo.fields.map((f) => [foldName(f.name), f.id]));
+  const customFieldIdsByName = new Map(halo.customFields.map((f) => [foldName(f.name), f.id]));
   const clientsById = new Map(halo.clients.map((c) => [c.id, c]));
   const sitesById = new Map(halo.sites.map((s) => [s.id, s]));
   const typesById = new Map(halo.assetTypes.map((t) => [t.id, t]));
@@ -306,7 +307,7 @@ function assetChange(asset: DesiredAsset, lookups: Lookups): Change {
     const was: Record<string, string> = {};
     const will: Record<string, string> = {};
     for (const v of values) {
-      const id = ids.get(v.target.trim().toLowerCase());
+      const id = ids.get(foldName(v.target));
       const current = id === undefined ? undefined : live.get(id);
       if (comparable(current, v.type) !== comparable(v.value, v.type)) {
         was[v.target] = comparable(current, v.type) ?? '';

@@ -5,12 +5,11 @@
  */
 
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Kind } from '../model/address.js';
+
+export { address, addressName, KINDS, type Kind } from '../model/address.js';
 
 export type Action = 'create' | 'adopt' | 'update' | 'deactivate' | 'no-op';
-
-/** Resource kinds, in the order apply processes them (DESIGN.md §2, §4). */
-export const KINDS = ['setting', 'asset_field', 'asset_type', 'client', 'site', 'asset', 'ninja_webhook'] as const;
-export type Kind = (typeof KINDS)[number];
 
 /** A reference to another resource of the plan, resolved to its Halo id by apply. */
 export interface Ref {
@@ -76,25 +75,8 @@ export interface Plan {
   read: { organizations: number; locations: number; devices: number; haloClients: number; haloAssets: number };
 }
 
-export function address(kind: Exclude<Kind, 'ninja_webhook'>, key: string): string {
-  return `${kind}[${JSON.stringify(key)}]`;
-}
-
 export function isRef(value: unknown): value is Ref {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as Ref).ref === 'string' && Object.keys(value).length === 1;
-}
-
-/** The name inside an address: `client["Contoso"]` → `Contoso`. */
-export function addressName(addr: string): string {
-  const m = /^[a-z_]+\[(".*")\]$/.exec(addr);
-  if (!m) return addr;
-  // An address made safe for display carries `\u{202E}` escapes, which JSON does not know: keep them as text.
-  const quoted = m[1]!.replace(/\\u\{([0-9A-F]+)\}/g, '\\\\u{$1}');
-  try {
-    return JSON.parse(quoted) as string;
-  } catch {
-    return m[1]!.slice(1, -1);
-  }
 }
 
 export function summarise(changes: readonly Change[]): { summary: Summary; byKind: Plan['byKind'] } {

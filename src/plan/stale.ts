@@ -7,6 +7,7 @@
 import type { HaloSnapshot } from '../halo/types.js';
 import { assetFingerprint, fingerprint } from './make-plan.js';
 import type { Change, Plan } from './plan.js';
+import { foldName } from '../halo/names.js';
 
 export interface StaleReason {
   address: string;
@@ -22,7 +23,6 @@ export function staleReasons(plan: Plan, live: HaloSnapshot): StaleReason[] {
     asset: new Map(live.assets.map((o) => [o.id, assetFingerprint(o)])),
   };
   const out: StaleReason[] = [];
-  const fold = (s: string) => s.trim().toLowerCase();
   for (const change of plan.changes) {
     if (change.action === 'no-op' && change.kind !== 'client' && change.kind !== 'site') continue;
     if (change.fingerprint !== undefined && change.haloId !== undefined && change.kind in byId) {
@@ -33,7 +33,7 @@ export function staleReasons(plan: Plan, live: HaloSnapshot): StaleReason[] {
       continue;
     }
     if (change.action !== 'create') continue;
-    const exists = existsAlready(change, live, fold);
+    const exists = existsAlready(change, live);
     if (exists) out.push({ address: change.address, reason: `${exists} already exists in Halo, though the plan would create it` });
   }
   return out;
@@ -43,10 +43,10 @@ function label(change: Change): string {
   return change.kind.replace('_', ' ');
 }
 
-function existsAlready(change: Change, live: HaloSnapshot, fold: (s: string) => string): string | undefined {
+function existsAlready(change: Change, live: HaloSnapshot): string | undefined {
   switch (change.kind) {
     case 'client': {
-      const hit = live.clients.find((c) => (change.ninjaId !== undefined && c.ninjaId === change.ninjaId) || (!c.inactive && fold(c.name) === fold(change.name)));
+      const hit = live.clients.find((c) => (change.ninjaId !== undefined && c.ninjaId === change.ninjaId) || (!c.inactive && foldName(c.name) === foldName(change.name)));
       return hit ? `client "${hit.name}" (id ${hit.id})` : undefined;
     }
     case 'site': {
@@ -58,11 +58,11 @@ function existsAlready(change: Change, live: HaloSnapshot, fold: (s: string) => 
       return hit ? `asset ${hit.id} with NinjaOne device ${change.ninjaId}` : undefined;
     }
     case 'asset_type': {
-      const hit = live.assetTypes.find((t) => fold(t.name) === fold(change.name));
+      const hit = live.assetTypes.find((t) => foldName(t.name) === foldName(change.name));
       return hit ? `asset type "${hit.name}" (id ${hit.id})` : undefined;
     }
     case 'asset_field': {
-      const hit = live.fields.find((f) => fold(f.name) === fold(change.name));
+      const hit = live.fields.find((f) => foldName(f.name) === foldName(change.name));
       return hit ? `asset field "${hit.name}" (id ${hit.id})` : undefined;
     }
     default:

@@ -18,6 +18,7 @@ import type { NinjaDevice } from '../ninjaone/types.js';
 import type { ActivityDevice } from './activity.js';
 import { PermanentError } from './errors.js';
 import type { DeviceText, PlacementText } from './ticket-content.js';
+import { foldName } from '../halo/names.js';
 
 /** The ids a ticket is created and closed with. */
 export interface TicketLookups {
@@ -85,14 +86,14 @@ export class HaloDirectory {
   async #loadLookups(): Promise<TicketLookups> {
     const alerts = this.#o.spec.alerts!;
     const [types, statuses, outcomes] = await Promise.all([this.#o.tickets.halo.readTicketTypes(), this.#o.tickets.readStatuses(), this.#o.tickets.readOutcomes()]);
-    const type = types.find((t) => fold(t.name) === fold(alerts.ticketType));
+    const type = types.find((t) => foldName(t.name) === foldName(alerts.ticketType));
     if (!type) {
       throw new PermanentError(
         `Halo has no ticket type named "${alerts.ticketType}" (alerts.ticketType; Halo has ${types.map((t) => `"${t.name}"`).join(', ') || 'none'}). Create it in Halo or fix the spec (haloform plan checks it), then run haloform inbox replay --dead.`,
       );
     }
-    const closed = statuses.find((s) => fold(s.name) === 'closed')?.id ?? DEFAULT_CLOSED_STATUS;
-    const outcome = outcomes.find((o) => fold(o.name) === 'internal note') ?? outcomes[0];
+    const closed = statuses.find((s) => foldName(s.name) === 'closed')?.id ?? DEFAULT_CLOSED_STATUS;
+    const outcome = outcomes.find((o) => foldName(o.name) === 'internal note') ?? outcomes[0];
     if (!outcome) throw new PermanentError('Halo lists no action outcomes (GET /api/Outcome), and a note needs one. Check the API application can read outcomes.');
     const value = { ticketTypeId: type.id, closedStatusId: closed, noteOutcomeId: outcome.id };
     this.#lookups = { value, at: this.#o.now() };
@@ -348,13 +349,9 @@ function referenceName(record: Readonly<Record<string, unknown>>, kind: 'organiz
 }
 
 function findCatchAll(list: { clients: HaloClient[]; sites: HaloSite[] }, catchAll: { client: string; site: string }): { client?: HaloClient; site?: HaloSite } {
-  const client = list.clients.find((c) => !c.inactive && fold(c.name) === fold(catchAll.client));
-  const site = client ? list.sites.find((s) => s.clientId === client.id && !s.inactive && fold(s.name) === fold(catchAll.site)) : undefined;
+  const client = list.clients.find((c) => !c.inactive && foldName(c.name) === foldName(catchAll.client));
+  const site = client ? list.sites.find((s) => s.clientId === client.id && !s.inactive && foldName(s.name) === foldName(catchAll.site)) : undefined;
   return { ...(client ? { client } : {}), ...(site ? { site } : {}) };
-}
-
-function fold(name: string): string {
-  return name.trim().toLowerCase();
 }
 
 function pick<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {

@@ -76,7 +76,7 @@ describe('Halo unavailable', () => {
 
     // What apply would do: create the catch-all client and site.
     const halo = new HaloApiClient(world.spec.connections.halo);
-    const [client] = await halo.post('Client', [{ name: 'Unassigned Devices', toplevel_id: 1, newclient_sitename: 'Unknown' }]);
+    const [client] = await halo.saveClients([{ name: 'Unassigned Devices', topLevelId: 1, mainSiteName: 'Unknown' }]);
     await halo.close();
     const replay = await cli(['inbox', 'replay', '--dead', '--store', world.storeUrl]);
     expect(replay).toMatchObject({ code: 0, stdout: `1 dead delivery queued again: ${dead!.id}. A running haloform serve picks them up within a second.\n` });
