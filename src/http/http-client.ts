@@ -191,166 +191,190 @@ export class HttpClient {
    * failure allows (see retry-policy.ts for which failures a POST may retry).
    */
   async request(options: RequestOptions): Promise<HttpResponse> {
-    const method = options.method.toUpperCase();
-    const label = options.label;
-    const url = this.#url(options.path, options.query);
-    const shownPath = `${url.pathname}${url.search}`;
-    const idempotent = options.idempotent ?? IDEMPOTENT_METHODS.has(method);
-    const auth = options.auth === 'none' ? undefined : (options.auth ?? this.#auth);
-    const expectJson = (options.expect ?? this.#expect) === 'json';
-    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
-    const { body, contentType } = serialiseBody(options);
-    const signal = options.signal;
-    const deadlineMs = options.deadlineMs ?? this.#deadlineMs;
-    let deadline = this.clock.now() + deadlineMs;
-    const base = { api: this.api, method, path: shownPath, label };
-    const failed = (error: ApiError): ApiError => {
-      this.accounting.error(label);
-      return error;
-    };
-    const cancelled = (attempts: number, maybeApplied = false) => failed(createApiError({ ...base, code: 'aborted', retryable: false, attempts, maybeApplied }, this.redactor));
-
-    this.accounting.call(label);
-    let attempts = 0;
-    let refreshed = false;
+    const call = this.#call(options);
+    this.accounting.call(call.label);
     for (;;) {
-      attempts += 1;
+      call.attempts += 1;
+      const token = await this.#token(call);
+      const outcome = await this.#send(call, token);
+      const judged = this.#judge(call, outcome, token);
+      if (judged.kind === 'response') return judged.response;
+      if (judged.kind === 'again') continue;
+      await this.#backOff(call, judged.failure);
+    }
+  }
 
-      let token: string | undefined;
-      if (auth) {
-        try {
-          token = await auth.token(signal);
-        } catch (error) {
-          if (error instanceof ApiError) throw failed(error);
-          if (signal?.aborted) throw cancelled(attempts - 1);
-          throw error;
-        }
-      }
+  /** Everything one call decides before its first attempt. */
+  #call(options: RequestOptions): Call {
+    const method = options.method.toUpperCase();
+    const url = this.#url(options.path, options.query);
+    const deadlineMs = options.deadlineMs ?? this.#deadlineMs;
+    const label = options.label;
+    return {
+      options,
+      label,
+      url,
+      method,
+      base: { api: this.api, method, path: `${url.pathname}${url.search}`, label },
+      idempotent: options.idempotent ?? IDEMPOTENT_METHODS.has(method),
+      auth: options.auth === 'none' ? undefined : (options.auth ?? this.#auth),
+      expectJson: (options.expect ?? this.#expect) === 'json',
+      timeoutMs: options.timeoutMs ?? this.#timeoutMs,
+      ...serialiseBody(options),
+      deadlineMs,
+      deadline: this.clock.now() + deadlineMs,
+      attempts: 0,
+      refreshed: false,
+    };
+  }
 
-      let permit;
-      try {
-        permit = this.limiter ? await this.limiter.acquire(signal) : undefined;
-      } catch (error) {
-        if (signal?.aborted) throw cancelled(attempts - 1);
-        throw error;
-      }
-      if (permit && permit.waitedMs > 0) {
-        // Pacing is not the request's fault: the deadline moves by the time spent waiting.
-        deadline += permit.waitedMs;
-        this.accounting.limiterWait(label, permit.waitedMs);
-        if (permit.waitedMs >= 1000) this.#log('info', 'waited for the rate limit', { api: this.api, label, waitedMs: permit.waitedMs });
-      }
+  #failed(call: Call, error: ApiError): ApiError {
+    this.accounting.error(call.label);
+    return error;
+  }
 
-      const remaining = deadline - this.clock.now();
-      if (remaining <= 0) {
-        permit?.release();
-        throw failed(
-          createApiError({ ...base, code: 'timeout', retryable: true, attempts: attempts - 1, detail: `the ${seconds(deadlineMs)} deadline passed` }, this.redactor),
-        );
-      }
-      let outcome: WireResponse | WireFailure;
-      try {
-        const headers: Record<string, string> = { ...this.#headers, ...options.headers };
-        if (contentType) headers['content-type'] = contentType;
-        if (token) headers.authorization = `Bearer ${token}`;
-        outcome = await this.#transport.send({ url, method, headers, body, timeoutMs: Math.min(timeoutMs, remaining), signal });
-      } catch (error) {
-        if (!(error instanceof WireFailure)) throw error;
-        outcome = error;
-      } finally {
-        permit?.release();
-      }
+  #cancelled(call: Call, attempts: number, maybeApplied = false): ApiError {
+    return this.#failed(call, createApiError({ ...call.base, code: 'aborted', retryable: false, attempts, maybeApplied }, this.redactor));
+  }
 
-      const status = outcome instanceof WireFailure ? undefined : outcome.status;
-      if (outcome instanceof WireFailure && outcome.kind === 'aborted' && !outcome.reachedServer) throw cancelled(attempts - 1);
-      this.accounting.attempt(label, outcome.durationMs, outcome instanceof WireFailure ? 0 : outcome.body.length, status);
-      this.#log('debug', 'attempt', { api: this.api, label, attempt: attempts, status: outcome instanceof WireFailure ? outcome.kind : outcome.status, ms: Math.round(outcome.durationMs) });
+  /** The bearer token for this attempt, when the call is authenticated. */
+  async #token(call: Call): Promise<string | undefined> {
+    if (!call.auth) return undefined;
+    try {
+      return await call.auth.token(call.options.signal);
+    } catch (error) {
+      if (error instanceof ApiError) throw this.#failed(call, error);
+      if (call.options.signal?.aborted) throw this.#cancelled(call, call.attempts - 1);
+      throw error;
+    }
+  }
 
-      let verdict: RetryVerdict;
-      let error: ApiError;
-      let retryAfterMs: number | undefined;
-      if (outcome instanceof WireFailure) {
-        // Cancelled on the wire: a write may have landed.
-        if (outcome.kind === 'aborted') throw cancelled(attempts, !idempotent);
-        verdict = judgeWireFailure(outcome, idempotent);
-        error = createApiError(
-          { ...base, code: outcome.kind === 'timeout' ? 'timeout' : 'connection', retryable: verdict.transient, maybeApplied: verdict.maybeApplied, attempts, detail: outcome.detail },
-          this.redactor,
-        );
-      } else {
-        const response = outcome;
-        const success = isSuccess(response.status);
-        const decoded = decodeBody(response.body, response.headers['content-type'], expectJson && success);
-        if (success && decoded.json === 'invalid') {
-          throw failed(
-            createApiError(
-              { ...base, code: 'bad_response', status: response.status, retryable: false, attempts, bodyExcerpt: excerpt(decoded.text), detail: describeNotJson(response.headers['content-type']) },
-              this.redactor,
-            ),
-          );
-        }
-        if (success || options.accept?.includes(response.status)) {
-          return { status: response.status, headers: response.headers, body: decoded.value, attempts };
-        }
-        if (response.status === 401 && auth && token !== undefined && !refreshed) {
-          // The token expired or was revoked early: fetch a new one and repeat the request once.
-          // Safe for a POST too: a 401 means the server rejected it before doing anything.
-          refreshed = true;
-          auth.invalidate(token);
-          continue;
-        }
-        const said = vendorMessage(decoded.json === 'parsed' ? decoded.value : undefined, decoded.text);
-        verdict = judgeStatus(response.status, idempotent);
-        retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.clock.now());
-        const code: ApiErrorCode = response.status === 401 && refreshed ? 'auth_failed' : response.status === 429 ? 'rate_limited' : `http_${response.status}`;
-        error = createApiError(
-          {
-            ...base,
-            code,
-            status: response.status,
-            vendorMessage: said,
-            bodyExcerpt: excerpt(decoded.text),
-            retryable: verdict.transient,
-            maybeApplied: verdict.maybeApplied,
-            attempts,
-            ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-            hint: this.#hint(options, response.status, refreshed),
-          },
-          this.redactor,
-        );
-      }
+  /** One attempt on the wire, paced by the rate limiter and within what is left of the deadline. */
+  async #send(call: Call, token: string | undefined): Promise<WireResponse | WireFailure> {
+    const { options, label } = call;
+    let permit;
+    try {
+      permit = this.limiter ? await this.limiter.acquire(options.signal) : undefined;
+    } catch (error) {
+      if (options.signal?.aborted) throw this.#cancelled(call, call.attempts - 1);
+      throw error;
+    }
+    if (permit && permit.waitedMs > 0) {
+      // Pacing is not the request's fault: the deadline moves by the time spent waiting.
+      call.deadline += permit.waitedMs;
+      this.accounting.limiterWait(label, permit.waitedMs);
+      if (permit.waitedMs >= 1000) this.#log('info', 'waited for the rate limit', { api: this.api, label, waitedMs: permit.waitedMs });
+    }
+    const remaining = call.deadline - this.clock.now();
+    if (remaining <= 0) {
+      permit?.release();
+      throw this.#failed(call, createApiError({ ...call.base, code: 'timeout', retryable: true, attempts: call.attempts - 1, detail: `the ${seconds(call.deadlineMs)} deadline passed` }, this.redactor));
+    }
+    let outcome: WireResponse | WireFailure;
+    try {
+      const headers: Record<string, string> = { ...this.#headers, ...options.headers };
+      if (call.contentType) headers['content-type'] = call.contentType;
+      if (token) headers.authorization = `Bearer ${token}`;
+      outcome = await this.#transport.send({ url: call.url, method: call.method, headers, body: call.body, timeoutMs: Math.min(call.timeoutMs, remaining), signal: options.signal });
+    } catch (error) {
+      if (!(error instanceof WireFailure)) throw error;
+      outcome = error;
+    } finally {
+      permit?.release();
+    }
+    if (outcome instanceof WireFailure && outcome.kind === 'aborted' && !outcome.reachedServer) throw this.#cancelled(call, call.attempts - 1);
+    const status = outcome instanceof WireFailure ? undefined : outcome.status;
+    this.accounting.attempt(label, outcome.durationMs, outcome instanceof WireFailure ? 0 : outcome.body.length, status);
+    this.#log('debug', 'attempt', { api: this.api, label, attempt: call.attempts, status: outcome instanceof WireFailure ? outcome.kind : outcome.status, ms: Math.round(outcome.durationMs) });
+    return outcome;
+  }
 
-      // Attempts that count against maxAttempts: the repeat after a token refresh does not.
-      const failures = attempts - (refreshed ? 1 : 0);
-      const maxAttempts = options.maxAttempts ?? this.#maxAttempts;
-      const setback = (retryInMs?: number) =>
-        this.#setback({ api: this.api, label, code: error.code, ...(status !== undefined ? { status } : {}), attempt: attempts, maxAttempts, ...(retryInMs !== undefined ? { retryInMs } : {}), timeoutMs, deadlineMs, message: error.message });
-      const giveUp = (why: string) => {
-        const final = error.withAttempts(attempts, why);
-        if (verdict.transient) this.#setback({ api: this.api, label, code: error.code, ...(status !== undefined ? { status } : {}), attempt: attempts, maxAttempts, timeoutMs, deadlineMs, message: final.message });
-        return failed(final);
-      };
-      if (!verdict.retry) throw failed(error.withAttempts(attempts, attempts > 1 ? `after ${attempts} attempts` : undefined));
-      if (failures >= maxAttempts) throw giveUp(`gave up after ${plural(attempts, 'attempt')}`);
-      if (retryAfterMs !== undefined && retryAfterMs > this.#backoff.maxRetryAfterMs) {
-        throw giveUp(`${this.api} asked to wait ${seconds(retryAfterMs)}, longer than the ${seconds(this.#backoff.maxRetryAfterMs)} allowed`);
-      }
-      const rateLimited = status === 429;
-      const delay = backoffDelay(failures, this.#backoff, this.#random, { rateLimited, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
-      if (this.clock.now() + delay > deadline) {
-        throw giveUp(`gave up after ${plural(attempts, 'attempt')}: waiting ${seconds(delay)} more would pass the ${seconds(deadlineMs)} deadline`);
-      }
-      setback(delay);
-      // The budget is shared (another process, Halo's own integrations): hold back every caller.
-      if (rateLimited) this.limiter?.pauseUntil(this.clock.now() + delay);
-      this.accounting.retry(label, delay);
-      this.#log(rateLimited ? 'warn' : 'info', 'retrying', { api: this.api, label, attempt: attempts, code: error.code, status, delayMs: delay, reason: error.message });
-      try {
-        await this.clock.sleep(delay, signal);
-      } catch (sleepError) {
-        if (signal?.aborted) throw cancelled(attempts);
-        throw sleepError;
-      }
+  /** What an attempt's outcome means: the response, one more try with a fresh token, or a failure (thrown when it is not retried). */
+  #judge(call: Call, outcome: WireResponse | WireFailure, token: string | undefined): { kind: 'response'; response: HttpResponse } | { kind: 'again' } | { kind: 'failure'; failure: Failure } {
+    if (outcome instanceof WireFailure) {
+      // Cancelled on the wire: a write may have landed.
+      if (outcome.kind === 'aborted') throw this.#cancelled(call, call.attempts, !call.idempotent);
+      const verdict = judgeWireFailure(outcome, call.idempotent);
+      const error = createApiError(
+        { ...call.base, code: outcome.kind === 'timeout' ? 'timeout' : 'connection', retryable: verdict.transient, maybeApplied: verdict.maybeApplied, attempts: call.attempts, detail: outcome.detail },
+        this.redactor,
+      );
+      return { kind: 'failure', failure: { error, verdict } };
+    }
+    const response = outcome;
+    const success = isSuccess(response.status);
+    const decoded = decodeBody(response.body, response.headers['content-type'], call.expectJson && success);
+    if (success && decoded.json === 'invalid') {
+      throw this.#failed(
+        call,
+        createApiError({ ...call.base, code: 'bad_response', status: response.status, retryable: false, attempts: call.attempts, bodyExcerpt: excerpt(decoded.text), detail: describeNotJson(response.headers['content-type']) }, this.redactor),
+      );
+    }
+    if (success || call.options.accept?.includes(response.status)) {
+      return { kind: 'response', response: { status: response.status, headers: response.headers, body: decoded.value, attempts: call.attempts } };
+    }
+    if (response.status === 401 && call.auth && token !== undefined && !call.refreshed) {
+      // The token expired or was revoked early: fetch a new one and repeat the request once.
+      // Safe for a POST too: a 401 means the server rejected it before doing anything.
+      call.refreshed = true;
+      call.auth.invalidate(token);
+      return { kind: 'again' };
+    }
+    const verdict = judgeStatus(response.status, call.idempotent);
+    const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.clock.now());
+    const code: ApiErrorCode = response.status === 401 && call.refreshed ? 'auth_failed' : response.status === 429 ? 'rate_limited' : `http_${response.status}`;
+    const error = createApiError(
+      {
+        ...call.base,
+        code,
+        status: response.status,
+        vendorMessage: vendorMessage(decoded.json === 'parsed' ? decoded.value : undefined, decoded.text),
+        bodyExcerpt: excerpt(decoded.text),
+        retryable: verdict.transient,
+        maybeApplied: verdict.maybeApplied,
+        attempts: call.attempts,
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+        hint: this.#hint(call.options, response.status, call.refreshed),
+      },
+      this.redactor,
+    );
+    return { kind: 'failure', failure: { error, verdict, status: response.status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) } };
+  }
+
+  /** After a failed attempt: throws when it is not retried (its kind, the attempts, the deadline), else tells, waits and returns. */
+  async #backOff(call: Call, failure: Failure): Promise<void> {
+    const { label, attempts } = call;
+    const { error, verdict, status, retryAfterMs } = failure;
+    // Attempts that count against maxAttempts: the repeat after a token refresh does not.
+    const failures = attempts - (call.refreshed ? 1 : 0);
+    const maxAttempts = call.options.maxAttempts ?? this.#maxAttempts;
+    const setback = (message: string, retryInMs?: number) =>
+      this.#setback({ api: this.api, label, code: error.code, ...(status !== undefined ? { status } : {}), attempt: attempts, maxAttempts, ...(retryInMs !== undefined ? { retryInMs } : {}), timeoutMs: call.timeoutMs, deadlineMs: call.deadlineMs, message });
+    const giveUp = (why: string) => {
+      const final = error.withAttempts(attempts, why);
+      if (verdict.transient) setback(final.message);
+      return this.#failed(call, final);
+    };
+    if (!verdict.retry) throw this.#failed(call, error.withAttempts(attempts, attempts > 1 ? `after ${attempts} attempts` : undefined));
+    if (failures >= maxAttempts) throw giveUp(`gave up after ${plural(attempts, 'attempt')}`);
+    if (retryAfterMs !== undefined && retryAfterMs > this.#backoff.maxRetryAfterMs) {
+      throw giveUp(`${this.api} asked to wait ${seconds(retryAfterMs)}, longer than the ${seconds(this.#backoff.maxRetryAfterMs)} allowed`);
+    }
+    const rateLimited = status === 429;
+    const delay = backoffDelay(failures, this.#backoff, this.#random, { rateLimited, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+    if (this.clock.now() + delay > call.deadline) {
+      throw giveUp(`gave up after ${plural(attempts, 'attempt')}: waiting ${seconds(delay)} more would pass the ${seconds(call.deadlineMs)} deadline`);
+    }
+    setback(error.message, delay);
+    // The budget is shared (another process, Halo's own integrations): hold back every caller.
+    if (rateLimited) this.limiter?.pauseUntil(this.clock.now() + delay);
+    this.accounting.retry(label, delay);
+    this.#log(rateLimited ? 'warn' : 'info', 'retrying', { api: this.api, label, attempt: attempts, code: error.code, status, delayMs: delay, reason: error.message });
+    try {
+      await this.clock.sleep(delay, call.options.signal);
+    } catch (sleepError) {
+      if (call.options.signal?.aborted) throw this.#cancelled(call, attempts);
+      throw sleepError;
     }
   }
 
@@ -391,6 +415,36 @@ export class HttpClient {
       // A broken sink must not break requests.
     }
   }
+}
+
+/** One call as it goes through its attempts. */
+interface Call {
+  options: RequestOptions;
+  label: string;
+  url: URL;
+  method: string;
+  /** What every ApiError of the call carries. */
+  base: { api: string; method: string; path: string; label: string };
+  idempotent: boolean;
+  auth: AuthProvider | undefined;
+  expectJson: boolean;
+  timeoutMs: number;
+  body?: string;
+  contentType?: string;
+  deadlineMs: number;
+  /** Moves later by the time spent waiting for the rate limiter. */
+  deadline: number;
+  attempts: number;
+  /** Whether the token was refreshed after a 401 (once per call). */
+  refreshed: boolean;
+}
+
+/** A failed attempt: the error it would be, and whether and how it may be retried. */
+interface Failure {
+  error: ApiError;
+  verdict: RetryVerdict;
+  status?: number;
+  retryAfterMs?: number;
 }
 
 function plural(n: number, word: string): string {
