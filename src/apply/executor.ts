@@ -13,7 +13,7 @@ import { ASSET_PROPERTIES, type AssetTypeWrite, type AssetWrite, type ClientWrit
 import { toWire, type TargetType } from '../model/convert.js';
 import { ApiError } from '../http/index.js';
 import type { NinjaOneClient } from '../ninjaone/client.js';
-import { isRef, type Action, type Change, type Kind, type Plan, type UserLink } from '../plan/plan.js';
+import { isRef, type Action, type AssetChange, type AssetFieldChange, type AssetTypeChange, type Change, type ClientChange, type Kind, type Plan, type Ref, type SettingChange, type SiteChange, type WebhookChange } from '../plan/plan.js';
 
 export type ApplyStatus = 'done' | 'failed' | 'skipped';
 
@@ -71,7 +71,7 @@ export async function applyPlan(plan: Plan, live: HaloSnapshot, halo: HaloApiCli
   const ctx: Context = { plan, live, halo, ninja, options, ids: new Map(), mainSites: new Map(), fields: [...live.fields], broken: new Map(), events: [] };
   for (const c of plan.changes) if (c.haloId !== undefined) ctx.ids.set(c.address, c.haloId);
 
-  const pending = (kind: Kind) => plan.changes.filter((c) => c.kind === kind && c.action !== 'no-op');
+  const pending = <K extends Kind>(kind: K) => plan.changes.filter((c): c is Extract<Change, { kind: K }> => c.kind === kind && c.action !== 'no-op');
   await applySettings(ctx, pending('setting'));
   await applyFields(ctx, pending('asset_field'));
   await applyKind(ctx, 'asset_type', pending('asset_type'), {
@@ -83,7 +83,7 @@ export async function applyPlan(plan: Plan, live: HaloSnapshot, halo: HaloApiCli
     },
   });
   await applyKind(ctx, 'client', pending('client'), {
-    write: (c) => clientWrite(ctx, c),
+    write: (c) => clientWrite(c),
     save: (writes) => ctx.halo.saveClients(writes),
     find: async (writes) => {
       const clients = await ctx.halo.readClients();
@@ -152,7 +152,7 @@ function blockedBy(ctx: Context, change: Change): string | undefined {
 }
 
 /** The Halo id a reference stands for; throws Unresolved when it has none (a bug, or a broken dependency). */
-function idOf(ctx: Context, value: unknown): number {
+function idOf(ctx: Context, value: Ref | undefined): number {
   if (!isRef(value)) throw new Unresolved(`expected a reference, got ${JSON.stringify(value)}`);
   const id = ctx.ids.get(value.ref);
   if (id === undefined) throw new Unresolved(`${value.ref} has no Halo id`);
@@ -166,7 +166,7 @@ function message(error: unknown): string {
   return (error as Error).message;
 }
 
-async function applySettings(ctx: Context, changes: Change[]): Promise<void> {
+async function applySettings(ctx: Context, changes: SettingChange[]): Promise<void> {
   ctx.options.onKind?.('setting', changes.length);
   for (const c of changes) {
     if (c.address !== 'setting["assetTagMustBeUnique"]') continue;
@@ -179,7 +179,7 @@ async function applySettings(ctx: Context, changes: Change[]): Promise<void> {
   }
 }
 
-async function applyFields(ctx: Context, changes: Change[]): Promise<void> {
+async function applyFields(ctx: Context, changes: AssetFieldChange[]): Promise<void> {
   ctx.options.onKind?.('asset_field', changes.length);
   for (const c of changes) {
     try {
@@ -187,9 +187,7 @@ async function applyFields(ctx: Context, changes: Change[]): Promise<void> {
       if (c.action === 'create') {
         // Created one by one: there are few, and a name that now exists must not be created twice.
         const existing = findByName(await ctx.halo.readFields(), c.name);
-        const type = typeof c.after?.type === 'string' ? (c.after.type as HaloField['type']) : 'text';
-        const options = Array.isArray(c.after?.options) ? (c.after.options as unknown[]).filter((o): o is string => typeof o === 'string') : [];
-        id = existing?.id ?? (await ctx.halo.createField({ name: c.name, type, options }));
+        id = existing?.id ?? (await ctx.halo.createField({ name: c.name, type: c.after?.type ?? 'text', options: c.after?.options ?? [] }));
         // Its options' ids, for the values written below.
         const saved = (await ctx.halo.readFields()).find((f) => f.id === id);
         if (saved) ctx.fields = [...ctx.fields.filter((f) => f.id !== saved.id), saved];
@@ -202,7 +200,7 @@ async function applyFields(ctx: Context, changes: Change[]): Promise<void> {
   }
 }
 
-async function applyWebhook(ctx: Context, changes: Change[]): Promise<void> {
+async function applyWebhook(ctx: Context, changes: WebhookChange[]): Promise<void> {
   ctx.options.onKind?.('ninja_webhook', changes.length);
   for (const c of changes) {
     const secret = ctx.options.webhookSecret;
@@ -213,10 +211,10 @@ async function applyWebhook(ctx: Context, changes: Change[]): Promise<void> {
     try {
       const orgs = c.after?.organisations;
       await ctx.ninja.registerWebhook({
-        url: String(c.after?.url),
-        header: String(c.after?.header ?? 'Authorization'),
+        url: c.after?.url ?? '',
+        header: c.after?.header ?? 'Authorization',
         secret,
-        ...(typeof orgs === 'string' && orgs !== 'all' ? { organizationIds: orgs.split(',').map((s) => Number(s.trim())) } : {}),
+        ...(Array.isArray(orgs) ? { organizationIds: orgs } : {}),
       });
       finish(ctx, c, 'done');
     } catch (e) {
@@ -226,17 +224,17 @@ async function applyWebhook(ctx: Context, changes: Change[]): Promise<void> {
 }
 
 /** How one kind is written: each change as a typed write, a batch saved, and what a create made found again. */
-interface KindWriter<W> {
+interface KindWriter<C extends Change, W> {
   /** The write a change makes; throws Unresolved when a reference it needs has no Halo id. */
-  write(change: Change): W;
+  write(change: C): W;
   save(writes: W[]): Promise<Saved[]>;
   /** For each create, what Halo holds that it made (by NinjaOne id, else by name), or undefined. */
   find(creates: W[]): Promise<(Saved | undefined)[]>;
-  onSaved?(change: Change, saved: Saved): void;
+  onSaved?(change: C, saved: Saved): void;
 }
 
-interface Pending<W> {
-  change: Change;
+interface Pending<C extends Change, W> {
+  change: C;
   item: W;
 }
 
@@ -246,9 +244,9 @@ interface Pending<W> {
  * A batch that may have been applied (a timeout, a reset, a 5xx after retries) is re-read before
  * anything is sent again, so a create is never made twice.
  */
-async function applyKind<W>(ctx: Context, kind: Kind, changes: Change[], writer: KindWriter<W>): Promise<void> {
+async function applyKind<C extends Change, W>(ctx: Context, kind: C['kind'], changes: C[], writer: KindWriter<C, W>): Promise<void> {
   ctx.options.onKind?.(kind, changes.length);
-  const ready: Pending<W>[] = [];
+  const ready: Pending<C, W>[] = [];
   for (const change of changes) {
     const blocked = blockedBy(ctx, change);
     if (blocked) {
@@ -262,10 +260,10 @@ async function applyKind<W>(ctx: Context, kind: Kind, changes: Change[], writer:
       finish(ctx, change, 'skipped', { message: `skipped: ${e.message}` });
     }
   }
-  const batches: Pending<W>[][] = [];
+  const batches: Pending<C, W>[][] = [];
   for (let i = 0; i < ready.length; i += ctx.options.batchSize) batches.push(ready.slice(i, i + ctx.options.batchSize));
 
-  const saveAll = (batch: Pending<W>[], saved: Saved[]) => {
+  const saveAll = (batch: Pending<C, W>[], saved: Saved[]) => {
     batch.forEach(({ change }, i) => {
       const record = saved[i]!;
       const id = record.id ?? change.haloId;
@@ -274,7 +272,7 @@ async function applyKind<W>(ctx: Context, kind: Kind, changes: Change[], writer:
     });
   };
 
-  const run = async (batch: Pending<W>[]): Promise<void> => {
+  const run = async (batch: Pending<C, W>[]): Promise<void> => {
     try {
       saveAll(batch, await writer.save(batch.map((b) => b.item)));
       return;
@@ -316,7 +314,7 @@ async function applyKind<W>(ctx: Context, kind: Kind, changes: Change[], writer:
  * After a batch failed in a way that may have saved some of it: re-reads the kind and marks the
  * creates that now exist as done (updates are safe to send again). Returns what is left to send.
  */
-async function recover<W>(ctx: Context, writer: KindWriter<W>, batch: Pending<W>[], saveAll: (batch: Pending<W>[], saved: Saved[]) => void): Promise<Pending<W>[]> {
+async function recover<C extends Change, W>(ctx: Context, writer: KindWriter<C, W>, batch: Pending<C, W>[], saveAll: (batch: Pending<C, W>[], saved: Saved[]) => void): Promise<Pending<C, W>[]> {
   const creates = batch.filter((b) => b.change.action === 'create');
   if (creates.length === 0) return batch;
   let found: (Saved | undefined)[];
@@ -327,7 +325,7 @@ async function recover<W>(ctx: Context, writer: KindWriter<W>, batch: Pending<W>
     for (const b of creates) finish(ctx, b.change, 'failed', { message: 'the write may or may not have been saved, and Halo could not be re-read to check; plan again' });
     return batch.filter((b) => b.change.action !== 'create');
   }
-  const saved = new Set<Pending<W>>();
+  const saved = new Set<Pending<C, W>>();
   creates.forEach((b, i) => {
     const hit = found[i];
     if (hit === undefined) return;
@@ -337,52 +335,49 @@ async function recover<W>(ctx: Context, writer: KindWriter<W>, batch: Pending<W>
   return batch.filter((b) => !saved.has(b));
 }
 
-// Writes: what each change writes, in haloform's words; src/halo/writes.ts makes Halo's bodies.
+// Writes: what each change writes, in haloform's words and with the ids the plan carries;
+// src/halo/writes.ts makes Halo's bodies.
 
-/** The asset field of a name as Halo has it now (live, or created by this run). */
-function fieldByName(ctx: Context, name: string): HaloField {
-  const field = findByName(ctx.fields, name);
-  if (field) return field;
-  const id = ctx.ids.get(`asset_field[${JSON.stringify(name)}]`) ?? [...ctx.ids].find(([a]) => a.toLowerCase() === `asset_field[${JSON.stringify(foldName(name))}]`)?.[1];
-  if (id === undefined) throw new Unresolved(`asset field "${name}" has no Halo id`);
-  return { id, name, type: 'text', typeKnown: false, options: [] };
+/** The asset field of an id as Halo has it now (live, or created by this run), for converting its values. */
+function fieldById(ctx: Context, id: number, name: string): HaloField {
+  return ctx.fields.find((f) => f.id === id) ?? { id, name, type: 'text', typeKnown: false, options: [] };
 }
 
 function targetOf(field: { type: HaloField['type']; options: HaloField['options']; name: string }): TargetType {
   return { type: field.type, options: field.options, label: `Halo field "${field.name}"` };
 }
 
-function assetTypeWrite(ctx: Context, c: Change): AssetTypeWrite {
+function assetTypeWrite(ctx: Context, c: AssetTypeChange): AssetTypeWrite {
   const after = c.after ?? {};
-  const group = ctx.live.assetGroups.find((g) => g.name === after.asset_group);
-  const fields = typeof after.fields === 'string' && after.fields !== '' ? after.fields.split(', ') : [];
-  return { name: c.name, ...(group ? { assetGroupId: group.id } : {}), fieldIds: fields.map((name) => fieldByName(ctx, name).id) };
+  return {
+    name: c.name,
+    ...(after.asset_group ? { assetGroupId: after.asset_group.id } : {}),
+    fieldIds: (after.fields ?? []).map((ref) => idOf(ctx, ref)),
+  };
 }
 
-function clientWrite(ctx: Context, c: Change): ClientWrite {
+function clientWrite(c: ClientChange): ClientWrite {
   const after = c.after ?? {};
   const ninjaId = typeof after.ninjarmmid === 'number' ? { ninjaId: after.ninjarmmid } : {};
   if (c.action === 'create') {
-    const top = ctx.live.topLevels.find((t) => t.name === after.top_level);
-    return { name: String(after.name), ...(top ? { topLevelId: top.id } : {}), ...ninjaId, mainSiteName: typeof after.main_site === 'string' ? after.main_site : 'Main' };
+    return { name: after.name ?? c.name, ...(after.top_level ? { topLevelId: after.top_level.id } : {}), ...ninjaId, mainSiteName: after.main_site ?? 'Main' };
   }
-  return { id: c.haloId!, ...(typeof after.name === 'string' ? { name: after.name } : {}), ...ninjaId };
+  return { id: c.haloId!, ...(after.name !== undefined ? { name: after.name } : {}), ...ninjaId };
 }
 
-function siteWrite(ctx: Context, c: Change): SiteWrite {
+function siteWrite(ctx: Context, c: SiteChange): SiteWrite {
   const after = c.after ?? {};
   const ninjaId = typeof after.ninjarmmid === 'number' ? { ninjaId: after.ninjarmmid } : {};
   if (c.action === 'create') {
-    const clientRef = after.client;
-    const clientId = idOf(ctx, clientRef);
+    const clientId = idOf(ctx, after.client);
     // The main site Halo made with a new client is this site: name it and link it instead of making another.
-    const main = after.main_site === true && isRef(clientRef) ? ctx.mainSites.get(clientRef.ref) : undefined;
-    return { ...(main !== undefined ? { id: main } : {}), name: String(after.name), clientId, ...ninjaId };
+    const main = after.main_site === true && after.client ? ctx.mainSites.get(after.client.ref) : undefined;
+    return { ...(main !== undefined ? { id: main } : {}), name: after.name ?? c.name, clientId, ...ninjaId };
   }
-  return { id: c.haloId!, ...(typeof after.name === 'string' ? { name: after.name } : {}), ...ninjaId };
+  return { id: c.haloId!, ...(after.name !== undefined ? { name: after.name } : {}), ...ninjaId };
 }
 
-function assetWrite(ctx: Context, c: Change, live: Map<number, HaloAsset>): AssetWrite {
+function assetWrite(ctx: Context, c: AssetChange, live: Map<number, HaloAsset>): AssetWrite {
   const after = c.after ?? {};
   if (c.action === 'deactivate') return { id: c.haloId!, inactive: true };
   const write: AssetWrite = c.action === 'create' ? {} : { id: c.haloId! };
@@ -391,24 +386,27 @@ function assetWrite(ctx: Context, c: Change, live: Map<number, HaloAsset>): Asse
   if (after.asset_type !== undefined) write.assetTypeId = idOf(ctx, after.asset_type);
   if (typeof after.ninjarmm_id === 'number') write.ninjaId = after.ninjarmm_id;
   if (typeof after.inactive === 'boolean') write.inactive = after.inactive;
-  const properties = Object.fromEntries(ASSET_PROPERTIES.filter((key) => typeof after[key] === 'string').map((key) => [key, after[key] as string]));
+  const properties = Object.fromEntries(ASSET_PROPERTIES.flatMap((key) => (typeof after[key] === 'string' ? [[key, after[key]]] : [])));
   if (Object.keys(properties).length > 0) write.properties = properties;
-  const fields = after.fields;
-  if (fields && typeof fields === 'object' && !Array.isArray(fields) && !isRef(fields)) {
+  const kept = c.haloId !== undefined ? live.get(c.haloId) : undefined;
+  if (after.fields) {
     // Halo replaces the whole fields list (NOTES §2): send every value the asset keeps, with ours over them.
-    write.fields = merged(c.haloId !== undefined ? live.get(c.haloId)?.fields : undefined, fields, (name) => fieldByName(ctx, name));
+    write.fields = merged(kept?.fields, after.fields, (name) => {
+      const target = c.fieldIds?.[name];
+      if (target === undefined) throw new Unresolved(`the plan names no Halo field for "${name}"`);
+      return fieldById(ctx, typeof target === 'number' ? target : idOf(ctx, target), name);
+    });
   }
-  const custom = after.customfields;
-  if (custom && typeof custom === 'object' && !Array.isArray(custom) && !isRef(custom)) {
+  if (after.customfields) {
     // Replaced whole too (NOTES §4 "re-send all values you want kept").
-    write.customFields = merged(c.haloId !== undefined ? live.get(c.haloId)?.customFields : undefined, custom, (name) => {
-      const field = findByName(ctx.live.customFields, name);
+    write.customFields = merged(kept?.customFields, after.customfields, (name) => {
+      const id = c.customFieldIds?.[name];
+      const field = id === undefined ? undefined : ctx.live.customFields.find((f) => f.id === id);
       if (!field) throw new Unresolved(`custom field "${name}" is not in Halo`);
       return field;
     });
   }
-  const users = after.users as UserLink[] | undefined;
-  if (Array.isArray(users)) write.userIds = users.map((u) => u.id);
+  if (after.users) write.userIds = after.users.map((u) => u.id);
   return write;
 }
 

@@ -14,7 +14,7 @@ import { desiredState } from '../model/desired-state.js';
 import { NinjaOneClient } from '../ninjaone/client.js';
 import type { NinjaSnapshot } from '../ninjaone/types.js';
 import { makePlan } from '../plan/make-plan.js';
-import { summarise, type Plan } from '../plan/plan.js';
+import { PLAN_FORMAT_VERSION, summarise, type Plan } from '../plan/plan.js';
 import type { CommandContext } from './context.js';
 import { watchRun } from './run-watch.js';
 
@@ -173,7 +173,7 @@ function readFailure(api: string, reason: unknown): Diagnostic {
 export function failedPlan(errors: Diagnostic[], meta: Omit<Plan, 'formatVersion' | 'errors' | 'warnings' | 'changes' | 'summary' | 'byKind' | 'read'>): Plan {
   const { summary, byKind } = summarise([]);
   return {
-    formatVersion: 1,
+    formatVersion: PLAN_FORMAT_VERSION,
     ...meta,
     errors,
     warnings: [],

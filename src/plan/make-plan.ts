@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { DesiredAsset, Desired, DesiredClient, DesiredField, DesiredSite } from '../model/desired.js';
 import { comparable } from '../model/convert.js';
 import type { HaloAsset, HaloClient, HaloSite, HaloSnapshot } from '../halo/types.js';
-import { KINDS, summarise, type Change, type Plan, type UserLink, type Value } from './plan.js';
+import { KINDS, PLAN_FORMAT_VERSION, summarise, type AssetChange, type AssetFieldChange, type Change, type ClientChange, type Plan, type Ref, type SiteChange, type UserLink, type Value } from './plan.js';
 import { foldName } from '../halo/names.js';
 
 export interface PlanMeta {
@@ -27,6 +27,7 @@ export function makePlan(desired: Desired, halo: HaloSnapshot, meta: PlanMeta): 
   const sitesById = new Map(halo.sites.map((s) => [s.id, s]));
   const typesById = new Map(halo.assetTypes.map((t) => [t.id, t]));
   const usersById = new Map(halo.users.map((u) => [u.id, u]));
+  const fieldAddressesByName = new Map(desired.fields.map((f) => [foldName(f.name), f.address]));
 
   // Settings.
   const tag = desired.settings.assetTagMustBeUnique;
@@ -57,8 +58,8 @@ export function makePlan(desired: Desired, halo: HaloSnapshot, meta: PlanMeta): 
         reason: `for node class${type.nodeClasses.length === 1 ? '' : 'es'} ${type.nodeClasses.join(', ')}`,
         after: {
           name: type.name,
-          asset_group: type.group?.name ?? null,
-          fields: desired.fields.map((f) => f.name).join(', '),
+          asset_group: type.group ? { id: type.group.id, name: type.group.name } : null,
+          fields: desired.fields.map((f) => ({ ref: f.address })),
         },
         dependsOn: desired.fields.filter((f) => !f.live).map((f) => f.address),
       });
@@ -72,7 +73,7 @@ export function makePlan(desired: Desired, halo: HaloSnapshot, meta: PlanMeta): 
   // Assets.
   const assets = [...desired.assets].sort((a, b) => a.client.name.localeCompare(b.client.name) || a.name.localeCompare(b.name) || a.device.id - b.device.id);
   for (const asset of assets) {
-    changes.push(assetChange(asset, { fieldIdsByName, customFieldIdsByName, clientsById, sitesById, typesById, usersById }));
+    changes.push(assetChange(asset, { fieldIdsByName, fieldAddressesByName, customFieldIdsByName, clientsById, sitesById, typesById, usersById }));
   }
   for (const d of desired.deactivations) {
     changes.push({
@@ -100,7 +101,7 @@ export function makePlan(desired: Desired, halo: HaloSnapshot, meta: PlanMeta): 
       after: {
         url: desired.webhook.url,
         header: desired.webhook.header,
-        organisations: desired.webhook.organizationIds ? desired.webhook.organizationIds.join(', ') : 'all',
+        organisations: desired.webhook.organizationIds ?? 'all',
       },
     });
   }
@@ -109,7 +110,7 @@ export function makePlan(desired: Desired, halo: HaloSnapshot, meta: PlanMeta): 
   changes.sort((a, b) => order.get(a.kind)! - order.get(b.kind)!);
   const { summary, byKind } = summarise(changes);
   return {
-    formatVersion: 1,
+    formatVersion: PLAN_FORMAT_VERSION,
     specHash: meta.specHash,
     ...(meta.spec !== undefined ? { spec: meta.spec } : {}),
     createdAt: meta.createdAt,
@@ -123,7 +124,7 @@ export function makePlan(desired: Desired, halo: HaloSnapshot, meta: PlanMeta): 
   };
 }
 
-function fieldChange(field: DesiredField): Change {
+function fieldChange(field: DesiredField): AssetFieldChange {
   if (!field.live) {
     return {
       address: field.address,
@@ -131,7 +132,7 @@ function fieldChange(field: DesiredField): Change {
       action: 'create',
       name: field.name,
       reason: 'mapped in assets.fields; assets.addMissingFieldsToTypes is on',
-      after: { name: field.name, type: field.type, ...(field.options.length > 0 ? { options: field.options.map((o) => o.name) } : {}), asset_types: 'all (Add to all asset types)' },
+      after: { name: field.name, type: field.type, ...(field.options.length > 0 ? { options: field.options.map((o) => o.name) } : {}), asset_types: 'all' },
     };
   }
   if (field.addToAll) {
@@ -142,15 +143,15 @@ function fieldChange(field: DesiredField): Change {
       name: field.name,
       reason: `not on asset type${field.missingFrom.length === 1 ? '' : 's'} ${field.missingFrom.map((t) => `"${t.name}"`).join(', ')}, which receive${field.missingFrom.length === 1 ? 's' : ''} values for it; assets.addMissingFieldsToTypes is on`,
       haloId: field.live.id,
-      before: { asset_types: field.presentOn.join(', ') },
-      after: { asset_types: 'all (Add to all asset types)' },
+      before: { asset_types: [...field.presentOn] },
+      after: { asset_types: 'all' },
       fingerprint: fingerprint(field.live),
     };
   }
   return { address: field.address, kind: 'asset_field', action: 'no-op', name: field.name, haloId: field.live.id, fingerprint: fingerprint(field.live) };
 }
 
-function clientChange(client: DesiredClient): Change {
+function clientChange(client: DesiredClient): ClientChange {
   const base = { address: client.address, kind: 'client' as const, name: client.name, client: client.name };
   if (!client.live) {
     return {
@@ -160,7 +161,7 @@ function clientChange(client: DesiredClient): Change {
       ...(client.ninjaId !== undefined ? { ninjaId: client.ninjaId } : {}),
       after: {
         name: client.name,
-        top_level: client.topLevel?.name ?? null,
+        top_level: client.topLevel ? { id: client.topLevel.id, name: client.topLevel.name } : null,
         ...(client.ninjaId !== undefined ? { ninjarmmid: client.ninjaId } : {}),
         main_site: client.mainSiteName ?? 'Main',
       },
@@ -189,7 +190,7 @@ function clientChange(client: DesiredClient): Change {
   };
 }
 
-function siteChange(site: DesiredSite): Change {
+function siteChange(site: DesiredSite): SiteChange {
   const base = { address: site.address, kind: 'site' as const, name: site.name, client: site.client.name, dependsOn: [site.client.address] };
   if (!site.live) {
     return {
@@ -233,6 +234,8 @@ function siteChange(site: DesiredSite): Change {
 
 interface Lookups {
   fieldIdsByName: Map<string, number>;
+  /** The asset_field change of each field the plan knows, for fields it creates. */
+  fieldAddressesByName: Map<string, string>;
   customFieldIdsByName: Map<string, number>;
   clientsById: Map<number, HaloClient>;
   sitesById: Map<number, HaloSite>;
@@ -240,7 +243,7 @@ interface Lookups {
   usersById: Map<number, { id: number; name: string }>;
 }
 
-function assetChange(asset: DesiredAsset, lookups: Lookups): Change {
+function assetChange(asset: DesiredAsset, lookups: Lookups): AssetChange {
   const deps = [asset.client.address, asset.site.address, asset.type.address];
   const base = {
     address: asset.address,
@@ -270,6 +273,7 @@ function assetChange(asset: DesiredAsset, lookups: Lookups): Change {
         ...(customValues.length > 0 ? { customfields: Object.fromEntries(customValues.map((v) => [v.target, v.value])) } : {}),
         ...(userLinks ? { users: userLinks } : {}),
       },
+      ...fieldTargets(fieldValues.map((v) => v.target), customValues.map((v) => v.target), lookups),
     };
   }
 
@@ -334,8 +338,26 @@ function assetChange(asset: DesiredAsset, lookups: Lookups): Change {
     ...(asset.match === 'serial' ? { reason: `matched by serial ${asset.serial}` } : changed ? { reason: describeUpdate(after) } : {}),
     haloId: live.id,
     ...(changed ? { before, after } : {}),
+    ...fieldTargets(Object.keys((after.fields as Record<string, string> | undefined) ?? {}), Object.keys((after.customfields as Record<string, string> | undefined) ?? {}), lookups),
     fingerprint: assetFingerprint(live),
   };
+}
+
+/** The Halo field of each value written (its id, or the asset_field change that creates it); the custom field of each custom value. */
+function fieldTargets(fields: string[], customFields: string[], lookups: Lookups): Pick<AssetChange, 'fieldIds' | 'customFieldIds'> {
+  const fieldIds: Record<string, number | Ref> = {};
+  for (const name of fields) {
+    const id = lookups.fieldIdsByName.get(foldName(name));
+    const created = lookups.fieldAddressesByName.get(foldName(name));
+    if (id !== undefined) fieldIds[name] = id;
+    else if (created !== undefined) fieldIds[name] = { ref: created };
+  }
+  const customFieldIds: Record<string, number> = {};
+  for (const name of customFields) {
+    const id = lookups.customFieldIdsByName.get(foldName(name));
+    if (id !== undefined) customFieldIds[name] = id;
+  }
+  return { ...(fields.length > 0 ? { fieldIds } : {}), ...(customFields.length > 0 ? { customFieldIds } : {}) };
 }
 
 function describeUpdate(after: Record<string, Value>): string {

@@ -5,6 +5,8 @@
  */
 
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { HaloFieldType } from '../halo/types.js';
+import type { AssetProperty } from '../halo/writes.js';
 import type { Kind } from '../model/address.js';
 
 export { address, addressName, KINDS, type Kind } from '../model/address.js';
@@ -16,18 +18,24 @@ export interface Ref {
   ref: string;
 }
 
-/** A Halo user linked to an asset. */
-export interface UserLink {
+/** A Halo object the plan names by its id (what apply writes) and its name (what a reviewer reads). */
+export interface Named {
   id: number;
   name: string;
 }
 
-export type Value = string | number | boolean | null | Ref | UserLink[] | string[] | { [field: string]: string };
+/** A Halo user linked to an asset. */
+export type UserLink = Named;
 
-export interface Change {
+/** The values of named fields: `{ "Serial Number": "5CG1234XYZ" }`. */
+export type FieldValues = Record<string, string>;
+
+export type Value = string | number | boolean | null | Ref | Named | Ref[] | Named[] | string[] | number[] | FieldValues;
+
+/** What every change has, whatever its kind. */
+interface ChangeBase {
   /** `client["Contoso"]`, `asset["ninja:1234"]` — unique within the plan. */
   address: string;
-  kind: Kind;
   action: Action;
   /** What a person calls it: the client name, the device name. */
   name: string;
@@ -39,20 +47,106 @@ export interface Change {
   haloId?: number;
   /** The NinjaOne id written with it (organisation, location or device id). */
   ninjaId?: number;
-  /** The touched attributes as they are now (update, adopt, deactivate). */
-  before?: Record<string, Value>;
-  /** The touched attributes as apply leaves them; for a create, everything it writes. */
-  after?: Record<string, Value>;
   /** Addresses this change needs to exist first. */
   dependsOn?: string[];
   /** A hash of the live object as plan read it; apply refuses the plan if it changed since. */
   fingerprint?: string;
 }
 
+/**
+ * One kind's change: `before` holds the touched attributes as they are now (update, adopt,
+ * deactivate), `after` as apply leaves them — for a create, everything it writes.
+ */
+interface ChangeOf<K extends Kind, A> extends ChangeBase {
+  kind: K;
+  before?: Partial<Record<keyof A, Value>>;
+  after?: A;
+}
+
+/** Halo's "Asset Tag must be unique". */
+export type SettingChange = ChangeOf<'setting', { value: boolean | null }>;
+
+export type AssetFieldChange = ChangeOf<
+  'asset_field',
+  {
+    name?: string;
+    type?: HaloFieldType;
+    /** A selection's options, by name. */
+    options?: string[];
+    /** The asset types that carry it: `all` once Halo's "Add to all asset types" has run. */
+    asset_types?: string[] | 'all';
+  }
+>;
+
+export type AssetTypeChange = ChangeOf<
+  'asset_type',
+  {
+    name?: string;
+    asset_group?: Named | null;
+    /** Its fields, in order: each an asset_field of the plan (live, or created before it). */
+    fields?: Ref[];
+  }
+>;
+
+export type ClientChange = ChangeOf<
+  'client',
+  {
+    name?: string;
+    top_level?: Named | null;
+    ninjarmmid?: number | null;
+    /** The name of the main site Halo makes with a new client. */
+    main_site?: string;
+  }
+>;
+
+export type SiteChange = ChangeOf<
+  'site',
+  {
+    name?: string;
+    client?: Ref;
+    ninjarmmid?: number | null;
+    /** This new site is the main site Halo made with its new client: named and linked, not made again. */
+    main_site?: boolean;
+  }
+>;
+
+export type AssetChange = ChangeOf<
+  'asset',
+  {
+    /** A client, site or type of the plan; in `before`, the name the asset has now (or null). */
+    client?: Ref;
+    site?: Ref;
+    asset_type?: Ref;
+    ninjarmm_id?: number | null;
+    inactive?: boolean;
+    fields?: FieldValues;
+    customfields?: FieldValues;
+    users?: Named[];
+  } & Partial<Record<AssetProperty, string | null>>
+> & {
+  /** The Halo field each value of `after.fields` goes into: its id, or the asset_field the plan creates. */
+  fieldIds?: Record<string, number | Ref>;
+  /** The Halo custom field of each value of `after.customfields`. */
+  customFieldIds?: Record<string, number>;
+};
+
+/** The NinjaOne webhook registration (NinjaOne cannot report it, so apply sends it every time). */
+export type WebhookChange = ChangeOf<'ninja_webhook', { url: string; header: string; organisations: number[] | 'all' }>;
+
+export type Change = SettingChange | AssetFieldChange | AssetTypeChange | ClientChange | SiteChange | AssetChange | WebhookChange;
+
+/** A change's attributes as plain records, for code that reads any kind alike (renderers, comparisons). */
+export function attributes(change: Change): { before?: Record<string, Value>; after?: Record<string, Value> } {
+  return change as { before?: Record<string, Value>; after?: Record<string, Value> };
+}
+
 export type Summary = Record<Exclude<Action, 'no-op'>, number> & { unchanged: number };
 
+/** The version of the plan's JSON: 2 since ids, lists and references are typed (a list of fields, not "a, b"). */
+export const PLAN_FORMAT_VERSION = 2;
+
 export interface Plan {
-  formatVersion: 1;
+  formatVersion: typeof PLAN_FORMAT_VERSION;
   /** `specHash` of the spec the plan was made from. */
   specHash: string;
   /** The spec file it was made from, as the command was given it (`apply plan.json` reads the same one). */

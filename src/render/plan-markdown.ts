@@ -5,6 +5,7 @@
  */
 
 import { formatPath, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { shownAttributes } from './attributes.js';
 import { addressName, hasChanges, isRef, KINDS, type Action, type Change, type Plan, type Value } from '../plan/plan.js';
 import { summaryLine } from './plan-text.js';
 import { displayPlan, quoted } from './safe-text.js';
@@ -121,8 +122,9 @@ function changeLines(c: Change): string[] {
   const head = `${symbol} ${label} ${c.action === 'adopt' ? 'adopt' : c.action}${c.reason ? ` — ${c.reason}` : ''}`;
   if (c.kind === 'asset' && c.action === 'create') return [head];
   const out = [head];
-  for (const [key, after] of Object.entries(c.after ?? {})) {
-    const before = c.before?.[key];
+  const shown = shownAttributes(c);
+  for (const [key, after] of Object.entries(shown.after ?? {})) {
+    const before = shown.before?.[key];
     if (typeof after === 'object' && after !== null && !Array.isArray(after) && !isRef(after)) {
       const b = (typeof before === 'object' && before !== null && !Array.isArray(before) && !isRef(before) ? before : {}) as Record<string, string>;
       for (const [field, value] of Object.entries(after)) out.push(`    ${key === 'customfields' ? 'customfields.' : ''}${field}: ${show(b[field])} → ${show(value)}`);
@@ -136,7 +138,7 @@ function changeLines(c: Change): string[] {
 function show(value: Value | undefined): string {
   if (value === undefined || value === null || value === '') return '(none)';
   if (isRef(value)) return quoted(addressName(value.ref).split('/').pop());
-  if (Array.isArray(value)) return value.map((u) => (typeof u === 'string' ? quoted(u) : `${u.name} (${u.id})`)).join(', ') || '(none)';
+  if (Array.isArray(value)) return value.map((u) => (typeof u === 'object' && 'name' in u ? `${u.name} (${u.id})` : quoted(String(u)))).join(', ') || '(none)';
   if (typeof value === 'object') return quoted(value);
   return typeof value === 'string' ? quoted(value) : String(value);
 }

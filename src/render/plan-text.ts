@@ -5,6 +5,7 @@
  */
 
 import { formatPath, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { shownAttributes } from './attributes.js';
 import { addressName, hasChanges, isRef, type Action, type Change, type Plan, type Value } from '../plan/plan.js';
 import type { Paint } from './paint.js';
 import { displayPlan, quoted } from './safe-text.js';
@@ -112,8 +113,9 @@ function block(c: Change, paint: Paint): string[] {
   const verb = c.kind === 'ninja_webhook' ? 'will be registered' : c.kind === 'asset_field' && action === 'update' ? 'will be added to all asset types' : VERB[action];
   const lines = [paint.bold(`  # ${label} ${verb}`) + (c.reason ? paint.dim(` (${c.reason})`) : '')];
   lines.push(colour(`  ${symbol} ${c.kind} ${quoted(c.name)} {`));
-  for (const [key, after] of Object.entries(c.after ?? {})) {
-    const before = c.before?.[key];
+  const shown = shownAttributes(c);
+  for (const [key, after] of Object.entries(shown.after ?? {})) {
+    const before = shown.before?.[key];
     if (isFieldMap(after)) {
       const beforeMap = isFieldMap(before) ? before : {};
       for (const [field, value] of Object.entries(after)) {
@@ -136,7 +138,7 @@ function attribute(key: string, before: Value | undefined, after: Value, action:
 function show(value: Value | undefined): string {
   if (value === undefined || value === null || value === '') return '(none)';
   if (isRef(value)) return quoted(addressName(value.ref).split('/').pop());
-  if (Array.isArray(value)) return value.length === 0 ? '(none)' : value.map((u) => (typeof u === 'string' ? quoted(u) : `${quoted(u.name)} (${u.id})`)).join(', ');
+  if (Array.isArray(value)) return value.length === 0 ? '(none)' : value.map((u) => (typeof u === 'object' && 'name' in u ? `${quoted(u.name)} (${u.id})` : quoted(String(u)))).join(', ');
   if (typeof value === 'object') return quoted(value);
   return typeof value === 'string' ? quoted(value) : String(value);
 }
@@ -146,7 +148,7 @@ function isFieldMap(value: unknown): value is Record<string, string> {
 }
 
 function describeCreate(c: Change): string {
-  const a = c.after ?? {};
+  const a = c.kind === 'asset' ? c.after ?? {} : {};
   const parts = [a.asset_type, a.site].filter(isRef).map((r) => addressName(r.ref).split('/').pop()!);
   return parts.join(', ');
 }

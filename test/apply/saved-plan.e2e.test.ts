@@ -110,7 +110,7 @@ describe('apply plan.json', () => {
     },
     {
       name: 'a change added (deactivating Contoso)',
-      tamper: (p: Plan) => p.changes.push({ address: 'client["Contoso"]', kind: 'client', action: 'deactivate', name: 'Contoso', haloId: 1, before: { inactive: false }, after: { inactive: true } }),
+      tamper: (p: Plan) => p.changes.push({ address: 'client["Contoso"]', kind: 'client', action: 'deactivate', name: 'Contoso', haloId: 1, before: { inactive: false }, after: { inactive: true } } as unknown as Plan['changes'][number]),
       says: /client\["Contoso"\] appears twice in the saved plan/,
     },
     {
@@ -151,6 +151,19 @@ describe('apply plan.json', () => {
 
     expect(applied.code).toBe(1);
     expect(applied.stderr).toContain('asset["ninja:11"]: the saved plan would create it, but a fresh plan has no such change');
+    expect(writes(sandbox)).toEqual([]);
+  });
+
+  it('refuses a plan of format version 1 (made by an earlier haloform) and says to plan again', async () => {
+    const { sandbox, dir, haloform } = await setup();
+    await haloform(['plan', '-c', 'spec.yaml', '--out', 'plan.json']);
+    save(dir, { ...load(dir), formatVersion: 1 } as unknown as Plan);
+    sandbox.halo.server.clearRequests();
+
+    const applied = await haloform(['apply', 'plan.json']);
+
+    expect(applied.code).toBe(1);
+    expect(applied.stderr).toContain('a plan made by an earlier haloform (format version 1). Make it again with this one: haloform plan --out <file>.');
     expect(writes(sandbox)).toEqual([]);
   });
 

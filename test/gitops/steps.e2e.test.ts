@@ -57,7 +57,7 @@ describe('plan-pr', () => {
 
     expect(first.stderr).toBe('');
     expect([first.code, second.code]).toEqual([0, 0]);
-    expect(plan.formatVersion).toBe(1);
+    expect(plan.formatVersion).toBe(2);
     expect(firstComment.startsWith(`${MARKDOWN_MARKER}\n### haloform plan: ${plan.summary.create} to create, ${plan.summary.adopt} to adopt`)).toBe(true);
     expect(firstComment).toContain('**Similar Halo client exists** — `client["Fabrikam Inc"]`');
     expect(firstComment).toContain('<sub>Reproduce locally: `haloform plan -c config/haloform.yaml`');

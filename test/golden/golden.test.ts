@@ -84,7 +84,7 @@ describe('golden plans', () => {
       expect(runs.map((r) => ({ code: r.code, stderr: told(r.stderr) }))).toEqual(FORMATS.map(() => ({ code: golden.exitCode, stderr: '' })));
       if (golden.faults) expect(runs[0]!.stderr).toMatch(/\(attempt 1 of 5\): haloform tries again in [\d.]+ m?s, up to 5 attempts within 5m 00s\. If it keeps failing, the run stops with an error and nothing is changed\.\n/);
       const plan = JSON.parse(runs[2]!.stdout) as Plan;
-      expect(plan.formatVersion).toBe(1);
+      expect(plan.formatVersion).toBe(2);
       // Plan reads both APIs (a failed read is still a read) and writes to neither.
       expect(sandbox.ninjaone.server.requests().length).toBeGreaterThan(0);
       expect(sandbox.halo.server.requests().length).toBeGreaterThan(0);

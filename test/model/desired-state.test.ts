@@ -4,7 +4,7 @@ import type { HaloSnapshot } from '../../src/halo/types.js';
 import { desiredState } from '../../src/model/desired-state.js';
 import type { NinjaSnapshot } from '../../src/ninjaone/types.js';
 import { makePlan } from '../../src/plan/make-plan.js';
-import type { Plan } from '../../src/plan/plan.js';
+import { attributes, type Plan } from '../../src/plan/plan.js';
 import { asset, device, field, haloSnapshot, ninjaSnapshot } from '../helpers/builders.js';
 import { BASE, load } from '../helpers/spec.js';
 
@@ -177,7 +177,7 @@ describe('locations to sites', () => {
 
     expect(actions(result).filter((a) => a.startsWith('site'))).toEqual(site ? [site] : []);
     const created = result.changes.find((c) => c.address === 'asset["ninja:5"]');
-    expect((created?.after?.site as { ref: string } | undefined)?.ref).toBe(assetSite);
+    expect((created?.kind === 'asset' ? created.after?.site : undefined)?.ref).toBe(assetSite);
     expect(result.warnings[0]!.summary).toBe('Unmapped locations');
   });
 
@@ -208,7 +208,7 @@ describe('locations to sites', () => {
   it('an unmapped location with catch-all goes to the catch-all site', () => {
     const result = plan(spec('customers:\n  unmappedLocations: catch-all\n  catchAll: { client: Unassigned, site: Unknown }\n'), ninja, halo);
 
-    expect(result.changes.find((c) => c.address === 'asset["ninja:5"]')?.after?.site).toEqual({ ref: 'site["Unassigned/Unknown"]' });
+    expect(attributes(result.changes.find((c) => c.address === 'asset["ninja:5"]')!).after?.site).toEqual({ ref: 'site["Unassigned/Unknown"]' });
   });
 
   it('an unmapped location with error stops the plan', () => {

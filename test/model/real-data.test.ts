@@ -9,7 +9,7 @@ import type { HaloSnapshot } from '../../src/halo/types.js';
 import { desiredState } from '../../src/model/desired-state.js';
 import type { NinjaSnapshot } from '../../src/ninjaone/types.js';
 import { makePlan } from '../../src/plan/make-plan.js';
-import type { Change, Plan } from '../../src/plan/plan.js';
+import { attributes, type Change, type Plan } from '../../src/plan/plan.js';
 import { asset, device, field, haloSnapshot, ninjaSnapshot } from '../helpers/builders.js';
 import { BASE, load } from '../helpers/spec.js';
 
@@ -175,7 +175,7 @@ describe('typed fields', () => {
     });
     // Inherited from its location: the device has no supportTier of its own.
     expect(change(result, 'asset["ninja:6"]').after).toMatchObject({ fields: { 'Support Tier': 'Bronze' }, customfields: { CFcontractTier: 'Enterprise' } });
-    expect(change(result, 'asset["ninja:6"]').after!.fields).not.toHaveProperty('Rack Units');
+    expect(attributes(change(result, 'asset["ninja:6"]')).after!.fields).not.toHaveProperty('Rack Units');
     const refused = result.warnings.filter((w) => w.summary === 'Values not written').map((w) => [w.path, w.detail]);
     expect(refused).toEqual([
       [

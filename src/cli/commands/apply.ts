@@ -4,19 +4,21 @@
  * spec the plan was made from and the live state, and applies only when the fresh plan is the
  * saved one change for change — what was reviewed is what is applied, guards included; a plan
  * edited by hand, or one Halo or NinjaOne moved past, is refused with its first difference.
- * Exit 1 when anything failed.
+ * Exit 1 when anything failed. Declares its own options too.
  */
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
+import type { Argv } from 'yargs';
 import { applyPlan, type ApplyEvent, type ApplyResult } from '../../apply/executor.js';
 import { renderDiagnostic } from '../../diagnostics/render.js';
 import type { HaloSnapshot } from '../../halo/types.js';
-import { hasChanges, type Kind, type Plan } from '../../plan/plan.js';
+import { hasChanges, PLAN_FORMAT_VERSION, type Kind, type Plan } from '../../plan/plan.js';
 import { planDifference } from '../../plan/compare.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { countDiagnostics, type CommandContext } from '../context.js';
+import { DEFAULT_CONFIG, formatOption, optionalConfigOption, withPlanningOptions, type SelectCommand } from '../options.js';
 import { createClients, loadForRun, readAndPlan, specLoaded, webhookSecretMissing, type Clients } from '../planning.js';
 import { watchRun, type RunWatch } from '../run-watch.js';
 import { printStats } from './plan.js';
@@ -32,8 +34,38 @@ export interface ApplyArgs {
   verbose: boolean;
 }
 
-/** The spec used when neither -c nor a saved plan names one. */
-export const DEFAULT_CONFIG = 'config/haloform.yaml';
+/** Declares `haloform apply [plan]` and its options on the parser. */
+export function declareApply(parser: Argv, select: SelectCommand): Argv {
+  return parser.command(
+    'apply [plan]',
+    'Make Halo match the spec: plan, show it, ask for yes — or apply a saved plan exactly',
+    (y) =>
+      withPlanningOptions(
+        y
+          .positional('plan', { type: 'string', describe: 'A plan saved with haloform plan --out (applied only if a fresh plan is the same, change for change)' })
+          .option('config', optionalConfigOption('The spec file (default: the one the saved plan was made from, else config/haloform.yaml)'))
+          .option('auto-approve', { type: 'boolean', default: false, describe: 'Do not ask for yes (CI)' })
+          .option('format', formatOption(['text', 'json'], 'json: one JSON line per finished change, then a summary')),
+      )
+        .example('haloform apply', 'Plan, review, type yes')
+        .example('haloform apply plan.json', 'Apply a reviewed plan, refusing it if Halo changed since'),
+    (a) =>
+      select((ctx) =>
+        applyCommand(
+          {
+            ...(a.plan !== undefined ? { planFile: a.plan } : {}),
+            config: a.config,
+            autoApprove: a['auto-approve'],
+            format: a.format,
+            stats: a.stats,
+            allowMassDeactivate: a['allow-mass-deactivate'],
+            verbose: a.verbose,
+          },
+          ctx,
+        ),
+      ),
+  );
+}
 
 export const CONFIRM_QUESTION = "Do you want to perform these actions? Only 'yes' will be accepted: ";
 
@@ -274,7 +306,9 @@ function readPlanFile(path: string): Plan | string {
   }
   const plan = data as Partial<Plan>;
   if (!plan || typeof plan !== 'object' || plan.formatVersion === undefined) return 'not a haloform plan: it has no formatVersion.';
-  if (plan.formatVersion !== 1) return `a plan of format version ${String(plan.formatVersion)}, which this haloform cannot apply (it reads version 1).`;
+  const version: unknown = plan.formatVersion;
+  if (version === 1) return 'a plan made by an earlier haloform (format version 1). Make it again with this one: haloform plan --out <file>.';
+  if (version !== PLAN_FORMAT_VERSION) return `a plan of format version ${String(version)}, which this haloform cannot apply (it reads version ${PLAN_FORMAT_VERSION}).`;
   if (!Array.isArray(plan.changes) || typeof plan.specHash !== 'string' || !plan.targets || !plan.summary) return 'a damaged plan: changes, specHash, targets or summary is missing.';
   return plan as Plan;
 }

@@ -2,10 +2,11 @@
  * `haloform demo` (what `npm start` runs): the whole product with no account — start the sandbox
  * in-process, validate and plan the demo spec, apply it, plan again to show it is empty, then a
  * live alert round trip through serve (ticket opened, then closed on reset) — and say what to
- * try next.
+ * try next. Declares its own options too.
  */
 
 import { fileURLToPath } from 'node:url';
+import type { Argv } from 'yargs';
 import { applyPlan } from '../../apply/executor.js';
 import { renderDiagnostic } from '../../diagnostics/render.js';
 import { hasChanges } from '../../plan/plan.js';
@@ -15,12 +16,23 @@ import { startSandbox, type Sandbox } from '../../sandbox/index.js';
 import { startServe, type ServeHandle } from '../../serve/index.js';
 import { PACKAGE_ROOT } from '../../version.js';
 import { createContext, type CommandContext } from '../context.js';
+import { optionalConfigOption, type SelectCommand } from '../options.js';
 import { createClients, loadForRun, readAndPlan, specLoaded } from '../planning.js';
 import { displayPath, summarise } from './validate.js';
 
 export interface DemoArgs {
   config?: string;
   devices?: number;
+}
+
+/** Declares `haloform demo` and its options on the parser. */
+export function declareDemo(parser: Argv, select: SelectCommand): Argv {
+  return parser.command(
+    'demo',
+    'The guided demo that `npm start` runs, against the built-in sandbox',
+    (y) => y.option('config', optionalConfigOption('The demo spec (default: config/demo.yaml of this package)')),
+    (a) => select((ctx) => demoCommand(a.config === undefined ? {} : { config: a.config }, ctx)),
+  );
 }
 
 /** A webhook secret for the demo only: the sandbox's NinjaOne sends it back to the local serve. */

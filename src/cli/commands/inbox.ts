@@ -2,16 +2,19 @@
  * `haloform inbox list | show | replay | prune`: the inbound webhook log, searchable — every
  * delivery serve received (accepted, duplicate, ignored, rejected, dead), what processing did
  * with it, a way to run dead ones again once their cause is fixed, and retention on demand.
+ * Declares the four subcommands and their options too.
  */
 
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
 import { HaloApiClient } from '../../halo/client.js';
 import { HaloTickets, type HaloTicket } from '../../halo/tickets.js';
 import { Redactor } from '../../http/index.js';
 import { DELIVERY_STATUSES, type Delivery, type DeliveryStatus, type FinishedStatus, type InboxStore } from '../../store/inbox-store.js';
 import { DEFAULT_STORE_URL, openStore, StoreUrlError } from '../../store/open-store.js';
 import type { CommandContext } from '../context.js';
+import { formatOption, optionalConfigOption, storeOption, type SelectCommand } from '../options.js';
 import { loadForRun, specLoaded } from '../planning.js';
 
 export interface InboxListArgs {
@@ -41,6 +44,94 @@ export interface InboxPruneArgs {
   olderThan: string;
   includeDead: boolean;
   dryRun: boolean;
+}
+
+/** --store as every inbox subcommand takes it. */
+const INBOX_STORE_OPTION = storeOption('The inbox serve uses');
+
+/** Declares `haloform inbox` and its subcommands on the parser. */
+export function declareInbox(parser: Argv, select: SelectCommand): Argv {
+  return parser.command('inbox', "Search, replay and prune serve's inbound webhook log", (y) =>
+    [declareInboxList, declareInboxShow, declareInboxReplay, declareInboxPrune]
+      .reduce((sub, declare) => declare(sub, select), y)
+      .demandCommand(1, 'Say what to do: haloform inbox list, show <id>, replay <id>|--dead or prune --older-than <age>.'),
+  );
+}
+
+function declareInboxList(parser: Argv, select: SelectCommand): Argv {
+  return parser.command(
+    'list',
+    'List deliveries, newest first',
+    (y) =>
+      y
+        .option('status', { choices: DELIVERY_STATUSES, describe: 'Only deliveries with this status' })
+        .option('since', { type: 'string', requiresArg: true, describe: 'Received since: 30m, 2h, 7d or a date' })
+        .option('limit', { type: 'number', default: 50, describe: 'At most this many' })
+        .option('store', INBOX_STORE_OPTION)
+        .option('format', formatOption(['text', 'json'], 'json: one delivery per line'))
+        .example('haloform inbox list --status dead', 'What serve gave up on')
+        .example('haloform inbox list --status rejected --since 1h', 'Requests refused in the last hour'),
+    (a) =>
+      select((ctx) =>
+        inboxListCommand(
+          {
+            ...(a.store !== undefined ? { store: a.store } : {}),
+            ...(a.status !== undefined ? { status: a.status } : {}),
+            ...(a.since !== undefined ? { since: a.since } : {}),
+            limit: a.limit,
+            format: a.format,
+          },
+          ctx,
+        ),
+      ),
+  );
+}
+
+function declareInboxShow(parser: Argv, select: SelectCommand): Argv {
+  return parser.command(
+    'show <id>',
+    'One delivery: the request, its processing history and its Halo ticket',
+    (y) =>
+      y
+        .positional('id', { type: 'number', demandOption: true, describe: 'The delivery id (from inbox list)' })
+        .option('config', optionalConfigOption('The spec, to read the ticket from Halo (default: config/haloform.yaml when it exists)'))
+        .option('store', INBOX_STORE_OPTION)
+        .option('format', formatOption(['text', 'json'])),
+    (a) => select((ctx) => inboxShowCommand({ ...(a.store !== undefined ? { store: a.store } : {}), id: a.id, ...(a.config !== undefined ? { config: a.config } : {}), format: a.format }, ctx)),
+  );
+}
+
+function declareInboxReplay(parser: Argv, select: SelectCommand): Argv {
+  return parser.command(
+    'replay [id]',
+    'Process a delivery again (a dead one once its cause is fixed), or every dead one',
+    (y) =>
+      y
+        .positional('id', { type: 'number', describe: 'The delivery id' })
+        .option('dead', { type: 'boolean', default: false, describe: 'Replay every dead delivery' })
+        .option('store', INBOX_STORE_OPTION)
+        .example('haloform inbox replay --dead', 'After fixing what made them fail'),
+    (a) => select((ctx) => inboxReplayCommand({ ...(a.store !== undefined ? { store: a.store } : {}), ...(a.id !== undefined ? { id: a.id } : {}), dead: a.dead }, ctx)),
+  );
+}
+
+function declareInboxPrune(parser: Argv, select: SelectCommand): Argv {
+  return parser.command(
+    'prune',
+    'Remove finished deliveries older than a duration, with their history and the state of alerts long over',
+    (y) =>
+      y
+        .option('older-than', { type: 'string', requiresArg: true, demandOption: true, describe: 'Received longer ago than this: 30d, 4w or 36h (at least a day)' })
+        .option('include-dead', { type: 'boolean', default: false, describe: 'Remove dead deliveries that old too (they are kept otherwise, for inbox replay)' })
+        .option('dry-run', { type: 'boolean', default: false, describe: 'Only count what would be removed' })
+        .option('store', INBOX_STORE_OPTION)
+        .example('haloform inbox prune --older-than 30d --dry-run', 'What a prune would remove')
+        .example('haloform inbox prune --older-than 90d --include-dead', 'Everything finished before 90 days ago, dead deliveries too'),
+    (a) =>
+      select((ctx) =>
+        inboxPruneCommand({ ...(a.store !== undefined ? { store: a.store } : {}), olderThan: a['older-than'], includeDead: a['include-dead'], dryRun: a['dry-run'] }, ctx),
+      ),
+  );
 }
 
 export async function inboxListCommand(args: InboxListArgs, ctx: CommandContext): Promise<number> {
@@ -196,8 +287,6 @@ export function parseSince(text: string, now: number): number | Error {
   if (!Number.isNaN(t)) return t;
   return new Error(`--since "${text}" is neither a duration (30m, 2h, 7d) nor a date (2026-05-01 or 2026-05-01T09:00:00Z).`);
 }
-
-export const INBOX_STATUSES = DELIVERY_STATUSES;
 
 async function withStore(url: string | undefined, ctx: CommandContext, run: (store: InboxStore) => Promise<number>): Promise<number> {
   const storeUrl = url ?? ctx.io.env.HALOFORM_STORE ?? DEFAULT_STORE_URL;

@@ -1,16 +1,31 @@
-/** `haloform init [path]`: write a commented starter spec that validates. */
+/** `haloform init [path]`: write a commented starter spec that validates; its options, and the writing. */
 
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Argv } from 'yargs';
 import { SCHEMA_URL } from '../../config/schema.js';
 import { STARTER_VARIABLES, starterSpec } from '../../config/starter.js';
 import type { CommandContext } from '../context.js';
+import { DEFAULT_CONFIG, type SelectCommand } from '../options.js';
 import { displayPath } from './validate.js';
 
 export interface InitArgs {
   path: string;
   force: boolean;
+}
+
+/** Declares `haloform init [path]` and its options on the parser. */
+export function declareInit(parser: Argv, select: SelectCommand): Argv {
+  return parser.command(
+    'init [path]',
+    'Write a commented starter spec that validates',
+    (y) =>
+      y
+        .positional('path', { type: 'string', default: DEFAULT_CONFIG, describe: 'Where to write it' })
+        .option('force', { type: 'boolean', default: false, describe: 'Overwrite an existing file' }),
+    (a) => select((ctx) => initCommand({ path: a.path, force: a.force }, ctx)),
+  );
 }
 
 export function initCommand(args: InitArgs, ctx: CommandContext): number {

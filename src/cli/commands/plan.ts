@@ -2,10 +2,12 @@
  * `haloform plan`: read NinjaOne and Halo (read-only), show what apply would change — as text,
  * as a pull-request comment (markdown) or as JSON — and optionally save it for apply.
  * Exit codes: 0 ok, 1 error; with --detailed-exitcode 0 no changes, 1 error, 2 changes.
+ * Declares its own options too.
  */
 
 import { accessSync, constants, createWriteStream, existsSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { Argv } from 'yargs';
 import { renderDiagnostic } from '../../diagnostics/render.js';
 import type { SourceFile } from '../../diagnostics/source.js';
 import { formatMs, renderStatsTable } from '../../http/index.js';
@@ -15,6 +17,7 @@ import { renderPlanMarkdown } from '../../render/plan-markdown.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { countDiagnostics, type CommandContext } from '../context.js';
 import type { Output } from '../io.js';
+import { CONFIG_OPTION, formatOption, withPlanningOptions, type SelectCommand } from '../options.js';
 import { createClients, loadForRun, readAndPlan, specLoaded, type Clients } from '../planning.js';
 
 export interface PlanArgs {
@@ -25,6 +28,39 @@ export interface PlanArgs {
   stats: boolean;
   allowMassDeactivate: boolean;
   verbose: boolean;
+}
+
+/** Declares `haloform plan` and its options on the parser. */
+export function declarePlan(parser: Argv, select: SelectCommand): Argv {
+  return parser.command(
+    'plan',
+    'Show what apply would change in Halo (reads both APIs, writes nothing)',
+    (y) =>
+      withPlanningOptions(
+        y
+          .option('config', CONFIG_OPTION)
+          .option('format', formatOption(['text', 'markdown', 'json'], 'text for a terminal, markdown for a PR comment, json for programs'))
+          .option('out', { type: 'string', requiresArg: true, describe: 'Also save the plan as JSON, for haloform apply <file>' })
+          .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'Exit 0 with no changes, 1 on error, 2 with changes' }),
+      )
+        .example('haloform plan -c config/haloform.yaml --out plan.json', 'Plan and save it for apply')
+        .example('haloform plan --format markdown --detailed-exitcode', 'What CI posts on a pull request'),
+    (a) =>
+      select((ctx) =>
+        planCommand(
+          {
+            config: a.config,
+            format: a.format,
+            ...(a.out !== undefined ? { out: a.out } : {}),
+            detailedExitcode: a['detailed-exitcode'],
+            stats: a.stats,
+            allowMassDeactivate: a['allow-mass-deactivate'],
+            verbose: a.verbose,
+          },
+          ctx,
+        ),
+      ),
+  );
 }
 
 export async function planCommand(args: PlanArgs, ctx: CommandContext): Promise<number> {

@@ -1,11 +1,13 @@
 /**
  * `haloform sandbox`: both simulators with the demo MSP on local ports, until Ctrl-C — so
- * anyone can run plan, apply and serve with no accounts.
+ * anyone can run plan, apply and serve with no accounts. Declares its own options too.
  */
 
+import type { Argv } from 'yargs';
 import type { Realism } from '../../sandbox/demo-data.js';
 import { startSandbox, type Sandbox } from '../../sandbox/index.js';
 import type { CommandContext } from '../context.js';
+import type { SelectCommand } from '../options.js';
 
 export interface SandboxArgs {
   ninjaonePort: number;
@@ -17,6 +19,43 @@ export interface SandboxArgs {
   latencyMs: number;
   haloRateLimit: string;
   printEnv: boolean;
+}
+
+/** Declares `haloform sandbox` and its options on the parser. */
+export function declareSandbox(parser: Argv, select: SelectCommand): Argv {
+  return parser.command(
+    'sandbox',
+    'Run local NinjaOne and HaloPSA simulators with a demo MSP, until Ctrl-C',
+    (y) =>
+      y
+        .option('ninjaone-port', { type: 'number', default: 7101, describe: 'Port of the NinjaOne simulator (0: a free one)' })
+        .option('halo-port', { type: 'number', default: 7102, describe: 'Port of the HaloPSA simulator (0: a free one)' })
+        .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
+        .option('seed', { type: 'number', default: 1, describe: 'Demo data seed: the same seed gives the same MSP' })
+        .option('devices', { type: 'number', default: 200, describe: 'Number of NinjaOne devices' })
+        .option('realism', { choices: ['real', 'clean'] as const, default: 'real' as const, describe: 'real: the odd rows real tenants send (incomplete Halo rows, placeholder serials, ...); clean: tidy data only' })
+        .option('latency-ms', { type: 'number', default: 0, describe: 'Latency added to every request' })
+        .option('halo-rate-limit', { type: 'string', default: '300/300', describe: "Halo's request budget: <requests>/<seconds>, or off" })
+        .option('print-env', { type: 'boolean', default: false, describe: 'Print the URLs and credentials as shell exports' }),
+    (a) =>
+      select((ctx) =>
+        sandboxCommand(
+          {
+            ninjaonePort: a['ninjaone-port'],
+            haloPort: a['halo-port'],
+            host: a.host,
+            seed: a.seed,
+            devices: a.devices,
+            realism: a.realism,
+            latencyMs: a['latency-ms'],
+            haloRateLimit: a['halo-rate-limit'],
+            printEnv: a['print-env'],
+          },
+          ctx,
+          { wait: () => ctx.io.waitForSignal() },
+        ),
+      ),
+  );
 }
 
 /** "300/300" → { requests: 300, perSeconds: 300 }; "off" → null. */

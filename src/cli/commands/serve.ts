@@ -9,13 +9,17 @@
  * later, when nobody remembers it. Thirty days outlasts every redelivery (NinjaOne's come within
  * hours) and leaves a month for `haloform inbox show`; dead deliveries and the state of every
  * alert whose ticket is open are kept whatever their age. --retain-days 0 keeps everything.
+ *
+ * Declares its own options too.
  */
 
+import type { Argv } from 'yargs';
 import { StoreUrlError, DEFAULT_STORE_URL } from '../../store/open-store.js';
 import { PREVIOUS_SECRET_ENV, SECRET_ENV } from '../../serve/auth.js';
 import { ServeStartError, startServe, type ServeHandle } from '../../serve/start.js';
 import type { LogLevel } from '../../http/index.js';
 import type { CommandContext } from '../context.js';
+import { CONFIG_OPTION, storeOption, type SelectCommand } from '../options.js';
 import { loadForRun, specLoaded } from '../planning.js';
 
 /** Days of finished deliveries serve keeps unless --retain-days says otherwise (the module comment says why). */
@@ -36,6 +40,53 @@ export interface ServeArgs {
   rejectedSample?: number;
   insecureNoAuth: boolean;
   logLevel: LogLevel;
+}
+
+/** Declares `haloform serve` and its options on the parser. */
+export function declareServe(parser: Argv, select: SelectCommand): Argv {
+  return parser.command(
+    'serve',
+    'Receive NinjaOne alert webhooks and keep Halo tickets in step, until SIGTERM or Ctrl-C',
+    (y) =>
+      y
+        .option('config', CONFIG_OPTION)
+        .option('host', { type: 'string', default: '0.0.0.0', describe: 'Address to listen on: 0.0.0.0 every interface (the default, for a load balancer or NinjaOne to reach), 127.0.0.1 this machine only' })
+        .option('port', { type: 'number', default: 8080, describe: 'Port to listen on (0: a free one)' })
+        .option('store', storeOption('The inbox: sqlite:<file> or postgres://...'))
+        .option('lease-seconds', {
+          type: 'number',
+          default: 60,
+          describe: 'How long a worker holds a delivery without renewing it; after a crash another replica takes it over once this runs out',
+        })
+        .option('retain-days', {
+          type: 'number',
+          default: DEFAULT_RETAIN_DAYS,
+          describe: 'Prune finished deliveries older than this many days from the inbox, once an hour on one replica (dead ones are kept); 0 keeps everything',
+        })
+        .option('create-store', { type: 'boolean', default: false, describe: 'Let a new SQLite inbox be created in a folder that does not exist yet (else that is an error: a typo must not start an empty inbox)' })
+        .option('rejected-sample', { type: 'number', default: 20, describe: 'Rejected requests stored in the inbox per minute per sender and reason; the rest are only counted' })
+        .option('insecure-no-auth', { type: 'boolean', default: false, describe: 'Accept webhooks without HALOFORM_WEBHOOK_SECRET (trusted networks only)' })
+        .option('log-level', { choices: ['debug', 'info', 'warn', 'error'] as const, default: 'info' as const, describe: 'JSON log lines on stderr from this level up' })
+        .example('HALOFORM_WEBHOOK_SECRET=... haloform serve -c config/haloform.yaml', 'Listen on 0.0.0.0:8080 with the inbox in ./haloform.db'),
+    (a) =>
+      select((ctx) =>
+        serveCommand(
+          {
+            config: a.config,
+            host: a.host,
+            port: a.port,
+            ...(a.store !== undefined ? { store: a.store } : {}),
+            leaseSeconds: a['lease-seconds'],
+            retainDays: a['retain-days'],
+            createStore: a['create-store'],
+            rejectedSample: a['rejected-sample'],
+            insecureNoAuth: a['insecure-no-auth'],
+            logLevel: a['log-level'],
+          },
+          ctx,
+        ),
+      ),
+  );
 }
 
 export async function serveCommand(args: ServeArgs, ctx: CommandContext): Promise<number> {

@@ -1,14 +1,30 @@
-/** `haloform validate`: check a spec without touching either API. */
+/** `haloform validate`: check a spec without touching either API; its options, and the check. */
 
 import { relative, resolve } from 'node:path';
+import type { Argv } from 'yargs';
 import { formatPath, hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { loadSpecFile } from '../../config/load.js';
 import type { Spec } from '../../config/spec.js';
 import { countDiagnostics, type CommandContext } from '../context.js';
+import { CONFIG_OPTION, formatOption, type SelectCommand } from '../options.js';
 
 export interface ValidateArgs {
   config: string;
   format: 'text' | 'json';
+}
+
+/** Declares `haloform validate` and its options on the parser. */
+export function declareValidate(parser: Argv, select: SelectCommand): Argv {
+  return parser.command(
+    'validate',
+    'Check a spec: YAML, schema, environment variables and cross-field rules (no API calls)',
+    (y) =>
+      y
+        .option('config', CONFIG_OPTION)
+        .option('format', formatOption(['text', 'json']))
+        .example('haloform validate -c config/haloform.yaml', 'Check the spec, print problems with their line and column'),
+    (a) => select((ctx) => validateCommand({ config: a.config, format: a.format }, ctx)),
+  );
 }
 
 export function validateCommand(args: ValidateArgs, ctx: CommandContext): number {
