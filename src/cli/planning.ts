@@ -1,187 +1,32 @@
 /**
- * Loading a spec, reading both APIs and making a plan: the steps `plan`, `apply` and the demo
- * share. Owns the API clients for the run (one redactor and accounting across both).
+ * The CLI's side of a run: loading the spec for a command that calls the APIs (its errors
+ * printed), the clients with --verbose logs on stderr, and a plan run with progress lines while
+ * it reads (src/run/ does the work).
  */
 
 import { loadSpecFile, type LoadedSpec } from '../config/load.js';
-import { environmentSecrets } from '../config/secret-values.js';
 import type { Spec } from '../config/spec.js';
-import { error, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { HaloApiClient } from '../halo/client.js';
-import type { HaloSnapshot } from '../halo/types.js';
-import { Accounting, ApiError, createJsonLogger, Redactor, silentLogger, type HttpSetback, type Logger } from '../http/index.js';
-import { desiredState } from '../model/desired-state.js';
-import { NinjaOneClient } from '../ninjaone/client.js';
-import type { NinjaSnapshot } from '../ninjaone/types.js';
-import { makePlan } from '../plan/make-plan.js';
-import { PLAN_FORMAT_VERSION, summarise, type Plan } from '../plan/plan.js';
+import { hasErrors } from '../diagnostics/diagnostic.js';
+import { createClients, type Clients } from '../run/clients.js';
+import { planRun, type PlanRun } from '../run/plan-run.js';
 import type { CommandContext } from './context.js';
 import { watchRun } from './run-watch.js';
 
-/** The two API clients of one run, sharing one redactor (each hides the other's tokens) and one accounting. */
-export interface Clients {
-  ninjaone: NinjaOneClient;
-  halo: HaloApiClient;
-  accounting: Accounting;
-  redactor: Redactor;
-  logger: Logger;
-  /** When the clients were made: the run's start, for --stats. */
-  startedAt: number;
-  /** Listens to both clients' setbacks (timeouts, 429s, retries) as they happen; returns a function that stops listening. */
-  onSetback(listener: (setback: HttpSetback) => void): () => void;
-  close(): Promise<void>;
+/** The run's API clients; --verbose logs each request on stderr. */
+export function clientsFor(spec: Spec, ctx: CommandContext, options: { verbose?: boolean } = {}): Clients {
+  return createClients(spec, { env: ctx.io.env, log: (line) => ctx.io.stderr.write(`${line}\n`), ...(options.verbose !== undefined ? { verbose: options.verbose } : {}) });
 }
 
-export function createClients(spec: Spec, ctx: CommandContext, options: { verbose?: boolean } = {}): Clients {
-  const redactor = new Redactor([spec.connections.ninjaone.clientSecret, spec.connections.halo.clientSecret, ...environmentSecrets(ctx.io.env)]);
-  const webhookSecret = ctx.io.env.HALOFORM_WEBHOOK_SECRET;
-  if (webhookSecret) redactor.addSecret(webhookSecret);
-  const accounting = new Accounting();
-  const logger = options.verbose ? createJsonLogger({ redactor, sink: (line) => ctx.io.stderr.write(`${line}\n`), level: 'info' }) : silentLogger;
-  const listeners = new Set<(setback: HttpSetback) => void>();
-  const onSetback = (setback: HttpSetback) => {
-    for (const listener of listeners) listener(setback);
-  };
-  const shared = { redactor, accounting, logger, onSetback };
-  const ninjaone = new NinjaOneClient(spec.connections.ninjaone, shared);
-  const halo = new HaloApiClient(spec.connections.halo, shared);
-  return {
-    ninjaone,
-    halo,
-    accounting,
-    redactor,
-    logger,
-    startedAt: Date.now(),
-    onSetback: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    close: async () => {
-      await Promise.all([ninjaone.close(), halo.close()]);
-    },
-  };
-}
-
-/**
- * The device fields plan needs: identity (ids, names, serials — reference/ninjaone/NOTES.md §3),
- * the roots of the serial and name sources, and the roots of every path the spec maps. Everything
- * else is dropped as pages arrive.
- */
-export function deviceKeysFor(spec: Spec): Set<string> {
-  const keys = new Set(['id', 'uid', 'organizationId', 'locationId', 'nodeClass', 'deviceType', 'displayName', 'systemName', 'dnsName', 'netbiosName', 'system', 'serviceTag']);
-  for (const path of [...spec.assets.fields.map((f) => f.from), ...spec.assets.serial.from, ...(spec.assets.user ? [spec.assets.user.from] : [])]) {
-    const root = path[0]?.name;
-    if (root && root !== 'customFields' && root !== 'organization' && root !== 'location') keys.add(root);
-  }
-  for (const source of spec.assets.name.from) keys.add(source.split('.')[0]!);
-  return keys;
-}
-
-/** Device custom fields the spec reads: only these are fetched from NinjaOne. */
-export function mappedCustomFields(spec: Spec): string[] {
-  const paths = [...spec.assets.fields.filter((f) => f.source === 'path').map((f) => f.from), ...(spec.assets.user ? [spec.assets.user.from] : [])];
-  return [...new Set(paths.filter((p) => p[0]?.name === 'customFields' && p[1]).map((p) => p[1]!.name))];
-}
-
-/** Organisation and location custom fields the spec reads: inherited device fields, and organization/location.customFields.* paths. */
-export function scopedCustomFields(spec: Spec): string[] {
-  const out = new Set<string>();
-  for (const m of spec.assets.fields) {
-    if (m.source !== 'path') continue;
-    const [root, second, third] = m.from;
-    if (root?.name === 'customFields' && m.inherit && second) out.add(second.name);
-    if ((root?.name === 'organization' || root?.name === 'location') && second?.name === 'customFields' && third) out.add(third.name);
-  }
-  return [...out];
-}
-
-export interface PlanRun {
-  loaded: LoadedSpec;
-  plan: Plan;
-  /** The Halo state the plan was made from (apply needs it for full nested arrays). */
-  halo?: HaloSnapshot;
-  ninja?: NinjaSnapshot;
-}
-
-export interface PlanOptions {
-  allowMassDeactivate?: boolean;
-  now?: Date;
-}
-
-/** Reads both APIs and plans. Read failures become plan errors (never a deactivation). */
-export async function readAndPlan(loaded: LoadedSpec & { spec: Spec }, clients: Clients, ctx: CommandContext, options: PlanOptions = {}): Promise<PlanRun> {
-  const spec = loaded.spec;
-  const meta = {
-    specHash: loaded.hash!,
-    spec: loaded.source.path,
-    createdAt: (options.now ?? new Date()).toISOString(),
-    targets: { ninjaone: spec.connections.ninjaone.baseUrl, halo: spec.connections.halo.url },
-  };
-  // Reads can take minutes against a big tenant or a spent budget: say why, as it happens.
-  const watch = watchRun(ctx, clients, { heartbeat: true });
-  const [ninjaRead, haloRead] = await Promise.allSettled([
-    clients.ninjaone.readSnapshot({ customFields: mappedCustomFields(spec), scopedCustomFields: scopedCustomFields(spec), deviceKeys: deviceKeysFor(spec) }),
-    clients.halo.readSnapshot({ customFields: spec.assets.fields.some((f) => f.target === 'customfield') }),
-  ]).finally(() => watch.stop());
-  const readErrors: Diagnostic[] = [];
-  if (ninjaRead.status === 'rejected') readErrors.push(readFailure('NinjaOne', ninjaRead.reason));
-  if (haloRead.status === 'rejected') readErrors.push(readFailure('Halo', haloRead.reason));
-  if (readErrors.length > 0 || ninjaRead.status !== 'fulfilled' || haloRead.status !== 'fulfilled') {
-    return { loaded, plan: failedPlan(readErrors, meta) };
-  }
-  const ninja = ninjaRead.value;
-  const halo = haloRead.value;
-  const desired = desiredState(spec, ninja, halo, { allowMassDeactivate: options.allowMassDeactivate ?? false });
-  if (spec.alerts?.webhook && !ctx.io.env.HALOFORM_WEBHOOK_SECRET) {
-    // Only apply needs it, and apply refuses before writing anything; the plan itself is fine.
-    desired.warnings.push(webhookSecretMissing('warning'));
-  }
-  const plan = makePlan(desired, halo, {
-    ...meta,
-    read: {
-      organizations: ninja.organizations.length,
-      locations: ninja.locations.length,
-      devices: ninja.devices.length,
-      haloClients: halo.clients.length,
-      haloAssets: halo.assets.length,
+/** A plan run that says why it waits while it reads (reads can take minutes against a big tenant or a spent budget). */
+export function readAndPlan(loaded: LoadedSpec & { spec: Spec }, clients: Clients, ctx: CommandContext, options: { allowMassDeactivate?: boolean } = {}): Promise<PlanRun> {
+  return planRun(loaded, clients, {
+    env: ctx.io.env,
+    ...options,
+    onReading: () => {
+      const watch = watchRun(ctx, clients, { heartbeat: true });
+      return () => watch.stop();
     },
   });
-  plan.errors = loaded.source.attach(plan.errors);
-  // The spec's own warnings (a misspelt node class, a webhook over HTTP) belong in the plan too,
-  // so the JSON and the PR comment carry them, not only the terminal.
-  plan.warnings = [...loaded.diagnostics.filter((d) => d.severity === 'warning'), ...loaded.source.attach(plan.warnings)];
-  return { loaded, plan, halo, ninja };
-}
-
-export function webhookSecretMissing(severity: 'error' | 'warning'): Diagnostic {
-  return {
-    severity,
-    summary: 'Webhook secret not set',
-    detail: `alerts.webhook makes apply register a NinjaOne webhook that carries HALOFORM_WEBHOOK_SECRET, but the variable is not set here${severity === 'warning' ? ', so apply would refuse to run' : ''}. Set it to a long random value, the same one \`haloform serve\` checks, e.g. export HALOFORM_WEBHOOK_SECRET=$(openssl rand -hex 32).`,
-    path: ['alerts', 'webhook'],
-  };
-}
-
-function readFailure(api: string, reason: unknown): Diagnostic {
-  if (reason instanceof ApiError) {
-    return error(`${api} could not be read`, `${reason.message.replace(/([^.!?])$/, '$1.')} Nothing was planned, and nothing will be deactivated on a failed read.`);
-  }
-  // Anything else is a bug: let the top-level handler report it.
-  throw reason;
-}
-
-export function failedPlan(errors: Diagnostic[], meta: Omit<Plan, 'formatVersion' | 'errors' | 'warnings' | 'changes' | 'summary' | 'byKind' | 'read'>): Plan {
-  const { summary, byKind } = summarise([]);
-  return {
-    formatVersion: PLAN_FORMAT_VERSION,
-    ...meta,
-    errors,
-    warnings: [],
-    changes: [],
-    summary,
-    byKind,
-    read: { organizations: 0, locations: 0, devices: 0, haloClients: 0, haloAssets: 0 },
-  };
 }
 
 /** Loads the spec for a command that calls the APIs: an unset variable is an error here. */

@@ -9,7 +9,7 @@
 import { formatMs, type HttpSetback } from '../http/index.js';
 import type { RateLimiter } from '../http/rate-limiter.js';
 import type { CommandContext } from './context.js';
-import type { Clients } from './planning.js';
+import type { Clients } from '../run/clients.js';
 
 export type Phase = 'reading' | 'applying';
 

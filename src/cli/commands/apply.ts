@@ -11,15 +11,17 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Argv } from 'yargs';
-import { applyPlan, type ApplyEvent, type ApplyResult } from '../../apply/executor.js';
+import type { ApplyEvent, ApplyResult } from '../../apply/executor.js';
 import { renderDiagnostic } from '../../diagnostics/render.js';
 import type { HaloSnapshot } from '../../halo/types.js';
 import { hasChanges, PLAN_FORMAT_VERSION, type Kind, type Plan } from '../../plan/plan.js';
-import { planDifference } from '../../plan/compare.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { countDiagnostics, type CommandContext } from '../context.js';
 import { DEFAULT_CONFIG, formatOption, optionalConfigOption, withPlanningOptions, type SelectCommand } from '../options.js';
-import { createClients, loadForRun, readAndPlan, specLoaded, webhookSecretMissing, type Clients } from '../planning.js';
+import { clientsFor, loadForRun, readAndPlan, specLoaded } from '../planning.js';
+import type { Clients } from '../../run/clients.js';
+import { applyRun, checkSavedPlan } from '../../run/apply-run.js';
+import { webhookSecretMissing } from '../../run/plan-run.js';
 import { watchRun, type RunWatch } from '../run-watch.js';
 import { printStats } from './plan.js';
 
@@ -93,38 +95,23 @@ export async function applyCommand(args: ApplyArgs, ctx: CommandContext): Promis
   const showPlan = (plan: Plan) =>
     ctx.io[args.format === 'json' ? 'stderr' : 'stdout'].write(renderPlanText(plan, { paint: ctx.out, renderDiagnostic: (d) => renderDiagnostic(d, { paint: ctx.out, sources }) }));
 
-  const clients = createClients(spec, ctx, { verbose: args.verbose });
+  const clients = clientsFor(spec, ctx, { verbose: args.verbose });
   try {
     let plan: Plan;
     let live: HaloSnapshot;
     if (saved) {
-      if (saved.specHash !== loaded.hash) {
-        return fail(
-          `Saved plan is stale: ${args.planFile} was made from a different spec (${saved.specHash.slice(0, 19)}…, the spec is now ${loaded.hash!.slice(0, 19)}…). Nothing was applied. Run haloform plan again.`,
-        );
+      const check = await checkSavedPlan(saved, loaded, {
+        file: args.planFile!,
+        config,
+        mask: (text) => ctx.secrets.redact(text),
+        plan: () => readAndPlan(loaded, clients, ctx, { allowMassDeactivate: args.allowMassDeactivate }),
+      });
+      if (!check.ok) {
+        if (check.errors) ctx.printDiagnostics(check.errors, [loaded.source]);
+        return fail(check.reason);
       }
-      // The file holds the addresses as saved, a password in them hidden: compare them so.
-      const mask = (text: string) => ctx.secrets.redact(text);
-      if (saved.targets.halo !== mask(spec.connections.halo.url) || saved.targets.ninjaone !== mask(spec.connections.ninjaone.baseUrl)) {
-        return fail(`Saved plan is stale: ${args.planFile} was made against ${saved.targets.halo} and ${saved.targets.ninjaone}, the spec points at ${mask(spec.connections.halo.url)} and ${mask(spec.connections.ninjaone.baseUrl)}. Nothing was applied.`);
-      }
-      if (saved.errors.length > 0) return fail(`${args.planFile} is a plan with errors; it cannot be applied. Fix them and plan again.`);
-      // Plan afresh: the saved file is a claim, the spec and the live state are the truth.
-      const fresh = await readAndPlan(loaded, clients, ctx, { allowMassDeactivate: args.allowMassDeactivate });
-      if (fresh.plan.errors.length > 0 || !fresh.halo) {
-        ctx.printDiagnostics(fresh.plan.errors, [loaded.source]);
-        return fail(`a fresh plan from ${config} has ${fresh.plan.errors.length === 1 ? 'an error' : `${fresh.plan.errors.length} errors`} (above), so ${args.planFile} cannot be applied: the guards hold at apply as at plan. Nothing was applied.`);
-      }
-      // The saved file hides secrets (a webhook URL's token): compare the fresh plan as it would have been saved.
-      const difference = planDifference(saved, JSON.parse(ctx.secrets.redact(JSON.stringify(fresh.plan))) as Plan);
-      if (difference) {
-        return fail(
-          `Saved plan is stale: ${args.planFile} is not what a fresh plan would do now — ${difference}. Halo or NinjaOne changed since it was made, or the file was edited. Nothing was applied; run haloform plan again.`,
-        );
-      }
-      // The same changes, with the fingerprints and the Halo state of this read.
-      plan = fresh.plan;
-      live = fresh.halo;
+      plan = check.plan;
+      live = check.live;
     } else {
       const run = await readAndPlan(loaded, clients, ctx, { allowMassDeactivate: args.allowMassDeactivate });
       plan = run.plan;
@@ -169,8 +156,7 @@ async function runApply(plan: Plan, live: HaloSnapshot, clients: Clients, ctx: C
   progress = createProgress(plan, ctx, args.format, watch);
   let result: ApplyResult;
   try {
-    result = await applyPlan(plan, live, clients.halo, clients.ninjaone, {
-      batchSize: clients.halo.batchSize,
+    result = await applyRun(plan, live, clients, {
       ...(webhookSecret ? { webhookSecret } : {}),
       onKind: (kind, total) => progress?.kind(kind, total),
       onEvent: (event) => progress?.event(event),

@@ -7,7 +7,6 @@
 
 import { fileURLToPath } from 'node:url';
 import type { Argv } from 'yargs';
-import { applyPlan } from '../../apply/executor.js';
 import { renderDiagnostic } from '../../diagnostics/render.js';
 import { hasChanges } from '../../plan/plan.js';
 import { renderPlanText, summaryLine } from '../../render/plan-text.js';
@@ -17,7 +16,8 @@ import { startServe, type ServeHandle } from '../../serve/index.js';
 import { PACKAGE_ROOT } from '../../version.js';
 import { createContext, type CommandContext } from '../context.js';
 import { optionalConfigOption, type SelectCommand } from '../options.js';
-import { createClients, loadForRun, readAndPlan, specLoaded } from '../planning.js';
+import { clientsFor, loadForRun, readAndPlan, specLoaded } from '../planning.js';
+import { applyRun } from '../../run/apply-run.js';
 import { displayPath, summarise } from './validate.js';
 
 export interface DemoArgs {
@@ -82,7 +82,7 @@ export async function demoCommand(args: DemoArgs, outer: CommandContext): Promis
     say(`${out.green(out.bold('Success!'))} ${path} is valid.`);
     say(summarise(loaded.spec).trimEnd());
 
-    const clients = createClients(loaded.spec, ctx);
+    const clients = clientsFor(loaded.spec, ctx);
     try {
       step(3, `Plan: haloform plan -c ${path}  (reads both APIs, writes nothing)`);
       const sources = new Map([[loaded.source.path, loaded.source]]);
@@ -91,10 +91,7 @@ export async function demoCommand(args: DemoArgs, outer: CommandContext): Promis
       if (first.plan.errors.length > 0 || !first.halo) return 1;
 
       step(4, 'Apply: haloform apply --auto-approve');
-      const result = await applyPlan(first.plan, first.halo, clients.halo, clients.ninjaone, {
-        batchSize: clients.halo.batchSize,
-        webhookSecret: ctx.io.env.HALOFORM_WEBHOOK_SECRET!,
-      });
+      const result = await applyRun(first.plan, first.halo, clients, { webhookSecret: ctx.io.env.HALOFORM_WEBHOOK_SECRET! });
       const { created, adopted, updated, deactivated } = result.counts;
       if (result.failed.length > 0) {
         for (const f of result.failed) say(out.red(`  ✗ ${f.address}: ${f.message}`));

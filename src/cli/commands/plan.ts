@@ -18,7 +18,8 @@ import { renderPlanText } from '../../render/plan-text.js';
 import { countDiagnostics, type CommandContext } from '../context.js';
 import type { Output } from '../io.js';
 import { CONFIG_OPTION, formatOption, withPlanningOptions, type SelectCommand } from '../options.js';
-import { createClients, loadForRun, readAndPlan, specLoaded, type Clients } from '../planning.js';
+import { clientsFor, loadForRun, readAndPlan, specLoaded } from '../planning.js';
+import type { Clients } from '../../run/clients.js';
 
 export interface PlanArgs {
   config: string;
@@ -71,7 +72,7 @@ export async function planCommand(args: PlanArgs, ctx: CommandContext): Promise<
   }
   // A path that cannot be written fails now, not after minutes of reading.
   if (args.out) checkOutPath(resolve(ctx.io.cwd, args.out));
-  const clients = createClients(loaded.spec, ctx, { verbose: args.verbose });
+  const clients = clientsFor(loaded.spec, ctx, { verbose: args.verbose });
   try {
     const { plan } = await readAndPlan(loaded, clients, ctx, { allowMassDeactivate: args.allowMassDeactivate });
     if (args.out) await writePlanFile(resolve(ctx.io.cwd, args.out), plan, (text) => ctx.secrets.redact(text));

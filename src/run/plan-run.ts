@@ -1,0 +1,141 @@
+/**
+ * A plan run: read both APIs (what the spec needs of NinjaOne, Halo's lists), compute the
+ * Desired state and make the Plan. Read failures become plan errors, never deactivations. Called
+ * by `plan`, `apply` and the demo; knows nothing of the terminal.
+ */
+
+import type { LoadedSpec } from '../config/load.js';
+import type { Spec } from '../config/spec.js';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { HaloSnapshot } from '../halo/types.js';
+import { ApiError } from '../http/index.js';
+import { desiredState } from '../model/desired-state.js';
+import type { NinjaSnapshot } from '../ninjaone/types.js';
+import { makePlan } from '../plan/make-plan.js';
+import { PLAN_FORMAT_VERSION, summarise, type Plan } from '../plan/plan.js';
+import type { Clients } from './clients.js';
+
+/**
+ * The device fields plan needs: identity (ids, names, serials — reference/ninjaone/NOTES.md §3),
+ * the roots of the serial and name sources, and the roots of every path the spec maps. Everything
+ * else is dropped as pages arrive.
+ */
+export function deviceKeysFor(spec: Spec): Set<string> {
+  const keys = new Set(['id', 'uid', 'organizationId', 'locationId', 'nodeClass', 'deviceType', 'displayName', 'systemName', 'dnsName', 'netbiosName', 'system', 'serviceTag']);
+  for (const path of [...spec.assets.fields.map((f) => f.from), ...spec.assets.serial.from, ...(spec.assets.user ? [spec.assets.user.from] : [])]) {
+    const root = path[0]?.name;
+    if (root && root !== 'customFields' && root !== 'organization' && root !== 'location') keys.add(root);
+  }
+  for (const source of spec.assets.name.from) keys.add(source.split('.')[0]!);
+  return keys;
+}
+
+/** Device custom fields the spec reads: only these are fetched from NinjaOne. */
+export function mappedCustomFields(spec: Spec): string[] {
+  const paths = [...spec.assets.fields.filter((f) => f.source === 'path').map((f) => f.from), ...(spec.assets.user ? [spec.assets.user.from] : [])];
+  return [...new Set(paths.filter((p) => p[0]?.name === 'customFields' && p[1]).map((p) => p[1]!.name))];
+}
+
+/** Organisation and location custom fields the spec reads: inherited device fields, and organization/location.customFields.* paths. */
+export function scopedCustomFields(spec: Spec): string[] {
+  const out = new Set<string>();
+  for (const m of spec.assets.fields) {
+    if (m.source !== 'path') continue;
+    const [root, second, third] = m.from;
+    if (root?.name === 'customFields' && m.inherit && second) out.add(second.name);
+    if ((root?.name === 'organization' || root?.name === 'location') && second?.name === 'customFields' && third) out.add(third.name);
+  }
+  return [...out];
+}
+
+export interface PlanRun {
+  loaded: LoadedSpec;
+  plan: Plan;
+  /** The Halo state the plan was made from (apply needs it for full nested arrays). */
+  halo?: HaloSnapshot;
+  ninja?: NinjaSnapshot;
+}
+
+export interface PlanOptions {
+  /** The environment (HALOFORM_WEBHOOK_SECRET is checked). */
+  env: Readonly<Record<string, string | undefined>>;
+  allowMassDeactivate?: boolean;
+  now?: Date;
+  /** Called as the reads begin; what it returns is called when they end (the CLI's progress lines). */
+  onReading?: () => () => void;
+}
+
+/** Reads both APIs and plans. Read failures become plan errors (never a deactivation). */
+export async function planRun(loaded: LoadedSpec & { spec: Spec }, clients: Clients, options: PlanOptions): Promise<PlanRun> {
+  const spec = loaded.spec;
+  const meta = {
+    specHash: loaded.hash!,
+    spec: loaded.source.path,
+    createdAt: (options.now ?? new Date()).toISOString(),
+    targets: { ninjaone: spec.connections.ninjaone.baseUrl, halo: spec.connections.halo.url },
+  };
+  const readingDone = options.onReading?.();
+  const [ninjaRead, haloRead] = await Promise.allSettled([
+    clients.ninjaone.readSnapshot({ customFields: mappedCustomFields(spec), scopedCustomFields: scopedCustomFields(spec), deviceKeys: deviceKeysFor(spec) }),
+    clients.halo.readSnapshot({ customFields: spec.assets.fields.some((f) => f.target === 'customfield') }),
+  ]).finally(() => readingDone?.());
+  const readErrors: Diagnostic[] = [];
+  if (ninjaRead.status === 'rejected') readErrors.push(readFailure('NinjaOne', ninjaRead.reason));
+  if (haloRead.status === 'rejected') readErrors.push(readFailure('Halo', haloRead.reason));
+  if (readErrors.length > 0 || ninjaRead.status !== 'fulfilled' || haloRead.status !== 'fulfilled') {
+    return { loaded, plan: failedPlan(readErrors, meta) };
+  }
+  const ninja = ninjaRead.value;
+  const halo = haloRead.value;
+  const desired = desiredState(spec, ninja, halo, { allowMassDeactivate: options.allowMassDeactivate ?? false });
+  if (spec.alerts?.webhook && !options.env.HALOFORM_WEBHOOK_SECRET) {
+    // Only apply needs it, and apply refuses before writing anything; the plan itself is fine.
+    desired.warnings.push(webhookSecretMissing('warning'));
+  }
+  const plan = makePlan(desired, halo, {
+    ...meta,
+    read: {
+      organizations: ninja.organizations.length,
+      locations: ninja.locations.length,
+      devices: ninja.devices.length,
+      haloClients: halo.clients.length,
+      haloAssets: halo.assets.length,
+    },
+  });
+  plan.errors = loaded.source.attach(plan.errors);
+  // The spec's own warnings (a misspelt node class, a webhook over HTTP) belong in the plan too,
+  // so the JSON and the PR comment carry them, not only the terminal.
+  plan.warnings = [...loaded.diagnostics.filter((d) => d.severity === 'warning'), ...loaded.source.attach(plan.warnings)];
+  return { loaded, plan, halo, ninja };
+}
+
+export function webhookSecretMissing(severity: 'error' | 'warning'): Diagnostic {
+  return {
+    severity,
+    summary: 'Webhook secret not set',
+    detail: `alerts.webhook makes apply register a NinjaOne webhook that carries HALOFORM_WEBHOOK_SECRET, but the variable is not set here${severity === 'warning' ? ', so apply would refuse to run' : ''}. Set it to a long random value, the same one \`haloform serve\` checks, e.g. export HALOFORM_WEBHOOK_SECRET=$(openssl rand -hex 32).`,
+    path: ['alerts', 'webhook'],
+  };
+}
+
+function readFailure(api: string, reason: unknown): Diagnostic {
+  if (reason instanceof ApiError) {
+    return error(`${api} could not be read`, `${reason.message.replace(/([^.!?])$/, '$1.')} Nothing was planned, and nothing will be deactivated on a failed read.`);
+  }
+  // Anything else is a bug: let the top-level handler report it.
+  throw reason;
+}
+
+export function failedPlan(errors: Diagnostic[], meta: Omit<Plan, 'formatVersion' | 'errors' | 'warnings' | 'changes' | 'summary' | 'byKind' | 'read'>): Plan {
+  const { summary, byKind } = summarise([]);
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    ...meta,
+    errors,
+    warnings: [],
+    changes: [],
+    summary,
+    byKind,
+    read: { organizations: 0, locations: 0, devices: 0, haloClients: 0, haloAssets: 0 },
+  };
+}
