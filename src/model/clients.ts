@@ -61,9 +61,9 @@ function clientOfOrganisation(run: CustomerRun, org: NinjaOrganization): Desired
   }
   const found = liveClientOf(run, org, entry, wanted, linked);
   if ('skipped' in found) return found;
-  const refused = found.live?.inactive ? inactiveClient(run, org, found.live) : found.live ? unaskedRename(run, org, entry, found) : unmatchedOrganisation(run, org, entry, wanted);
-  if (refused) return refused;
-  return bindOrganisationClient(run, org, entry, wanted, found);
+  if (found.live?.inactive) return inactiveClient(run, org, found.live);
+  const refused = found.live ? unaskedRename(run, org, entry, found.live, found.match) : unmatchedOrganisation(run, org, entry, wanted);
+  return refused ?? bindOrganisationClient(run, org, entry, wanted, found);
 }
 
 /** The Halo client linked to an organisation; several linked is reported and the oldest active one used. */
@@ -159,9 +159,9 @@ function unmatchedOrganisation(run: CustomerRun, org: NinjaOrganization, entry: 
 }
 
 /** Renaming a client haloform already links is a change a reviewer must ask for by name (renameFrom:); undefined when none is implied or it is asked for. */
-function unaskedRename(run: CustomerRun, org: NinjaOrganization, entry: OrganisationMapping | undefined, { live, match }: LiveClient): Skipped | undefined {
+function unaskedRename(run: CustomerRun, org: NinjaOrganization, entry: OrganisationMapping | undefined, live: HaloClient, match: DesiredClient['match']): Skipped | undefined {
   const explicit = entry?.client;
-  if (!live || explicit === undefined || live.name.trim() === '' || foldName(live.name) === foldName(explicit) || match !== 'ninja-id') return undefined;
+  if (explicit === undefined || live.name.trim() === '' || foldName(live.name) === foldName(explicit) || match !== 'ninja-id') return undefined;
   const renameFrom = entry?.renameFrom;
   if (renameFrom !== undefined && foldName(renameFrom) === foldName(live.name)) return undefined;
   run.report.errors.push({
