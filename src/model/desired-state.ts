@@ -15,17 +15,50 @@ import type { Desired } from './desired.js';
 import { deviceContexts } from './device-values.js';
 import { readProblemWarnings } from './read-problems.js';
 import { deviceSerial, serialKey } from './serials.js';
-import { foldName, withName } from '../halo/names.js';
+import { foldName } from '../halo/names.js';
+import { ticketTypeNamed } from '../halo/lookups.js';
 
 export type DesiredOptions = AssetOptions;
 
 export function desiredState(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnapshot, options: DesiredOptions = {}): Desired {
   const report = { errors: [] as Diagnostic[], warnings: [] as Diagnostic[] };
 
+  // Every placed organisation and location gets its client and site, devices or not, as Halo's own
+  // integration imports them; a skipped one gets nothing.
   const customers = resolveCustomers(spec, ninja, halo, report);
+  const { classesInUse, valuesByClass } = classesInUseOf(spec, ninja, customers);
+  const catalog = resolveCatalog(spec, halo, classesInUse, report, valuesByClass, ninja.customFieldDefinitions);
+  const { assets, deactivations } = resolveAssets(spec, ninja, halo, customers, catalog, report, options);
+  const settings = settingsOf(spec, halo);
+  const unique = spec.settings.assetTagMustBeUnique ?? halo.settings.assetTagMustBeUnique ?? false;
+  if (unique) report.errors.push(...assetTagCollisions(assets, deactivations, halo));
+  checkTicketType(spec, halo, report);
+  const webhook = webhookOf(spec, ninja, report);
+  warnUnknownMappings(spec, ninja, report);
+  // What was wrong with rows either API sent: read around, and said.
+  report.warnings.push(...readProblemWarnings([...ninja.problems, ...halo.problems], halo));
 
-  // Classes in use: of devices whose location is placed (so skipped organisations create no types),
-  // and per class how many devices have a value for each mapped asset field.
+  return {
+    settings,
+    fields: catalog.fields,
+    assetTypes: catalog.assetTypes,
+    clients: customers.clients,
+    sites: customers.sites,
+    assets,
+    deactivations,
+    ...(webhook ? { webhook } : {}),
+    errors: report.errors,
+    warnings: report.warnings,
+  };
+}
+
+type Report = { errors: Diagnostic[]; warnings: Diagnostic[] };
+
+/**
+ * The node classes in use — of devices whose location is placed, so skipped organisations create
+ * no types — and per class how many devices have a value for each mapped asset field.
+ */
+function classesInUseOf(spec: Spec, ninja: NinjaSnapshot, customers: ReturnType<typeof resolveCustomers>): { classesInUse: Map<string, number>; valuesByClass: Map<string, Map<string, number>> } {
   const classesInUse = new Map<string, number>();
   const valuesByClass = new Map<string, Map<string, number>>();
   const contextOf = deviceContexts(ninja);
@@ -43,14 +76,11 @@ export function desiredState(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnapsho
       if (hasMappedValue(d, m, spec, context, serial)) counts.set(key, (counts.get(key) ?? 0) + 1);
     }
   }
-  const catalog = resolveCatalog(spec, halo, classesInUse, report, valuesByClass, ninja.customFieldDefinitions);
-  const { assets, deactivations } = resolveAssets(spec, ninja, halo, customers, catalog, report, options);
+  return { classesInUse, valuesByClass };
+}
 
-  // Every placed organisation and location gets its client and site, devices or not, as Halo's own
-  // integration imports them; a skipped one gets nothing.
-  const { clients, sites } = customers;
-
-  // Settings.
+/** The Halo settings the spec sets, with what Halo has now. */
+function settingsOf(spec: Spec, halo: HaloSnapshot): Desired['settings'] {
   const settings: Desired['settings'] = {};
   if (spec.settings.assetTagMustBeUnique !== undefined) {
     settings.assetTagMustBeUnique = {
@@ -58,86 +88,64 @@ export function desiredState(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnapsho
       ...(halo.settings.assetTagMustBeUnique !== undefined ? { live: halo.settings.assetTagMustBeUnique } : {}),
     };
   }
-  const unique = spec.settings.assetTagMustBeUnique ?? halo.settings.assetTagMustBeUnique ?? false;
-  if (unique) report.errors.push(...assetTagCollisions(assets, deactivations, halo));
+  return settings;
+}
 
-  // Alerts: the ticket type must exist (serve needs it; better found now than at 3 a.m.).
-  if (spec.alerts) {
-    const wanted = spec.alerts.ticketType;
-    const hit = withName(halo.ticketTypes, wanted);
-    if (hit.length === 0) {
+/** Alerts: the ticket type must exist (serve needs it; better found now than at 3 a.m.). */
+function checkTicketType(spec: Spec, halo: HaloSnapshot, report: Report): void {
+  if (!spec.alerts) return;
+  const found = ticketTypeNamed(halo.ticketTypes, spec.alerts.ticketType);
+  if ('missing' in found) report.errors.push(error('Unknown Halo ticket type', found.missing, ['alerts', 'ticketType']));
+}
+
+/** The NinjaOne webhook registration the spec asks for, its organisations resolved to ids. */
+function webhookOf(spec: Spec, ninja: NinjaSnapshot, report: Report): Desired['webhook'] {
+  const hook = spec.alerts?.webhook;
+  if (!hook) return undefined;
+  const ids: number[] = [];
+  hook.organisations?.forEach((ref, i) => {
+    const id = resolveOrganisation(ref, ninja);
+    if (id === undefined) {
       report.errors.push(
         error(
-          'Unknown Halo ticket type',
-          `No ticket type named "${wanted}" exists in Halo.${didYouMean(wanted, halo.ticketTypes.map((t) => t.name))} Ticket types in Halo: ${list(halo.ticketTypes.map((t) => `"${t.name}"`))}.`,
-          ['alerts', 'ticketType'],
+          'Unknown NinjaOne organisation',
+          `alerts.webhook.organisations names ${ref.kind === 'id' ? `id ${ref.id}` : `"${ref.name}"`}, which NinjaOne does not have.${ref.kind === 'name' ? didYouMean(ref.name, ninja.organizations.map((o) => o.name)) : ''} Correct it or remove it from the list.`,
+          ['alerts', 'webhook', 'organisations', i],
         ),
       );
-    }
-  }
+    } else ids.push(id);
+  });
+  return { url: hook.publicUrl, header: hook.header, ...(hook.organisations ? { organizationIds: ids } : {}) };
+}
 
-  let webhook: Desired['webhook'];
-  const hook = spec.alerts?.webhook;
-  if (hook) {
-    const ids: number[] = [];
-    hook.organisations?.forEach((ref, i) => {
-      const id = resolveOrganisation(ref, ninja);
-      if (id === undefined) {
-        report.errors.push(
-          error(
-            'Unknown NinjaOne organisation',
-            `alerts.webhook.organisations names ${ref.kind === 'id' ? `id ${ref.id}` : `"${ref.name}"`}, which NinjaOne does not have.${ref.kind === 'name' ? didYouMean(ref.name, ninja.organizations.map((o) => o.name)) : ''} Correct it or remove it from the list.`,
-            ['alerts', 'webhook', 'organisations', i],
-          ),
-        );
-      } else ids.push(id);
-    });
-    webhook = { url: hook.publicUrl, header: hook.header, ...(hook.organisations ? { organizationIds: ids } : {}) };
-  }
-
-  // Explicit mappings naming organisations NinjaOne does not have.
-  spec.customers.map.forEach((entry) => {
-    if (resolveOrganisation(entry.organisation, ninja) === undefined) {
-      const ref = entry.organisation;
+/** Explicit mappings naming organisations NinjaOne does not have, or locations their organisation does not have. */
+function warnUnknownMappings(spec: Spec, ninja: NinjaSnapshot, report: Report): void {
+  for (const entry of spec.customers.map) {
+    const ref = entry.organisation;
+    const orgId = resolveOrganisation(ref, ninja);
+    if (orgId === undefined) {
       report.warnings.push({
         severity: 'warning',
         summary: 'Mapped organisation not in NinjaOne',
         detail: `customers.map names NinjaOne organisation ${ref.kind === 'id' ? `id ${ref.id}` : `"${ref.name}"`}, which NinjaOne does not have (or the API app cannot see).${ref.kind === 'name' ? didYouMean(ref.name, ninja.organizations.map((o) => o.name)) : ''} The entry does nothing: correct the organisation's name or id, or remove the entry.`,
         path: [...entry.path, 'organisation'],
       });
-      return;
+      continue;
     }
     // Its site mappings naming locations the organisation does not have (`sites: {No Such Location: HQ}`).
-    const orgId = resolveOrganisation(entry.organisation, ninja)!;
     const locations = ninja.locations.filter((l) => l.organizationId === orgId);
     for (const site of entry.sites) {
-      const ref = site.location;
-      if (locations.some((l) => (ref.kind === 'id' ? l.id === ref.id : l.name === ref.name))) continue;
+      const location = site.location;
+      if (locations.some((l) => (location.kind === 'id' ? l.id === location.id : l.name === location.name))) continue;
       report.warnings.push({
         severity: 'warning',
         summary: 'Mapped location not in NinjaOne',
-        detail: `The site mapping names NinjaOne location ${ref.kind === 'id' ? `id ${ref.id}` : `"${ref.name}"`}, which organisation "${ninja.organizations.find((o) => o.id === orgId)!.name}" does not have.${ref.kind === 'name' ? didYouMean(ref.name, locations.map((l) => l.name)) : ''} The mapping does nothing: correct the location's name (exact, as NinjaOne spells it) or id, or remove it. Its locations: ${list(locations.map((l) => `"${l.name}"`))}.`,
+        detail: `The site mapping names NinjaOne location ${location.kind === 'id' ? `id ${location.id}` : `"${location.name}"`}, which organisation "${ninja.organizations.find((o) => o.id === orgId)!.name}" does not have.${location.kind === 'name' ? didYouMean(location.name, locations.map((l) => l.name)) : ''} The mapping does nothing: correct the location's name (exact, as NinjaOne spells it) or id, or remove it. Its locations: ${list(locations.map((l) => `"${l.name}"`))}.`,
         path: site.path,
         subject: 'key',
       });
     }
-  });
-
-  // What was wrong with rows either API sent: read around, and said.
-  report.warnings.push(...readProblemWarnings([...ninja.problems, ...halo.problems], halo));
-
-  return {
-    settings,
-    fields: catalog.fields,
-    assetTypes: catalog.assetTypes,
-    clients,
-    sites,
-    assets,
-    deactivations,
-    ...(webhook ? { webhook } : {}),
-    errors: report.errors,
-    warnings: report.warnings,
-  };
+  }
 }
 
 function resolveOrganisation(ref: NinjaRef, ninja: NinjaSnapshot): number | undefined {

@@ -18,6 +18,7 @@ import type { NinjaDevice } from '../ninjaone/types.js';
 import type { ActivityDevice } from './activity.js';
 import { PermanentError } from './errors.js';
 import type { DeviceText, PlacementText } from './ticket-content.js';
+import { catchAllIn, ticketTypeNamed } from '../halo/lookups.js';
 import { foldName } from '../halo/names.js';
 
 /** The ids a ticket is created and closed with. */
@@ -86,12 +87,11 @@ export class HaloDirectory {
   async #loadLookups(): Promise<TicketLookups> {
     const alerts = this.#o.spec.alerts!;
     const [types, statuses, outcomes] = await Promise.all([this.#o.tickets.halo.readTicketTypes(), this.#o.tickets.readStatuses(), this.#o.tickets.readOutcomes()]);
-    const type = types.find((t) => foldName(t.name) === foldName(alerts.ticketType));
-    if (!type) {
-      throw new PermanentError(
-        `Halo has no ticket type named "${alerts.ticketType}" (alerts.ticketType; Halo has ${types.map((t) => `"${t.name}"`).join(', ') || 'none'}). Create it in Halo or fix the spec (haloform plan checks it), then run haloform inbox replay --dead.`,
-      );
+    const found = ticketTypeNamed(types, alerts.ticketType);
+    if ('missing' in found) {
+      throw new PermanentError(`${found.missing} Create it in Halo or fix alerts.ticketType (haloform plan checks it), then run haloform inbox replay --dead.`);
     }
+    const type = found.type;
     const closed = statuses.find((s) => foldName(s.name) === 'closed')?.id ?? DEFAULT_CLOSED_STATUS;
     const outcome = outcomes.find((o) => foldName(o.name) === 'internal note') ?? outcomes[0];
     if (!outcome) throw new PermanentError('Halo lists no action outcomes (GET /api/Outcome), and a note needs one. Check the API application can read outcomes.');
@@ -189,8 +189,8 @@ export class HaloDirectory {
       throw new PermanentError(`${why.facts} customers.catchAll is not set, so its alert has nowhere to go. ${why.fix} (or set customers.catchAll), then haloform inbox replay --dead.`);
     }
     const all = await this.#customersList(false);
-    let found = findCatchAll(all, catchAll);
-    if (!found.client || !found.site) found = findCatchAll(await this.#customersList(true), catchAll);
+    let found = catchAllIn(all, catchAll);
+    if (!found.client || !found.site) found = catchAllIn(await this.#customersList(true), catchAll);
     if (!found.client || !found.site) {
       throw new PermanentError(
         `${deviceWords(facts)}${facts.organization ? ` of organisation ${place(facts.organization)}` : ''}${facts.location ? `, location ${place(facts.location)}` : ''} is not linked in Halo, and the catch-all ${found.client ? `site "${catchAll.site}" of client "${found.client.name}"` : `client "${catchAll.client}"`} (customers.catchAll) does not exist in Halo. Run haloform apply, which creates it, then haloform inbox replay --dead.`,
@@ -346,12 +346,6 @@ function referenceName(record: Readonly<Record<string, unknown>>, kind: 'organiz
   const ref = refs !== null && typeof refs === 'object' && !Array.isArray(refs) ? (refs as Record<string, unknown>)[kind] : undefined;
   const name = ref !== null && typeof ref === 'object' && !Array.isArray(ref) ? (ref as Record<string, unknown>).name : undefined;
   return typeof name === 'string' && name.trim() !== '' ? name.trim() : undefined;
-}
-
-function findCatchAll(list: { clients: HaloClient[]; sites: HaloSite[] }, catchAll: { client: string; site: string }): { client?: HaloClient; site?: HaloSite } {
-  const client = list.clients.find((c) => !c.inactive && foldName(c.name) === foldName(catchAll.client));
-  const site = client ? list.sites.find((s) => s.clientId === client.id && !s.inactive && foldName(s.name) === foldName(catchAll.site)) : undefined;
-  return { ...(client ? { client } : {}), ...(site ? { site } : {}) };
 }
 
 function pick<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
