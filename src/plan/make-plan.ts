@@ -84,7 +84,7 @@ export function makePlan(desired: Desired, halo: HaloSnapshot, meta: PlanMeta): 
       reason: `NinjaOne device ${d.live.ninjaId} no longer exists`,
       ...(d.client ? { client: d.client.name } : {}),
       haloId: d.live.id,
-      ninjaId: d.live.ninjaId!,
+      rmmId: d.live.ninjaId!,
       before: { inactive: false },
       after: { inactive: true },
       fingerprint: assetFingerprint(d.live),
@@ -158,7 +158,7 @@ function clientChange(client: DesiredClient): ClientChange {
       ...base,
       action: 'create',
       reason: client.organisation ? `new for NinjaOne organisation "${client.organisation}"` : 'the catch-all client of customers.catchAll',
-      ...(client.ninjaId !== undefined ? { ninjaId: client.ninjaId } : {}),
+      ...(client.ninjaId !== undefined ? { rmmId: client.ninjaId } : {}),
       after: {
         name: client.name,
         top_level: client.topLevel ? { id: client.topLevel.id, name: client.topLevel.name } : null,
@@ -184,7 +184,7 @@ function clientChange(client: DesiredClient): ClientChange {
     action,
     ...(changed ? { reason: client.match === 'name' ? `${client.explicitName ? 'mapped in customers.map' : 'matched by name'} to NinjaOne organisation "${client.organisation}"` : 'renamed as the spec says' } : {}),
     haloId: client.live.id,
-    ...(client.ninjaId !== undefined ? { ninjaId: client.ninjaId } : {}),
+    ...(client.ninjaId !== undefined ? { rmmId: client.ninjaId } : {}),
     ...(changed ? { before, after } : {}),
     fingerprint: fingerprint(client.live),
   };
@@ -201,7 +201,7 @@ function siteChange(site: DesiredSite): SiteChange {
         : site.location
           ? `new for NinjaOne location "${site.location}"`
           : 'the catch-all site of customers.catchAll',
-      ...(site.ninjaId !== undefined ? { ninjaId: site.ninjaId } : {}),
+      ...(site.ninjaId !== undefined ? { rmmId: site.ninjaId } : {}),
       after: {
         name: site.name,
         client: { ref: site.client.address },
@@ -226,7 +226,7 @@ function siteChange(site: DesiredSite): SiteChange {
     action: !changed ? 'no-op' : site.match === 'name' ? 'adopt' : 'update',
     ...(changed ? { reason: site.match === 'name' ? `${site.explicitName ? 'mapped in the spec' : 'matched by name'} to NinjaOne location "${site.location}"` : 'renamed as the spec says' } : {}),
     haloId: site.live.id,
-    ...(site.ninjaId !== undefined ? { ninjaId: site.ninjaId } : {}),
+    ...(site.ninjaId !== undefined ? { rmmId: site.ninjaId } : {}),
     ...(changed ? { before, after } : {}),
     fingerprint: fingerprint(site.live),
   };
@@ -250,7 +250,7 @@ function assetChange(asset: DesiredAsset, lookups: Lookups): AssetChange {
     kind: 'asset' as const,
     name: asset.name,
     client: asset.client.name,
-    ninjaId: asset.device.id,
+    rmmId: asset.device.id,
     dependsOn: deps,
   };
   const fieldValues = asset.values.filter((v) => v.kind === 'field');

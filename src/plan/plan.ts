@@ -45,8 +45,8 @@ interface ChangeBase {
   client?: string;
   /** The existing Halo object, for every action but create. */
   haloId?: number;
-  /** The NinjaOne id written with it (organisation, location or device id). */
-  ninjaId?: number;
+  /** The RMM's id written with it: the NinjaOne organisation, location or device id. */
+  rmmId?: number;
   /** Addresses this change needs to exist first. */
   dependsOn?: string[];
   /** A hash of the live object as plan read it; apply refuses the plan if it changed since. */
