@@ -3,7 +3,7 @@
  * the same mapping between a row and the interface's `Delivery`.
  */
 
-import type { Delivery, DeliverySource, DeliveryStatus } from './inbox-store.js';
+import type { Delivery, DeliverySource, DeliveryStatus, WorkItem } from './inbox-store.js';
 
 /** A `deliveries` row as both stores read it (times as epoch milliseconds). */
 export interface DeliveryRow {
@@ -29,6 +29,33 @@ export interface DeliveryRow {
   last_error: string | null;
   ticket_id: number | null;
   finished_at: number | null;
+}
+
+/** What a claim reads of a delivery, as both stores select it. */
+export interface WorkItemRow {
+  delivery_id: number;
+  series_key: string;
+  order_key: number;
+  attempts: number;
+  activity_id: number | null;
+  source: string;
+  body: string | null;
+  received_at: number;
+}
+
+/** A claimed delivery, leased until `leaseUntil` (this process's clock). */
+export function workItemFrom(row: WorkItemRow, leaseUntil: number): WorkItem {
+  return {
+    deliveryId: row.delivery_id,
+    seriesKey: row.series_key,
+    ...(row.activity_id !== null ? { activityId: row.activity_id } : {}),
+    orderKey: row.order_key,
+    source: row.source as DeliverySource,
+    body: row.body ?? '',
+    receivedAt: row.received_at,
+    attempts: row.attempts,
+    leaseUntil,
+  };
 }
 
 /** A JSON column: null for an empty object. */

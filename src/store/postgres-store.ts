@@ -31,7 +31,6 @@ import type {
   Completion,
   Delivery,
   DeliveryFilter,
-  DeliverySource,
   HistoryEntry,
   InboxStore,
   Lease,
@@ -46,7 +45,7 @@ import type {
   WorkItem,
 } from './inbox-store.js';
 import { UNSTORED_PREFIX } from './inbox-store.js';
-import { deliveryFrom, json, type DeliveryRow } from './delivery-rows.js';
+import { deliveryFrom, json, workItemFrom, type DeliveryRow, type WorkItemRow } from './delivery-rows.js';
 import { migrate } from './postgres-migrations.js';
 import { countDeliveries, emptyPruneResult, pruneBatchSize, prunableStatuses } from './prune.js';
 
@@ -264,23 +263,13 @@ export class PostgresStore implements InboxStore {
     if (limit <= 0) return [];
     const local = this.#local();
     const res = await retryOnConflict(() =>
-      this.#pool.query<{ delivery_id: number; series_key: string; order_key: number; attempts: number; lease_left: number; activity_id: number | null; source: string; body: string | null; received_at: number }>({
+      this.#pool.query<WorkItemRow & { lease_left: number }>({
         name: 'haloform-claim',
         text: CLAIM_SQL,
         values: [this.#clock?.() ?? null, limit, workerId, Math.round(leaseMs)],
       }),
     );
-    return res.rows.map((row) => ({
-      deliveryId: row.delivery_id,
-      seriesKey: row.series_key,
-      ...(row.activity_id !== null ? { activityId: row.activity_id } : {}),
-      orderKey: row.order_key,
-      source: row.source as DeliverySource,
-      body: row.body ?? '',
-      receivedAt: row.received_at,
-      attempts: row.attempts,
-      leaseUntil: local + row.lease_left,
-    }));
+    return res.rows.map((row) => workItemFrom(row, local + row.lease_left));
   }
 
   async extend(deliveryId: number, workerId: string, leaseMs: number): Promise<boolean> {

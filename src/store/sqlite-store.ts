@@ -14,27 +14,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type {
-  AcceptResult,
-  Completion,
-  Delivery,
-  DeliveryFilter,
-  DeliverySource,
-  HistoryEntry,
-  InboxStore,
-  Lease,
-  NewDelivery,
-  NewRejection,
-  PruneOptions,
-  PruneResult,
-  QueueCounts,
-  RejectReason,
-  ReplayResult,
-  SeriesState,
-  WorkItem,
-} from './inbox-store.js';
+import type { AcceptResult, Completion, Delivery, DeliveryFilter, HistoryEntry, InboxStore, Lease, NewDelivery, NewRejection, PruneOptions, PruneResult, QueueCounts, RejectReason, ReplayResult, SeriesState, WorkItem } from './inbox-store.js';
 import { UNSTORED_PREFIX } from './inbox-store.js';
-import { deliveryFrom, json, type DeliveryRow } from './delivery-rows.js';
+import { deliveryFrom, json, workItemFrom, type DeliveryRow } from './delivery-rows.js';
 import { countDeliveries, emptyPruneResult, nextTurn, pruneBatchSize, prunableStatuses } from './prune.js';
 
 export interface SqliteStoreOptions {
@@ -248,17 +230,7 @@ export class SqliteStore implements InboxStore {
         s.lease.run(workerId, now + leaseMs, id);
         s.leaseAttempt.run(id);
         const row = s.workItem.get(id)!;
-        items.push({
-          deliveryId: row.delivery_id,
-          seriesKey: row.series_key,
-          ...(row.activity_id !== null ? { activityId: row.activity_id } : {}),
-          orderKey: row.order_key,
-          source: row.source as DeliverySource,
-          body: row.body ?? '',
-          receivedAt: row.received_at,
-          attempts: row.attempts,
-          leaseUntil: row.lease_until,
-        });
+        items.push(workItemFrom(row, row.lease_until));
       }
       return items;
     })();
