@@ -13,17 +13,8 @@ import { Authority } from './auth.js';
 import { HaloContext, type HaloBehaviour } from './context.js';
 import { faultResponse, rateLimitResponse, unknownPath } from './errors.js';
 import { RollingWindow, type RateLimit } from './rate-limit.js';
-import { registerActions } from './resources/actions.js';
-import { registerAssetTypes } from './resources/asset-types.js';
-import { registerAssets } from './resources/assets.js';
-import { registerClients } from './resources/clients.js';
-import { registerControlSettings } from './resources/control-settings.js';
-import { registerFieldInfo } from './resources/custom-fields.js';
-import { registerFields } from './resources/fields.js';
-import { registerLookups } from './resources/lookups.js';
-import { registerSites } from './resources/sites.js';
-import { registerTickets } from './resources/tickets.js';
-import { registerUsers } from './resources/users.js';
+import { registerResources } from './resource-routes.js';
+import { HALO_RESOURCES } from './resource-table.js';
 import { controlNotFound, createControl, registerSandboxControl, type HaloControl } from './sandbox-control.js';
 import { HaloStore, type HaloStoreSeed } from './store.js';
 
@@ -99,17 +90,7 @@ export async function startHaloSimulator(seed: HaloStoreSeed, options: HaloSimul
 
   const router = new Router({ caseInsensitive: true });
   registerAuth(router, ctx, tenant);
-  registerClients(router, ctx);
-  registerSites(router, ctx);
-  registerUsers(router, ctx);
-  registerAssets(router, ctx);
-  registerAssetTypes(router, ctx);
-  registerFields(router, ctx);
-  registerFieldInfo(router, ctx);
-  registerLookups(router, ctx);
-  registerTickets(router, ctx);
-  registerActions(router, ctx);
-  registerControlSettings(router, ctx);
+  registerResources(router, ctx, HALO_RESOURCES);
   registerSandboxControl(router, control);
 
   const server = await startSimServer({

@@ -2,10 +2,12 @@
  * Halo's list answers (reference/halopsa/NOTES.md §3): `{record_count, <key>: [...]}` envelopes or
  * bare arrays; `pageinate=true` + `page_size` + `page_no` (1-based) with pages capped at 100 rows
  * whatever `page_size` says and `record_count` the total; `count=n` without paging, where
- * `record_count` is the number returned; with neither, everything.
+ * `record_count` is the number returned; with neither, everything. And the filters lists share:
+ * by id, by index, by `search`.
  */
 
 import type { Query } from './query.js';
+import type { IndexKey, Table } from './table.js';
 
 /** Halo caps a page at 100 rows regardless of page_size (NOTES §3, HaloAPI #90). */
 export const MAX_PAGE_SIZE = 100;
@@ -30,4 +32,35 @@ export function envelope<T>(rows: readonly T[], query: Query, key: string, rende
 export function matches(needle: string, ...haystack: (string | undefined)[]): boolean {
   const n = needle.toLowerCase();
   return haystack.some((h) => h !== undefined && h.toLowerCase().includes(n));
+}
+
+/** A row's value for an id filter: one id, several (any may match), or none. */
+export type FilterIds = number | readonly number[] | undefined;
+
+/** The id filters of a list, by query parameter, in the order Halo reads them. */
+export type IdFilters<T, P extends string> = Readonly<Record<P, (row: T) => FilterIds>>;
+
+/**
+ * Reads the id filters `filters` names from the query, in order, so the first bad value is the
+ * 400; `ids` holds those the query sets, and `accepts` is true for a row that matches all of them.
+ */
+export function readIdFilters<T, P extends string>(query: Query, filters: IdFilters<T, P>): { ids: Partial<Record<P, number>>; accepts: (row: T) => boolean } {
+  const ids: Partial<Record<P, number>> = {};
+  const tests: ((row: T) => boolean)[] = [];
+  for (const param of Object.keys(filters) as P[]) {
+    const id = query.int(param);
+    if (id === undefined) continue;
+    ids[param] = id;
+    tests.push((row) => {
+      const have = filters[param](row);
+      return typeof have === 'object' ? have.includes(id) : have === id;
+    });
+  }
+  return { ids, accepts: (row) => tests.every((test) => test(row)) };
+}
+
+/** The rows a list filters: those under the first index the query gives a key for, else every row; by id either way. */
+export function candidates<T extends { id: number }>(table: Table<T>, keys: readonly (readonly [index: string, key: IndexKey | undefined])[]): T[] {
+  for (const [index, key] of keys) if (key !== undefined) return table.find(index, key);
+  return table.all();
 }

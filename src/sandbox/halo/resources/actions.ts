@@ -2,15 +2,14 @@
  * `/api/Actions` (reference/halopsa/NOTES.md §4.6): notes on a ticket. An outcome is mandatory
  * (`An Outcome must be entered for this Action`), the agent is the API app's (`who_agentid`), and
  * `new_status` moves the ticket. List: `{record_count, actions}` filtered by `ticket_id`.
+ * The routes come from its entry in resource-table.ts; this module holds that entry's hooks.
  */
 
-import type { Router } from '../../sim-server.js';
-import { api, json, routeId, upsert } from '../api.js';
+import type { TokenGrant } from '../auth.js';
 import type { HaloContext } from '../context.js';
 import { badRequest } from '../errors.js';
 import type { ItemReader } from '../item-reader.js';
-import { envelope } from '../listing.js';
-import { Query } from '../query.js';
+import type { Query } from '../query.js';
 import type { ActionRecord, OutcomeRecord } from '../records.js';
 import { patched, referenced, required, toUpdate } from './common.js';
 import { withStatus } from './tickets.js';
@@ -71,7 +70,8 @@ function readOutcome(ctx: HaloContext, item: ItemReader): OutcomeRecord | undefi
   return found;
 }
 
-function saveAction(ctx: HaloContext, item: ItemReader, agentId: number): number {
+/** Saves an action; a new one is by the API app's agent (`who_agentid`). */
+export function saveAction(ctx: HaloContext, item: ItemReader, grant: TokenGrant): number {
   const { store } = ctx;
   const id = item.id();
   const existing = id === undefined ? undefined : toUpdate(store.actions, id, 'Action');
@@ -91,7 +91,7 @@ function saveAction(ctx: HaloContext, item: ItemReader, agentId: number): number
   const ticketId = required(item.int('ticket_id'), item, 'ticket_id', 'add an action');
   referenced(store.tickets, ticketId, item, 'ticket_id', 'Ticket');
   if (!outcome) throw badRequest(OUTCOME_REQUIRED);
-  const input: NewAction = { ticket_id: ticketId, outcome_id: outcome.id, who_agentid: agentId };
+  const input: NewAction = { ticket_id: ticketId, outcome_id: outcome.id, who_agentid: grant.app.agentId };
   const note = item.string('note');
   const noteHtml = item.string('note_html');
   const hidden = item.bool('hiddenfromuser');
@@ -102,36 +102,8 @@ function saveAction(ctx: HaloContext, item: ItemReader, agentId: number): number
   return addAction(ctx, input).id;
 }
 
-export function registerActions(router: Router, ctx: HaloContext): void {
-  const { store } = ctx;
-  router.on(
-    'GET',
-    '/api/Actions',
-    api(ctx, 'tickets', 'read', (req) => {
-      const query = new Query(req.query);
-      const ticketId = query.int('ticket_id');
-      const rows = ticketId === undefined ? store.actions.all() : store.actions.find('ticket', ticketId);
-      return json(200, envelope(rows, query, 'actions', (a) => ctx.row('Actions', renderAction(ctx, a))));
-    }),
-  );
-  router.on(
-    'GET',
-    '/api/Actions/:id',
-    api(ctx, 'tickets', 'read', (req) => json(200, ctx.row('Actions', renderAction(ctx, toUpdate(store.actions, routeId(req, 'Action'), 'Action'))))),
-  );
-  router.on(
-    'POST',
-    '/api/Actions',
-    api(ctx, 'tickets', 'edit', (req, grant) =>
-      upsert(ctx, req, 'Actions', (item) => saveAction(ctx, item, grant.app.agentId), (id) => renderAction(ctx, store.actions.get(id)!)),
-    ),
-  );
-  router.on(
-    'DELETE',
-    '/api/Actions/:id',
-    api(ctx, 'tickets', 'edit', (req) => {
-      store.actions.remove(toUpdate(store.actions, routeId(req, 'Action'), 'Action').id);
-      return { status: 200 };
-    }),
-  );
+/** `GET /api/Actions`: every action, or one ticket's (`ticket_id`). */
+export function selectActions(ctx: HaloContext, query: Query): ActionRecord[] {
+  const ticketId = query.int('ticket_id');
+  return ticketId === undefined ? ctx.store.actions.all() : ctx.store.actions.find('ticket', ticketId);
 }

@@ -2,14 +2,13 @@
  * `/api/AssetType` (Halo's Xtype, reference/halopsa/NOTES.md §4.5): a bare array; each type carries
  * `assetgroup_name` and its field layout `fields[]` (TypeInfo: `id`, `field_id`, `field_name`,
  * `sequence`). POST needs the `admin` scope and replaces `fields` whole.
+ * The routes come from its entry in resource-table.ts; this module holds that entry's hooks.
  */
 
-import type { Router } from '../../sim-server.js';
-import { api, json, routeId, upsert } from '../api.js';
 import type { HaloContext } from '../context.js';
 import { badRequest } from '../errors.js';
 import { requireText, type ItemReader } from '../item-reader.js';
-import { Query } from '../query.js';
+import type { Query } from '../query.js';
 import type { AssetTypeRecord } from '../records.js';
 import { patched, referenced, required, toUpdate } from './common.js';
 
@@ -43,7 +42,7 @@ function readLayout(ctx: HaloContext, item: ItemReader): number[] | undefined {
   return [...new Set(rows.map((r) => r.fieldId))];
 }
 
-function saveAssetType(ctx: HaloContext, item: ItemReader): number {
+export function saveAssetType(ctx: HaloContext, item: ItemReader): number {
   const { store } = ctx;
   const id = item.id();
   const existing = id === undefined ? undefined : toUpdate(store.assetTypes, id, 'Asset type');
@@ -73,40 +72,14 @@ function saveAssetType(ctx: HaloContext, item: ItemReader): number {
   return type.id;
 }
 
-export function registerAssetTypes(router: Router, ctx: HaloContext): void {
-  const { store } = ctx;
-  router.on(
-    'GET',
-    '/api/AssetType',
-    api(ctx, 'assets', 'read', (req) => {
-      const groupId = new Query(req.query).int('assetgroup_id');
-      const rows = groupId === undefined ? store.assetTypes.all() : store.assetTypes.find('group', groupId);
-      return json(200, rows.map((t) => ctx.row('AssetType', renderAssetType(ctx, t))));
-    }),
-  );
-  router.on(
-    'GET',
-    '/api/AssetType/:id',
-    api(ctx, 'assets', 'read', (req) =>
-      json(200, ctx.row('AssetType', renderAssetType(ctx, toUpdate(store.assetTypes, routeId(req, 'Asset type'), 'Asset type')))),
-    ),
-  );
-  router.on(
-    'POST',
-    '/api/AssetType',
-    api(ctx, 'admin', 'edit', (req) =>
-      upsert(ctx, req, 'Xtype', (item) => saveAssetType(ctx, item), (id) => renderAssetType(ctx, store.assetTypes.get(id)!)),
-    ),
-  );
-  router.on(
-    'DELETE',
-    '/api/AssetType/:id',
-    api(ctx, 'admin', 'edit', (req) => {
-      const type = toUpdate(store.assetTypes, routeId(req, 'Asset type'), 'Asset type');
-      const assets = store.assets.count('type', type.id);
-      if (assets > 0) throw badRequest(`Asset type ${type.id} is used by ${assets} asset(s) and cannot be deleted.`);
-      store.assetTypes.remove(type.id);
-      return { status: 200 };
-    }),
-  );
+/** `GET /api/AssetType`: every type, or one group's (`assetgroup_id`). */
+export function selectAssetTypes(ctx: HaloContext, query: Query): AssetTypeRecord[] {
+  const groupId = query.int('assetgroup_id');
+  return groupId === undefined ? ctx.store.assetTypes.all() : ctx.store.assetTypes.find('group', groupId);
+}
+
+/** A type assets use cannot be deleted. */
+export function beforeDeleteAssetType(ctx: HaloContext, type: AssetTypeRecord): void {
+  const assets = ctx.store.assets.count('type', type.id);
+  if (assets > 0) throw badRequest(`Asset type ${type.id} is used by ${assets} asset(s) and cannot be deleted.`);
 }

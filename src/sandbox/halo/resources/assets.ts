@@ -6,16 +6,15 @@
  * `ninja_url` and `ninja_remote_url`, and enforce "Asset tag must be unique" when Control
  * `allowduplicateinv` is false (kbid 1340). Stock assets (client and site -1) render and are
  * simply not matched by a client or site filter.
+ * The routes come from its entry in resource-table.ts; this module holds that entry's hooks.
  */
 
-import type { Router } from '../../sim-server.js';
-import { api, json, routeId, upsert } from '../api.js';
 import type { HaloContext } from '../context.js';
 import { badRequest } from '../errors.js';
 import { displayValue, storedValue } from '../field-types.js';
 import type { ItemReader } from '../item-reader.js';
-import { envelope, matches } from '../listing.js';
-import { Query } from '../query.js';
+import { candidates, matches, readIdFilters, type IdFilters } from '../listing.js';
+import type { Query } from '../query.js';
 import type { AssetRecord } from '../records.js';
 import { tagKey } from '../store.js';
 import { integrationId, orNone, patched, referenced, required, toUpdate } from './common.js';
@@ -140,7 +139,7 @@ function checkTagUnique(ctx: HaloContext, asset: AssetRecord): void {
   if (ctx.store.assets.find('tag', key).some((other) => other.id !== asset.id && !other.inactive)) throw badRequest(ASSET_TAG_NOT_UNIQUE);
 }
 
-function saveAsset(ctx: HaloContext, item: ItemReader): number {
+export function saveAsset(ctx: HaloContext, item: ItemReader): number {
   const { store } = ctx;
   const id = item.id();
   const existing = id === undefined ? undefined : toUpdate(store.assets, id, 'Asset');
@@ -203,63 +202,35 @@ function saveAsset(ctx: HaloContext, item: ItemReader): number {
   return next.id;
 }
 
-export function registerAssets(router: Router, ctx: HaloContext): void {
+/** The id filters of `GET /api/Asset`. */
+const ASSET_ID_FILTERS = {
+  client_id: (a) => a.client_id, site_id: (a) => a.site_id, assettype_id: (a) => a.assettype_id, user_id: (a) => a.user_ids,
+} satisfies IdFilters<AssetRecord, string>;
+
+/** `GET /api/Asset`: filters `client_id`, `site_id`, `assettype_id`, `user_id`, `inventory_number`, `integration_type`, `search`; inactive assets only with `includeinactive`. */
+export function selectAssets(ctx: HaloContext, query: Query): AssetRecord[] {
   const { store, behaviour } = ctx;
-  router.on(
-    'GET',
-    '/api/Asset',
-    api(ctx, 'assets', 'read', (req) => {
-      const query = new Query(req.query);
-      const clientId = query.int('client_id');
-      const siteId = query.int('site_id');
-      const typeId = query.int('assettype_id');
-      const userId = query.int('user_id');
-      const tag = query.string('inventory_number');
-      const search = query.string('search');
-      const integration = query.string('integration_type')?.toLowerCase();
-      const includeInactive = query.bool('includeinactive');
-      const withFields = query.bool('includeassetfields') && (!behaviour.listAssetFieldsRequireTypeFilter || typeId !== undefined);
-      const candidates =
-        siteId !== undefined ? store.assets.find('site', siteId)
-        : tag !== undefined ? store.assets.find('tag', tagKey(tag) ?? '')
-        : userId !== undefined ? store.assets.find('user', userId)
-        : clientId !== undefined ? store.assets.find('client', clientId)
-        : typeId !== undefined ? store.assets.find('type', typeId)
-        : store.assets.all();
-      const rows = candidates.filter((a) => {
-        if (!includeInactive && a.inactive) return false;
-        if (clientId !== undefined && a.client_id !== clientId) return false;
-        if (siteId !== undefined && a.site_id !== siteId) return false;
-        if (typeId !== undefined && a.assettype_id !== typeId) return false;
-        if (userId !== undefined && !a.user_ids.includes(userId)) return false;
-        if (tag !== undefined && tagKey(a.inventory_number) !== tagKey(tag)) return false;
-        // Only NinjaOne ids are modelled, so another integration_type matches nothing.
-        if (integration !== undefined && (integration !== 'ninjarmm' || !hasNinjaId(a))) return false;
-        if (search === undefined) return true;
-        // Halo's search covers the tag and key fields; other field values only with assetSearchCoversFields [unverified].
-        const searched = behaviour.assetSearchCoversFields ? a.fields.map((f) => fieldDisplay(ctx, f.id, f.value)) : [keyField(ctx, a)];
-        return matches(search, a.inventory_number, ...searched);
-      });
-      return json(200, envelope(rows, query, 'assets', (a) => ctx.row('Asset', renderAsset(ctx, a, withFields))));
-    }),
-  );
-  router.on(
-    'GET',
-    '/api/Asset/:id',
-    api(ctx, 'assets', 'read', (req) => json(200, ctx.row('Asset', renderAsset(ctx, toUpdate(store.assets, routeId(req, 'Asset'), 'Asset'), true)))),
-  );
-  router.on(
-    'POST',
-    '/api/Asset',
-    api(ctx, 'assets', 'edit', (req) => upsert(ctx, req, 'Device', (item) => saveAsset(ctx, item), (id) => renderAsset(ctx, store.assets.get(id)!, true))),
-  );
-  router.on(
-    'DELETE',
-    '/api/Asset/:id',
-    api(ctx, 'assets', 'edit', (req) => {
-      const asset = toUpdate(store.assets, routeId(req, 'Asset'), 'Asset');
-      store.assets.remove(asset.id);
-      return { status: 200 };
-    }),
-  );
+  const { ids, accepts } = readIdFilters(query, ASSET_ID_FILTERS);
+  const tag = query.string('inventory_number');
+  const search = query.string('search');
+  const integration = query.string('integration_type')?.toLowerCase();
+  const includeInactive = query.bool('includeinactive');
+  const tagged = tag === undefined ? undefined : (tagKey(tag) ?? '');
+  const rows = candidates(store.assets, [['site', ids.site_id], ['tag', tagged], ['user', ids.user_id], ['client', ids.client_id], ['type', ids.assettype_id]]);
+  return rows.filter((a) => {
+    if ((!includeInactive && a.inactive) || !accepts(a)) return false;
+    if (tag !== undefined && tagKey(a.inventory_number) !== tagKey(tag)) return false;
+    // Only NinjaOne ids are modelled, so another integration_type matches nothing.
+    if (integration !== undefined && (integration !== 'ninjarmm' || !hasNinjaId(a))) return false;
+    if (search === undefined) return true;
+    // Halo's search covers the tag and key fields; other field values only with assetSearchCoversFields [unverified].
+    const searched = behaviour.assetSearchCoversFields ? a.fields.map((f) => fieldDisplay(ctx, f.id, f.value)) : [keyField(ctx, a)];
+    return matches(search, a.inventory_number, ...searched);
+  });
+}
+
+/** A listed asset: `fields[]` only with `includeassetfields=true` (and, per listAssetFieldsRequireTypeFilter, an `assettype_id` filter). */
+export function renderListedAsset(ctx: HaloContext, asset: AssetRecord, query: Query): Record<string, unknown> {
+  const withFields = query.bool('includeassetfields') && (!ctx.behaviour.listAssetFieldsRequireTypeFilter || query.int('assettype_id') !== undefined);
+  return renderAsset(ctx, asset, withFields);
 }

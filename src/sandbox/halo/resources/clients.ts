@@ -3,15 +3,14 @@
  * filters `toplevel_id`, `search`, `includeinactive`; POST upserts, stores `ninjarmmid` (the
  * NinjaOne organisation id), and — when `clientCreatesMainSite` — gives a new client its main site
  * named from `newclient_sitename` (else "Main"), with that site's General User.
+ * The routes come from its entry in resource-table.ts; this module holds that entry's hooks.
  */
 
-import type { Router } from '../../sim-server.js';
-import { api, json, routeId, upsert } from '../api.js';
 import type { HaloContext } from '../context.js';
 import { badRequest } from '../errors.js';
 import { requireText, type ItemReader } from '../item-reader.js';
-import { envelope, matches } from '../listing.js';
-import { Query } from '../query.js';
+import { matches } from '../listing.js';
+import type { Query } from '../query.js';
 import type { ClientRecord } from '../records.js';
 import { addSite } from './sites.js';
 import { integrationId, orNone, patched, readCustomFields, referenced, renderCustomFields, toUpdate } from './common.js';
@@ -39,7 +38,7 @@ export function renderClient(ctx: HaloContext, client: ClientRecord): Record<str
   };
 }
 
-function saveClient(ctx: HaloContext, item: ItemReader): number {
+export function saveClient(ctx: HaloContext, item: ItemReader): number {
   const { store } = ctx;
   const id = item.id();
   const existing = id === undefined ? undefined : toUpdate(store.clients, id, 'Client');
@@ -86,42 +85,18 @@ function saveClient(ctx: HaloContext, item: ItemReader): number {
   return client.id;
 }
 
-export function registerClients(router: Router, ctx: HaloContext): void {
+/** `GET /api/Client`: filters `toplevel_id`, `search`; inactive clients only with `includeinactive`. */
+export function selectClients(ctx: HaloContext, query: Query): ClientRecord[] {
   const { store } = ctx;
-  router.on(
-    'GET',
-    '/api/Client',
-    api(ctx, 'customers', 'read', (req) => {
-      const query = new Query(req.query);
-      const toplevelId = query.int('toplevel_id');
-      const search = query.string('search');
-      const includeInactive = query.bool('includeinactive');
-      const candidates = toplevelId !== undefined ? store.clients.find('topLevel', toplevelId) : store.clients.all();
-      const rows = candidates.filter((c) => (includeInactive || !c.inactive) && (search === undefined || matches(search, c.name)));
-      return json(200, envelope(rows, query, 'clients', (c) => ctx.row('Client', renderClient(ctx, c))));
-    }),
-  );
-  router.on(
-    'GET',
-    '/api/Client/:id',
-    api(ctx, 'customers', 'read', (req) => json(200, ctx.row('Client', renderClient(ctx, toUpdate(store.clients, routeId(req, 'Client'), 'Client'))))),
-  );
-  router.on(
-    'POST',
-    '/api/Client',
-    api(ctx, 'customers', 'edit', (req) =>
-      upsert(ctx, req, 'Area', (item) => saveClient(ctx, item), (id) => renderClient(ctx, store.clients.get(id)!)),
-    ),
-  );
-  router.on(
-    'DELETE',
-    '/api/Client/:id',
-    api(ctx, 'customers', 'edit', (req) => {
-      const client = toUpdate(store.clients, routeId(req, 'Client'), 'Client');
-      const sites = store.sites.count('client', client.id);
-      if (sites > 0) throw badRequest(`Client ${client.id} still has ${sites} site(s); delete them first, or deactivate the client (inactive: true).`);
-      store.clients.remove(client.id);
-      return { status: 200 };
-    }),
-  );
+  const toplevelId = query.int('toplevel_id');
+  const search = query.string('search');
+  const includeInactive = query.bool('includeinactive');
+  const candidates = toplevelId !== undefined ? store.clients.find('topLevel', toplevelId) : store.clients.all();
+  return candidates.filter((c) => (includeInactive || !c.inactive) && (search === undefined || matches(search, c.name)));
+}
+
+/** A client with sites cannot be deleted. */
+export function beforeDeleteClient(ctx: HaloContext, client: ClientRecord): void {
+  const sites = ctx.store.sites.count('client', client.id);
+  if (sites > 0) throw badRequest(`Client ${client.id} still has ${sites} site(s); delete them first, or deactivate the client (inactive: true).`);
 }

@@ -5,16 +5,14 @@
  * `{id, name (CF-prefixed), label, type, usage, values?}`. An asset's `customfields[]` are read
  * and written here too: by `id` or API `name`, the array replaced whole (NOTES §2), refs to no
  * custom field ignored as asset field refs are; rendered `{id, name, label, type, value, display}`.
+ * The routes come from its entry in resource-table.ts; this module holds that entry's hooks.
  */
 
-import type { Router } from '../../sim-server.js';
-import { api, json, routeId } from '../api.js';
 import type { HaloContext } from '../context.js';
 import { displayValue, renderOptions, storedValue } from '../field-types.js';
 import type { ItemReader } from '../item-reader.js';
-import { Query } from '../query.js';
+import type { Query } from '../query.js';
 import type { CustomFieldDefinitionRecord, CustomFieldValue } from '../records.js';
-import { toUpdate } from './common.js';
 
 /** FieldInfo `usage` / `typeid` of asset custom fields ([unverified]: redanthrax n8n docs). */
 export const ASSET_CUSTOM_FIELD_USAGE = 5;
@@ -66,22 +64,8 @@ export function renderAssetCustomFields(ctx: HaloContext, values: readonly Custo
   });
 }
 
-export function registerFieldInfo(router: Router, ctx: HaloContext): void {
-  const { store } = ctx;
-  router.on(
-    'GET',
-    '/api/FieldInfo',
-    api(ctx, 'assets', 'read', (req) => {
-      const typeId = new Query(req.query).int('typeid');
-      const rows = typeId === undefined || typeId === ASSET_CUSTOM_FIELD_USAGE ? store.customFieldDefinitions.all() : [];
-      return json(200, rows.map((d) => ctx.row('FieldInfo', renderFieldInfo(d))));
-    }),
-  );
-  router.on(
-    'GET',
-    '/api/FieldInfo/:id',
-    api(ctx, 'assets', 'read', (req) =>
-      json(200, ctx.row('FieldInfo', renderFieldInfo(toUpdate(store.customFieldDefinitions, routeId(req, 'Custom field'), 'Custom field')))),
-    ),
-  );
+/** `GET /api/FieldInfo`: asset custom fields, for no `typeid` or typeid 5; none for another entity. */
+export function selectFieldInfo(ctx: HaloContext, query: Query): CustomFieldDefinitionRecord[] {
+  const typeId = query.int('typeid');
+  return typeId === undefined || typeId === ASSET_CUSTOM_FIELD_USAGE ? ctx.store.customFieldDefinitions.all() : [];
 }

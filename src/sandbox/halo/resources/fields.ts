@@ -6,16 +6,15 @@
  * whole — an entry with the id of an existing option keeps (and may rename) it, one without gets a
  * new id. `POST /api/Field/AddFieldToAll/{id}` puts the field on every asset type that lacks it
  * (Halo's "Add to all asset types").
+ * The routes come from its entry in resource-table.ts; this module holds that entry's hooks.
  */
 
 import type { HaloFieldOption } from '../../seed.js';
-import type { Router } from '../../sim-server.js';
-import { api, json, routeId, upsert } from '../api.js';
 import type { HaloContext } from '../context.js';
 import { badRequest } from '../errors.js';
 import { fieldTypeList, isFieldType, isSelection, renderOptions } from '../field-types.js';
 import { requireText, type ItemReader } from '../item-reader.js';
-import { Query } from '../query.js';
+import type { Query } from '../query.js';
 import type { FieldRecord } from '../records.js';
 import type { HaloStore } from '../store.js';
 import { patched, toUpdate } from './common.js';
@@ -59,7 +58,7 @@ export function readOptions(store: HaloStore, item: ItemReader, current: readonl
   });
 }
 
-function saveField(ctx: HaloContext, item: ItemReader): number {
+export function saveField(ctx: HaloContext, item: ItemReader): number {
   const { store } = ctx;
   const id = item.id();
   const existing = id === undefined ? undefined : toUpdate(store.fields, id, 'Field');
@@ -96,54 +95,30 @@ function saveField(ctx: HaloContext, item: ItemReader): number {
   return next.id;
 }
 
-export function registerFields(router: Router, ctx: HaloContext): void {
+/** `GET /api/Field`: every field, or one asset type's (`type_id`) in its layout order. */
+export function selectFields(ctx: HaloContext, query: Query): FieldRecord[] {
   const { store } = ctx;
-  router.on(
-    'GET',
-    '/api/Field',
-    api(ctx, 'assets', 'read', (req) => {
-      const typeId = new Query(req.query).int('type_id');
-      const type = typeId === undefined ? undefined : store.assetTypes.get(typeId);
-      const rows = typeId === undefined ? store.fields.all() : (type?.field_ids ?? []).map((id) => store.fields.get(id)).filter((f) => f !== undefined);
-      return json(200, rows.map((f) => ctx.row('Field', renderField(f))));
-    }),
-  );
-  router.on(
-    'GET',
-    '/api/Field/:id',
-    api(ctx, 'assets', 'read', (req) => json(200, ctx.row('Field', renderField(toUpdate(store.fields, routeId(req, 'Field'), 'Field'))))),
-  );
-  router.on(
-    'POST',
-    '/api/Field',
-    api(ctx, 'admin', 'edit', (req) => upsert(ctx, req, 'Field', (item) => saveField(ctx, item), (id) => renderField(store.fields.get(id)!))),
-  );
-  router.on(
-    'POST',
-    '/api/Field/AddFieldToAll/:id',
-    api(ctx, 'admin', 'edit', (req) => {
-      const field = toUpdate(store.fields, routeId(req, 'Field'), 'Field');
-      for (const type of store.assetTypes.all()) {
-        if (!type.field_ids.includes(field.id)) store.assetTypes.put({ ...type, field_ids: [...type.field_ids, field.id] });
-      }
-      return { status: 200 };
-    }),
-  );
-  router.on(
-    'DELETE',
-    '/api/Field/:id',
-    api(ctx, 'admin', 'edit', (req) => {
-      const field = toUpdate(store.fields, routeId(req, 'Field'), 'Field');
-      for (const type of store.assetTypes.all()) {
-        if (type.field_ids.includes(field.id) || type.keyfield_id === field.id) {
-          store.assetTypes.put(patched(type, { field_ids: type.field_ids.filter((id) => id !== field.id), keyfield_id: type.keyfield_id === field.id ? null : undefined }));
-        }
-      }
-      for (const asset of store.assets.all()) {
-        if (asset.fields.some((f) => f.id === field.id)) store.assets.put({ ...asset, fields: asset.fields.filter((f) => f.id !== field.id) });
-      }
-      store.fields.remove(field.id);
-      return { status: 200 };
-    }),
-  );
+  const typeId = query.int('type_id');
+  const type = typeId === undefined ? undefined : store.assetTypes.get(typeId);
+  return typeId === undefined ? store.fields.all() : (type?.field_ids ?? []).map((id) => store.fields.get(id)).filter((f) => f !== undefined);
+}
+
+/** `POST /api/Field/AddFieldToAll/{id}`: the field goes on every asset type that lacks it. */
+export function addFieldToAll(ctx: HaloContext, field: FieldRecord): void {
+  for (const type of ctx.store.assetTypes.all()) {
+    if (!type.field_ids.includes(field.id)) ctx.store.assetTypes.put({ ...type, field_ids: [...type.field_ids, field.id] });
+  }
+}
+
+/** A deleted field leaves every asset type's layout (and key field) and every asset's values. */
+export function beforeDeleteField(ctx: HaloContext, field: FieldRecord): void {
+  const { store } = ctx;
+  for (const type of store.assetTypes.all()) {
+    if (type.field_ids.includes(field.id) || type.keyfield_id === field.id) {
+      store.assetTypes.put(patched(type, { field_ids: type.field_ids.filter((id) => id !== field.id), keyfield_id: type.keyfield_id === field.id ? null : undefined }));
+    }
+  }
+  for (const asset of store.assets.all()) {
+    if (asset.fields.some((f) => f.id === field.id)) store.assets.put({ ...asset, fields: asset.fields.filter((f) => f.id !== field.id) });
+  }
 }

@@ -2,17 +2,16 @@
  * `/api/Site` (schema Site, reference/halopsa/NOTES.md §4.2): list `{record_count, sites}` with
  * `client_id` written as a double (`21.0`), `client_name` on every row; POST upserts; creating a
  * site also creates its General User.
+ * The routes come from its entry in resource-table.ts; this module holds that entry's hooks.
  */
 
-import type { Router } from '../../sim-server.js';
-import { api, json, routeId, upsert } from '../api.js';
 import type { HaloContext } from '../context.js';
 import { badRequest } from '../errors.js';
 import type { ItemReader } from '../item-reader.js';
 import { requireText } from '../item-reader.js';
 import { double } from '../json-text.js';
-import { envelope, matches } from '../listing.js';
-import { Query } from '../query.js';
+import { matches } from '../listing.js';
+import type { Query } from '../query.js';
 import type { SiteRecord } from '../records.js';
 import { integrationId, orNone, patched, readCustomFields, referenced, renderCustomFields, required, toUpdate, wholeId } from './common.js';
 
@@ -41,7 +40,7 @@ export function addSite(ctx: HaloContext, fields: Omit<SiteRecord, 'id' | 'datec
   return site;
 }
 
-function saveSite(ctx: HaloContext, item: ItemReader): number {
+export function saveSite(ctx: HaloContext, item: ItemReader): number {
   const { store } = ctx;
   const id = item.id();
   const existing = id === undefined ? undefined : toUpdate(store.sites, id, 'Site');
@@ -75,54 +74,31 @@ function saveSite(ctx: HaloContext, item: ItemReader): number {
   return next.id;
 }
 
-export function registerSites(router: Router, ctx: HaloContext): void {
+/** `GET /api/Site`: filters `client_id`, `toplevel_id`, `search`; inactive sites only with `includeinactive`. */
+export function selectSites(ctx: HaloContext, query: Query): SiteRecord[] {
   const { store } = ctx;
-  router.on(
-    'GET',
-    '/api/Site',
-    api(ctx, 'customers', 'read', (req) => {
-      const query = new Query(req.query);
-      const clientId = query.int('client_id');
-      const toplevelId = query.int('toplevel_id');
-      const search = query.string('search');
-      const includeInactive = query.bool('includeinactive');
-      const candidates = clientId !== undefined ? store.sites.find('client', clientId) : store.sites.all();
-      const rows = candidates.filter(
-        (s) =>
-          (includeInactive || !s.inactive) &&
-          (toplevelId === undefined || store.clients.get(s.client_id)?.toplevel_id === toplevelId) &&
-          (search === undefined || matches(search, s.name)),
-      );
-      return json(200, envelope(rows, query, 'sites', (s) => ctx.row('Site', renderSite(ctx, s))));
-    }),
+  const clientId = query.int('client_id');
+  const toplevelId = query.int('toplevel_id');
+  const search = query.string('search');
+  const includeInactive = query.bool('includeinactive');
+  const candidates = clientId !== undefined ? store.sites.find('client', clientId) : store.sites.all();
+  return candidates.filter(
+    (s) =>
+      (includeInactive || !s.inactive) &&
+      (toplevelId === undefined || store.clients.get(s.client_id)?.toplevel_id === toplevelId) &&
+      (search === undefined || matches(search, s.name)),
   );
-  router.on(
-    'GET',
-    '/api/Site/:id',
-    api(ctx, 'customers', 'read', (req) => json(200, ctx.row('Site', renderSite(ctx, toUpdate(store.sites, routeId(req, 'Site'), 'Site'))))),
-  );
-  router.on(
-    'POST',
-    '/api/Site',
-    api(ctx, 'customers', 'edit', (req) =>
-      upsert(ctx, req, 'Site', (item) => saveSite(ctx, item), (id) => renderSite(ctx, store.sites.get(id)!)),
-    ),
-  );
-  router.on(
-    'DELETE',
-    '/api/Site/:id',
-    api(ctx, 'customers', 'edit', (req) => {
-      const site = toUpdate(store.sites, routeId(req, 'Site'), 'Site');
-      const assets = store.assets.count('site', site.id);
-      const users = store.users.find('site', site.id).filter((u) => !u.isgeneraluser).length;
-      if (assets > 0 || users > 0) {
-        throw badRequest(`Site ${site.id} still has ${assets} asset(s) and ${users} user(s); move or delete them first, or deactivate the site (inactive: true).`);
-      }
-      for (const user of store.users.find('site', site.id)) store.users.remove(user.id);
-      const client = store.clients.get(site.client_id);
-      if (client?.main_site_id === site.id) store.clients.put(patched(client, { main_site_id: null }));
-      store.sites.remove(site.id);
-      return { status: 200 };
-    }),
-  );
+}
+
+/** A site with assets or users (its General User aside) cannot be deleted; its General User goes with it, and a client it was the main site of has none. */
+export function beforeDeleteSite(ctx: HaloContext, site: SiteRecord): void {
+  const { store } = ctx;
+  const assets = store.assets.count('site', site.id);
+  const users = store.users.find('site', site.id).filter((u) => !u.isgeneraluser).length;
+  if (assets > 0 || users > 0) {
+    throw badRequest(`Site ${site.id} still has ${assets} asset(s) and ${users} user(s); move or delete them first, or deactivate the site (inactive: true).`);
+  }
+  for (const user of store.users.find('site', site.id)) store.users.remove(user.id);
+  const client = store.clients.get(site.client_id);
+  if (client?.main_site_id === site.id) store.clients.put(patched(client, { main_site_id: null }));
 }

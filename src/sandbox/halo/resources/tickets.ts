@@ -3,15 +3,14 @@
  * client / site / user (or the site's General User via `usertype: 1` / `userlookup.id: -1`), linked
  * assets and NinjaOne alert ids; status defaults to the type's `initial_status`, else 1 (New);
  * moving to a closed status (9 = Closed) stamps `dateclosed` and `hasbeenclosed`.
+ * The routes come from its entry in resource-table.ts; this module holds that entry's hooks.
  */
 
-import type { Router } from '../../sim-server.js';
-import { api, json, routeId, upsert } from '../api.js';
 import type { HaloContext } from '../context.js';
 import { badRequest } from '../errors.js';
 import type { ItemReader } from '../item-reader.js';
-import { envelope, matches } from '../listing.js';
-import { Query } from '../query.js';
+import { candidates, matches, readIdFilters, type IdFilters } from '../listing.js';
+import type { Query } from '../query.js';
 import type { TicketRecord } from '../records.js';
 import { patched, readCustomFields, referenced, renderCustomFields, required, toUpdate } from './common.js';
 
@@ -137,7 +136,7 @@ function readAssetIds(ctx: HaloContext, item: ItemReader): number[] | undefined 
   return ids;
 }
 
-function saveTicket(ctx: HaloContext, item: ItemReader): number {
+export function saveTicket(ctx: HaloContext, item: ItemReader): number {
   const { store } = ctx;
   const id = item.id();
   const existing = id === undefined ? undefined : toUpdate(store.tickets, id, 'Ticket');
@@ -196,67 +195,38 @@ function saveTicket(ctx: HaloContext, item: ItemReader): number {
   return ticket.id;
 }
 
-export function registerTickets(router: Router, ctx: HaloContext): void {
+/** The id filters of `GET /api/Tickets`. */
+const TICKET_ID_FILTERS = {
+  client_id: (t) => t.client_id, site_id: (t) => t.site_id, user_id: (t) => t.user_id,
+  asset_id: (t) => t.asset_ids, requesttype_id: (t) => t.tickettype_id, status_id: (t) => t.status_id,
+} satisfies IdFilters<TicketRecord, string>;
+
+/**
+ * `GET /api/Tickets`: filters `client_id`, `site_id`, `user_id`, `asset_id`, `requesttype_id`,
+ * `status_id`, `open_only`, `closed_only`, `search`, and (per ticketAlertFilters) `ninja_alert_id`
+ * and `third_party_id_string`.
+ */
+export function selectTickets(ctx: HaloContext, query: Query): TicketRecord[] {
   const { store, behaviour } = ctx;
-  router.on(
-    'GET',
-    '/api/Tickets',
-    api(ctx, 'tickets', 'read', (req) => {
-      const query = new Query(req.query);
-      const clientId = query.int('client_id');
-      const siteId = query.int('site_id');
-      const userId = query.int('user_id');
-      const assetId = query.int('asset_id');
-      const typeId = query.int('requesttype_id');
-      const statusId = query.int('status_id');
-      const openOnly = query.bool('open_only');
-      const closedOnly = query.bool('closed_only');
-      const search = query.string('search');
-      // Not in Halo's swagger: a real tenant ignores these and returns every ticket (see the report).
-      const alertId = behaviour.ticketAlertFilters ? query.string('ninja_alert_id') : undefined;
-      const thirdParty = behaviour.ticketAlertFilters ? query.string('third_party_id_string') : undefined;
-      const candidates =
-        alertId !== undefined ? store.tickets.find('ninjaAlert', alertId)
-        : thirdParty !== undefined ? store.tickets.find('thirdParty', thirdParty)
-        : assetId !== undefined ? store.tickets.find('asset', assetId)
-        : siteId !== undefined ? store.tickets.find('site', siteId)
-        : clientId !== undefined ? store.tickets.find('client', clientId)
-        : store.tickets.all();
-      const rows = candidates.filter((t) => {
-        if (clientId !== undefined && t.client_id !== clientId) return false;
-        if (siteId !== undefined && t.site_id !== siteId) return false;
-        if (userId !== undefined && t.user_id !== userId) return false;
-        if (assetId !== undefined && !t.asset_ids.includes(assetId)) return false;
-        if (typeId !== undefined && t.tickettype_id !== typeId) return false;
-        if (statusId !== undefined && t.status_id !== statusId) return false;
-        if (alertId !== undefined && t.ninja_alert_id !== alertId) return false;
-        if (thirdParty !== undefined && t.third_party_id_string !== thirdParty) return false;
-        const closed = isClosedStatus(ctx, t.status_id);
-        if (openOnly && closed) return false;
-        if (closedOnly && !closed) return false;
-        return search === undefined || String(t.id) === search.trim() || matches(search, t.summary);
-      });
-      return json(200, envelope(rows, query, 'tickets', (t) => ctx.row('Tickets', renderTicket(ctx, t))));
-    }),
-  );
-  router.on(
-    'GET',
-    '/api/Tickets/:id',
-    api(ctx, 'tickets', 'read', (req) => json(200, ctx.row('Tickets', renderTicket(ctx, toUpdate(store.tickets, routeId(req, 'Ticket'), 'Ticket'))))),
-  );
-  router.on(
-    'POST',
-    '/api/Tickets',
-    api(ctx, 'tickets', 'edit', (req) => upsert(ctx, req, 'Faults', (item) => saveTicket(ctx, item), (id) => renderTicket(ctx, store.tickets.get(id)!))),
-  );
-  router.on(
-    'DELETE',
-    '/api/Tickets/:id',
-    api(ctx, 'tickets', 'edit', (req) => {
-      const ticket = toUpdate(store.tickets, routeId(req, 'Ticket'), 'Ticket');
-      for (const action of store.actions.find('ticket', ticket.id)) store.actions.remove(action.id);
-      store.tickets.remove(ticket.id);
-      return { status: 200 };
-    }),
-  );
+  const { ids, accepts } = readIdFilters(query, TICKET_ID_FILTERS);
+  const openOnly = query.bool('open_only');
+  const closedOnly = query.bool('closed_only');
+  const search = query.string('search');
+  // Not in Halo's swagger: a real tenant ignores these and returns every ticket (see the report).
+  const alertId = behaviour.ticketAlertFilters ? query.string('ninja_alert_id') : undefined;
+  const thirdParty = behaviour.ticketAlertFilters ? query.string('third_party_id_string') : undefined;
+  const rows = candidates(store.tickets, [['ninjaAlert', alertId], ['thirdParty', thirdParty], ['asset', ids.asset_id], ['site', ids.site_id], ['client', ids.client_id]]);
+  return rows.filter((t) => {
+    if (!accepts(t)) return false;
+    if (alertId !== undefined && t.ninja_alert_id !== alertId) return false;
+    if (thirdParty !== undefined && t.third_party_id_string !== thirdParty) return false;
+    const closed = isClosedStatus(ctx, t.status_id);
+    if ((openOnly && closed) || (closedOnly && !closed)) return false;
+    return search === undefined || String(t.id) === search.trim() || matches(search, t.summary);
+  });
+}
+
+/** A deleted ticket's actions go with it. */
+export function beforeDeleteTicket(ctx: HaloContext, ticket: TicketRecord): void {
+  for (const action of ctx.store.actions.find('ticket', ticket.id)) ctx.store.actions.remove(action.id);
 }

@@ -2,16 +2,15 @@
  * `/api/Users` (schema Users / Users_List, reference/halopsa/NOTES.md §4.3): end users belong to a
  * site; list `{record_count, users}` with `site_id` written as a double (`33.0`); filters
  * `client_id`, `site_id`, `asset_id`, `search`, `exclude_generaluser`, `includeinactive`.
+ * The routes come from its entry in resource-table.ts; this module holds that entry's hooks.
  */
 
-import type { Router } from '../../sim-server.js';
-import { api, json, routeId, upsert } from '../api.js';
 import type { HaloContext } from '../context.js';
 import { badRequest } from '../errors.js';
 import type { ItemReader } from '../item-reader.js';
 import { double } from '../json-text.js';
-import { envelope, matches } from '../listing.js';
-import { Query } from '../query.js';
+import { matches, readIdFilters } from '../listing.js';
+import type { Query } from '../query.js';
 import type { UserRecord } from '../records.js';
 import { patched, readCustomFields, referenced, renderCustomFields, toUpdate, wholeId } from './common.js';
 
@@ -57,7 +56,7 @@ export function renderUserRow(ctx: HaloContext, user: UserRecord): Record<string
   };
 }
 
-function saveUser(ctx: HaloContext, item: ItemReader): number {
+export function saveUser(ctx: HaloContext, item: ItemReader): number {
   const { store } = ctx;
   const id = item.id();
   const existing = id === undefined ? undefined : toUpdate(store.users, id, 'User');
@@ -111,61 +110,43 @@ function saveUser(ctx: HaloContext, item: ItemReader): number {
   return user.id;
 }
 
-export function registerUsers(router: Router, ctx: HaloContext): void {
+/** `GET /api/Users`: filters `client_id`, `site_id`, `asset_id`, `search`, `exclude_generaluser`; inactive users only with `includeinactive`. */
+export function selectUsers(ctx: HaloContext, query: Query): UserRecord[] {
   const { store } = ctx;
-  router.on(
-    'GET',
-    '/api/Users',
-    api(ctx, 'customers', 'read', (req) => {
-      const query = new Query(req.query);
-      const clientId = query.int('client_id');
-      const siteId = query.int('site_id');
-      const assetId = query.int('asset_id');
-      const search = query.string('search');
-      const includeInactive = query.bool('includeinactive');
-      const excludeGeneral = query.bool('exclude_generaluser');
-      let candidates: UserRecord[];
-      if (assetId !== undefined) {
-        const asset = store.assets.get(assetId);
-        candidates = (asset?.user_ids ?? []).map((id) => store.users.get(id)).filter((u): u is UserRecord => u !== undefined);
-        candidates.sort((a, b) => a.id - b.id);
-      } else if (siteId !== undefined) {
-        candidates = store.users.find('site', siteId);
-      } else if (clientId !== undefined) {
-        candidates = store.sites.find('client', clientId).flatMap((s) => store.users.find('site', s.id));
-        candidates.sort((a, b) => a.id - b.id);
-      } else {
-        candidates = store.users.all();
-      }
-      const rows = candidates.filter((u) => {
-        if (!includeInactive && u.inactive) return false;
-        if (excludeGeneral && u.isgeneraluser) return false;
-        if (siteId !== undefined && u.site_id !== siteId) return false;
-        if (clientId !== undefined && store.sites.get(u.site_id)?.client_id !== clientId) return false;
-        return search === undefined || matches(search, u.name, u.firstname, u.surname, u.emailaddress, u.login);
-      });
-      return json(200, envelope(rows, query, 'users', (u) => ctx.row('Users', renderUser(ctx, u))));
-    }),
+  const { ids, accepts } = readIdFilters(query, {
+    client_id: (u: UserRecord) => store.sites.get(u.site_id)?.client_id,
+    site_id: (u: UserRecord) => u.site_id,
+  });
+  const { client_id: clientId, site_id: siteId } = ids;
+  const assetId = query.int('asset_id');
+  const search = query.string('search');
+  const includeInactive = query.bool('includeinactive');
+  const excludeGeneral = query.bool('exclude_generaluser');
+  let candidates: UserRecord[];
+  if (assetId !== undefined) {
+    const asset = store.assets.get(assetId);
+    candidates = (asset?.user_ids ?? []).map((id) => store.users.get(id)).filter((u): u is UserRecord => u !== undefined);
+    candidates.sort((a, b) => a.id - b.id);
+  } else if (siteId !== undefined) {
+    candidates = store.users.find('site', siteId);
+  } else if (clientId !== undefined) {
+    candidates = store.sites.find('client', clientId).flatMap((s) => store.users.find('site', s.id));
+    candidates.sort((a, b) => a.id - b.id);
+  } else {
+    candidates = store.users.all();
+  }
+  return candidates.filter(
+    (u) =>
+      (includeInactive || !u.inactive) &&
+      !(excludeGeneral && u.isgeneraluser) &&
+      accepts(u) &&
+      (search === undefined || matches(search, u.name, u.firstname, u.surname, u.emailaddress, u.login)),
   );
-  router.on(
-    'GET',
-    '/api/Users/:id',
-    api(ctx, 'customers', 'read', (req) => json(200, ctx.row('Users', renderUser(ctx, toUpdate(store.users, routeId(req, 'User'), 'User'))))),
-  );
-  router.on(
-    'POST',
-    '/api/Users',
-    api(ctx, 'customers', 'edit', (req) => upsert(ctx, req, 'Users', (item) => saveUser(ctx, item), (id) => renderUser(ctx, store.users.get(id)!))),
-  );
-  router.on(
-    'DELETE',
-    '/api/Users/:id',
-    api(ctx, 'customers', 'edit', (req) => {
-      const user = toUpdate(store.users, routeId(req, 'User'), 'User');
-      if (user.isgeneraluser) throw badRequest(`User ${user.id} is the General User of site ${user.site_id} and cannot be deleted.`);
-      for (const asset of store.assets.find('user', user.id)) store.assets.put({ ...asset, user_ids: asset.user_ids.filter((id) => id !== user.id) });
-      store.users.remove(user.id);
-      return { status: 200 };
-    }),
-  );
+}
+
+/** A site's General User cannot be deleted; a deleted user is unlinked from its assets. */
+export function beforeDeleteUser(ctx: HaloContext, user: UserRecord): void {
+  const { store } = ctx;
+  if (user.isgeneraluser) throw badRequest(`User ${user.id} is the General User of site ${user.site_id} and cannot be deleted.`);
+  for (const asset of store.assets.find('user', user.id)) store.assets.put({ ...asset, user_ids: asset.user_ids.filter((id) => id !== user.id) });
 }
