@@ -12,7 +12,7 @@ import type { HaloAsset, HaloField, HaloSnapshot } from '../halo/types.js';
 import { ASSET_PROPERTIES, type AssetTypeWrite, type AssetWrite, type ClientWrite, type FieldValue, type Saved, type SiteWrite } from '../halo/writes.js';
 import { toWire, type TargetType } from '../model/convert.js';
 import { ApiError } from '../http/index.js';
-import type { NinjaOneClient } from '../ninjaone/client.js';
+import type { NinjaOneClient } from '../rmm/ninjaone/client.js';
 import { isRef, type Action, type AssetChange, type AssetFieldChange, type AssetTypeChange, type Change, type ClientChange, type Kind, type Plan, type Ref, type SettingChange, type SiteChange, type WebhookChange } from '../plan/plan.js';
 
 export type ApplyStatus = 'done' | 'failed' | 'skipped';

@@ -7,7 +7,8 @@
  */
 
 import type { HaloConnection } from '../config/spec.js';
-import { HttpClient, haloHttpOptions, type Query, type SharedHttpOptions } from '../http/index.js';
+import { HttpClient, type Query, type SharedHttpOptions } from '../http/index.js';
+import { haloHttpOptions } from './http-options.js';
 import { notARow, RowReader, type ProblemSink, type ReadProblem } from '../http/rows.js';
 import { asArray, asRecord, optionalInt, shapeError, type ShapeContext } from '../http/shape.js';
 import { fieldTypeFromText, HALO_FIELD_TYPE_CODES } from './field-types.js';

@@ -2,7 +2,7 @@
  * The HTTP client both API clients sit on: one `request()` that authenticates (OAuth2 client
  * credentials, refreshed once on a 401), paces (the shared rate limiter), retries what can be
  * retried with back-off, accounts every attempt per endpoint label, and turns every failure into
- * a redacted, readable ApiError. The vendor specifics it needs arrive as options (see presets.ts).
+ * a redacted, readable ApiError. The vendor specifics it needs arrive as options (src/halo/http-options.ts, src/rmm/ninjaone/http-options.ts).
  */
 
 import { VERSION } from '../version.js';

@@ -6,7 +6,7 @@ export { DEFAULT_BACKOFF, backoffDelay, parseRetryAfter, type BackoffOptions } f
 export { systemClock, type Clock } from './clock.js';
 export { HttpClient, type HttpClientOptions, type HttpMethod, type HttpSetback, type HttpResponse, type Query, type RequestOptions } from './http-client.js';
 export { createJsonLogger, silentLogger, type JsonLoggerOptions, type LogFields, type Logger, type LogLevel } from './logger.js';
-export { haloHttpOptions, ninjaOneHttpOptions, type SharedHttpOptions } from './presets.js';
+export type { SharedHttpOptions } from './shared-options.js';
 export { RateLimiter, RateLimiterRegistry, sharedRateLimiters, type Permit, type RateLimit, type RateLimiterStatus } from './rate-limiter.js';
 export { REDACTED, Redactor } from './redactor.js';
 export { IDEMPOTENT_METHODS, RETRYABLE_STATUSES, judgeStatus, judgeWireFailure, type RetryVerdict } from './retry-policy.js';

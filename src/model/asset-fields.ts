@@ -9,7 +9,7 @@ import { error, warning, type SpecPath } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { FieldMapping, Spec, ValueType } from '../config/spec.js';
 import type { HaloCustomField, HaloField, HaloFieldOption, HaloFieldType, HaloSnapshot } from '../halo/types.js';
-import type { NinjaCustomFieldDefinition } from '../ninjaone/types.js';
+import type { NinjaCustomFieldDefinition } from '../rmm/ninjaone/types.js';
 import { foldName } from '../halo/names.js';
 import { address } from './address.js';
 import type { TargetType } from './convert.js';

@@ -9,7 +9,7 @@
 import { warning } from '../diagnostics/diagnostic.js';
 import type { Spec } from '../config/spec.js';
 import type { HaloAsset, HaloSnapshot } from '../halo/types.js';
-import type { NinjaDevice, NinjaSnapshot } from '../ninjaone/types.js';
+import type { NinjaDevice, NinjaSnapshot } from '../rmm/ninjaone/types.js';
 import type { Catalog } from './catalog.js';
 import type { DesiredAsset } from './desired.js';
 import type { Report } from './report.js';

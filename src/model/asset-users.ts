@@ -7,7 +7,7 @@
 import { warning } from '../diagnostics/diagnostic.js';
 import type { Spec } from '../config/spec.js';
 import type { HaloSnapshot, HaloUser } from '../halo/types.js';
-import type { NinjaDevice } from '../ninjaone/types.js';
+import type { NinjaDevice } from '../rmm/ninjaone/types.js';
 import type { DesiredClient } from './desired.js';
 import { readDevicePath, type DeviceContext } from './device-values.js';
 import type { Report } from './report.js';

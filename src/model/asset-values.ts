@@ -6,7 +6,7 @@
 
 import { warning } from '../diagnostics/diagnostic.js';
 import type { FieldMapping, Spec } from '../config/spec.js';
-import type { NinjaDevice, NinjaSnapshot } from '../ninjaone/types.js';
+import type { NinjaDevice, NinjaSnapshot } from '../rmm/ninjaone/types.js';
 import type { Catalog, MappingTarget } from './catalog.js';
 import { convert } from './convert.js';
 import type { DesiredValue } from './desired.js';

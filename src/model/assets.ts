@@ -9,7 +9,7 @@
 import { warning } from '../diagnostics/diagnostic.js';
 import type { Spec } from '../config/spec.js';
 import type { HaloSnapshot } from '../halo/types.js';
-import type { NinjaDevice, NinjaSnapshot } from '../ninjaone/types.js';
+import type { NinjaDevice, NinjaSnapshot } from '../rmm/ninjaone/types.js';
 import { address } from './address.js';
 import { identityOf, startIdentities, warnIdentities, type AssetIdentities } from './asset-identity.js';
 import { startUserLinks, userOf, warnUserLinks, type UserLinks } from './asset-users.js';

@@ -8,7 +8,7 @@
 
 import type { FieldMapping, Spec } from '../config/spec.js';
 import type { HaloField, HaloSnapshot } from '../halo/types.js';
-import type { NinjaCustomFieldDefinition } from '../ninjaone/types.js';
+import type { NinjaCustomFieldDefinition } from '../rmm/ninjaone/types.js';
 import { foldName } from '../halo/names.js';
 import { mappingTargetsOf, serialFieldOf, type FieldInputs, type MappingTarget } from './asset-fields.js';
 import { assetTypesOf } from './asset-types.js';

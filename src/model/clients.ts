@@ -9,7 +9,7 @@ import { error, warning } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { OrganisationMapping, Spec } from '../config/spec.js';
 import type { HaloClient, HaloSnapshot } from '../halo/types.js';
-import type { NinjaOrganization } from '../ninjaone/types.js';
+import type { NinjaOrganization } from '../rmm/ninjaone/types.js';
 import { foldName, withName } from '../halo/names.js';
 import { address } from './address.js';
 import { bindClient, findEntry, type CustomerRun, type Skipped } from './customer-run.js';

@@ -10,7 +10,7 @@
 import type { DateFormat, ValueType } from '../config/spec.js';
 import { FIELD_TYPE_WORDS } from '../halo/field-types.js';
 import type { HaloFieldOption, HaloFieldType } from '../halo/types.js';
-import type { NinjaCustomFieldDefinition } from '../ninjaone/types.js';
+import type { NinjaCustomFieldDefinition } from '../rmm/ninjaone/types.js';
 import { findByName } from '../halo/names.js';
 
 /** The Halo side of a mapping: what it holds, and the options of a selection. */

@@ -6,7 +6,7 @@
 
 import type { NinjaRef, OrganisationMapping, Spec } from '../config/spec.js';
 import type { HaloClient, HaloSite, HaloSnapshot } from '../halo/types.js';
-import type { NinjaOrganization, NinjaSnapshot } from '../ninjaone/types.js';
+import type { NinjaOrganization, NinjaSnapshot } from '../rmm/ninjaone/types.js';
 import { foldName } from '../halo/names.js';
 import type { DesiredClient, DesiredSite } from './desired.js';
 import { lookalikes } from './read-problems.js';

@@ -7,7 +7,7 @@
 
 import type { Spec } from '../config/spec.js';
 import type { HaloSnapshot } from '../halo/types.js';
-import type { NinjaSnapshot } from '../ninjaone/types.js';
+import type { NinjaSnapshot } from '../rmm/ninjaone/types.js';
 import { catchAllOf } from './catch-all.js';
 import { clientsOfOrganisations, resolveTopLevel, warnSimilarClients } from './clients.js';
 import { startCustomerRun } from './customer-run.js';

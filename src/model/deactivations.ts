@@ -7,7 +7,7 @@
 import { error, warning } from '../diagnostics/diagnostic.js';
 import type { Spec } from '../config/spec.js';
 import type { HaloAsset, HaloClient, HaloSnapshot } from '../halo/types.js';
-import type { NinjaSnapshot } from '../ninjaone/types.js';
+import type { NinjaSnapshot } from '../rmm/ninjaone/types.js';
 import { address } from './address.js';
 import type { Deactivation } from './desired.js';
 import type { Report } from './report.js';

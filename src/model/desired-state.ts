@@ -7,7 +7,7 @@ import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { NinjaRef, Spec } from '../config/spec.js';
 import type { HaloSnapshot } from '../halo/types.js';
-import type { NinjaSnapshot } from '../ninjaone/types.js';
+import type { NinjaSnapshot } from '../rmm/ninjaone/types.js';
 import { hasMappedValue, resolveAssets, type AssetOptions } from './assets.js';
 import { resolveCatalog } from './catalog.js';
 import { list, resolveCustomers } from './customers.js';

@@ -6,7 +6,7 @@
 
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { HaloAsset, HaloAssetType, HaloClient, HaloField, HaloFieldOption, HaloFieldType, HaloSite, HaloUser } from '../halo/types.js';
-import type { NinjaDevice } from '../ninjaone/types.js';
+import type { NinjaDevice } from '../rmm/ninjaone/types.js';
 import type { TargetType } from './convert.js';
 
 export interface DesiredClient {

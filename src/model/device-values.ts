@@ -5,7 +5,7 @@
  */
 
 import type { DevicePath, FieldMapping } from '../config/spec.js';
-import type { NinjaDevice, NinjaSnapshot } from '../ninjaone/types.js';
+import type { NinjaDevice, NinjaSnapshot } from '../rmm/ninjaone/types.js';
 
 /** What a device path can reach besides the device record itself. */
 export interface DeviceContext {

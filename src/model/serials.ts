@@ -8,7 +8,7 @@
  */
 
 import type { DevicePath } from '../config/spec.js';
-import type { NinjaDevice } from '../ninjaone/types.js';
+import type { NinjaDevice } from '../rmm/ninjaone/types.js';
 import { readDevicePath } from './device-values.js';
 
 /** What BIOSes and hypervisors report when nobody set a serial (DESIGN.md §3). Compared case-insensitively. */

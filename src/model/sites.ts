@@ -8,7 +8,7 @@
 import { error, warning } from '../diagnostics/diagnostic.js';
 import type { LocationPolicy, OrganisationMapping, SiteMapping } from '../config/spec.js';
 import type { HaloSite } from '../halo/types.js';
-import type { NinjaLocation, NinjaOrganization } from '../ninjaone/types.js';
+import type { NinjaLocation, NinjaOrganization } from '../rmm/ninjaone/types.js';
 import { foldName } from '../halo/names.js';
 import { address } from './address.js';
 import { findEntry, refMatches, type CustomerRun, type Skipped } from './customer-run.js';

@@ -7,7 +7,7 @@ import { environmentSecrets } from '../config/secret-values.js';
 import type { Spec } from '../config/spec.js';
 import { HaloApiClient } from '../halo/client.js';
 import { Accounting, createJsonLogger, Redactor, silentLogger, type HttpSetback, type Logger } from '../http/index.js';
-import { NinjaOneClient } from '../ninjaone/client.js';
+import { NinjaOneClient } from '../rmm/ninjaone/client.js';
 
 /** The two API clients of one run, sharing one redactor (each hides the other's tokens) and one accounting. */
 export interface Clients {

@@ -10,43 +10,11 @@ import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { HaloSnapshot } from '../halo/types.js';
 import { ApiError } from '../http/index.js';
 import { desiredState } from '../model/desired-state.js';
-import type { NinjaSnapshot } from '../ninjaone/types.js';
+import { readForSpec } from '../rmm/ninjaone/read-for-spec.js';
+import type { NinjaSnapshot } from '../rmm/ninjaone/types.js';
 import { makePlan } from '../plan/make-plan.js';
 import { PLAN_FORMAT_VERSION, summarise, type Plan } from '../plan/plan.js';
 import type { Clients } from './clients.js';
-
-/**
- * The device fields plan needs: identity (ids, names, serials — reference/ninjaone/NOTES.md §3),
- * the roots of the serial and name sources, and the roots of every path the spec maps. Everything
- * else is dropped as pages arrive.
- */
-export function deviceKeysFor(spec: Spec): Set<string> {
-  const keys = new Set(['id', 'uid', 'organizationId', 'locationId', 'nodeClass', 'deviceType', 'displayName', 'systemName', 'dnsName', 'netbiosName', 'system', 'serviceTag']);
-  for (const path of [...spec.assets.fields.map((f) => f.from), ...spec.assets.serial.from, ...(spec.assets.user ? [spec.assets.user.from] : [])]) {
-    const root = path[0]?.name;
-    if (root && root !== 'customFields' && root !== 'organization' && root !== 'location') keys.add(root);
-  }
-  for (const source of spec.assets.name.from) keys.add(source.split('.')[0]!);
-  return keys;
-}
-
-/** Device custom fields the spec reads: only these are fetched from NinjaOne. */
-export function mappedCustomFields(spec: Spec): string[] {
-  const paths = [...spec.assets.fields.filter((f) => f.source === 'path').map((f) => f.from), ...(spec.assets.user ? [spec.assets.user.from] : [])];
-  return [...new Set(paths.filter((p) => p[0]?.name === 'customFields' && p[1]).map((p) => p[1]!.name))];
-}
-
-/** Organisation and location custom fields the spec reads: inherited device fields, and organization/location.customFields.* paths. */
-export function scopedCustomFields(spec: Spec): string[] {
-  const out = new Set<string>();
-  for (const m of spec.assets.fields) {
-    if (m.source !== 'path') continue;
-    const [root, second, third] = m.from;
-    if (root?.name === 'customFields' && m.inherit && second) out.add(second.name);
-    if ((root?.name === 'organization' || root?.name === 'location') && second?.name === 'customFields' && third) out.add(third.name);
-  }
-  return [...out];
-}
 
 export interface PlanRun {
   loaded: LoadedSpec;
@@ -76,7 +44,7 @@ export async function planRun(loaded: LoadedSpec & { spec: Spec }, clients: Clie
   };
   const readingDone = options.onReading?.();
   const [ninjaRead, haloRead] = await Promise.allSettled([
-    clients.ninjaone.readSnapshot({ customFields: mappedCustomFields(spec), scopedCustomFields: scopedCustomFields(spec), deviceKeys: deviceKeysFor(spec) }),
+    readForSpec(clients.ninjaone, spec),
     clients.halo.readSnapshot({ customFields: spec.assets.fields.some((f) => f.target === 'customfield') }),
   ]).finally(() => readingDone?.());
   const readErrors: Diagnostic[] = [];

@@ -18,7 +18,7 @@ import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'n
 import type { Spec } from '../config/spec.js';
 import type { Logger } from '../http/index.js';
 import type { InboxStore, RejectReason } from '../store/inbox-store.js';
-import { includeDecision, readActivity, seriesKey } from './activity.js';
+import { includeDecision, readActivity, seriesKey } from '../rmm/ninjaone/activity.js';
 import type { WebhookAuth } from './auth.js';
 import type { ServeMetrics } from './metrics.js';
 

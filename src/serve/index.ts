@@ -15,5 +15,5 @@ export { WebhookAuth, SECRET_ENV, PREVIOUS_SECRET_ENV, MIN_SECRET_LENGTH, checkS
 export { ServeMetrics } from './metrics.js';
 export { DEFAULT_RETRY, type RetryPolicy } from './worker-pool.js';
 export type { PollResult } from './poller.js';
-export { readActivity, seriesKey, includeDecision, type Activity } from './activity.js';
+export { readActivity, seriesKey, includeDecision, type Activity } from '../rmm/ninjaone/activity.js';
 export { NOTE_MARKER } from './ticket-content.js';

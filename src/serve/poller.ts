@@ -11,10 +11,10 @@
 import type { Spec } from '../config/spec.js';
 import type { HaloTicket, HaloTickets } from '../halo/tickets.js';
 import type { Clock, Logger } from '../http/index.js';
-import type { NinjaOneClient } from '../ninjaone/client.js';
-import type { NinjaAlert } from '../ninjaone/types.js';
+import type { NinjaOneClient } from '../rmm/ninjaone/client.js';
+import type { NinjaAlert } from '../rmm/ninjaone/types.js';
 import type { InboxStore, NewDelivery } from '../store/inbox-store.js';
-import { fallbackSeriesKey, includeDecision, type Activity } from './activity.js';
+import { fallbackSeriesKey, includeDecision, type Activity } from '../rmm/ninjaone/activity.js';
 import type { HaloDirectory } from './directory.js';
 import { describeError } from './errors.js';
 import type { ServeMetrics } from './metrics.js';

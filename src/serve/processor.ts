@@ -13,7 +13,7 @@ import type { Spec } from '../config/spec.js';
 import type { HaloTicket, HaloTickets } from '../halo/tickets.js';
 import { ApiError, type Logger } from '../http/index.js';
 import type { Completion, InboxStore, PendingEffect, SeriesState, WorkItem } from '../store/inbox-store.js';
-import { includeDecision, readActivity, severityOf, type Activity } from './activity.js';
+import { includeDecision, readActivity, severityOf, type Activity } from '../rmm/ninjaone/activity.js';
 import type { HaloDirectory, Placement, TicketLookups } from './directory.js';
 import { PermanentError } from './errors.js';
 import type { ServeMetrics } from './metrics.js';

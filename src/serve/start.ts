@@ -11,7 +11,7 @@ import type { Spec } from '../config/spec.js';
 import { HaloApiClient } from '../halo/client.js';
 import { HaloTickets } from '../halo/tickets.js';
 import { Accounting, ApiError, backoffDelay, createJsonLogger, Redactor, systemClock, type Clock, type Logger, type LogLevel, type SharedHttpOptions } from '../http/index.js';
-import { NinjaOneClient } from '../ninjaone/client.js';
+import { NinjaOneClient } from '../rmm/ninjaone/client.js';
 import type { InboxStore, PruneResult } from '../store/inbox-store.js';
 import { DEFAULT_STORE_URL, openStore } from '../store/open-store.js';
 import { checkSecrets, PREVIOUS_SECRET_ENV, SECRET_ENV, WebhookAuth } from './auth.js';

@@ -8,8 +8,8 @@
 
 import { fallbackDeviceName } from '../model/device-names.js';
 import { CONTROLS } from '../render/safe-text.js';
-import type { Activity } from './activity.js';
-import { severityOf } from './activity.js';
+import type { Activity } from '../rmm/ninjaone/activity.js';
+import { severityOf } from '../rmm/ninjaone/activity.js';
 import { formatDateTime, humaniseCode, humaniseParams } from './humanise.js';
 
 /** Starts every note haloform writes; plain text, so it survives Halo's HTML handling. */

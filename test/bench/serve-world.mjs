@@ -8,7 +8,7 @@
 
 import { createServer } from 'node:http';
 import { loadSpecText } from '../../dist/config/load.js';
-import { NinjaOneClient } from '../../dist/ninjaone/client.js';
+import { NinjaOneClient } from '../../dist/rmm/ninjaone/client.js';
 import { generateDemo, haloLookups } from '../../dist/sandbox/demo-data.js';
 import { startSandbox } from '../../dist/sandbox/index.js';
 

@@ -9,7 +9,7 @@ import { loadSpecText } from '../../src/config/load.js';
 import type { Spec } from '../../src/config/spec.js';
 import { HaloApiClient } from '../../src/halo/client.js';
 import { Accounting, ApiError, createJsonLogger, Redactor, type SharedHttpOptions } from '../../src/http/index.js';
-import { NinjaOneClient } from '../../src/ninjaone/client.js';
+import { NinjaOneClient } from '../../src/rmm/ninjaone/client.js';
 import type { FaultRule } from '../../src/sandbox/faults.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 

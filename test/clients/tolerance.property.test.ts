@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSpecFile } from '../../src/config/load.js';
 import type { Spec } from '../../src/config/spec.js';
 import { HaloApiClient } from '../../src/halo/client.js';
-import { NinjaOneClient } from '../../src/ninjaone/client.js';
+import { NinjaOneClient } from '../../src/rmm/ninjaone/client.js';
 import type { Plan } from '../../src/plan/plan.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import type { OverlayOp } from '../../src/sandbox/overlays.js';

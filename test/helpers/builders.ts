@@ -1,7 +1,7 @@
 /** Small NinjaOne and Halo snapshots built by hand, for unit tests of the pure model. */
 
 import type { HaloAsset, HaloField, HaloFieldOption, HaloFieldType, HaloSnapshot } from '../../src/halo/types.js';
-import type { NinjaDevice, NinjaSnapshot } from '../../src/ninjaone/types.js';
+import type { NinjaDevice, NinjaSnapshot } from '../../src/rmm/ninjaone/types.js';
 
 export function ninjaSnapshot(parts: Partial<NinjaSnapshot> = {}): NinjaSnapshot {
   return {

@@ -5,7 +5,7 @@
 
 import { HALO_FIELD_TYPE_CODES } from '../../src/halo/field-types.js';
 import type { HaloSnapshot } from '../../src/halo/types.js';
-import type { NinjaSnapshot } from '../../src/ninjaone/types.js';
+import type { NinjaSnapshot } from '../../src/rmm/ninjaone/types.js';
 import type { Seed } from '../../src/sandbox/seed.js';
 
 export function snapshotsFromSeed(seed: Seed): { ninja: NinjaSnapshot; halo: HaloSnapshot } {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { comparable, convert, toWire, type TargetType } from '../../src/model/convert.js';
-import type { NinjaCustomFieldDefinition } from '../../src/ninjaone/types.js';
+import type { NinjaCustomFieldDefinition } from '../../src/rmm/ninjaone/types.js';
 
 const target = (type: TargetType['type'], options: { id: number; name: string }[] = []): TargetType => ({ type, options, label: `Halo field "${type}"` });
 const tiers = target('select', [

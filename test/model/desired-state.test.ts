@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Spec } from '../../src/config/spec.js';
 import type { HaloSnapshot } from '../../src/halo/types.js';
 import { desiredState } from '../../src/model/desired-state.js';
-import type { NinjaSnapshot } from '../../src/ninjaone/types.js';
+import type { NinjaSnapshot } from '../../src/rmm/ninjaone/types.js';
 import { makePlan } from '../../src/plan/make-plan.js';
 import { attributes, type Plan } from '../../src/plan/plan.js';
 import { asset, device, field, haloSnapshot, ninjaSnapshot } from '../helpers/builders.js';

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { loadSpecText } from '../../src/config/load.js';
 import type { Spec } from '../../src/config/spec.js';
 import { RateLimiterRegistry, silentLogger, type Logger } from '../../src/http/index.js';
-import { NinjaOneClient } from '../../src/ninjaone/client.js';
+import { NinjaOneClient } from '../../src/rmm/ninjaone/client.js';
 import { generateDemo, haloLookups } from '../../src/sandbox/demo-data.js';
 import type { TriggerAlertInput } from '../../src/sandbox/ninjaone/index.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { NinjaOneClient } from '../../src/ninjaone/client.js';
+import { NinjaOneClient } from '../../src/rmm/ninjaone/client.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { ensureBuilt, spawnServe } from '../helpers/serve-child.js';
 import { linkedSeed, loadSpec, SECRET, specText, waitFor } from './fixtures.js';

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/http/index.js';
-import { seriesKey, severityOf } from '../../src/serve/activity.js';
+import { seriesKey, severityOf } from '../../src/rmm/ninjaone/activity.js';
 import { classifyFailure, PermanentError } from '../../src/serve/errors.js';
 import { escapeHtml, isHaloformNote, resetNoteHtml, ticketDetailsHtml, ticketSummary } from '../../src/serve/ticket-content.js';
 

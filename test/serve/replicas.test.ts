@@ -16,7 +16,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { NinjaOneClient } from '../../src/ninjaone/client.js';
+import { NinjaOneClient } from '../../src/rmm/ninjaone/client.js';
 import type { NinjaActivity } from '../../src/sandbox/ninjaone/webhook-config.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { createDatabase, usePostgres } from '../helpers/postgres.js';

@@ -6,7 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readActivity, type Activity } from '../../src/serve/activity.js';
+import { readActivity, type Activity } from '../../src/rmm/ninjaone/activity.js';
 import { catchAllNoteHtml, cleanText, firedAgainNoteHtml, resetNoteHtml, ticketDetailsHtml, ticketSummary } from '../../src/serve/ticket-content.js';
 
 const SAMPLE = new URL('../sandbox/ninjaone/fixtures/samples/condition-triggered.vmware-host-memory.country-consulting.json', import.meta.url);

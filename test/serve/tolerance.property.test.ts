@@ -7,7 +7,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HaloApiClient } from '../../src/halo/client.js';
-import { NinjaOneClient } from '../../src/ninjaone/client.js';
+import { NinjaOneClient } from '../../src/rmm/ninjaone/client.js';
 import type { OverlayOp } from '../../src/sandbox/overlays.js';
 import { startWorld, type World } from './fixtures.js';
 

@@ -230,7 +230,7 @@ describe('serve start-up', () => {
 
 describe('sample payloads', () => {
   it('the real TRIGGERED sample is a valid activity', async () => {
-    const { readActivity } = await import('../../src/serve/activity.js');
+    const { readActivity } = await import('../../src/rmm/ninjaone/activity.js');
     const sample = JSON.parse(readFileSync(new URL('../sandbox/ninjaone/fixtures/samples/condition-triggered.vmware-host-memory.country-consulting.json', import.meta.url), 'utf8')) as unknown;
 
     const check = readActivity(sample);

@@ -5,7 +5,7 @@
  * "177210". Also: which series an activity belongs to, and whether `alerts.include` wants it.
  */
 
-import type { Alerts } from '../config/spec.js';
+import type { Alerts } from '../../config/spec.js';
 
 /** The device node NinjaOne adds when the webhook expands `device` (NOTES §7). */
 export interface ActivityDevice {

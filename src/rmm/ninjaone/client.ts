@@ -5,11 +5,12 @@
  * reference/ninjaone/NOTES.md §2–§6.
  */
 
-import type { NinjaOneConnection } from '../config/spec.js';
-import { HttpClient, ninjaOneHttpOptions, type SharedHttpOptions } from '../http/index.js';
-import { notARow, RowReader, type ProblemSink, type ReadProblem } from '../http/rows.js';
-import { asArray, asRecord, shapeError, type ShapeContext } from '../http/shape.js';
-import { nameFrom } from '../model/device-names.js';
+import type { NinjaOneConnection } from '../../config/spec.js';
+import { HttpClient, type SharedHttpOptions } from '../../http/index.js';
+import { ninjaOneHttpOptions } from './http-options.js';
+import { notARow, RowReader, type ProblemSink, type ReadProblem } from '../../http/rows.js';
+import { asArray, asRecord, shapeError, type ShapeContext } from '../../http/shape.js';
+import { nameFrom } from '../../model/device-names.js';
 import type { NinjaAlert, NinjaCustomFieldDefinition, NinjaDevice, NinjaLocation, NinjaOrganization, NinjaSnapshot } from './types.js';
 
 /** NinjaOne serves 1000 rows a page in practice (NOTES §3.1). */

@@ -5,7 +5,7 @@
  * of a row is absent here, and reported in the snapshot's problems; a row is never a failed read.
  */
 
-import type { ReadProblem } from '../http/rows.js';
+import type { ReadProblem } from '../../http/rows.js';
 
 export interface NinjaOrganization {
   id: number;
