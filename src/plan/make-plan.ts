@@ -5,10 +5,10 @@
  */
 
 import { createHash } from 'node:crypto';
-import type { DesiredAsset, Desired, DesiredClient, DesiredField, DesiredSite } from '../model/desired.js';
+import type { DesiredAsset, DesiredAssetType, Desired, DesiredClient, DesiredField, DesiredSite } from '../model/desired.js';
 import { comparable } from '../model/convert.js';
 import type { HaloAsset, HaloClient, HaloSite, HaloSnapshot } from '../halo/types.js';
-import { KINDS, PLAN_FORMAT_VERSION, summarise, type AssetChange, type AssetFieldChange, type Change, type ClientChange, type Plan, type Ref, type SiteChange, type UserLink, type Value } from './plan.js';
+import { KINDS, PLAN_FORMAT_VERSION, summarise, type AssetChange, type AssetFieldChange, type AssetTypeChange, type Change, type ClientChange, type Plan, type Ref, type SettingChange, type SiteChange, type WebhookChange, type UserLink, type Value } from './plan.js';
 import { foldName } from '../halo/names.js';
 
 export interface PlanMeta {
@@ -20,93 +20,18 @@ export interface PlanMeta {
 }
 
 export function makePlan(desired: Desired, halo: HaloSnapshot, meta: PlanMeta): Plan {
-  const changes: Change[] = [];
-  const fieldIdsByName = new Map(halo.fields.map((f) => [foldName(f.name), f.id]));
-  const customFieldIdsByName = new Map(halo.customFields.map((f) => [foldName(f.name), f.id]));
-  const clientsById = new Map(halo.clients.map((c) => [c.id, c]));
-  const sitesById = new Map(halo.sites.map((s) => [s.id, s]));
-  const typesById = new Map(halo.assetTypes.map((t) => [t.id, t]));
-  const usersById = new Map(halo.users.map((u) => [u.id, u]));
-  const fieldAddressesByName = new Map(desired.fields.map((f) => [foldName(f.name), f.address]));
-
-  // Settings.
-  const tag = desired.settings.assetTagMustBeUnique;
-  if (tag) {
-    const same = tag.live === tag.desired;
-    changes.push({
-      address: 'setting["assetTagMustBeUnique"]',
-      kind: 'setting',
-      action: same ? 'no-op' : 'update',
-      name: 'Asset Tag must be unique',
-      ...(same ? {} : { before: { value: tag.live ?? null }, after: { value: tag.desired } }),
-    });
-  }
-
-  // Asset fields.
-  for (const field of desired.fields) changes.push(fieldChange(field));
-
-  // Asset types.
-  for (const type of desired.assetTypes) {
-    if (type.live) {
-      changes.push({ address: type.address, kind: 'asset_type', action: 'no-op', name: type.name, haloId: type.live.id, fingerprint: fingerprint(type.live) });
-    } else {
-      changes.push({
-        address: type.address,
-        kind: 'asset_type',
-        action: 'create',
-        name: type.name,
-        reason: `for node class${type.nodeClasses.length === 1 ? '' : 'es'} ${type.nodeClasses.join(', ')}`,
-        after: {
-          name: type.name,
-          asset_group: type.group ? { id: type.group.id, name: type.group.name } : null,
-          fields: desired.fields.map((f) => ({ ref: f.address })),
-        },
-        dependsOn: desired.fields.filter((f) => !f.live).map((f) => f.address),
-      });
-    }
-  }
-
-  // Clients, then sites.
-  for (const client of [...desired.clients].sort(byName)) changes.push(clientChange(client));
-  for (const site of [...desired.sites].sort((a, b) => a.address.localeCompare(b.address))) changes.push(siteChange(site));
-
-  // Assets.
-  const lookups: Lookups = { fieldIdsByName, fieldAddressesByName, shared: new Map(), customFieldIdsByName, clientsById, sitesById, typesById, usersById };
+  const lookups = lookupsOf(desired, halo);
   const assets = [...desired.assets].sort((a, b) => a.client.name.localeCompare(b.client.name) || a.name.localeCompare(b.name) || a.device.id - b.device.id);
-  for (const asset of assets) {
-    changes.push(assetChange(asset, lookups));
-  }
-  for (const d of desired.deactivations) {
-    changes.push({
-      address: d.address,
-      kind: 'asset',
-      action: 'deactivate',
-      name: d.name,
-      reason: `NinjaOne device ${d.live.ninjaId} no longer exists`,
-      ...(d.client ? { client: d.client.name } : {}),
-      haloId: d.live.id,
-      rmmId: d.live.ninjaId!,
-      before: { inactive: false },
-      after: { inactive: true },
-      fingerprint: assetFingerprint(d.live),
-    });
-  }
-
-  if (desired.webhook) {
-    changes.push({
-      address: 'ninja_webhook',
-      kind: 'ninja_webhook',
-      action: 'update',
-      name: 'NinjaOne alert webhook',
-      reason: 'NinjaOne cannot report the registered webhook, so apply sends it every time; PUT /v2/webhook is idempotent',
-      after: {
-        url: desired.webhook.url,
-        header: desired.webhook.header,
-        organisations: desired.webhook.organizationIds ?? 'all',
-      },
-    });
-  }
-
+  const changes: Change[] = [
+    ...settingChanges(desired),
+    ...desired.fields.map(fieldChange),
+    ...desired.assetTypes.map((type) => assetTypeChange(type, desired)),
+    ...[...desired.clients].sort(byName).map(clientChange),
+    ...[...desired.sites].sort((a, b) => a.address.localeCompare(b.address)).map(siteChange),
+    ...assets.map((asset) => assetChange(asset, lookups)),
+    ...desired.deactivations.map(deactivationChange),
+    ...(desired.webhook ? [webhookChange(desired.webhook)] : []),
+  ];
   const order = new Map(KINDS.map((k, i) => [k, i]));
   changes.sort((a, b) => order.get(a.kind)! - order.get(b.kind)!);
   const { summary, byKind } = summarise(changes);
@@ -122,6 +47,80 @@ export function makePlan(desired: Desired, halo: HaloSnapshot, meta: PlanMeta): 
     summary,
     byKind,
     read: meta.read,
+  };
+}
+
+/** Live Halo indexed for the asset changes: ids by name, names by id. */
+function lookupsOf(desired: Desired, halo: HaloSnapshot): Lookups {
+  return {
+    fieldIdsByName: new Map(halo.fields.map((f) => [foldName(f.name), f.id])),
+    fieldAddressesByName: new Map(desired.fields.map((f) => [foldName(f.name), f.address])),
+    shared: new Map(),
+    customFieldIdsByName: new Map(halo.customFields.map((f) => [foldName(f.name), f.id])),
+    clientsById: new Map(halo.clients.map((c) => [c.id, c])),
+    sitesById: new Map(halo.sites.map((s) => [s.id, s])),
+    typesById: new Map(halo.assetTypes.map((t) => [t.id, t])),
+    usersById: new Map(halo.users.map((u) => [u.id, u])),
+  };
+}
+
+function settingChanges(desired: Desired): SettingChange[] {
+  const tag = desired.settings.assetTagMustBeUnique;
+  if (!tag) return [];
+  const same = tag.live === tag.desired;
+  return [
+    {
+      address: 'setting["assetTagMustBeUnique"]',
+      kind: 'setting',
+      action: same ? 'no-op' : 'update',
+      name: 'Asset Tag must be unique',
+      ...(same ? {} : { before: { value: tag.live ?? null }, after: { value: tag.desired } }),
+    },
+  ];
+}
+
+/** A live type is left alone; a new one gets every mapped field, after the fields it needs are made. */
+function assetTypeChange(type: DesiredAssetType, desired: Desired): AssetTypeChange {
+  if (type.live) return { address: type.address, kind: 'asset_type', action: 'no-op', name: type.name, haloId: type.live.id, fingerprint: fingerprint(type.live) };
+  return {
+    address: type.address,
+    kind: 'asset_type',
+    action: 'create',
+    name: type.name,
+    reason: `for node class${type.nodeClasses.length === 1 ? '' : 'es'} ${type.nodeClasses.join(', ')}`,
+    after: {
+      name: type.name,
+      asset_group: type.group ? { id: type.group.id, name: type.group.name } : null,
+      fields: desired.fields.map((f) => ({ ref: f.address })),
+    },
+    dependsOn: desired.fields.filter((f) => !f.live).map((f) => f.address),
+  };
+}
+
+function deactivationChange(d: Desired['deactivations'][number]): AssetChange {
+  return {
+    address: d.address,
+    kind: 'asset',
+    action: 'deactivate',
+    name: d.name,
+    reason: `NinjaOne device ${d.live.ninjaId} no longer exists`,
+    ...(d.client ? { client: d.client.name } : {}),
+    haloId: d.live.id,
+    rmmId: d.live.ninjaId!,
+    before: { inactive: false },
+    after: { inactive: true },
+    fingerprint: assetFingerprint(d.live),
+  };
+}
+
+function webhookChange(webhook: NonNullable<Desired['webhook']>): WebhookChange {
+  return {
+    address: 'ninja_webhook',
+    kind: 'ninja_webhook',
+    action: 'update',
+    name: 'NinjaOne alert webhook',
+    reason: 'NinjaOne cannot report the registered webhook, so apply sends it every time; PUT /v2/webhook is idempotent',
+    after: { url: webhook.url, header: webhook.header, organisations: webhook.organizationIds ?? 'all' },
   };
 }
 
