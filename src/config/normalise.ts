@@ -27,6 +27,20 @@ type Filled = HaloformSpec & {
 
 export function normalise(data: HaloformSpec, context: NormaliseContext): Spec {
   const file = data as Filled;
+  const spec: Spec = {
+    version: 1,
+    connections: connectionsOf(file, context),
+    settings: { ...file.settings },
+    customers: customersOf(file, context),
+    assetTypes: assetTypesOf(file),
+    assets: assetsOf(file),
+  };
+  if (file.alerts) spec.alerts = alertsOf(file.alerts);
+  return spec;
+}
+
+/** Both connections with their defaults; client secrets wrapped so they never print. */
+function connectionsOf(file: Filled, context: NormaliseContext): Spec['connections'] {
   const ninja = file.connections.ninjaone;
   const halo = file.connections.halo;
   const secret = (path: string[], value: string) => {
@@ -35,110 +49,112 @@ export function normalise(data: HaloformSpec, context: NormaliseContext): Spec {
   };
   const haloUrl = stripSlash(halo.url);
   const ninjaBase = stripSlash(ninja.url ?? NINJAONE_INSTANCES[ninja.instance ?? 'app']!);
-
-  const spec: Spec = {
-    version: 1,
-    connections: {
-      ninjaone: {
-        baseUrl: ninjaBase,
-        webUrl: withoutUserinfo(ninjaBase),
-        ...(ninja.instance !== undefined && ninja.url === undefined ? { instance: ninja.instance } : {}),
-        clientId: ninja.clientId,
-        clientSecret: secret(['connections', 'ninjaone', 'clientSecret'], ninja.clientSecret),
-        scopes: [...(ninja.scopes ?? ['monitoring', 'management'])],
-        timeoutSeconds: ninja.timeoutSeconds ?? 30,
-      },
-      halo: {
-        url: haloUrl,
-        authUrl: stripSlash(halo.authUrl ?? `${haloUrl}/auth`),
-        ...(halo.tenant !== undefined ? { tenant: halo.tenant } : {}),
-        clientId: halo.clientId,
-        clientSecret: secret(['connections', 'halo', 'clientSecret'], halo.clientSecret),
-        scope: halo.scope ?? 'all',
-        ...(halo.rateLimit === false || halo.rateLimit === undefined ? {} : { rateLimit: { ...halo.rateLimit } }),
-        batchSize: halo.batchSize ?? 50,
-        timeoutSeconds: halo.timeoutSeconds ?? 30,
-      },
+  return {
+    ninjaone: {
+      baseUrl: ninjaBase,
+      webUrl: withoutUserinfo(ninjaBase),
+      ...(ninja.instance !== undefined && ninja.url === undefined ? { instance: ninja.instance } : {}),
+      clientId: ninja.clientId,
+      clientSecret: secret(['connections', 'ninjaone', 'clientSecret'], ninja.clientSecret),
+      scopes: [...(ninja.scopes ?? ['monitoring', 'management'])],
+      timeoutSeconds: ninja.timeoutSeconds ?? 30,
     },
-    settings: { ...file.settings },
-    customers: {
-      ...(file.customers.topLevel !== undefined ? { topLevel: file.customers.topLevel } : {}),
-      unmapped: file.customers.unmapped,
-      unmappedLocations: file.customers.unmappedLocations,
-      map: file.customers.map.map((entry, i) =>
-        organisationMapping(entry, ['customers', 'map', i], file.customers.unmappedLocations, context),
-      ),
-      ...(file.customers.catchAll ? { catchAll: { ...file.customers.catchAll } } : {}),
-    },
-    assetTypes: {
-      map: Object.entries(file.assetTypes.map).map(([nodeClass, assetType]) => ({
-        nodeClass,
-        assetType: assetType!,
-        path: ['assetTypes', 'map', nodeClass],
-      })),
-      unmapped: file.assetTypes.unmapped,
-      ...(file.assetTypes.group !== undefined ? { group: file.assetTypes.group } : {}),
-    },
-    assets: {
-      match: [...file.assets.match],
-      serialField: file.assets.serialField,
-      ignoreSerials: [...file.assets.ignoreSerials],
-      serial: serialSources(file.assets.serial?.from),
-      name: { from: [...(file.assets.name?.from ?? DEFAULT_NAME_SOURCES)] },
-      links: links(file.assets.links),
-      fields: file.assets.fields.map((f, i) =>
-        fieldMapping(f, ['assets', 'fields', i], {
-          serial: file.assets.serial?.from ?? DEFAULT_SERIAL_SOURCES,
-          name: file.assets.name?.from ?? DEFAULT_NAME_SOURCES,
-        }),
-      ),
-      addMissingFieldsToTypes: file.assets.addMissingFieldsToTypes,
-      ...(file.assets.user
-        ? {
-            user: {
-              from: parseDevicePath(file.assets.user.from),
-              matchBy: [...(file.assets.user.matchBy ?? ['login', 'email', 'name'])],
-              path: ['assets', 'user'],
-            },
-          }
-        : {}),
-      removed: file.assets.removed,
+    halo: {
+      url: haloUrl,
+      authUrl: stripSlash(halo.authUrl ?? `${haloUrl}/auth`),
+      ...(halo.tenant !== undefined ? { tenant: halo.tenant } : {}),
+      clientId: halo.clientId,
+      clientSecret: secret(['connections', 'halo', 'clientSecret'], halo.clientSecret),
+      scope: halo.scope ?? 'all',
+      ...(halo.rateLimit === false || halo.rateLimit === undefined ? {} : { rateLimit: { ...halo.rateLimit } }),
+      batchSize: halo.batchSize ?? 50,
+      timeoutSeconds: halo.timeoutSeconds ?? 30,
     },
   };
+}
 
-  const alerts = file.alerts;
-  if (alerts) {
-    const priority = alerts.priority ?? {};
-    spec.alerts = {
-      ticketType: alerts.ticketType,
-      priority: {
-        CRITICAL: priority.CRITICAL ?? 1,
-        MAJOR: priority.MAJOR ?? 2,
-        MODERATE: priority.MODERATE ?? 3,
-        MINOR: priority.MINOR ?? 4,
-        NONE: priority.NONE ?? 4,
-      },
-      endUser: alerts.endUser ?? 'assetUser',
-      onReset: alerts.onReset ?? 'close',
-      closeOnlyUntouched: alerts.closeOnlyUntouched ?? true,
-      include: {
-        activityTypes: [...(alerts.include?.activityTypes ?? ['CONDITION'])],
-        ...(alerts.include?.severities ? { severities: [...alerts.include.severities] as Severity[] } : {}),
-        ...(alerts.include?.nodeClasses ? { nodeClasses: [...alerts.include.nodeClasses] } : {}),
-      },
-      poll: { enabled: alerts.poll?.enabled ?? true, everyMinutes: alerts.poll?.everyMinutes ?? 10 },
-      ...(alerts.webhook
-        ? {
-            webhook: {
-              publicUrl: alerts.webhook.publicUrl,
-              header: alerts.webhook.header ?? 'Authorization',
-              ...(alerts.webhook.organisations ? { organisations: alerts.webhook.organisations.map(ninjaRef) } : {}),
-            },
-          }
-        : {}),
-    };
-  }
-  return spec;
+function customersOf(file: Filled, context: NormaliseContext): Spec['customers'] {
+  return {
+    ...(file.customers.topLevel !== undefined ? { topLevel: file.customers.topLevel } : {}),
+    unmapped: file.customers.unmapped,
+    unmappedLocations: file.customers.unmappedLocations,
+    map: file.customers.map.map((entry, i) =>
+      organisationMapping(entry, ['customers', 'map', i], file.customers.unmappedLocations, context),
+    ),
+    ...(file.customers.catchAll ? { catchAll: { ...file.customers.catchAll } } : {}),
+  };
+}
+
+function assetTypesOf(file: Filled): Spec['assetTypes'] {
+  return {
+    map: Object.entries(file.assetTypes.map).map(([nodeClass, assetType]) => ({
+      nodeClass,
+      assetType: assetType!,
+      path: ['assetTypes', 'map', nodeClass],
+    })),
+    unmapped: file.assetTypes.unmapped,
+    ...(file.assetTypes.group !== undefined ? { group: file.assetTypes.group } : {}),
+  };
+}
+
+function assetsOf(file: Filled): Spec['assets'] {
+  return {
+    match: [...file.assets.match],
+    serialField: file.assets.serialField,
+    ignoreSerials: [...file.assets.ignoreSerials],
+    serial: serialSources(file.assets.serial?.from),
+    name: { from: [...(file.assets.name?.from ?? DEFAULT_NAME_SOURCES)] },
+    links: links(file.assets.links),
+    fields: file.assets.fields.map((f, i) =>
+      fieldMapping(f, ['assets', 'fields', i], {
+        serial: file.assets.serial?.from ?? DEFAULT_SERIAL_SOURCES,
+        name: file.assets.name?.from ?? DEFAULT_NAME_SOURCES,
+      }),
+    ),
+    addMissingFieldsToTypes: file.assets.addMissingFieldsToTypes,
+    ...(file.assets.user
+      ? {
+          user: {
+            from: parseDevicePath(file.assets.user.from),
+            matchBy: [...(file.assets.user.matchBy ?? ['login', 'email', 'name'])],
+            path: ['assets', 'user'],
+          },
+        }
+      : {}),
+    removed: file.assets.removed,
+  };
+}
+
+function alertsOf(alerts: NonNullable<Filled['alerts']>): NonNullable<Spec['alerts']> {
+  const priority = alerts.priority ?? {};
+  return {
+    ticketType: alerts.ticketType,
+    priority: {
+      CRITICAL: priority.CRITICAL ?? 1,
+      MAJOR: priority.MAJOR ?? 2,
+      MODERATE: priority.MODERATE ?? 3,
+      MINOR: priority.MINOR ?? 4,
+      NONE: priority.NONE ?? 4,
+    },
+    endUser: alerts.endUser ?? 'assetUser',
+    onReset: alerts.onReset ?? 'close',
+    closeOnlyUntouched: alerts.closeOnlyUntouched ?? true,
+    include: {
+      activityTypes: [...(alerts.include?.activityTypes ?? ['CONDITION'])],
+      ...(alerts.include?.severities ? { severities: [...alerts.include.severities] as Severity[] } : {}),
+      ...(alerts.include?.nodeClasses ? { nodeClasses: [...alerts.include.nodeClasses] } : {}),
+    },
+    poll: { enabled: alerts.poll?.enabled ?? true, everyMinutes: alerts.poll?.everyMinutes ?? 10 },
+    ...(alerts.webhook
+      ? {
+          webhook: {
+            publicUrl: alerts.webhook.publicUrl,
+            header: alerts.webhook.header ?? 'Authorization',
+            ...(alerts.webhook.organisations ? { organisations: alerts.webhook.organisations.map(ninjaRef) } : {}),
+          },
+        }
+      : {}),
+  };
 }
 
 function organisationMapping(
