@@ -3,7 +3,7 @@
  * positions, refuse tags that could build objects, interpolate `${VAR}` from the environment.
  */
 
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Parser, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Parser, type Node, type Scalar } from 'yaml';
 import { error, hasErrors, warning, type Diagnostic, type SpecPath } from '../diagnostics/diagnostic.js';
 import { SourceFile } from '../diagnostics/source.js';
 import { interpolate } from './interpolate.js';
@@ -170,46 +170,110 @@ export function parseYaml(
   env: Readonly<Record<string, string | undefined>>,
   options: ParseOptions = {},
 ): ParsedYaml {
+  const read = readDocument(path, text);
+  if ('diagnostics' in read) return read;
+  const { document, lineCounter } = read;
+  const source = new SourceFile(path, text, lineCounter, document);
+  const r: Reading = {
+    path,
+    text,
+    env,
+    options,
+    source,
+    at: (start, end) => ({ file: path, range: source.rangeOf(start, end) }),
+    diagnostics: [],
+    interpolated: new Map(),
+    raw: new Map(),
+    numericKeys: new Set(),
+    unresolved: new Set(),
+    substituted: new Map(),
+  };
+  const answer = (data: unknown): ParsedYaml => ({ source, data, diagnostics: r.diagnostics, interpolated: r.interpolated, raw: r.raw, numericKeys: r.numericKeys, unresolved: r.unresolved, substituted: r.substituted });
+
+  r.diagnostics.push(...syntaxDiagnostics(r, document));
+  if (r.diagnostics.length > 0) return answer(undefined);
+  const contents = document.contents;
+  if (!isMap(contents)) {
+    r.diagnostics.push(notAMap(r, contents));
+    return answer(undefined);
+  }
+  walk(contents, [], (node, nodePath, isKey) => {
+    if (isKey && isScalar(node) && typeof node.value === 'number') r.numericKeys.add(pathKey(nodePath));
+    if (node.tag !== undefined && !ALLOWED_TAGS.has(node.tag)) {
+      r.diagnostics.push(unsupportedTag(r, node, nodePath));
+      return;
+    }
+    if (!isKey && isScalar(node) && typeof node.value === 'string' && node.value.includes('$')) interpolateScalar(r, node, nodePath);
+  });
+  for (const w of document.warnings) {
+    if (w.code === 'TAG_RESOLVE_FAILED') continue; // reported above, with the path
+    r.diagnostics.push({ ...error('Invalid YAML', w.message), ...r.at(w.pos[0], w.pos[1]) });
+  }
+  if (hasErrors(r.diagnostics)) return answer(undefined);
+  try {
+    return answer(document.toJS({ maxAliasCount: 100 }));
+  } catch (e) {
+    r.diagnostics.push({
+      ...error('Invalid YAML', `${(e as Error).message}. Aliases (*name) are expanded at most 100 times; write the values out instead.`),
+      ...r.at(0, 0),
+    });
+    return answer(undefined);
+  }
+}
+
+/** One file being read: where it is, what it says, and what reading it has found so far. */
+interface Reading {
+  path: string;
+  text: string;
+  env: Readonly<Record<string, string | undefined>>;
+  options: ParseOptions;
+  source: SourceFile;
+  /** A diagnostic's place from character offsets. */
+  at(start: number, end: number): Pick<Diagnostic, 'file' | 'range'>;
+  diagnostics: Diagnostic[];
+  interpolated: Map<string, string[]>;
+  raw: Map<string, string>;
+  numericKeys: Set<string>;
+  unresolved: Set<string>;
+  substituted: Map<string, string>;
+}
+
+/**
+ * The YAML document, or the answer for a file that cannot be one: nested past MAX_DEPTH (found by
+ * a cheap scan, or by the parser's stack running out) or more YAML errors than a spec could hold.
+ */
+function readDocument(path: string, text: string): { document: ReturnType<typeof parseDocument>; lineCounter: LineCounter } | ParsedYaml {
   const lineCounter = new LineCounter();
   const tooDeep = depthBeyond(text, MAX_DEPTH);
   if (tooDeep !== undefined) return nestedTooDeeply(path, text, tooDeep);
-  let garbled: number | undefined;
-  try {
-    garbled = manyErrors(text);
-  } catch (e) {
-    // A nesting the scan above did not see, deep enough to exhaust the parser's stack.
-    if (e instanceof RangeError) return nestedTooDeeply(path, text, undefined);
-    throw e;
-  }
-  if (garbled !== undefined) return notASpec(path, text, garbled);
   let document: ReturnType<typeof parseDocument>;
   try {
-  document = parseDocument(text, {
-    lineCounter,
-    prettyErrors: false,
-    // Duplicate keys are found below with one lookup per key: YAML's own check compares every key
-    // with every earlier one (20,000 keys took 8 s).
-    uniqueKeys: false,
-    // What YAML would warn about is reported as a diagnostic; its warnings would go to the process's stderr.
-    logLevel: 'error',
-    strict: true,
-    version: '1.2',
-    merge: false,
-  });
+    const garbled = manyErrors(text);
+    if (garbled !== undefined) return notASpec(path, text, garbled);
+    document = parseDocument(text, {
+      lineCounter,
+      prettyErrors: false,
+      // Duplicate keys are found by structureProblems, one lookup per key: YAML's own check compares every key
+      // with every earlier one (20,000 keys took 8 s).
+      uniqueKeys: false,
+      // What YAML would warn about is reported as a diagnostic; its warnings would go to the process's stderr.
+      logLevel: 'error',
+      strict: true,
+      version: '1.2',
+      merge: false,
+    });
   } catch (e) {
     // A nesting the scan above did not see, deep enough to exhaust the parser's stack.
     if (e instanceof RangeError) return nestedTooDeeply(path, text, undefined);
     throw e;
   }
   if (document.errors.some((e) => /Maximum call stack/i.test(e.message))) return nestedTooDeeply(path, text, undefined);
-  const source = new SourceFile(path, text, lineCounter, document);
-  const interpolated = new Map<string, string[]>();
-  const numericKeys = new Set<string>();
-  const unresolved = new Set<string>();
-  const substituted = new Map<string, string>();
-  const raw = new Map<string, string>();
-  const at = (start: number, end: number) => ({ file: path, range: source.rangeOf(start, end) });
+  return { document, lineCounter };
+}
 
+/** YAML's errors and the structure's (duplicate keys, collection keys, alias cycles), the first MAX_SYNTAX_ERRORS of them. */
+function syntaxDiagnostics(r: Reading, document: ReturnType<typeof parseDocument>): Diagnostic[] {
+  const { text, at } = r;
   const errors = [...document.errors, ...structureProblems(document)];
   const syntax: Diagnostic[] = errors.map((e) => {
     // yaml marks one character; a duplicate key reads better whole (up to its colon).
@@ -228,125 +292,100 @@ export function parseYaml(
   if (syntax.length > MAX_SYNTAX_ERRORS) {
     // Past the first few, YAML's errors are echoes of the first; thousands of them only hide it.
     const more = syntax.length - MAX_SYNTAX_ERRORS;
-    syntax.splice(MAX_SYNTAX_ERRORS, more, { ...error('More YAML errors', `… and ${more} more in ${path}. Fix the first ones above: the rest usually follow from them.`), file: path });
+    syntax.splice(MAX_SYNTAX_ERRORS, more, { ...error('More YAML errors', `… and ${more} more in ${r.path}. Fix the first ones above: the rest usually follow from them.`), file: r.path });
   }
-  if (syntax.length > 0) return { source, data: undefined, diagnostics: syntax, interpolated, raw, numericKeys, unresolved, substituted };
+  return syntax;
+}
 
-  const diagnostics: Diagnostic[] = [];
-  const contents = document.contents;
+/** The problem with a document that is not a map of keys: empty, a list or a single value. */
+function notAMap(r: Reading, contents: unknown): Diagnostic {
   if (contents === null || (isScalar(contents) && contents.value === null)) {
-    diagnostics.push({
-      ...error('Empty spec', `${path} holds no settings. Run \`haloform init ${path}\` to write a commented starter spec, or see config/haloform.example.yaml.`),
-      ...at(0, 0),
-    });
-    return { source, data: undefined, diagnostics, interpolated, raw, numericKeys, unresolved, substituted };
+    return { ...error('Empty spec', `${r.path} holds no settings. Run \`haloform init ${r.path}\` to write a commented starter spec, or see config/haloform.example.yaml.`), ...r.at(0, 0) };
   }
-  if (!isMap(contents)) {
-    const found = isSeq(contents) ? 'a list' : 'a single value';
-    const [start, end] = contents.range ?? [0, 0];
-    diagnostics.push({
-      ...error(
-        'Spec is not a map',
-        `A spec is a map of keys (version, connections, customers, ...), but ${path} holds ${found}. Remove the leading "- " or start from \`haloform init\`.`,
-      ),
-      ...at(start, Math.min(end, lineEnd(text, start))),
-    });
-    return { source, data: undefined, diagnostics, interpolated, raw, numericKeys, unresolved, substituted };
-  }
+  const found = isSeq(contents) ? 'a list' : 'a single value';
+  const [start, end] = (contents as Node).range ?? [0, 0];
+  return {
+    ...error('Spec is not a map', `A spec is a map of keys (version, connections, customers, ...), but ${r.path} holds ${found}. Remove the leading "- " or start from \`haloform init\`.`),
+    ...r.at(start, Math.min(end, lineEnd(r.text, start))),
+  };
+}
 
-  walk(contents, [], (node, nodePath, isKey) => {
-    if (isKey) {
-      if (isScalar(node) && typeof node.value === 'number') numericKeys.add(pathKey(nodePath));
-    }
-    if (node.tag !== undefined && !ALLOWED_TAGS.has(node.tag)) {
-      const shown = node.tag.replace(/^tag:yaml\.org,2002:/, '!!');
-      const [valueStart, end] = node.range ?? [0, 0];
-      // The node's range starts at its value; point at the tag written before it on the same line.
-      const lineStart = text.lastIndexOf('\n', valueStart - 1) + 1;
-      const tagMatch = /!\S*\s*$/.exec(text.slice(lineStart, valueStart));
-      const start = tagMatch ? lineStart + tagMatch.index : valueStart;
-      diagnostics.push({
-        ...error(
-          'Unsupported YAML tag',
-          `The tag ${shown} is not allowed in a spec. Tags can make a YAML loader build objects or run code, so haloform refuses every tag except the plain ones (!!str, !!int, !!float, !!bool, !!null). Write the value as plain YAML.`,
+/** A tag other than the plain ones, pointed at where it is written. */
+function unsupportedTag(r: Reading, node: Node, nodePath: SpecPath): Diagnostic {
+  const { text, at } = r;
+  const shown = (node.tag ?? '').replace(/^tag:yaml\.org,2002:/, '!!');
+  const [valueStart, end] = node.range ?? [0, 0];
+  // The node's range starts at its value; point at the tag written before it on the same line.
+  const lineStart = text.lastIndexOf('\n', valueStart - 1) + 1;
+  const tagMatch = /!\S*\s*$/.exec(text.slice(lineStart, valueStart));
+  const start = tagMatch ? lineStart + tagMatch.index : valueStart;
+  return {
+    ...error(
+      'Unsupported YAML tag',
+      `The tag ${shown} is not allowed in a spec. Tags can make a YAML loader build objects or run code, so haloform refuses every tag except the plain ones (!!str, !!int, !!float, !!bool, !!null). Write the value as plain YAML.`,
+      nodePath,
+    ),
+    ...at(start, Math.min(end, lineEnd(text, start))),
+  };
+}
+
+/** A scalar's `${VAR}` references substituted from the environment, each problem reported where it is written. */
+function interpolateScalar(r: Reading, node: Scalar, nodePath: SpecPath): void {
+  const written = String(node.value);
+  const { result, problems } = interpolate(written, r.env);
+  const [start, end] = node.range ?? [0, 0];
+  for (const problem of problems) {
+    const raw = problem.kind === 'missing' ? `\${${problem.variable}` : problem.text;
+    const found = r.text.indexOf(raw, start);
+    const offset = found !== -1 && found < end ? found : start;
+    const length = found !== -1 && found < end ? problem.length : end - start;
+    if (problem.kind === 'missing' && r.options.missingEnv === 'warning') {
+      r.unresolved.add(pathKey(nodePath));
+      r.diagnostics.push({
+        ...warning(
+          'Environment variable not set',
+          `${problem.variable} is not set here, so plan, apply and serve would stop at this line. Set it in the environment (export ${problem.variable}=...), or give a default in the spec: \${${problem.variable}:-value}.`,
           nodePath,
         ),
-        ...at(start, Math.min(end, lineEnd(text, start))),
+        ...r.at(offset, offset + length),
       });
-      return;
+    } else if (problem.kind === 'missing') {
+      r.diagnostics.push({
+        ...error(
+          'Missing environment variable',
+          `${problem.variable} is not set. Set it in the environment (export ${problem.variable}=...), or give a default in the spec: \${${problem.variable}:-value}.`,
+          nodePath,
+        ),
+        ...r.at(offset, offset + length),
+      });
+    } else if (problem.kind === 'nested') {
+      r.diagnostics.push({
+        ...error(
+          'Nested variable reference',
+          `"${problem.text}" puts a reference inside another one's default, which haloform does not read: it would not mean what it looks like. Give one variable a plain default (\${A:-x}), or set the value in the environment.`,
+          nodePath,
+        ),
+        ...r.at(offset, offset + length),
+      });
+    } else {
+      r.diagnostics.push({
+        ...error(
+          'Malformed variable reference',
+          `"${problem.text}" is not a valid reference. Write \${NAME} or \${NAME:-default}, where NAME is letters, digits and _; write $\${ for a literal "\${".`,
+          nodePath,
+        ),
+        ...r.at(offset, offset + length),
+      });
     }
-    if (isKey || !isScalar(node) || typeof node.value !== 'string' || !node.value.includes('$')) return;
-    const { result, problems } = interpolate(node.value, env);
-    const [start, end] = node.range ?? [0, 0];
-    for (const problem of problems) {
-      const raw = problem.kind === 'missing' ? `\${${problem.variable}` : problem.text;
-      const found = text.indexOf(raw, start);
-      const offset = found !== -1 && found < end ? found : start;
-      const length = found !== -1 && found < end ? problem.length : end - start;
-      if (problem.kind === 'missing' && options.missingEnv === 'warning') {
-        unresolved.add(pathKey(nodePath));
-        diagnostics.push({
-          ...warning(
-            'Environment variable not set',
-            `${problem.variable} is not set here, so plan, apply and serve would stop at this line. Set it in the environment (export ${problem.variable}=...), or give a default in the spec: \${${problem.variable}:-value}.`,
-            nodePath,
-          ),
-          ...at(offset, offset + length),
-        });
-      } else if (problem.kind === 'missing') {
-        diagnostics.push({
-          ...error(
-            'Missing environment variable',
-            `${problem.variable} is not set. Set it in the environment (export ${problem.variable}=...), or give a default in the spec: \${${problem.variable}:-value}.`,
-            nodePath,
-          ),
-          ...at(offset, offset + length),
-        });
-      } else if (problem.kind === 'nested') {
-        diagnostics.push({
-          ...error(
-            'Nested variable reference',
-            `"${problem.text}" puts a reference inside another one's default, which haloform does not read: it would not mean what it looks like. Give one variable a plain default (\${A:-x}), or set the value in the environment.`,
-            nodePath,
-          ),
-          ...at(offset, offset + length),
-        });
-      } else {
-        diagnostics.push({
-          ...error(
-            'Malformed variable reference',
-            `"${problem.text}" is not a valid reference. Write \${NAME} or \${NAME:-default}, where NAME is letters, digits and _; write $\${ for a literal "\${".`,
-            nodePath,
-          ),
-          ...at(offset, offset + length),
-        });
-      }
-    }
-    if (result.variables.length > 0) {
-      interpolated.set(pathKey(nodePath), result.variables);
-      raw.set(pathKey(nodePath), node.value);
-    }
-    // Unquoted, a substituted value is read as YAML would read it written there: `${BUDGET}`
-    // with BUDGET=200 is the number 200. Quoted ("${X}"), it stays text.
-    node.value = node.type === 'PLAIN' && result.variables.length > 0 && problems.length === 0 ? plainScalar(result.value) : result.value;
-    if (typeof node.value !== 'string') substituted.set(pathKey(nodePath), result.value);
-  });
-
-  for (const w of document.warnings) {
-    if (w.code === 'TAG_RESOLVE_FAILED') continue; // reported above, with the path
-    diagnostics.push({ ...error('Invalid YAML', w.message), ...at(w.pos[0], w.pos[1]) });
   }
-  if (hasErrors(diagnostics)) return { source, data: undefined, diagnostics, interpolated, raw, numericKeys, unresolved, substituted };
-
-  try {
-    return { source, data: document.toJS({ maxAliasCount: 100 }), diagnostics, interpolated, raw, numericKeys, unresolved, substituted };
-  } catch (e) {
-    diagnostics.push({
-      ...error('Invalid YAML', `${(e as Error).message}. Aliases (*name) are expanded at most 100 times; write the values out instead.`),
-      ...at(0, 0),
-    });
-    return { source, data: undefined, diagnostics, interpolated, raw, numericKeys, unresolved, substituted };
+  if (result.variables.length > 0) {
+    r.interpolated.set(pathKey(nodePath), result.variables);
+    r.raw.set(pathKey(nodePath), written);
   }
+  // Unquoted, a substituted value is read as YAML would read it written there: `${BUDGET}`
+  // with BUDGET=200 is the number 200. Quoted ("${X}"), it stays text.
+  node.value = node.type === 'PLAIN' && result.variables.length > 0 && problems.length === 0 ? plainScalar(result.value) : result.value;
+  if (typeof node.value !== 'string') r.substituted.set(pathKey(nodePath), result.value);
 }
 
 interface KeyProblem {
