@@ -7,8 +7,11 @@
 
 import { fileURLToPath } from 'node:url';
 import type { Argv } from 'yargs';
+import type { LoadedSpec } from '../../config/load.js';
+import type { Spec } from '../../config/spec.js';
 import { renderDiagnostic } from '../../diagnostics/render.js';
 import { hasChanges } from '../../plan/plan.js';
+import type { Paint } from '../../render/paint.js';
 import { renderPlanText, summaryLine } from '../../render/plan-text.js';
 import type { HaloState } from '../../sandbox/halo/index.js';
 import { startSandbox, type Sandbox } from '../../sandbox/index.js';
@@ -56,11 +59,8 @@ export async function demoCommand(args: DemoArgs, outer: CommandContext): Promis
     return 1;
   }
   try {
-    const data = sandbox.data;
-    say(`  NinjaOne  ${sandbox.ninjaone.url}  ${data.ninjaone.organizations.length} organisations, ${data.ninjaone.locations.length} locations, ${data.ninjaone.devices.length} devices`);
-    say(`  HaloPSA   ${sandbox.halo.url}  ${data.halo.clients.length} clients typed in by hand, ${data.halo.assets.length} assets entered before the agent`);
-    say(out.dim('  The demo MSP has the traps real fleets have: placeholder serials, cloned VMs, near-miss client names,'));
-    say(out.dim('  VMs whose serial reads "None", stock assets with no client, a site without a name, text dates.'));
+    const demo: Demo = { say, step, out, sandbox, path };
+    introduce(demo);
 
     // Every later step runs with the sandbox's addresses and credentials, as a user's shell would.
     const secret = outer.io.env.HALOFORM_WEBHOOK_SECRET ?? DEMO_WEBHOOK_SECRET;
@@ -82,78 +82,112 @@ export async function demoCommand(args: DemoArgs, outer: CommandContext): Promis
     say(`${out.green(out.bold('Success!'))} ${path} is valid.`);
     say(summarise(loaded.spec).trimEnd());
 
-    const clients = clientsFor(loaded.spec, ctx);
-    try {
-      step(3, `Plan: haloform plan -c ${path}  (reads both APIs, writes nothing)`);
-      const sources = new Map([[loaded.source.path, loaded.source]]);
-      const first = await readAndPlan(loaded, clients, ctx);
-      ctx.io.stdout.write(renderPlanText(first.plan, { paint: out, maxListedCreates: 4, renderDiagnostic: (d) => renderDiagnostic(d, { paint: out, sources }) }));
-      if (first.plan.errors.length > 0 || !first.halo) return 1;
-
-      step(4, 'Apply: haloform apply --auto-approve');
-      const result = await applyRun(first.plan, first.halo, clients, { webhookSecret: ctx.io.env.HALOFORM_WEBHOOK_SECRET! });
-      const { created, adopted, updated, deactivated } = result.counts;
-      if (result.failed.length > 0) {
-        for (const f of result.failed) say(out.red(`  ✗ ${f.address}: ${f.message}`));
-        return 1;
-      }
-      const writes = sandbox.halo.server.requests().filter((r) => r.method === 'POST' && r.path !== '/auth/token').length;
-      say(`${out.green(out.bold('Apply complete!'))} Resources: ${created} created, ${adopted} adopted, ${updated} updated, ${deactivated} deactivated. (${writes} batched POSTs to Halo)`);
-
-      step(5, 'Plan again: the second plan is empty');
-      const second = await readAndPlan(loaded, clients, ctx);
-      say(hasChanges(second.plan) ? out.red(summaryLine(second.plan)) : `${out.green(out.bold('No changes.'))} Halo matches the spec and NinjaOne.`);
-      if (hasChanges(second.plan)) return 1;
-    } finally {
-      await clients.close();
-    }
-
-    step(6, 'An alert becomes a ticket: haloform serve receives NinjaOne\'s webhook');
-    say(`  haloform serve has been listening at ${serve.url}/ninjaone/webhook; apply registered it in NinjaOne.`);
-    const halo = sandbox.halo.control;
-    const device = pickDevice(sandbox);
-    if (!device) return 1;
-    const { alert } = sandbox.ninjaone.control.triggerAlert({
-      deviceId: device.id,
-      severity: 'MAJOR',
-      sourceType: 'CONDITION_AGENT_DISK_FREE_SPACE',
-      message: 'Disk C: free space is below 10% (7.2 GB of 476 GB)',
-    });
-    await sandbox.ninjaone.control.flushWebhooks();
-    await serve.idle();
-    const opened = halo.state().tickets.find((t) => t.ninja_alert_id === alert.uid);
-    if (!opened) {
-      say(out.red(`  No ticket appeared for alert ${alert.uid}; haloform inbox list would show why.`));
-      return 1;
-    }
-    say(`  NinjaOne: ${device.displayName} (device ${device.id}) — ${alert.message}`);
-    say(ticketLines(halo.state(), opened.id).join('\n'));
-
-    step(7, 'The alert resets: the ticket gets a note and closes itself');
-    sandbox.ninjaone.control.resetAlert(alert.uid);
-    await sandbox.ninjaone.control.flushWebhooks();
-    await serve.idle();
-    say(ticketLines(halo.state(), opened.id).join('\n'));
-
-    say(
-      [
-        '',
-        out.bold('Try next') + " (npx runs this checkout's haloform):",
-        ...aligned([
-          ['npx haloform sandbox', 'the same simulators on ports 7101 and 7102, until Ctrl-C'],
-          [`npx haloform plan -c ${path}`, 'in another terminal: what haloform would do'],
-          [`npx haloform serve -c ${path} --store sqlite:demo.db`, 'the alert receiver, against the sandbox'],
-          ['npx haloform init my-spec.yaml', 'a starter spec of your own'],
-          ['npx haloform --help', 'every command'],
-        ]),
-        '',
-      ].join('\n'),
-    );
+    if (!(await planApplyPlan(demo, loaded, ctx))) return 1;
+    if (!(await alertRoundTrip(demo, serve))) return 1;
+    tryNext(demo);
     return 0;
   } finally {
     await serve?.stop();
     await sandbox.stop();
   }
+}
+
+/** What the demo's steps share. */
+interface Demo {
+  say(text?: string): void;
+  step(n: number, title: string): void;
+  out: Paint;
+  sandbox: Sandbox;
+  path: string;
+}
+
+/** What the sandbox holds, and the traps in it. */
+function introduce({ say, out, sandbox }: Demo): void {
+  const data = sandbox.data;
+  say(`  NinjaOne  ${sandbox.ninjaone.url}  ${data.ninjaone.organizations.length} organisations, ${data.ninjaone.locations.length} locations, ${data.ninjaone.devices.length} devices`);
+  say(`  HaloPSA   ${sandbox.halo.url}  ${data.halo.clients.length} clients typed in by hand, ${data.halo.assets.length} assets entered before the agent`);
+  say(out.dim('  The demo MSP has the traps real fleets have: placeholder serials, cloned VMs, near-miss client names,'));
+  say(out.dim('  VMs whose serial reads "None", stock assets with no client, a site without a name, text dates.'));
+
+}
+
+/** Steps 3 to 5: plan, apply, and a second plan that is empty. False when a step failed. */
+async function planApplyPlan({ say, step, out, sandbox, path }: Demo, loaded: LoadedSpec & { spec: Spec }, ctx: CommandContext): Promise<boolean> {
+  const clients = clientsFor(loaded.spec, ctx);
+  try {
+    step(3, `Plan: haloform plan -c ${path}  (reads both APIs, writes nothing)`);
+    const sources = new Map([[loaded.source.path, loaded.source]]);
+    const first = await readAndPlan(loaded, clients, ctx);
+    ctx.io.stdout.write(renderPlanText(first.plan, { paint: out, maxListedCreates: 4, renderDiagnostic: (d) => renderDiagnostic(d, { paint: out, sources }) }));
+    if (first.plan.errors.length > 0 || !first.halo) return false;
+
+    step(4, 'Apply: haloform apply --auto-approve');
+    const result = await applyRun(first.plan, first.halo, clients, { webhookSecret: ctx.io.env.HALOFORM_WEBHOOK_SECRET! });
+    const { created, adopted, updated, deactivated } = result.counts;
+    if (result.failed.length > 0) {
+      for (const f of result.failed) say(out.red(`  ✗ ${f.address}: ${f.message}`));
+      return false;
+    }
+    const writes = sandbox.halo.server.requests().filter((r) => r.method === 'POST' && r.path !== '/auth/token').length;
+    say(`${out.green(out.bold('Apply complete!'))} Resources: ${created} created, ${adopted} adopted, ${updated} updated, ${deactivated} deactivated. (${writes} batched POSTs to Halo)`);
+
+    step(5, 'Plan again: the second plan is empty');
+    const second = await readAndPlan(loaded, clients, ctx);
+    say(hasChanges(second.plan) ? out.red(summaryLine(second.plan)) : `${out.green(out.bold('No changes.'))} Halo matches the spec and NinjaOne.`);
+    if (hasChanges(second.plan)) return false;
+    return true;
+  } finally {
+    await clients.close();
+  }
+}
+
+/** Steps 6 and 7: an alert becomes a ticket through serve, and its reset closes it. False when no ticket came. */
+async function alertRoundTrip({ say, step, out, sandbox }: Demo, serve: ServeHandle): Promise<boolean> {
+  step(6, 'An alert becomes a ticket: haloform serve receives NinjaOne\'s webhook');
+  say(`  haloform serve has been listening at ${serve.url}/ninjaone/webhook; apply registered it in NinjaOne.`);
+  const halo = sandbox.halo.control;
+  const device = pickDevice(sandbox);
+  if (!device) return false;
+  const { alert } = sandbox.ninjaone.control.triggerAlert({
+    deviceId: device.id,
+    severity: 'MAJOR',
+    sourceType: 'CONDITION_AGENT_DISK_FREE_SPACE',
+    message: 'Disk C: free space is below 10% (7.2 GB of 476 GB)',
+  });
+  await sandbox.ninjaone.control.flushWebhooks();
+  await serve.idle();
+  const opened = halo.state().tickets.find((t) => t.ninja_alert_id === alert.uid);
+  if (!opened) {
+    say(out.red(`  No ticket appeared for alert ${alert.uid}; haloform inbox list would show why.`));
+    return false;
+  }
+  say(`  NinjaOne: ${device.displayName} (device ${device.id}) — ${alert.message}`);
+  say(ticketLines(halo.state(), opened.id).join('\n'));
+
+  step(7, 'The alert resets: the ticket gets a note and closes itself');
+  sandbox.ninjaone.control.resetAlert(alert.uid);
+  await sandbox.ninjaone.control.flushWebhooks();
+  await serve.idle();
+  say(ticketLines(halo.state(), opened.id).join('\n'));
+
+  return true;
+}
+
+function tryNext({ say, out, path }: Demo): void {
+  say(
+    [
+      '',
+      out.bold('Try next') + " (npx runs this checkout's haloform):",
+      ...aligned([
+        ['npx haloform sandbox', 'the same simulators on ports 7101 and 7102, until Ctrl-C'],
+        [`npx haloform plan -c ${path}`, 'in another terminal: what haloform would do'],
+        [`npx haloform serve -c ${path} --store sqlite:demo.db`, 'the alert receiver, against the sandbox'],
+        ['npx haloform init my-spec.yaml', 'a starter spec of your own'],
+        ['npx haloform --help', 'every command'],
+      ]),
+      '',
+    ].join('\n'),
+  );
 }
 
 /** Commands with their comments lined up. */
