@@ -212,6 +212,12 @@ describe('poller leadership across replicas', () => {
 
     // Replica a's process dies: its sessions end, and the lock with them.
     await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'haloform-leader' AND datname = current_database()");
+    // pg_terminate_backend only signals: the lock goes when the backend has exited.
+    for (let waited = 0; waited < 5_000; waited += 50) {
+      const left = await admin.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'haloform-leader' AND datname = current_database()");
+      if ((left.rows[0] as { n: number }).n === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const lease = await a.lease('poller');
     expect(lease?.owner).toBe('replica-a');
 
