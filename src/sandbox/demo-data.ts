@@ -227,7 +227,45 @@ function generateNinjaOne(random: Random, deviceCount: number): NinjaSeed {
   };
 }
 
+/** What every kind of device is made from: its base record and its names and addresses. */
+interface DeviceParts {
+  random: Random;
+  base: NinjaDevice;
+  nodeClass: string;
+  org: NinjaOrganization;
+  index: number;
+  lastContact: number;
+  offline: boolean;
+  /** Up to four letters of the organisation's name: host name prefix and domain. */
+  prefix: string;
+  host: (kind: string) => string;
+  ip: string;
+  mac: () => string;
+  domain: string;
+}
+
 function makeDevice(random: Random, id: number, org: NinjaOrganization, location: NinjaLocation, nodeClass: string, index: number): NinjaDevice {
+  const parts = deviceParts(random, id, org, location, nodeClass, index);
+  return (DEVICE_MAKERS[nodeClass] ?? nmsDevice)(parts);
+}
+
+/** The rest of a device of each node class, after deviceParts; NMS_* classes fall to nmsDevice. */
+const DEVICE_MAKERS: Record<string, (parts: DeviceParts) => NinjaDevice> = {
+  WINDOWS_WORKSTATION: computerDevice,
+  WINDOWS_SERVER: computerDevice,
+  MAC: computerDevice,
+  LINUX_WORKSTATION: computerDevice,
+  LINUX_SERVER: computerDevice,
+  VMWARE_VM_HOST: vmHostDevice,
+  VMWARE_VM_GUEST: vmGuestDevice,
+  APPLE_IOS: mobileDevice,
+  ANDROID: mobileDevice,
+  CLOUD_MONITOR_TARGET: cloudMonitorDevice,
+  UNMANAGED_DEVICE: unmanagedDevice,
+};
+
+/** The base record every device shares, with the random draws every device takes first (timestamps, uid, then its IP). */
+function deviceParts(random: Random, id: number, org: NinjaOrganization, location: NinjaLocation, nodeClass: string, index: number): DeviceParts {
   const created = EPOCH - random.int(30, 1500) * DAY + random.int(0, DAY - 1) + random.int(0, 999999) / 1e6;
   const lastContact = EPOCH - random.int(0, 20) * 3600 + random.int(0, 999) / 1e3;
   const offline = random.chance(0.12);
@@ -251,151 +289,157 @@ function makeDevice(random: Random, id: number, org: NinjaOrganization, location
   const ip = `10.${org.id % 250}.${location.id % 250}.${random.int(10, 250)}`;
   const mac = () => Array.from({ length: 6 }, () => hex(random, 1)).join(':');
   const domain = `${prefix}`;
+  return { random, base, nodeClass, org, index, lastContact, offline, prefix, host, ip, mac, domain };
+}
 
-  switch (nodeClass) {
-    case 'WINDOWS_WORKSTATION':
-    case 'WINDOWS_SERVER':
-    case 'MAC':
-    case 'LINUX_WORKSTATION':
-    case 'LINUX_SERVER': {
-      const server = nodeClass.endsWith('SERVER');
-      const isMac = nodeClass === 'MAC';
-      const isLinux = nodeClass.startsWith('LINUX');
-      const name = host(server ? 'SRV' : isMac ? 'MAC' : isLinux ? 'LNX' : 'PC');
-      const vendor = isMac ? 'apple' : random.pick(['dell', 'hp', 'lenovo'] as const);
-      const first = random.pick(FIRST_NAMES);
-      const last = random.pick(LAST_NAMES);
-      const login = `${first[0]!.toLowerCase()}${last.replace(/[^A-Za-z]/g, '').toLowerCase()}`;
-      return {
-        ...base,
-        displayName: name,
-        systemName: name,
-        dnsName: `${name.toLowerCase()}.${domain.toLowerCase()}.local`,
-        ...(isMac || isLinux ? {} : { netbiosName: name }),
-        tags: random.chance(0.2) ? ['vip'] : [],
-        ipAddresses: [ip, ...(random.chance(0.3) ? [`fe80::${hex(random, 2)}${hex(random, 2)}`] : [])],
-        macAddresses: [mac()],
-        publicIP: `203.0.113.${(org.id * 7) % 250}`,
-        os: isMac
-          ? { manufacturer: 'Apple Inc.', name: random.pick(['macOS Sonoma', 'macOS Sequoia']), architecture: 'arm64', lastBootTime: lastContact - random.int(1, 30) * DAY, buildNumber: '24A335', releaseId: '15.0', servicePackMajorVersion: 0, servicePackMinorVersion: 0, locale: 'en-GB', language: 'English', needsReboot: false }
-          : isLinux
-            ? { manufacturer: 'Canonical', name: 'Ubuntu 24.04.1 LTS', architecture: '64-bit', lastBootTime: lastContact - random.int(1, 90) * DAY, buildNumber: '24.04', releaseId: '24.04', servicePackMajorVersion: 0, servicePackMinorVersion: 0, locale: 'en-GB', language: 'English', needsReboot: random.chance(0.1) }
-            : {
-                manufacturer: 'Microsoft Corporation',
-                name: server ? random.pick(['Windows Server 2022 Standard', 'Windows Server 2019 Standard']) : random.pick(['Windows 11 Pro', 'Windows 11 Enterprise', 'Windows 10 Pro']),
-                architecture: '64-bit',
-                lastBootTime: lastContact - random.int(1, 20) * DAY,
-                buildNumber: server ? '20348' : '22631',
-                releaseId: server ? '21H2' : '23H2',
-                servicePackMajorVersion: 0,
-                servicePackMinorVersion: 0,
-                locale: 'en-GB',
-                language: 'English (United Kingdom)',
-                needsReboot: random.chance(0.15),
-              },
-        system: {
-          name,
-          manufacturer: VENDORS[vendor].manufacturer,
-          model: random.pick(server ? VENDORS[vendor].servers : VENDORS[vendor].models),
-          biosSerialNumber: '',
-          serialNumber: serial(random, vendor),
-          domain: isMac || isLinux ? 'WORKGROUP' : `${domain.toLowerCase()}.local`,
-          domainRole: server ? 'Member Server' : 'Member Workstation',
-          numberOfProcessors: 1,
-          totalPhysicalMemory: random.pick([8, 16, 32, 64]) * 1073741824,
-          virtualMachine: false,
-          chassisType: server ? 'RACK_MOUNT_CHASSIS' : random.pick(['DESKTOP', 'NOTEBOOK', 'LAPTOP']),
-        },
-        memory: { capacity: random.pick([8, 16, 32, 64]) * 1073741824 },
-        processors: [{ architecture: 'x64', maxClockSpeed: 2900000000, clockSpeed: 2900000000, name: random.pick(['Intel(R) Core(TM) i5-1345U', 'Intel(R) Core(TM) i7-1365U', 'AMD Ryzen 7 PRO 7840U', 'Apple M3']), numCores: 8, numLogicalCores: 16 }],
-        volumes: [{ name: isLinux ? '/' : isMac ? 'Macintosh HD' : 'C:', label: '', deviceType: 'Local Disk', fileSystem: isLinux ? 'ext4' : isMac ? 'APFS' : 'NTFS', autoMount: false, compressed: false, capacity: 511101108224, freeSpace: random.int(20, 400) * 1073741824 }],
-        // Some users log in with their DOMAIN\user name, some with their UPN, Linux shows a tty.
-        ...(random.chance(0.85)
-          ? { lastLoggedInUser: isLinux ? `${login} (pts/0)` : random.chance(0.7) ? `${domain}\\${login}` : `${login}@${domain.toLowerCase()}.com` }
-          : {}),
-      };
-    }
-    case 'VMWARE_VM_HOST': {
-      const name = host('ESX');
-      return {
-        ...base,
-        deviceType: 'VMHost',
-        displayName: ip,
-        systemName: `${name.toLowerCase()}.${domain.toLowerCase()}.local`,
-        dnsName: ip,
-        ipAddresses: [ip],
-        macAddresses: [mac(), mac()],
-        cpuMhz: 2195,
-        cpuModel: 'Intel(R) Xeon(R) Silver 4114 CPU @ 2.20GHz',
-        htActive: true,
-        htAvailable: true,
-        lastBootTime: lastContact - random.int(5, 60) * DAY,
-        memorySize: 102715461632,
-        model: random.pick(['ProLiant DL380 Gen10', 'PowerEdge R740']),
-        name: `${name.toLowerCase()}.${domain.toLowerCase()}.local`,
-        cpuCores: 20,
-        cpuPackages: 2,
-        cpuThreads: 40,
-        serviceTag: serial(random, 'hp'),
-        vendor: random.pick(['HPE', 'Dell Inc.']),
-        releaseName: 'VMware ESXi 8.0.1 build-21813344',
-        version: '8.0.1',
-        buildNumber: '21813344',
-      };
-    }
-    case 'VMWARE_VM_GUEST': {
-      const name = host('VM');
-      return {
-        ...base,
-        deviceType: 'VMGuest',
-        displayName: name,
-        systemName: name,
-        files: `[datastore1] ${name}/${name}.vmx`,
-        fullName: name,
-        lastBootTime: lastContact - random.int(1, 30) * DAY,
-        memorySize: random.pick([4, 8, 16]) * 1073741824,
-        coresPerSocket: 2,
-        cpuCores: 4,
-        powerState: offline ? 'POWERED_OFF' : 'POWERED_ON',
-        toolsInstallType: 'guestToolsTypeOpenVMTools',
-        toolStatus: 'toolsOk',
-        toolsVersion: '12352',
-        guestOSFullName: 'Microsoft Windows Server 2022 (64-bit)',
-        guestOSFamily: 'windowsGuest',
-        guestOSId: 'windows2019srvNext_64Guest',
-        toolsVersionStatus: 'guestToolsCurrent',
-        snapshotCount: random.int(0, 3),
-        snapshotTotalSize: random.int(0, 40) * 1073741824,
-      };
-    }
-    case 'APPLE_IOS':
-    case 'ANDROID': {
-      const ios = nodeClass === 'APPLE_IOS';
-      const name = `${random.pick(FIRST_NAMES)} ${random.pick(LAST_NAMES)}'s ${ios ? 'iPhone' : 'Galaxy'} ${index + 1}`;
-      return {
-        ...base,
-        deviceType: 'MdmDevice',
-        displayName: name,
-        system: { displayName: name, name, manufacturer: ios ? 'Apple' : 'Samsung', model: ios ? 'iPhone 15' : 'Galaxy S24', serialNumber: ios ? serial(random, 'apple') : `R5C${hex(random, 4).toUpperCase()}`, build: ios ? '18.1' : '14' },
-        memory: random.chance(0.5) ? { capacity: 8 * 1073741824 } : {},
-        network: [{ imei: String(random.int(100000000, 999999999)) + String(random.int(100000, 999999)), carrier: random.pick(['Vodafone', 'EE', 'O2']), phoneNumber: null }],
-        volumes: [],
-      };
-    }
-    case 'CLOUD_MONITOR_TARGET':
-    {
-      const target = `https://${random.pick(['www', 'portal', 'mail', 'shop', 'intranet'])}${index + 1}.${domain.toLowerCase()}.com`;
-      return { ...base, deviceType: 'CloudMonitorHTTP', displayName: target, enabled: true, interval: 300, timeout: 30, target };
-    }
-    case 'UNMANAGED_DEVICE':
-      return { ...base, deviceType: 'UnmanagedDevice', displayName: `${prefix} Door Controller ${index + 1}` };
-    default: {
-      // NMS_*: network devices discovered by the NMS agent, base node only.
-      const kind = nodeClass.replace('NMS_', '').slice(0, 3);
-      const name = host(kind);
-      return { ...base, deviceType: 'NMSTarget', displayName: name, systemName: name, dnsName: ip, ipAddresses: [ip], macAddresses: [mac()] };
-    }
-  }
+/** A Windows, Mac or Linux workstation or server with the agent. */
+function computerDevice({ random, base, nodeClass, org, lastContact, host, ip, mac, domain }: DeviceParts): NinjaDevice {
+  const server = nodeClass.endsWith('SERVER');
+  const isMac = nodeClass === 'MAC';
+  const isLinux = nodeClass.startsWith('LINUX');
+  const name = host(server ? 'SRV' : isMac ? 'MAC' : isLinux ? 'LNX' : 'PC');
+  const vendor = isMac ? 'apple' : random.pick(['dell', 'hp', 'lenovo'] as const);
+  const first = random.pick(FIRST_NAMES);
+  const last = random.pick(LAST_NAMES);
+  const login = `${first[0]!.toLowerCase()}${last.replace(/[^A-Za-z]/g, '').toLowerCase()}`;
+  return {
+    ...base,
+    displayName: name,
+    systemName: name,
+    dnsName: `${name.toLowerCase()}.${domain.toLowerCase()}.local`,
+    ...(isMac || isLinux ? {} : { netbiosName: name }),
+    tags: random.chance(0.2) ? ['vip'] : [],
+    ipAddresses: [ip, ...(random.chance(0.3) ? [`fe80::${hex(random, 2)}${hex(random, 2)}`] : [])],
+    macAddresses: [mac()],
+    publicIP: `203.0.113.${(org.id * 7) % 250}`,
+    os: isMac
+      ? { manufacturer: 'Apple Inc.', name: random.pick(['macOS Sonoma', 'macOS Sequoia']), architecture: 'arm64', lastBootTime: lastContact - random.int(1, 30) * DAY, buildNumber: '24A335', releaseId: '15.0', servicePackMajorVersion: 0, servicePackMinorVersion: 0, locale: 'en-GB', language: 'English', needsReboot: false }
+      : isLinux
+        ? { manufacturer: 'Canonical', name: 'Ubuntu 24.04.1 LTS', architecture: '64-bit', lastBootTime: lastContact - random.int(1, 90) * DAY, buildNumber: '24.04', releaseId: '24.04', servicePackMajorVersion: 0, servicePackMinorVersion: 0, locale: 'en-GB', language: 'English', needsReboot: random.chance(0.1) }
+        : {
+            manufacturer: 'Microsoft Corporation',
+            name: server ? random.pick(['Windows Server 2022 Standard', 'Windows Server 2019 Standard']) : random.pick(['Windows 11 Pro', 'Windows 11 Enterprise', 'Windows 10 Pro']),
+            architecture: '64-bit',
+            lastBootTime: lastContact - random.int(1, 20) * DAY,
+            buildNumber: server ? '20348' : '22631',
+            releaseId: server ? '21H2' : '23H2',
+            servicePackMajorVersion: 0,
+            servicePackMinorVersion: 0,
+            locale: 'en-GB',
+            language: 'English (United Kingdom)',
+            needsReboot: random.chance(0.15),
+          },
+    system: {
+      name,
+      manufacturer: VENDORS[vendor].manufacturer,
+      model: random.pick(server ? VENDORS[vendor].servers : VENDORS[vendor].models),
+      biosSerialNumber: '',
+      serialNumber: serial(random, vendor),
+      domain: isMac || isLinux ? 'WORKGROUP' : `${domain.toLowerCase()}.local`,
+      domainRole: server ? 'Member Server' : 'Member Workstation',
+      numberOfProcessors: 1,
+      totalPhysicalMemory: random.pick([8, 16, 32, 64]) * 1073741824,
+      virtualMachine: false,
+      chassisType: server ? 'RACK_MOUNT_CHASSIS' : random.pick(['DESKTOP', 'NOTEBOOK', 'LAPTOP']),
+    },
+    memory: { capacity: random.pick([8, 16, 32, 64]) * 1073741824 },
+    processors: [{ architecture: 'x64', maxClockSpeed: 2900000000, clockSpeed: 2900000000, name: random.pick(['Intel(R) Core(TM) i5-1345U', 'Intel(R) Core(TM) i7-1365U', 'AMD Ryzen 7 PRO 7840U', 'Apple M3']), numCores: 8, numLogicalCores: 16 }],
+    volumes: [{ name: isLinux ? '/' : isMac ? 'Macintosh HD' : 'C:', label: '', deviceType: 'Local Disk', fileSystem: isLinux ? 'ext4' : isMac ? 'APFS' : 'NTFS', autoMount: false, compressed: false, capacity: 511101108224, freeSpace: random.int(20, 400) * 1073741824 }],
+    // Some users log in with their DOMAIN\user name, some with their UPN, Linux shows a tty.
+    ...(random.chance(0.85)
+      ? { lastLoggedInUser: isLinux ? `${login} (pts/0)` : random.chance(0.7) ? `${domain}\\${login}` : `${login}@${domain.toLowerCase()}.com` }
+      : {}),
+  };
+}
+
+/** A VMware ESXi host. */
+function vmHostDevice({ random, base, lastContact, host, ip, mac, domain }: DeviceParts): NinjaDevice {
+  const name = host('ESX');
+  return {
+    ...base,
+    deviceType: 'VMHost',
+    displayName: ip,
+    systemName: `${name.toLowerCase()}.${domain.toLowerCase()}.local`,
+    dnsName: ip,
+    ipAddresses: [ip],
+    macAddresses: [mac(), mac()],
+    cpuMhz: 2195,
+    cpuModel: 'Intel(R) Xeon(R) Silver 4114 CPU @ 2.20GHz',
+    htActive: true,
+    htAvailable: true,
+    lastBootTime: lastContact - random.int(5, 60) * DAY,
+    memorySize: 102715461632,
+    model: random.pick(['ProLiant DL380 Gen10', 'PowerEdge R740']),
+    name: `${name.toLowerCase()}.${domain.toLowerCase()}.local`,
+    cpuCores: 20,
+    cpuPackages: 2,
+    cpuThreads: 40,
+    serviceTag: serial(random, 'hp'),
+    vendor: random.pick(['HPE', 'Dell Inc.']),
+    releaseName: 'VMware ESXi 8.0.1 build-21813344',
+    version: '8.0.1',
+    buildNumber: '21813344',
+  };
+}
+
+/** A VMware guest. */
+function vmGuestDevice({ random, base, lastContact, offline, host }: DeviceParts): NinjaDevice {
+  const name = host('VM');
+  return {
+    ...base,
+    deviceType: 'VMGuest',
+    displayName: name,
+    systemName: name,
+    files: `[datastore1] ${name}/${name}.vmx`,
+    fullName: name,
+    lastBootTime: lastContact - random.int(1, 30) * DAY,
+    memorySize: random.pick([4, 8, 16]) * 1073741824,
+    coresPerSocket: 2,
+    cpuCores: 4,
+    powerState: offline ? 'POWERED_OFF' : 'POWERED_ON',
+    toolsInstallType: 'guestToolsTypeOpenVMTools',
+    toolStatus: 'toolsOk',
+    toolsVersion: '12352',
+    guestOSFullName: 'Microsoft Windows Server 2022 (64-bit)',
+    guestOSFamily: 'windowsGuest',
+    guestOSId: 'windows2019srvNext_64Guest',
+    toolsVersionStatus: 'guestToolsCurrent',
+    snapshotCount: random.int(0, 3),
+    snapshotTotalSize: random.int(0, 40) * 1073741824,
+  };
+}
+
+/** A phone under MDM. */
+function mobileDevice({ random, base, nodeClass, index }: DeviceParts): NinjaDevice {
+  const ios = nodeClass === 'APPLE_IOS';
+  const name = `${random.pick(FIRST_NAMES)} ${random.pick(LAST_NAMES)}'s ${ios ? 'iPhone' : 'Galaxy'} ${index + 1}`;
+  return {
+    ...base,
+    deviceType: 'MdmDevice',
+    displayName: name,
+    system: { displayName: name, name, manufacturer: ios ? 'Apple' : 'Samsung', model: ios ? 'iPhone 15' : 'Galaxy S24', serialNumber: ios ? serial(random, 'apple') : `R5C${hex(random, 4).toUpperCase()}`, build: ios ? '18.1' : '14' },
+    memory: random.chance(0.5) ? { capacity: 8 * 1073741824 } : {},
+    network: [{ imei: String(random.int(100000000, 999999999)) + String(random.int(100000, 999999)), carrier: random.pick(['Vodafone', 'EE', 'O2']), phoneNumber: null }],
+    volumes: [],
+  };
+}
+
+/** An HTTP cloud monitor. */
+function cloudMonitorDevice({ random, base, index, domain }: DeviceParts): NinjaDevice {
+  const target = `https://${random.pick(['www', 'portal', 'mail', 'shop', 'intranet'])}${index + 1}.${domain.toLowerCase()}.com`;
+  return { ...base, deviceType: 'CloudMonitorHTTP', displayName: target, enabled: true, interval: 300, timeout: 30, target };
+}
+
+/** A device NinjaOne only knows by name. */
+function unmanagedDevice({ base, prefix, index }: DeviceParts): NinjaDevice {
+  return { ...base, deviceType: 'UnmanagedDevice', displayName: `${prefix} Door Controller ${index + 1}` };
+}
+
+/** NMS_*: network devices discovered by the NMS agent, base node only. */
+function nmsDevice({ base, nodeClass, host, ip, mac }: DeviceParts): NinjaDevice {
+  const kind = nodeClass.replace('NMS_', '').slice(0, 3);
+  const name = host(kind);
+  return { ...base, deviceType: 'NMSTarget', displayName: name, systemName: name, dnsName: ip, ipAddresses: [ip], macAddresses: [mac()] };
 }
 
 const CLASS_ROLE: Record<string, number> = {
@@ -459,6 +503,31 @@ function generateHalo(random: Random, ninja: NinjaSeed): HaloSeed {
     { id: 1, name: 'Managed Clients' },
     { id: 2, name: 'Internal' },
   ];
+  const { clients, sites, users, contoso } = haloClients(orgByName);
+  const contosoSite = sites.find((s) => s.client_id === contoso.id && s.name === 'HQ')!;
+  users.push(...contosoUsers(random, ninja, orgByName, contosoSite, users.length));
+  const { fields, assetGroups, assetTypes } = haloAssetTypes();
+  const assets = handEnteredAssets(random, ninja, orgByName, clients, contoso, contosoSite);
+
+  return {
+    apps: [{ ...SANDBOX_CREDENTIALS.halo, scopes: ['all'], agentId: 1 }],
+    topLevels,
+    clients,
+    sites,
+    users,
+    assetGroups,
+    fields,
+    assetTypes,
+    assets,
+    ...haloLookups(),
+    // Halo's default: asset tags may repeat. Turning uniqueness on (settings.assetTagMustBeUnique)
+    // makes the plan show the collision planted above.
+    control: { allowduplicateinv: true },
+  };
+}
+
+/** The clients, each with its Main site and General User, that the MSP typed in by hand: near misses, a linked one, an inactive one. */
+function haloClients(orgByName: Map<string, NinjaOrganization>): { clients: HaloClient[]; sites: HaloSite[]; users: HaloUser[]; contoso: HaloClient } {
   const clients: HaloClient[] = [];
   const sites: HaloSite[] = [];
   const users: HaloUser[] = [];
@@ -495,10 +564,17 @@ function generateHalo(random: Random, ninja: NinjaSeed): HaloSeed {
   if (tailspin) addClient('Tailspin Toys (Retail)', 1, { ninjarmmid: tailspin.id });
   // An old client that left; inactive.
   addClient('Litware Inc', 1, { inactive: true });
+  return { clients, sites, users, contoso };
+}
 
-  // Users of Contoso: some match NinjaOne's last-logged-in users, one name is ambiguous.
+/**
+ * Halo users of Contoso: some match NinjaOne's last-logged-in users, one name is ambiguous. Their
+ * ids follow `lastUserId`, the id of the last user made so far.
+ */
+function contosoUsers(random: Random, ninja: NinjaSeed, orgByName: Map<string, NinjaOrganization>, contosoSite: HaloSite, lastUserId: number): HaloUser[] {
+  const users: HaloUser[] = [];
+  let userId = lastUserId;
   const contosoDevices = ninja.devices.filter((d) => d.organizationId === orgByName.get('Contoso Ltd')?.id && typeof d.lastLoggedInUser === 'string');
-  const contosoSite = sites.find((s) => s.client_id === contoso.id && s.name === 'HQ')!;
   const seenLogins = new Set<string>();
   for (const d of contosoDevices.slice(0, 12)) {
     const raw = d.lastLoggedInUser as string;
@@ -517,7 +593,11 @@ function generateHalo(random: Random, ninja: NinjaSeed): HaloSeed {
       inactive: false,
     });
   }
+  return users;
+}
 
+/** The asset fields, groups and types of a stock Halo. */
+function haloAssetTypes(): Pick<HaloSeed, 'fields' | 'assetGroups' | 'assetTypes'> {
   const fields = [
     { id: 101, name: 'Serial Number', type: 0 },
     { id: 102, name: 'Model', type: 0 },
@@ -539,7 +619,18 @@ function generateHalo(random: Random, ninja: NinjaSeed): HaloSeed {
     { id: 4, name: 'Printer', assetgroup_id: 1, field_ids: [101, 102, 104] },
     { id: 5, name: 'Software Licence', assetgroup_id: 3, field_ids: [106] },
   ];
+  return { fields, assetGroups, assetTypes };
+}
 
+/** Assets entered by hand: serial twins of Contoso workstations, an asset tag colliding with a device name, a placeholder-serial spare. */
+function handEnteredAssets(
+  random: Random,
+  ninja: NinjaSeed,
+  orgByName: Map<string, NinjaOrganization>,
+  clients: HaloClient[],
+  contoso: HaloClient,
+  contosoSite: HaloSite,
+): HaloAsset[] {
   // Assets typed in by hand before the agent was deployed: same serial, no NinjaOne id.
   const assets: HaloAsset[] = [];
   const contosoAgents = ninja.devices.filter(
@@ -590,20 +681,5 @@ function generateHalo(random: Random, ninja: NinjaSeed): HaloSeed {
     fields: [{ id: 101, value: 'To Be Filled By O.E.M.' }],
     user_ids: [],
   });
-
-  return {
-    apps: [{ ...SANDBOX_CREDENTIALS.halo, scopes: ['all'], agentId: 1 }],
-    topLevels,
-    clients,
-    sites,
-    users,
-    assetGroups,
-    fields,
-    assetTypes,
-    assets,
-    ...haloLookups(),
-    // Halo's default: asset tags may repeat. Turning uniqueness on (settings.assetTagMustBeUnique)
-    // makes the plan show the collision planted above.
-    control: { allowduplicateinv: true },
-  };
+  return assets;
 }

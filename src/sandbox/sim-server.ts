@@ -135,16 +135,71 @@ export interface SimServer {
   close(): Promise<void>;
 }
 
+/** What one running server keeps between requests. */
+interface ServerState {
+  options: SimServerOptions;
+  faults: FaultController;
+  /** The request log, cleared in place. */
+  log: LoggedRequest[];
+  /** Date.now() when the server started. */
+  started: number;
+  /** The last request's `seq`. */
+  seq: number;
+  /** Responses held open by an injected timeout, destroyed on close. */
+  hanging: Set<ServerResponse>;
+  maxBody: number;
+  /** The `/_sandbox/` routes of the server itself (request log, faults). */
+  control: Router;
+}
+
 export async function startSimServer(options: SimServerOptions): Promise<SimServer> {
   const faults = new FaultController(options.faults ?? [], options.seed ?? 1);
   const log: LoggedRequest[] = [];
-  const started = Date.now();
-  let seq = 0;
+  const state: ServerState = {
+    options,
+    faults,
+    log,
+    started: Date.now(),
+    seq: 0,
+    hanging: new Set<ServerResponse>(),
+    maxBody: options.maxBodyBytes ?? 50 * 1024 * 1024,
+    control: controlRouter(log, faults),
+  };
   const sockets = new Set<Socket>();
-  const hanging = new Set<ServerResponse>();
-  const maxBody = options.maxBodyBytes ?? 50 * 1024 * 1024;
 
-  const control = new Router({ caseInsensitive: true })
+  const server: Server = createServer((incoming, outgoing) => {
+    void handle(state, incoming, outgoing);
+  });
+  server.keepAliveTimeout = 10_000;
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  await listen(server, options);
+  const address = server.address() as AddressInfo;
+
+  return {
+    name: options.name,
+    url: serverUrl(options, address.port),
+    port: address.port,
+    faults,
+    requests: () => log,
+    clearRequests: () => {
+      log.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const response of state.hanging) response.destroy();
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}
+
+/** The server's own control routes: read and clear the request log, list, set, add and clear fault rules. */
+function controlRouter(log: LoggedRequest[], faults: FaultController): Router {
+  return new Router({ caseInsensitive: true })
     .on('GET', '/_sandbox/requests', () => ({ status: 200, body: log }))
     .on('DELETE', '/_sandbox/requests', () => {
       log.length = 0;
@@ -163,118 +218,101 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
       faults.clear();
       return { status: 204 };
     });
+}
 
-  const server: Server = createServer((incoming, outgoing) => {
-    void handle(incoming, outgoing);
-  });
-  server.keepAliveTimeout = 10_000;
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-
-  async function handle(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
-    const t0 = Date.now();
-    const url = new URL(incoming.url ?? '/', 'http://sandbox');
-    let path: string;
-    try {
-      path = decodeURIComponent(url.pathname);
-    } catch {
-      path = url.pathname;
-    }
-    const method = (incoming.method ?? 'GET').toUpperCase();
-    let body: Buffer;
-    try {
-      body = await readBody(incoming, maxBody);
-    } catch {
-      send(outgoing, { status: 413, body: { error: 'request body too large' } }, 0);
-      return;
-    }
-    const req: SimRequest = { method, path, query: url.searchParams, headers: incoming.headers, body, params: {} };
-
-    if (path.toLowerCase().startsWith('/_sandbox/')) {
-      // The control API: no auth, no faults, not logged — it is the test's hand, not a client.
-      const hit = control.match(method, path) ?? options.router.match(method, path);
-      send(outgoing, await run(hit, req), 0);
-      return;
-    }
-
-    const entry: LoggedRequest = { seq: ++seq, at: t0 - started, method, path, query: url.search, status: 0, durationMs: 0 };
-    const items = countItems(req);
-    if (items !== undefined) entry.items = items;
-    log.push(entry);
-
-    const decision = faults.decide(method, path);
-    if (decision.latencyMs > 0) await sleep(decision.latencyMs);
-    const finish = (status: LoggedRequest['status'], fault?: string) => {
-      entry.status = status;
-      entry.durationMs = Date.now() - t0;
-      if (fault) entry.fault = fault;
-    };
-    switch (decision.outcome) {
-      case 'drop':
-        finish('dropped', 'drop');
-        incoming.socket.destroy();
-        return;
-      case 'timeout':
-        finish('timeout', 'timeout');
-        hanging.add(outgoing);
-        outgoing.on('close', () => hanging.delete(outgoing));
-        return;
-      case 'error':
-      case 'rate-limit': {
-        const response = options.faultResponse(decision.outcome, req);
-        finish(response.status, decision.outcome);
-        send(outgoing, response, decision.slowBodyMs);
-        return;
-      }
-      case 'pass': {
-        const response = await run(options.router.match(method, path), req);
-        finish(response.status, decision.slowBodyMs > 0 ? 'slow-body' : undefined);
-        send(outgoing, response, decision.slowBodyMs);
-        return;
-      }
-    }
-  }
-
-  async function run(hit: ReturnType<Router['match']>, req: SimRequest): Promise<SimResponse> {
-    if (hit === undefined) return options.notFound(req);
-    if (hit === 'method-not-allowed') return options.methodNotAllowed?.(req) ?? { status: 405, body: { error: `${req.method} is not allowed on ${req.path}` } };
-    try {
-      return await hit.handler({ ...req, params: hit.params });
-    } catch (e) {
-      if (e instanceof SimHttpError) return { status: e.status, body: e.body ?? { error: e.message } };
-      return { status: 500, body: { error: `simulator bug: ${(e as Error).message}` } };
-    }
-  }
-
-  await new Promise<void>((resolve, reject) => {
+/** Listens on the options' host and port (default 127.0.0.1 and a free port). */
+function listen(server: Server, options: SimServerOptions): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });
   });
-  const address = server.address() as AddressInfo;
-  const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+}
 
-  return {
-    name: options.name,
-    url,
-    port: address.port,
-    faults,
-    requests: () => log,
-    clearRequests: () => {
-      log.length = 0;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const response of hanging) response.destroy();
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
+/** The URL a client uses: a wildcard host is reached on 127.0.0.1, an IPv6 host in brackets. */
+function serverUrl(options: SimServerOptions, port: number): string {
+  const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** One request: control routes straight through; everything else logged, then faulted or routed. */
+async function handle(state: ServerState, incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
+  const { options, log, faults } = state;
+  const t0 = Date.now();
+  const url = new URL(incoming.url ?? '/', 'http://sandbox');
+  let path: string;
+  try {
+    path = decodeURIComponent(url.pathname);
+  } catch {
+    path = url.pathname;
+  }
+  const method = (incoming.method ?? 'GET').toUpperCase();
+  let body: Buffer;
+  try {
+    body = await readBody(incoming, state.maxBody);
+  } catch {
+    send(outgoing, { status: 413, body: { error: 'request body too large' } }, 0);
+    return;
+  }
+  const req: SimRequest = { method, path, query: url.searchParams, headers: incoming.headers, body, params: {} };
+
+  if (path.toLowerCase().startsWith('/_sandbox/')) {
+    // The control API: no auth, no faults, not logged — it is the test's hand, not a client.
+    const hit = state.control.match(method, path) ?? options.router.match(method, path);
+    send(outgoing, await run(options, hit, req), 0);
+    return;
+  }
+
+  const entry: LoggedRequest = { seq: ++state.seq, at: t0 - state.started, method, path, query: url.search, status: 0, durationMs: 0 };
+  const items = countItems(req);
+  if (items !== undefined) entry.items = items;
+  log.push(entry);
+
+  const decision = faults.decide(method, path);
+  if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+  const finish = (status: LoggedRequest['status'], fault?: string) => {
+    entry.status = status;
+    entry.durationMs = Date.now() - t0;
+    if (fault) entry.fault = fault;
   };
+  switch (decision.outcome) {
+    case 'drop':
+      finish('dropped', 'drop');
+      incoming.socket.destroy();
+      return;
+    case 'timeout':
+      finish('timeout', 'timeout');
+      state.hanging.add(outgoing);
+      outgoing.on('close', () => state.hanging.delete(outgoing));
+      return;
+    case 'error':
+    case 'rate-limit': {
+      const response = options.faultResponse(decision.outcome, req);
+      finish(response.status, decision.outcome);
+      send(outgoing, response, decision.slowBodyMs);
+      return;
+    }
+    case 'pass': {
+      const response = await run(options, options.router.match(method, path), req);
+      finish(response.status, decision.slowBodyMs > 0 ? 'slow-body' : undefined);
+      send(outgoing, response, decision.slowBodyMs);
+      return;
+    }
+  }
+}
+
+/** The answer of a matched route, or the vendor's 404 or 405; a thrown SimHttpError becomes its answer, anything else a 500. */
+async function run(options: SimServerOptions, hit: ReturnType<Router['match']>, req: SimRequest): Promise<SimResponse> {
+  if (hit === undefined) return options.notFound(req);
+  if (hit === 'method-not-allowed') return options.methodNotAllowed?.(req) ?? { status: 405, body: { error: `${req.method} is not allowed on ${req.path}` } };
+  try {
+    return await hit.handler({ ...req, params: hit.params });
+  } catch (e) {
+    if (e instanceof SimHttpError) return { status: e.status, body: e.body ?? { error: e.message } };
+    return { status: 500, body: { error: `simulator bug: ${(e as Error).message}` } };
+  }
 }
 
 /** Parses a JSON request body, or answers 400. */

@@ -60,278 +60,360 @@ export const OVERLAY_LISTS: Readonly<Record<string, string>> = {
 const SEARCH_DEFAULT_LIMIT = 100;
 
 export function registerApiRoutes(router: Router, ctx: ApiContext): void {
-  const { store, tokens, errors, feed, cursors, overlays } = ctx;
+  const { tokens } = ctx;
 
   router.on('POST', '/ws/oauth/token', (req) => tokens.issue(req));
   router.on('POST', '/oauth/token', (req) => (ctx.legacyTokenPath ? tokens.issue(req) : nginxNotFound()));
 
-  /** Bearer token, then scope; throws the 401 or 403 answer. */
-  const authorize = (req: SimRequest, scope: 'monitoring' | 'management'): TokenGrant => {
-    const grant = tokens.authenticate(req.headers.authorization);
-    if (!grant) throw errors.notAuthenticated();
-    if (!grant.scopes.includes(scope)) throw errors.error(403);
-    return grant;
-  };
-  const read = (handler: (req: SimRequest) => SimResponse): Handler => (req) => {
-    authorize(req, 'monitoring');
-    return handler(req);
-  };
-  const write = (handler: (req: SimRequest, grant: TokenGrant) => SimResponse): Handler => (req) => handler(req, authorize(req, 'management'));
-  const ok = (body: unknown): SimResponse => ({ status: 200, body });
-  const noContent: SimResponse = { status: 204 };
-  /** `row` with the overlays of `list` applied. */
-  const overlaid = <T>(list: string, row: T): T => overlays.apply(list, row);
-  /** Overlays for a row without an id of its own: matched as if `key` were its id, which is not added. */
-  const overlaidBy = <T extends object>(list: string, key: number, row: T): T => {
-    if (!overlays.has(list)) return row;
-    const probe = { ...row, id: key };
-    const out = overlays.apply(list, probe);
-    if (out === probe) return row;
-    delete (out as { id?: number }).id;
-    return out as T;
-  };
-  const deviceRow = (device: NinjaDevice, view: DeviceView, refs?: ReferenceOptions) => overlaid('devices', renderDevice(device, view, refs));
-  const organizationRow = (org: NinjaOrganization) => overlaid('organizations', renderOrganization(org));
-  const organizationDetailedRow = (org: NinjaOrganization) => {
-    const row = renderOrganizationDetailed(org, store.locationsOf(org.id).map((l) => store.locations.get(l)!));
-    if (overlays.has('locations')) row.locations = (row.locations as unknown[]).map((l) => overlaid('locations', l));
-    return overlaid('organizations', row);
-  };
-  const locationRow = (id: number, withOrganization: boolean) => overlaid('locations', renderLocation(store.locations.get(id)!, withOrganization));
-  /** `pageSize` of a `/v2/queries/*` request: clamped to the spec's 10..10000 ([unverified] whether the real API refuses others); undefined when absent. */
-  const queryPageSize = (req: SimRequest): number | undefined => {
-    const size = readInteger(req.query, 'pageSize');
-    if (typeof size === 'object') throw errors.error(400, size.error);
-    return size === undefined ? undefined : Math.min(QUERY_PAGE.max, Math.max(QUERY_PAGE.min, size));
-  };
-  const fieldNames = (req: SimRequest): ReadonlySet<string> | undefined => {
-    const names = (req.query.get('fields') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-    return names.length > 0 ? new Set(names) : undefined;
-  };
-  /** `scopes=all|node,location,organization,end_user` (spec default `all`); an unknown scope is a 400 ([unverified] real answer). */
-  const scopesParam = (req: SimRequest): Set<FieldScope> => {
-    const raw = (req.query.get('scopes') ?? '').split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== '');
-    if (raw.length === 0 || raw.includes('ALL')) return new Set(FIELD_SCOPES);
-    const known = new Set<string>(FIELD_SCOPES);
-    const unknown = raw.find((s) => !known.has(s));
-    if (unknown !== undefined) throw errors.error(400, `scopes: unknown scope "${unknown.toLowerCase()}"; use all, node, location, organization or end_user`);
-    return new Set(raw as FieldScope[]);
-  };
-
-  const page = (req: SimRequest): PageRequest => {
-    const request = readPageRequest(req.query, ctx.limits);
-    if ('error' in request) throw errors.error(400, request.error);
-    return request;
-  };
-  const filter = (req: SimRequest): DevicePredicate | undefined => {
-    const df = req.query.get('df');
-    if (df === null || df.trim() === '') return undefined;
-    const parsed = parseDeviceFilter(df);
-    if (!parsed.ok) throw errors.error(400, `Invalid device filter "${df}": ${parsed.message}`);
-    return parsed.matches;
-  };
-  const idParam = (req: SimRequest, name = 'id'): number => {
-    const raw = req.params[name] ?? '';
-    // A non-numeric id does not match the real route at all: 404, as JAX-RS answers.
-    if (!/^\d+$/.test(raw)) throw errors.notFound();
-    return Number(raw);
-  };
-  const orgOf = (req: SimRequest) => {
-    const org = store.organizations.get(idParam(req));
-    if (!org) throw errors.notFound();
-    return org;
-  };
-  const deviceOf = (req: SimRequest) => {
-    const device = store.devices.get(idParam(req));
-    if (!device) throw errors.notFound();
-    return device;
-  };
-  /** `expand=organization,location` fills `references` ([unverified] — homotechsual sends it; plain captures have none). */
-  const references = (req: SimRequest) => {
-    const expand = new Set((req.query.get('expand') ?? '').split(',').map((s) => s.trim()));
-    return (device: NinjaDevice): ReferenceOptions | undefined =>
-      expand.has('organization') || expand.has('location')
-        ? {
-            organization: expand.has('organization') ? store.organizations.get(device.organizationId) : undefined,
-            location: expand.has('location') ? store.locations.get(device.locationId) : undefined,
-          }
-        : undefined;
-  };
-  const deviceList = (view: DeviceView) =>
-    read((req) => {
-      const matches = filter(req);
-      const refs = references(req);
-      const ids = pageIds(store.deviceIds, page(req), matches && ((id) => matches(store.devices.get(id)!)));
-      return ok(ids.map((id) => {
-        const device = store.devices.get(id)!;
-        return deviceRow(device, view, refs(device));
-      }));
-    });
-  const alertList = (req: SimRequest, deviceId?: number) => {
-    const matches = filter(req);
-    const sourceTypes = req.query.get('sourceType')?.split(',').map((s) => s.trim()).filter((s) => s !== '');
-    const alerts = [...store.alerts.values()].filter((alert) => {
-      if (deviceId !== undefined && alert.deviceId !== deviceId) return false;
-      if (sourceTypes && sourceTypes.length > 0 && !sourceTypes.includes(alert.sourceType)) return false;
-      if (!matches) return true;
-      const device = store.devices.get(alert.deviceId);
-      return device !== undefined && matches(device);
-    });
-    return ok(alerts.map((alert) => overlaid('alerts', renderAlert(alert))));
-  };
-  const jsonBody = (req: SimRequest): unknown => {
-    try {
-      return parseJson(req);
-    } catch {
-      throw errors.error(400, 'request body is not valid JSON');
-    }
-  };
-
   for (const prefix of API_PREFIXES) {
     const at = (path: string) => `${prefix}${path}`;
+    registerOrganizationRoutes(router, at, ctx);
+    registerDeviceRoutes(router, at, ctx);
+    registerQueryRoutes(router, at, ctx);
+    registerAlertRoutes(router, at, ctx);
+    registerWebhookRoutes(router, at, ctx);
+  }
+}
 
-    router.on('GET', at('/organizations'), read((req) => ok(pageIds(store.organizationIds, page(req)).map((id) => organizationRow(store.organizations.get(id)!)))));
-    router.on('GET', at('/organizations-detailed'), read((req) => ok(pageIds(store.organizationIds, page(req)).map((id) => organizationDetailedRow(store.organizations.get(id)!)))));
-    router.on('GET', at('/organization/:id'), read((req) => ok(organizationDetailedRow(orgOf(req)))));
-    router.on('GET', at('/locations'), read((req) => ok(pageIds(store.locationIds, page(req)).map((id) => locationRow(id, true)))));
-    router.on('GET', at('/organization/:id/locations'), read((req) => ok(store.locationsOf(orgOf(req).id).map((id) => locationRow(id, false)))));
-    router.on('GET', at('/organization/:id/custom-fields'), read((req) => ok(visibleValues(store, store.organizationFields.get(orgOf(req).id)))));
-    router.on(
-      'GET',
-      at('/organization/:id/location/:locationId/custom-fields'),
-      read((req) => {
-        const org = orgOf(req);
-        const location = store.locations.get(idParam(req, 'locationId'));
-        if (!location || location.organizationId !== org.id) throw errors.notFound();
-        const own = visibleValues(store, store.locationFields.get(location.id));
-        if (req.query.get('withInheritance') !== 'true') return ok(own);
-        const inherited = Object.entries(visibleValues(store, store.organizationFields.get(org.id))).filter(([name]) => !(name in own));
-        return ok({ ...own, ...Object.fromEntries(inherited) });
-      }),
-    );
+/** Prefixes a route path with one of API_PREFIXES. */
+type At = (path: string) => string;
 
-    router.on('GET', at('/devices'), deviceList('brief'));
-    router.on('GET', at('/devices-detailed'), deviceList('detailed'));
-    router.on(
-      'GET',
-      at('/organization/:id/devices'),
-      read((req) => {
-        const org = orgOf(req);
-        const refs = references(req);
-        return ok(pageIds(store.devicesOf(org.id), page(req)).map((id) => {
-          const device = store.devices.get(id)!;
-          return deviceRow(device, 'brief', refs(device));
-        }));
-      }),
-    );
-    router.on(
-      'GET',
-      at('/device/:id'),
-      read((req) => {
-        const device = deviceOf(req);
-        return ok(deviceRow(device, 'single', references(req)(device)));
-      }),
-    );
-    router.on(
-      'GET',
-      at('/devices/search'),
-      read((req) => {
-        const query = req.query.get('q') ?? '';
-        const limit = readInteger(req.query, 'limit');
-        if (typeof limit === 'object') throw errors.error(400, limit.error);
-        const max = limit === undefined || limit <= 0 ? SEARCH_DEFAULT_LIMIT : Math.min(limit, ctx.limits.maxPageSize);
-        const refs = references(req);
-        const devices = searchDevices(store, query, max).map(({ device, score, matchAttr, matchAttrValue }) =>
-          overlaid('devices', { ...renderDevice(device, 'brief', refs(device)), score, matchAttr, matchAttrValue }),
-        );
-        return ok({ query, devices });
-      }),
-    );
-    router.on('GET', at('/device/:id/custom-fields'), read((req) => ok(deviceFieldMap(store, deviceOf(req).id, req.query.get('withInheritance') === 'true'))));
-    router.on('GET', at('/device/:id/alerts'), read((req) => alertList(req, deviceOf(req).id)));
-    router.on(
-      'GET',
-      at('/device-custom-fields'),
-      read((req) => {
-        const raw = (req.query.get('scopes') ?? '').split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== '');
-        const scopes = raw.length > 0 ? new Set(raw) : undefined;
-        return ok(store.definitions.filter((d) => inScopes(d, scopes)).map((d) => overlaid('device-custom-fields', renderDefinition(d))));
-      }),
-    );
+/** Organisations, their locations and the custom fields of both. */
+function registerOrganizationRoutes(router: Router, at: At, ctx: ApiContext): void {
+  const { store, errors } = ctx;
+  const read = reader(ctx);
 
-    router.on(
-      'GET',
-      at('/queries/custom-fields'),
-      read((req) => {
-        const pageSize = queryPageSize(req);
-        const cursorName = req.query.get('cursor');
-        let result: CursorPage | undefined;
-        if (cursorName !== null && cursorName !== '') {
-          result = cursors.next(cursorName, pageSize);
-          if (!result) throw errors.error(400, `cursor "${cursorName}" has expired or does not exist`);
-        } else {
-          const matches = filter(req);
-          result = cursors.open((id) => !matches || matches(store.devices.get(id)!), fieldNames(req), pageSize ?? QUERY_PAGE.default);
+  router.on('GET', at('/organizations'), read((req) => ok(pageIds(store.organizationIds, page(ctx, req)).map((id) => organizationRow(ctx, store.organizations.get(id)!)))));
+  router.on('GET', at('/organizations-detailed'), read((req) => ok(pageIds(store.organizationIds, page(ctx, req)).map((id) => organizationDetailedRow(ctx, store.organizations.get(id)!)))));
+  router.on('GET', at('/organization/:id'), read((req) => ok(organizationDetailedRow(ctx, orgOf(ctx, req)))));
+  router.on('GET', at('/locations'), read((req) => ok(pageIds(store.locationIds, page(ctx, req)).map((id) => locationRow(ctx, id, true)))));
+  router.on('GET', at('/organization/:id/locations'), read((req) => ok(store.locationsOf(orgOf(ctx, req).id).map((id) => locationRow(ctx, id, false)))));
+  router.on('GET', at('/organization/:id/custom-fields'), read((req) => ok(visibleValues(store, store.organizationFields.get(orgOf(ctx, req).id)))));
+  router.on(
+    'GET',
+    at('/organization/:id/location/:locationId/custom-fields'),
+    read((req) => {
+      const org = orgOf(ctx, req);
+      const location = store.locations.get(idParam(errors, req, 'locationId'));
+      if (!location || location.organizationId !== org.id) throw errors.notFound();
+      const own = visibleValues(store, store.locationFields.get(location.id));
+      if (req.query.get('withInheritance') !== 'true') return ok(own);
+      const inherited = Object.entries(visibleValues(store, store.organizationFields.get(org.id))).filter(([name]) => !(name in own));
+      return ok({ ...own, ...Object.fromEntries(inherited) });
+    }),
+  );
+}
+
+/** Device lists, single devices, search, and each device's custom fields and alerts; then the field definitions. */
+function registerDeviceRoutes(router: Router, at: At, ctx: ApiContext): void {
+  const { store, errors } = ctx;
+  const read = reader(ctx);
+  const deviceList = (view: DeviceView) =>
+    read((req) => {
+      const matches = filter(errors, req);
+      const refs = references(store, req);
+      const ids = pageIds(store.deviceIds, page(ctx, req), matches && ((id) => matches(store.devices.get(id)!)));
+      return ok(ids.map((id) => {
+        const device = store.devices.get(id)!;
+        return deviceRow(ctx, device, view, refs(device));
+      }));
+    });
+
+  router.on('GET', at('/devices'), deviceList('brief'));
+  router.on('GET', at('/devices-detailed'), deviceList('detailed'));
+  router.on(
+    'GET',
+    at('/organization/:id/devices'),
+    read((req) => {
+      const org = orgOf(ctx, req);
+      const refs = references(store, req);
+      return ok(pageIds(store.devicesOf(org.id), page(ctx, req)).map((id) => {
+        const device = store.devices.get(id)!;
+        return deviceRow(ctx, device, 'brief', refs(device));
+      }));
+    }),
+  );
+  router.on(
+    'GET',
+    at('/device/:id'),
+    read((req) => {
+      const device = deviceOf(ctx, req);
+      return ok(deviceRow(ctx, device, 'single', references(store, req)(device)));
+    }),
+  );
+  router.on(
+    'GET',
+    at('/devices/search'),
+    read((req) => {
+      const query = req.query.get('q') ?? '';
+      const limit = readInteger(req.query, 'limit');
+      if (typeof limit === 'object') throw errors.error(400, limit.error);
+      const max = limit === undefined || limit <= 0 ? SEARCH_DEFAULT_LIMIT : Math.min(limit, ctx.limits.maxPageSize);
+      const refs = references(store, req);
+      const devices = searchDevices(store, query, max).map(({ device, score, matchAttr, matchAttrValue }) =>
+        ctx.overlays.apply('devices', { ...renderDevice(device, 'brief', refs(device)), score, matchAttr, matchAttrValue }),
+      );
+      return ok({ query, devices });
+    }),
+  );
+  router.on('GET', at('/device/:id/custom-fields'), read((req) => ok(deviceFieldMap(store, deviceOf(ctx, req).id, req.query.get('withInheritance') === 'true'))));
+  router.on('GET', at('/device/:id/alerts'), read((req) => alertList(ctx, req, deviceOf(ctx, req).id)));
+  router.on(
+    'GET',
+    at('/device-custom-fields'),
+    read((req) => {
+      const raw = (req.query.get('scopes') ?? '').split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== '');
+      const scopes = raw.length > 0 ? new Set(raw) : undefined;
+      return ok(store.definitions.filter((d) => inScopes(d, scopes)).map((d) => ctx.overlays.apply('device-custom-fields', renderDefinition(d))));
+    }),
+  );
+}
+
+/** `/v2/queries/*`: custom field values by cursor, device-scoped and scoped. */
+function registerQueryRoutes(router: Router, at: At, ctx: ApiContext): void {
+  const { store, errors, cursors } = ctx;
+  const read = reader(ctx);
+
+  router.on(
+    'GET',
+    at('/queries/custom-fields'),
+    read((req) => {
+      const pageSize = queryPageSize(errors, req);
+      const result = cursorPage(ctx, req, (cursorName) => cursors.next(cursorName, pageSize), () => {
+        const matches = filter(errors, req);
+        return cursors.open((id) => !matches || matches(store.devices.get(id)!), fieldNames(req), pageSize ?? QUERY_PAGE.default);
+      });
+      return ok({ ...result, results: result.results.map((row) => overlaidBy(ctx.overlays, 'custom-fields', row.deviceId, row)) });
+    }),
+  );
+  router.on(
+    'GET',
+    at('/queries/scoped-custom-fields'),
+    read((req) => {
+      const pageSize = queryPageSize(errors, req);
+      const result = cursorPage<ScopedFieldsRow>(
+        ctx,
+        req,
+        (cursorName) => cursors.next<ScopedFieldsRow>(cursorName, pageSize, 'scoped-custom-fields'),
+        () => cursors.openScoped(scopesParam(errors, req), fieldNames(req), pageSize ?? QUERY_PAGE.default),
+      );
+      return ok({ ...result, results: result.results.map((row) => overlaidBy(ctx.overlays, 'scoped-custom-fields', row.entityId, row)) });
+    }),
+  );
+}
+
+/**
+ * The page a `/v2/queries/*` request asks for: the next page of its `cursor` when it names one
+ * (400 when that cursor is gone), else the first page of a new cursor.
+ */
+function cursorPage<T>(
+  ctx: ApiContext,
+  req: SimRequest,
+  next: (cursorName: string) => CursorPage<T> | undefined,
+  open: () => CursorPage<T>,
+): CursorPage<T> {
+  const cursorName = req.query.get('cursor');
+  if (cursorName === null || cursorName === '') return open();
+  const result = next(cursorName);
+  if (!result) throw ctx.errors.error(400, `cursor "${cursorName}" has expired or does not exist`);
+  return result;
+}
+
+/** Active alerts, and resetting one (DELETE, or POST …/reset with custom activity data). */
+function registerAlertRoutes(router: Router, at: At, ctx: ApiContext): void {
+  const { errors, feed } = ctx;
+  const write = writer(ctx);
+
+  router.on('GET', at('/alerts'), reader(ctx)((req) => alertList(ctx, req)));
+  router.on(
+    'DELETE',
+    at('/alert/:uid'),
+    write((req) => {
+      if (!feed.resetAlert(req.params.uid!)) throw errors.notFound();
+      return NO_CONTENT;
+    }),
+  );
+  router.on(
+    'POST',
+    at('/alert/:uid/reset'),
+    write((req) => {
+      const body = jsonBody(errors, req);
+      if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
+        throw errors.error(400, 'the body must be a JSON object (custom activity data)');
+      }
+      if (!feed.resetAlert(req.params.uid!)) throw errors.notFound();
+      return NO_CONTENT;
+    }),
+  );
+}
+
+/** The calling app's webhook: set (PUT) or removed (DELETE). */
+function registerWebhookRoutes(router: Router, at: At, ctx: ApiContext): void {
+  const { errors, feed } = ctx;
+  const write = writer(ctx);
+
+  router.on(
+    'PUT',
+    at('/webhook'),
+    write((req, grant) => {
+      const config = parseWebhookConfig(jsonBody(errors, req));
+      if ('error' in config) throw errors.error(400, config.error);
+      feed.webhooks.set(grant.clientId, config);
+      return NO_CONTENT;
+    }),
+  );
+  router.on(
+    'DELETE',
+    at('/webhook'),
+    write((_req, grant) => {
+      feed.webhooks.delete(grant.clientId);
+      return NO_CONTENT;
+    }),
+  );
+}
+
+/** Bearer token, then scope; throws the 401 or 403 answer. */
+function authorize(ctx: ApiContext, req: SimRequest, scope: 'monitoring' | 'management'): TokenGrant {
+  const grant = ctx.tokens.authenticate(req.headers.authorization);
+  if (!grant) throw ctx.errors.notAuthenticated();
+  if (!grant.scopes.includes(scope)) throw ctx.errors.error(403);
+  return grant;
+}
+
+/** Wraps a read handler: it runs once the token has the `monitoring` scope. */
+function reader(ctx: ApiContext): (handler: (req: SimRequest) => SimResponse) => Handler {
+  return (handler) => (req) => {
+    authorize(ctx, req, 'monitoring');
+    return handler(req);
+  };
+}
+
+/** Wraps a write handler: it runs once the token has the `management` scope, and gets the grant. */
+function writer(ctx: ApiContext): (handler: (req: SimRequest, grant: TokenGrant) => SimResponse) => Handler {
+  return (handler) => (req) => handler(req, authorize(ctx, req, 'management'));
+}
+
+function ok(body: unknown): SimResponse {
+  return { status: 200, body };
+}
+
+const NO_CONTENT: SimResponse = { status: 204 };
+
+/** Overlays for a row without an id of its own: matched as if `key` were its id, which is not added. */
+function overlaidBy<T extends object>(overlays: RowOverlays, list: string, key: number, row: T): T {
+  if (!overlays.has(list)) return row;
+  const probe = { ...row, id: key };
+  const out = overlays.apply(list, probe);
+  if (out === probe) return row;
+  delete (out as { id?: number }).id;
+  return out as T;
+}
+
+function deviceRow(ctx: ApiContext, device: NinjaDevice, view: DeviceView, refs?: ReferenceOptions) {
+  return ctx.overlays.apply('devices', renderDevice(device, view, refs));
+}
+
+function organizationRow(ctx: ApiContext, org: NinjaOrganization) {
+  return ctx.overlays.apply('organizations', renderOrganization(org));
+}
+
+function organizationDetailedRow(ctx: ApiContext, org: NinjaOrganization) {
+  const { store, overlays } = ctx;
+  const row = renderOrganizationDetailed(org, store.locationsOf(org.id).map((l) => store.locations.get(l)!));
+  if (overlays.has('locations')) row.locations = (row.locations as unknown[]).map((l) => overlays.apply('locations', l));
+  return overlays.apply('organizations', row);
+}
+
+function locationRow(ctx: ApiContext, id: number, withOrganization: boolean) {
+  return ctx.overlays.apply('locations', renderLocation(ctx.store.locations.get(id)!, withOrganization));
+}
+
+/** Alerts, of one device or all, narrowed by `sourceType` and the device filter `df`. */
+function alertList(ctx: ApiContext, req: SimRequest, deviceId?: number): SimResponse {
+  const { store } = ctx;
+  const matches = filter(ctx.errors, req);
+  const sourceTypes = req.query.get('sourceType')?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const alerts = [...store.alerts.values()].filter((alert) => {
+    if (deviceId !== undefined && alert.deviceId !== deviceId) return false;
+    if (sourceTypes && sourceTypes.length > 0 && !sourceTypes.includes(alert.sourceType)) return false;
+    if (!matches) return true;
+    const device = store.devices.get(alert.deviceId);
+    return device !== undefined && matches(device);
+  });
+  return ok(alerts.map((alert) => ctx.overlays.apply('alerts', renderAlert(alert))));
+}
+
+/** `pageSize` of a `/v2/queries/*` request: clamped to the spec's 10..10000 ([unverified] whether the real API refuses others); undefined when absent. */
+function queryPageSize(errors: NinjaErrors, req: SimRequest): number | undefined {
+  const size = readInteger(req.query, 'pageSize');
+  if (typeof size === 'object') throw errors.error(400, size.error);
+  return size === undefined ? undefined : Math.min(QUERY_PAGE.max, Math.max(QUERY_PAGE.min, size));
+}
+
+function fieldNames(req: SimRequest): ReadonlySet<string> | undefined {
+  const names = (req.query.get('fields') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return names.length > 0 ? new Set(names) : undefined;
+}
+
+/** `scopes=all|node,location,organization,end_user` (spec default `all`); an unknown scope is a 400 ([unverified] real answer). */
+function scopesParam(errors: NinjaErrors, req: SimRequest): Set<FieldScope> {
+  const raw = (req.query.get('scopes') ?? '').split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== '');
+  if (raw.length === 0 || raw.includes('ALL')) return new Set(FIELD_SCOPES);
+  const known = new Set<string>(FIELD_SCOPES);
+  const unknown = raw.find((s) => !known.has(s));
+  if (unknown !== undefined) throw errors.error(400, `scopes: unknown scope "${unknown.toLowerCase()}"; use all, node, location, organization or end_user`);
+  return new Set(raw as FieldScope[]);
+}
+
+function page(ctx: ApiContext, req: SimRequest): PageRequest {
+  const request = readPageRequest(req.query, ctx.limits);
+  if ('error' in request) throw ctx.errors.error(400, request.error);
+  return request;
+}
+
+function filter(errors: NinjaErrors, req: SimRequest): DevicePredicate | undefined {
+  const df = req.query.get('df');
+  if (df === null || df.trim() === '') return undefined;
+  const parsed = parseDeviceFilter(df);
+  if (!parsed.ok) throw errors.error(400, `Invalid device filter "${df}": ${parsed.message}`);
+  return parsed.matches;
+}
+
+function idParam(errors: NinjaErrors, req: SimRequest, name = 'id'): number {
+  const raw = req.params[name] ?? '';
+  // A non-numeric id does not match the real route at all: 404, as JAX-RS answers.
+  if (!/^\d+$/.test(raw)) throw errors.notFound();
+  return Number(raw);
+}
+
+function orgOf(ctx: ApiContext, req: SimRequest): NinjaOrganization {
+  const org = ctx.store.organizations.get(idParam(ctx.errors, req));
+  if (!org) throw ctx.errors.notFound();
+  return org;
+}
+
+function deviceOf(ctx: ApiContext, req: SimRequest): NinjaDevice {
+  const device = ctx.store.devices.get(idParam(ctx.errors, req));
+  if (!device) throw ctx.errors.notFound();
+  return device;
+}
+
+/** `expand=organization,location` fills `references` ([unverified] — homotechsual sends it; plain captures have none). */
+function references(store: NinjaStore, req: SimRequest): (device: NinjaDevice) => ReferenceOptions | undefined {
+  const expand = new Set((req.query.get('expand') ?? '').split(',').map((s) => s.trim()));
+  return (device) =>
+    expand.has('organization') || expand.has('location')
+      ? {
+          organization: expand.has('organization') ? store.organizations.get(device.organizationId) : undefined,
+          location: expand.has('location') ? store.locations.get(device.locationId) : undefined,
         }
-        return ok({ ...result, results: result.results.map((row) => overlaidBy('custom-fields', row.deviceId, row)) });
-      }),
-    );
-    router.on(
-      'GET',
-      at('/queries/scoped-custom-fields'),
-      read((req) => {
-        const pageSize = queryPageSize(req);
-        const cursorName = req.query.get('cursor');
-        let result: CursorPage<ScopedFieldsRow> | undefined;
-        if (cursorName !== null && cursorName !== '') {
-          result = cursors.next<ScopedFieldsRow>(cursorName, pageSize, 'scoped-custom-fields');
-          if (!result) throw errors.error(400, `cursor "${cursorName}" has expired or does not exist`);
-        } else {
-          result = cursors.openScoped(scopesParam(req), fieldNames(req), pageSize ?? QUERY_PAGE.default);
-        }
-        return ok({ ...result, results: result.results.map((row) => overlaidBy('scoped-custom-fields', row.entityId, row)) });
-      }),
-    );
+      : undefined;
+}
 
-    router.on('GET', at('/alerts'), read((req) => alertList(req)));
-    router.on(
-      'DELETE',
-      at('/alert/:uid'),
-      write((req) => {
-        if (!feed.resetAlert(req.params.uid!)) throw errors.notFound();
-        return noContent;
-      }),
-    );
-    router.on(
-      'POST',
-      at('/alert/:uid/reset'),
-      write((req) => {
-        const body = jsonBody(req);
-        if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
-          throw errors.error(400, 'the body must be a JSON object (custom activity data)');
-        }
-        if (!feed.resetAlert(req.params.uid!)) throw errors.notFound();
-        return noContent;
-      }),
-    );
-
-    router.on(
-      'PUT',
-      at('/webhook'),
-      write((req, grant) => {
-        const config = parseWebhookConfig(jsonBody(req));
-        if ('error' in config) throw errors.error(400, config.error);
-        feed.webhooks.set(grant.clientId, config);
-        return noContent;
-      }),
-    );
-    router.on(
-      'DELETE',
-      at('/webhook'),
-      write((_req, grant) => {
-        feed.webhooks.delete(grant.clientId);
-        return noContent;
-      }),
-    );
+function jsonBody(errors: NinjaErrors, req: SimRequest): unknown {
+  try {
+    return parseJson(req);
+  } catch {
+    throw errors.error(400, 'request body is not valid JSON');
   }
 }

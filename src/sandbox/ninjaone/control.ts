@@ -103,106 +103,141 @@ export interface ControlDeps {
   overlays: RowOverlays;
 }
 
-export function createControl({ store, clock, feed, queue, tokens, errors, overlays }: ControlDeps): NinjaOneControl {
+export function createControl(deps: ControlDeps): NinjaOneControl {
+  return {
+    ...tenantControls(deps),
+    ...activityControls(deps),
+    ...webhookControls(deps),
+    ...runtimeControls(deps),
+    overlays: deps.overlays,
+    state: () => controlState(deps),
+  };
+}
+
+/** Adding, changing and deleting devices, organisations and locations, and their custom field values. */
+function tenantControls({ store, clock }: ControlDeps) {
   const device = (id: number) => {
     const found = store.devices.get(id);
     if (!found) throw new ControlError(404, `device ${id} does not exist`);
     return found;
   };
-  const webhooks = () => [...feed.webhooks].map(([clientId, config]) => ({ clientId, ...redactedConfig(config) }));
+  /** Applies `values` to the stored values of entity `id` in `map`; returns a copy of the result. */
+  const setFields = (map: Map<number, FieldValues>, id: number, values: FieldValues) => {
+    const next = applyFieldValues(map.get(id), fieldValues(values, store));
+    map.set(id, next);
+    return { ...next };
+  };
 
   return {
-    addDevice(input) {
+    addDevice(input: DeviceInput) {
       const record = newDevice(input, store, clock);
       store.putDevice(record);
       return structuredClone(record);
     },
-    updateDevice(id, patch) {
+    updateDevice(id: number, patch: Record<string, unknown>) {
       const record = patchedDevice(device(id), patch, store);
       store.putDevice(record);
       return structuredClone(record);
     },
-    deleteDevice(id) {
+    deleteDevice(id: number) {
       device(id);
       store.removeDevice(id);
     },
-    addOrganization(input) {
+    addOrganization(input: Partial<NinjaOrganization> & { name: string }) {
       const org = newOrganization(input, store);
       store.putOrganization(org);
       return structuredClone(org);
     },
-    addLocation(input) {
+    addLocation(input: Partial<NinjaLocation> & { organizationId: number; name: string }) {
       const location = newLocation(input, store);
       store.putLocation(location);
       return structuredClone(location);
     },
-    setDeviceCustomFields(deviceId, values) {
+    setDeviceCustomFields(deviceId: number, values: FieldValues) {
       device(deviceId);
-      const next = applyFieldValues(store.deviceFields.get(deviceId), fieldValues(values, store));
-      store.deviceFields.set(deviceId, next);
-      return { ...next };
+      return setFields(store.deviceFields, deviceId, values);
     },
-    setOrganizationCustomFields(organizationId, values) {
+    setOrganizationCustomFields(organizationId: number, values: FieldValues) {
       if (!store.organizations.has(organizationId)) throw new ControlError(404, `organization ${organizationId} does not exist`);
-      const next = applyFieldValues(store.organizationFields.get(organizationId), fieldValues(values, store));
-      store.organizationFields.set(organizationId, next);
-      return { ...next };
+      return setFields(store.organizationFields, organizationId, values);
     },
-    setLocationCustomFields(locationId, values) {
+    setLocationCustomFields(locationId: number, values: FieldValues) {
       if (!store.locations.has(locationId)) throw new ControlError(404, `location ${locationId} does not exist`);
-      const next = applyFieldValues(store.locationFields.get(locationId), fieldValues(values, store));
-      store.locationFields.set(locationId, next);
-      return { ...next };
+      return setFields(store.locationFields, locationId, values);
     },
-    triggerAlert(input) {
+  } satisfies Partial<NinjaOneControl>;
+}
+
+/** Raising and resetting alerts, and firing any other activity. */
+function activityControls({ store, feed }: ControlDeps) {
+  return {
+    triggerAlert(input: TriggerAlertInput) {
       const { alert, activity } = feed.triggerAlert(triggerInput(input, store));
       return structuredClone({ alert, activity });
     },
-    resetAlert(uid) {
+    resetAlert(uid: string) {
       const activity = feed.resetAlert(uid);
       if (!activity) throw new ControlError(404, `no active alert with uid ${uid}`);
       return structuredClone(activity);
     },
-    fireActivity(activity) {
+    fireActivity(activity: Record<string, unknown>) {
       return structuredClone(feed.fire(activityInput(activity)));
     },
-    setWebhookDelivery(options) {
+  } satisfies Partial<NinjaOneControl>;
+}
+
+/** The registered webhooks, header values hidden. */
+function redactedWebhooks(feed: ActivityFeed): (WebhookConfig & { clientId: string })[] {
+  return [...feed.webhooks].map(([clientId, config]) => ({ clientId, ...redactedConfig(config) }));
+}
+
+/** Webhook delivery knobs, its log, and the registered webhooks. */
+function webhookControls({ feed, queue }: ControlDeps) {
+  return {
+    setWebhookDelivery(options: Partial<DeliveryOptions>) {
       return queue.setOptions(deliveryOptions(options));
     },
     webhookDelivery: () => queue.options(),
     webhookDeliveries: () => queue.log().map((d) => ({ ...d })),
     clearWebhookDeliveries: () => queue.clearLog(),
     flushWebhooks: () => queue.flush(),
-    webhooks,
-    setRetryAfter(seconds) {
+    webhooks: () => redactedWebhooks(feed),
+  } satisfies Partial<NinjaOneControl>;
+}
+
+/** The error answers' Retry-After, and the clock. */
+function runtimeControls({ clock, errors }: ControlDeps) {
+  return {
+    setRetryAfter(seconds: number | undefined) {
       if (seconds !== undefined && (!Number.isFinite(seconds) || seconds < 0)) throw new ControlError(400, `retryAfterSeconds: must be a number of seconds ≥ 0, got ${seconds}`, 'retryAfterSeconds');
       errors.retryAfterSeconds = seconds;
     },
-    advanceClock(ms) {
+    advanceClock(ms: number) {
       if (!Number.isFinite(ms) || ms < 0) throw new ControlError(400, `ms: the clock only moves forward; got ${ms}`, 'ms');
       clock.advance(ms);
     },
-    overlays,
-    state() {
-      const byId = <T>(map: Map<number, T>, ids: readonly number[]) => ids.map((id) => map.get(id)!);
-      const record = (map: Map<number, FieldValues>) => Object.fromEntries([...map].sort(([a], [b]) => a - b));
-      return structuredClone({
-        apps: store.apps.map(({ clientId, scopes }) => ({ clientId, scopes: [...scopes] })),
-        organizations: byId(store.organizations, store.organizationIds),
-        locations: byId(store.locations, store.locationIds),
-        devices: byId(store.devices, store.deviceIds),
-        customFieldDefinitions: store.definitions,
-        customFields: record(store.deviceFields),
-        organizationCustomFields: record(store.organizationFields),
-        locationCustomFields: record(store.locationFields),
-        alerts: [...store.alerts.values()],
-        webhooks: webhooks(),
-        webhookDelivery: queue.options(),
-        activities: feed.published,
-        overlays: overlays.all().map(overlayOutput),
-        activeTokens: tokens.activeCount(),
-        clockMs: clock.nowMs(),
-      });
-    },
-  };
+  } satisfies Partial<NinjaOneControl>;
+}
+
+/** Everything the simulator holds, as `state()` returns it. */
+function controlState({ store, clock, feed, queue, tokens, overlays }: ControlDeps): NinjaOneState {
+  const byId = <T>(map: Map<number, T>, ids: readonly number[]) => ids.map((id) => map.get(id)!);
+  const record = (map: Map<number, FieldValues>) => Object.fromEntries([...map].sort(([a], [b]) => a - b));
+  return structuredClone({
+    apps: store.apps.map(({ clientId, scopes }) => ({ clientId, scopes: [...scopes] })),
+    organizations: byId(store.organizations, store.organizationIds),
+    locations: byId(store.locations, store.locationIds),
+    devices: byId(store.devices, store.deviceIds),
+    customFieldDefinitions: store.definitions,
+    customFields: record(store.deviceFields),
+    organizationCustomFields: record(store.organizationFields),
+    locationCustomFields: record(store.locationFields),
+    alerts: [...store.alerts.values()],
+    webhooks: redactedWebhooks(feed),
+    webhookDelivery: queue.options(),
+    activities: feed.published,
+    overlays: overlays.all().map(overlayOutput),
+    activeTokens: tokens.activeCount(),
+    clockMs: clock.nowMs(),
+  });
 }
