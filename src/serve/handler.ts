@@ -17,8 +17,8 @@ import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'n
 
 import type { Spec } from '../config/spec.js';
 import type { Logger } from '../http/index.js';
-import type { InboxStore, RejectReason } from '../store/inbox-store.js';
-import { includeDecision, readActivity, seriesKey } from '../rmm/ninjaone/activity.js';
+import type { AcceptResult, InboxStore, RejectReason } from '../store/inbox-store.js';
+import { includeDecision, readActivity, seriesKey, type Activity, type IncludeDecision } from '../rmm/ninjaone/activity.js';
 import type { WebhookAuth } from './auth.js';
 import type { ServeMetrics } from './metrics.js';
 
@@ -88,6 +88,52 @@ const KEPT_HEADERS = ['content-type', 'content-length', 'user-agent', 'x-forward
 
 export function createHandler(options: HandlerOptions): Handler {
   const limit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
+  const rejections = createRejections(options);
+  const preflight = (request: PreflightRequest) => preflightRequest(options, rejections, request);
+
+  const handle = async (request: ServeRequest): Promise<ServeResponse> => {
+    const early = await preflight(request);
+    if (early) return early;
+    const url = new URL(request.url, 'http://haloform');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const auth = options.auth.check(request.headers, url.searchParams) as { ok: true; via: string };
+    const refuse = (refusal: Refusal) => rejections.record(request, path, refusal);
+
+    const body = decodeBody(request, limit);
+    if (body instanceof Refusal) return refuse(body);
+    const wrongType = checkContentType(request, body);
+    if (wrongType) return refuse(wrongType);
+    const parsed = parseBody(body);
+    if (parsed instanceof Refusal) return refuse(parsed);
+    const activity = checkActivity(parsed.value, body);
+    if (activity instanceof Refusal) return refuse(activity);
+    return acceptDelivery(options, request, path, auth.via, body.text, activity);
+  };
+
+  return Object.assign(handle, { preflight, flush: rejections.flush });
+}
+
+/** A request turned away: its status, reason and message, what of its body may be recorded, and fields for the answer and the log line. */
+class Refusal {
+  constructor(
+    readonly status: number,
+    readonly reason: RejectReason,
+    readonly message: string,
+    /** The body as text, when it is text that may be stored; undefined: none of it is recorded. */
+    readonly body: string | undefined = undefined,
+    readonly extra: Record<string, unknown> = {},
+  ) {}
+}
+
+/** Records rejections — each counted, a sample per sender and reason per minute kept in the inbox — and answers them. */
+interface Rejections {
+  record(request: PreflightRequest & { body?: Buffer; bodyBytes?: number }, path: string, refusal: Refusal): Promise<ServeResponse>;
+  /** Writes the counts of rejections not stored. */
+  flush(): Promise<void>;
+}
+
+/** The rejection sample and counts of one handler. */
+function createRejections(options: HandlerOptions): Rejections {
   const sample = options.rejectedSamplePerMinute ?? 20;
   const { store, metrics, logger } = options;
   // What each sender had recorded this minute, by reason; what was only counted since the last flush.
@@ -107,7 +153,7 @@ export function createHandler(options: HandlerOptions): Handler {
     }
   };
 
-  const record = async (request: PreflightRequest & { body?: Buffer; bodyBytes?: number }, path: string, status: number, reason: RejectReason, message: string, body: string | undefined, extra: Record<string, unknown> = {}) => {
+  const record: Rejections['record'] = async (request, path, { status, reason, message, body, extra }) => {
     metrics.rejected.inc({ reason });
     const minute = Math.floor(options.now() / 60_000);
     if (minute !== window.minute) window = { minute, recorded: new Map() };
@@ -139,131 +185,143 @@ export function createHandler(options: HandlerOptions): Handler {
     return json(status, { error: message, status, ...extra });
   };
 
-  const preflight = async (request: PreflightRequest): Promise<ServeResponse | undefined> => {
-    let url: URL;
-    try {
-      url = new URL(request.url, 'http://haloform');
-    } catch {
-      return json(400, { error: 'Bad Request: the request line holds no valid path', status: 400 });
-    }
-    const path = url.pathname.replace(/\/+$/, '') || '/';
-    const lower = path.toLowerCase();
-    const method = request.method.toUpperCase();
+  return { record, flush };
+}
 
-    if (lower === '/healthz') return method === 'GET' || method === 'HEAD' ? json(200, { status: 'ok' }) : notAllowed('GET');
-    if (lower === '/readyz') {
-      if (method !== 'GET' && method !== 'HEAD') return notAllowed('GET');
-      const readiness = await options.ready();
-      return json(readiness.ok ? 200 : 503, { status: readiness.ok ? 'ready' : 'not ready', checks: readiness.checks });
-    }
-    if (lower === '/metrics') {
-      if (method !== 'GET') return notAllowed('GET');
-      return { status: 200, headers: { 'content-type': metrics.contentType }, body: await metrics.text() };
-    }
-    if (!WEBHOOK_PATHS.includes(lower)) return json(404, { error: `Not Found: haloform serve answers POST ${WEBHOOK_PATHS.join(' and ')}, GET /healthz, /readyz and /metrics`, status: 404 });
-    if (method !== 'POST') return notAllowed('POST');
+/** Health, readiness, metrics, a wrong path or method, and 401 — all from the request line and headers; undefined when the body is needed. */
+async function preflightRequest(options: HandlerOptions, rejections: Rejections, request: PreflightRequest): Promise<ServeResponse | undefined> {
+  let url: URL;
+  try {
+    url = new URL(request.url, 'http://haloform');
+  } catch {
+    return json(400, { error: 'Bad Request: the request line holds no valid path', status: 400 });
+  }
+  const path = url.pathname.replace(/\/+$/, '') || '/';
+  const lower = path.toLowerCase();
+  const method = request.method.toUpperCase();
 
-    // 401 — before anything of the body is looked at (or, through the server, read).
-    const auth = options.auth.check(request.headers, url.searchParams);
-    if (!auth.ok) {
-      const message = auth.presented
-        ? 'Unauthorized: the webhook secret does not match'
-        : 'Unauthorized: no webhook secret; send it as Authorization: Bearer <secret>, in the header alerts.webhook.header names, or as ?token=<secret>';
-      return record(request, path, 401, 'unauthorized', message, undefined);
-    }
-    return undefined;
-  };
+  if (lower === '/healthz') return method === 'GET' || method === 'HEAD' ? json(200, { status: 'ok' }) : notAllowed('GET');
+  if (lower === '/readyz') {
+    if (method !== 'GET' && method !== 'HEAD') return notAllowed('GET');
+    const readiness = await options.ready();
+    return json(readiness.ok ? 200 : 503, { status: readiness.ok ? 'ready' : 'not ready', checks: readiness.checks });
+  }
+  if (lower === '/metrics') {
+    if (method !== 'GET') return notAllowed('GET');
+    return { status: 200, headers: { 'content-type': options.metrics.contentType }, body: await options.metrics.text() };
+  }
+  if (!WEBHOOK_PATHS.includes(lower)) return json(404, { error: `Not Found: haloform serve answers POST ${WEBHOOK_PATHS.join(' and ')}, GET /healthz, /readyz and /metrics`, status: 404 });
+  if (method !== 'POST') return notAllowed('POST');
 
-  const handle = async (request: ServeRequest): Promise<ServeResponse> => {
-    const early = await preflight(request);
-    if (early) return early;
-    const url = new URL(request.url, 'http://haloform');
-    const path = url.pathname.replace(/\/+$/, '') || '/';
-    const auth = options.auth.check(request.headers, url.searchParams) as { ok: true; via: string };
+  // 401 — before anything of the body is looked at (or, through the server, read).
+  const auth = options.auth.check(request.headers, url.searchParams);
+  if (!auth.ok) {
+    const message = auth.presented
+      ? 'Unauthorized: the webhook secret does not match'
+      : 'Unauthorized: no webhook secret; send it as Authorization: Bearer <secret>, in the header alerts.webhook.header names, or as ?token=<secret>';
+    return rejections.record(request, path, new Refusal(401, 'unauthorized', message));
+  }
+  return undefined;
+}
 
-    // 413 — as announced or as read.
-    const size = request.bodyBytes ?? request.body.length;
-    if (request.bodyTooLarge || size > limit) {
-      return record(request, path, 413, 'too_large', `Payload Too Large: the body is ${size} bytes; the limit is ${limit} bytes`, undefined);
-    }
+/** The body as read and decoded: its bytes, its text, and that text when it may be stored or echoed. */
+interface DecodedBody {
+  raw: Buffer;
+  text: string;
+  /** Binary (or text that is not UTF-8) is never echoed into a message, a log line or the inbox. */
+  storable: string | undefined;
+}
 
-    // 415 — an encoding it cannot read; 413 again once decompressed.
-    const encoding = (single(request.headers['content-encoding']) ?? 'identity').trim().toLowerCase();
-    if (!ENCODINGS.includes(encoding)) {
-      return record(request, path, 415, 'unsupported_media_type', `Unsupported Media Type: the body is in the "${printable(encoding.slice(0, 40))}" encoding; send it as is, or gzip, deflate or br`, undefined);
-    }
-    let raw = request.body;
-    if (encoding !== 'identity') {
-      const decoded = decompress(raw, encoding, limit);
-      if (decoded === 'too-large') return record(request, path, 413, 'too_large', `Payload Too Large: the body decompresses to more than ${limit} bytes, the limit`, undefined);
-      if (decoded === 'corrupt') return record(request, path, 400, 'malformed_json', `Bad Request: the body is not valid ${encoding} data`, undefined);
-      raw = decoded;
-    }
-    const text = raw.toString('utf8');
-    // Binary (or text that is not UTF-8) is never echoed into a message, a log line or the inbox.
-    const storable = isText(text) ? text : undefined;
+/** 413 over the limit, as announced or as read; 415 an encoding it cannot read; 413 or 400 once decompressed. */
+function decodeBody(request: ServeRequest, limit: number): DecodedBody | Refusal {
+  const size = request.bodyBytes ?? request.body.length;
+  if (request.bodyTooLarge || size > limit) {
+    return new Refusal(413, 'too_large', `Payload Too Large: the body is ${size} bytes; the limit is ${limit} bytes`);
+  }
 
-    // 415
-    const contentType = single(request.headers['content-type']);
-    if (!isJsonType(contentType)) {
-      return record(request, path, 415, 'unsupported_media_type', `Unsupported Media Type: send the activity as application/json${contentType ? ` (got ${printable(contentType).slice(0, 80)})` : ' (no Content-Type was sent)'}`, storable);
-    }
+  const encoding = (single(request.headers['content-encoding']) ?? 'identity').trim().toLowerCase();
+  if (!ENCODINGS.includes(encoding)) {
+    return new Refusal(415, 'unsupported_media_type', `Unsupported Media Type: the body is in the "${printable(encoding.slice(0, 40))}" encoding; send it as is, or gzip, deflate or br`);
+  }
+  let raw = request.body;
+  if (encoding !== 'identity') {
+    const decoded = decompress(raw, encoding, limit);
+    if (decoded === 'too-large') return new Refusal(413, 'too_large', `Payload Too Large: the body decompresses to more than ${limit} bytes, the limit`);
+    if (decoded === 'corrupt') return new Refusal(400, 'malformed_json', `Bad Request: the body is not valid ${encoding} data`);
+    raw = decoded;
+  }
+  const text = raw.toString('utf8');
+  return { raw, text, storable: isText(text) ? text : undefined };
+}
 
-    // 400
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (e) {
-      return record(request, path, 400, 'malformed_json', `Bad Request: the body is not valid JSON${storable === undefined ? ` (it holds ${raw.length} bytes that are not UTF-8 text)` : `: ${jsonProblem(e as Error)}`}`, storable);
-    }
+/** 415 unless the Content-Type is JSON. */
+function checkContentType(request: ServeRequest, body: DecodedBody): Refusal | undefined {
+  const contentType = single(request.headers['content-type']);
+  if (isJsonType(contentType)) return undefined;
+  return new Refusal(415, 'unsupported_media_type', `Unsupported Media Type: send the activity as application/json${contentType ? ` (got ${printable(contentType).slice(0, 80)})` : ' (no Content-Type was sent)'}`, body.storable);
+}
 
-    // 422
-    const check = readActivity(parsed);
-    if (!check.ok) {
-      return record(request, path, 422, 'not_an_activity', `Unprocessable Content: not a NinjaOne activity: ${check.path} ${printable(check.problem)}`, storable, { path: check.path });
-    }
+/** 400 unless the body parses as JSON; the message never quotes the body. */
+function parseBody(body: DecodedBody): { value: unknown } | Refusal {
+  try {
+    return { value: JSON.parse(body.text) };
+  } catch (e) {
+    return new Refusal(400, 'malformed_json', `Bad Request: the body is not valid JSON${body.storable === undefined ? ` (it holds ${body.raw.length} bytes that are not UTF-8 text)` : `: ${jsonProblem(e as Error)}`}`, body.storable);
+  }
+}
 
-    const activity = check.activity;
-    const decision = includeDecision(activity, options.spec.alerts!.include);
-    const key = seriesKey(activity);
-    try {
-      const result = await store.accept({
-        receivedAt: options.now(),
-        source: 'webhook',
-        path,
-        headers: { ...keptHeaders(request), 'haloform-auth': auth.via },
-        body: text,
-        activityId: activity.id!,
-        seriesKey: key,
-        statusCode: activity.statusCode,
-        activityType: activity.activityType,
-        ...(activity.deviceId !== undefined ? { deviceId: activity.deviceId } : {}),
-        status: decision.include === false ? 'ignored' : 'pending',
-        ...(decision.include === false ? { reason: decision.reason } : {}),
-        orderKey: activity.id!,
-      });
-      metrics.received.inc();
-      const fields = { deliveryId: result.deliveryId, activityId: activity.id, seriesKey: key, statusCode: activity.statusCode };
-      if (result.outcome === 'duplicate') {
-        metrics.duplicates.inc();
-        logger.log('info', 'webhook duplicate', { ...fields, duplicateOf: result.duplicateOf });
-        return json(200, { status: 'duplicate', deliveryId: result.deliveryId, duplicateOf: result.duplicateOf });
-      }
-      if (result.outcome === 'ignored') {
-        metrics.ignored.inc();
-        logger.log('info', 'webhook ignored', { ...fields, reason: decision.include === false ? decision.reason : undefined });
-        return json(202, { status: 'ignored', deliveryId: result.deliveryId, reason: decision.include === false ? decision.reason : undefined });
-      }
-      options.onAccepted();
-      logger.log('info', 'webhook accepted', fields);
-      return json(202, { status: 'accepted', deliveryId: result.deliveryId });
-    } catch (e) {
-      logger.log('error', 'could not store a delivery; answered 503 so NinjaOne sends it again', { activityId: activity.id, error: (e as Error).message });
-      return json(503, { error: 'Service Unavailable: the delivery could not be stored; send it again', status: 503 }, { 'retry-after': '5' });
-    }
-  };
+/** 422 unless the JSON is a NinjaOne activity, with the JSON path of the problem. */
+function checkActivity(parsed: unknown, body: DecodedBody): Activity | Refusal {
+  const check = readActivity(parsed);
+  if (check.ok) return check.activity;
+  return new Refusal(422, 'not_an_activity', `Unprocessable Content: not a NinjaOne activity: ${check.path} ${printable(check.problem)}`, body.storable, { path: check.path });
+}
 
-  return Object.assign(handle, { preflight, flush });
+/** Commits the delivery to the inbox (pending, or ignored by alerts.include) before answering; 503 when the store fails, so NinjaOne sends it again. */
+async function acceptDelivery(options: HandlerOptions, request: ServeRequest, path: string, authVia: string, text: string, activity: Activity): Promise<ServeResponse> {
+  const decision = includeDecision(activity, options.spec.alerts!.include);
+  const key = seriesKey(activity);
+  try {
+    const result = await options.store.accept({
+      receivedAt: options.now(),
+      source: 'webhook',
+      path,
+      headers: { ...keptHeaders(request), 'haloform-auth': authVia },
+      body: text,
+      activityId: activity.id!,
+      seriesKey: key,
+      statusCode: activity.statusCode,
+      activityType: activity.activityType,
+      ...(activity.deviceId !== undefined ? { deviceId: activity.deviceId } : {}),
+      status: decision.include === false ? 'ignored' : 'pending',
+      ...(decision.include === false ? { reason: decision.reason } : {}),
+      orderKey: activity.id!,
+    });
+    return answerAccepted(options, result, activity, key, decision);
+  } catch (e) {
+    options.logger.log('error', 'could not store a delivery; answered 503 so NinjaOne sends it again', { activityId: activity.id, error: (e as Error).message });
+    return json(503, { error: 'Service Unavailable: the delivery could not be stored; send it again', status: 503 }, { 'retry-after': '5' });
+  }
+}
+
+/** Counts, logs and answers a stored delivery: 200 duplicate, 202 ignored, or 202 accepted (and the workers woken). */
+function answerAccepted(options: HandlerOptions, result: AcceptResult, activity: Activity, key: string, decision: IncludeDecision): ServeResponse {
+  const { metrics, logger } = options;
+  metrics.received.inc();
+  const fields = { deliveryId: result.deliveryId, activityId: activity.id, seriesKey: key, statusCode: activity.statusCode };
+  if (result.outcome === 'duplicate') {
+    metrics.duplicates.inc();
+    logger.log('info', 'webhook duplicate', { ...fields, duplicateOf: result.duplicateOf });
+    return json(200, { status: 'duplicate', deliveryId: result.deliveryId, duplicateOf: result.duplicateOf });
+  }
+  if (result.outcome === 'ignored') {
+    metrics.ignored.inc();
+    logger.log('info', 'webhook ignored', { ...fields, reason: decision.include === false ? decision.reason : undefined });
+    return json(202, { status: 'ignored', deliveryId: result.deliveryId, reason: decision.include === false ? decision.reason : undefined });
+  }
+  options.onAccepted();
+  logger.log('info', 'webhook accepted', fields);
+  return json(202, { status: 'accepted', deliveryId: result.deliveryId });
 }
 
 /** The body decompressed, at most `limit` bytes; 'too-large' past it, 'corrupt' when it is not that encoding. */

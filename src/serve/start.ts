@@ -17,8 +17,8 @@ import { DEFAULT_STORE_URL, openStore } from '../store/open-store.js';
 import { checkSecrets, PREVIOUS_SECRET_ENV, SECRET_ENV, WebhookAuth } from './auth.js';
 import { HaloDirectory } from './directory.js';
 import { describeError } from './errors.js';
-import { createHandler, DEFAULT_BODY_LIMIT, type Readiness, type ServeRequest, type ServeResponse } from './handler.js';
-import { startHttpServer } from './http-server.js';
+import { createHandler, DEFAULT_BODY_LIMIT, type Handler, type Readiness, type ServeRequest, type ServeResponse } from './handler.js';
+import { startHttpServer, type RunningServer } from './http-server.js';
 import { ServeMetrics } from './metrics.js';
 import { Poller, POLLER_LEASE, type PollResult } from './poller.js';
 import { AlertProcessor } from './processor.js';
@@ -127,7 +127,75 @@ export const RETENTION_LEASE = 'retention';
 export const RETENTION_EVERY_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
+/** What every step of startServe shares: the options, checked, and the clock, identity and logger. */
+interface ServeContext {
+  options: ServeOptions;
+  spec: Spec;
+  alerts: NonNullable<Spec['alerts']>;
+  /** The accepted webhook secrets, empty ones dropped. */
+  secrets: string[];
+  retainDays: number;
+  clock: Clock;
+  now: () => number;
+  workerId: string;
+  redactor: Redactor;
+  logger: Logger;
+}
+
+/** The inbox and whether serve opened it (then serve closes it). */
+interface OpenedStore {
+  store: InboxStore;
+  ownsStore: boolean;
+}
+
+/** The clients and the parts that do the work behind the receiver. */
+interface ServeServices {
+  halo: HaloApiClient;
+  ninja: NinjaOneClient;
+  metrics: ServeMetrics;
+  pool: WorkerPool;
+  poller: Poller;
+}
+
+/** Everything a running serve holds, for its handle and its stop. */
+interface RunningServe extends OpenedStore, ServeServices {
+  context: ServeContext;
+  cleanups: (() => Promise<unknown>)[];
+  server: RunningServer;
+  handle: Handler;
+  stopSignal: AbortController;
+  /** Settles once workers (and an automatic poller) have started after adoption. */
+  started: Promise<void>;
+  retention: Retention | undefined;
+  ownerTimer: NodeJS.Timeout | undefined;
+}
+
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
+  const context = createContext(options);
+  const opened = await openServeStore(context);
+  const { store, ownsStore } = opened;
+  const { workerId } = context;
+  const cleanups: (() => Promise<unknown>)[] = [];
+  try {
+    if (store.description.startsWith('sqlite:')) await takeSqliteOwnership(store, workerId, context.now());
+    const services = createServices(context, store, cleanups);
+    const { handle, server, auth } = await startReceiver(context, store, services);
+    cleanups.push(() => server.close(1_000));
+    cleanups.push(() => handle.flush());
+    const stopSignal = new AbortController();
+    const started = startWorkersAfterAdoption(context, store, services, stopSignal.signal);
+    const retention = startRetention(context, store);
+    const ownerTimer = store.description.startsWith('sqlite:') ? keepSqliteOwnership(store, workerId) : undefined;
+    logListening(context, store, server, auth, retention);
+    return serveHandle({ context, ...opened, ...services, cleanups, server, handle, stopSignal, started, retention, ownerTimer });
+  } catch (e) {
+    await closeAfterFailedStart(cleanups, store, workerId, ownsStore);
+    throw e;
+  }
+}
+
+/** Checks the options a person can get wrong (alerts, secrets, retainDays) and sets up the clock, worker id and logger. */
+function createContext(options: ServeOptions): ServeContext {
   const spec = options.spec;
   if (!spec.alerts) throw new ServeStartError('The spec has no alerts section, so serve has nothing to do. Add alerts (ticketType at least) to the spec.');
   const secrets = (options.secrets ?? []).filter((s) => s !== '');
@@ -148,7 +216,11 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const logger =
     options.logger ??
     createJsonLogger({ redactor, level: options.logLevel ?? 'info', base: { component: 'serve' }, ...(options.logSink ? { sink: options.logSink } : {}), now });
+  return { options, spec, alerts: spec.alerts, secrets, retainDays, clock, now, workerId, redactor, logger };
+}
 
+/** Opens the inbox the options name, or takes the open one they pass. */
+async function openServeStore({ options, now, logger }: ServeContext): Promise<OpenedStore> {
   const ownsStore = typeof options.store !== 'object';
   const store =
     typeof options.store === 'object'
@@ -160,164 +232,189 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
           onCreate: (where) =>
             logger.log('warn', `creating a new, empty inbox at ${where}: no earlier deliveries or alert state are in it. If serve used another inbox before, stop and pass its --store.`, { store: where }),
         });
-  const cleanups: (() => Promise<unknown>)[] = [];
-  const closeAll = async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-    // A start that failed half-way leaves the inbox free for the next attempt.
-    await store.resign(SQLITE_OWNER, workerId).catch(() => undefined);
-    if (ownsStore) await store.close().catch(() => undefined);
+  return { store, ownsStore };
+}
+
+/** Undoes a start that failed half-way, newest first, and leaves the inbox free for the next attempt. */
+async function closeAfterFailedStart(cleanups: (() => Promise<unknown>)[], store: InboxStore, workerId: string, ownsStore: boolean): Promise<void> {
+  for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  await store.resign(SQLITE_OWNER, workerId).catch(() => undefined);
+  if (ownsStore) await store.close().catch(() => undefined);
+}
+
+/** Builds the Halo and NinjaOne clients (their closing goes on `cleanups`), the directory, the processor, the workers and the poller. */
+function createServices(context: ServeContext, store: InboxStore, cleanups: (() => Promise<unknown>)[]): ServeServices {
+  const { options, spec, redactor, logger, clock, now, workerId } = context;
+  const haloAccounting = new Accounting();
+  const halo = new HaloApiClient(spec.connections.halo, { redactor, logger, accounting: haloAccounting, clock, ...options.halo });
+  const ninja = new NinjaOneClient(spec.connections.ninjaone, { redactor, logger, clock, ...options.ninjaone });
+  cleanups.push(() => halo.close(), () => ninja.close());
+  const tickets = new HaloTickets(halo);
+  const metrics = new ServeMetrics({ store, haloAccounting });
+  const directory = new HaloDirectory({ tickets, ninja, spec, now, ...(options.directoryRefreshMs !== undefined ? { minRefreshMs: options.directoryRefreshMs } : {}) });
+  const processor = new AlertProcessor({ spec, store, tickets, directory, metrics, logger, now });
+  const pool = new WorkerPool({
+    store,
+    process: (item, signal) => processor.process(item, signal),
+    workerId,
+    clock,
+    logger,
+    metrics,
+    ...options.workers,
+  });
+  const poller = new Poller({ spec, store, ninja, tickets, directory, metrics, logger, clock, workerId, onQueued: () => pool.wake() });
+  return { halo, ninja, metrics, pool, poller };
+}
+
+/** Builds the webhook handler and starts the HTTP server that drives it. */
+async function startReceiver(context: ServeContext, store: InboxStore, { halo, metrics, pool }: ServeServices): Promise<{ handle: Handler; server: RunningServer; auth: WebhookAuth }> {
+  const { options, spec, alerts, secrets, logger, now } = context;
+  const ready = async (): Promise<Readiness> => {
+    const checks: Record<string, string> = {};
+    const [storeCheck, haloCheck] = await Promise.allSettled([store.ping(), halo.http.tokens ? halo.http.tokens.token() : Promise.resolve('')]);
+    checks.store = storeCheck.status === 'fulfilled' ? 'ok' : describeError(storeCheck.reason);
+    checks.halo = haloCheck.status === 'fulfilled' ? 'ok' : describeError(haloCheck.reason);
+    return { ok: storeCheck.status === 'fulfilled' && haloCheck.status === 'fulfilled', checks };
   };
+  const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
+  const auth = new WebhookAuth({ secrets: options.insecureNoAuth && secrets.length === 0 ? [] : secrets, header: alerts.webhook?.header ?? 'Authorization' });
+  const handle = createHandler({
+    spec,
+    store,
+    auth,
+    metrics,
+    logger,
+    now,
+    bodyLimitBytes,
+    onAccepted: () => pool.wake(),
+    ready,
+    ...(options.rejectedSamplePerMinute !== undefined ? { rejectedSamplePerMinute: options.rejectedSamplePerMinute } : {}),
+  });
+  const server = await startHttpServer({
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 8080,
+    bodyLimitBytes,
+    handle,
+    preflight: handle.preflight,
+    onError: (e) => logger.log('error', 'request failed', { error: describeError(e) }),
+    ...(options.headersTimeoutMs !== undefined ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
+    ...(options.bodyTimeoutMs !== undefined ? { bodyTimeoutMs: options.bodyTimeoutMs } : {}),
+    ...(options.maxUnauthenticatedConnections !== undefined ? { maxUnauthenticatedConnections: options.maxUnauthenticatedConnections } : {}),
+    onRefused: (why) => metrics.rejected.inc({ reason: why }),
+  });
+  return { handle, server, auth };
+}
 
-  try {
-    if (store.description.startsWith('sqlite:')) await takeSqliteOwnership(store, workerId, now());
+/**
+ * A store that never saw Halo (new, or replacing a lost one) first learns the open tickets
+ * haloform created, so no alert gets a second ticket; workers (and an automatic poller) start
+ * once that is done, unless serve is stopping by then.
+ */
+function startWorkersAfterAdoption(context: ServeContext, store: InboxStore, { pool, poller }: ServeServices, stopSignal: AbortSignal): Promise<void> {
+  const { options, alerts } = context;
+  return adoptOpenTickets(context, store, poller, stopSignal).then(
+    () => {
+      if (stopSignal.aborted) return;
+      pool.start();
+      const mode = options.poller ?? 'auto';
+      if (mode === 'auto' && alerts.poll.enabled) poller.start(alerts.poll.everyMinutes * 60_000);
+    },
+    () => undefined,
+  );
+}
 
-    const haloAccounting = new Accounting();
-    const halo = new HaloApiClient(spec.connections.halo, { redactor, logger, accounting: haloAccounting, clock, ...options.halo });
-    const ninja = new NinjaOneClient(spec.connections.ninjaone, { redactor, logger, clock, ...options.ninjaone });
-    cleanups.push(() => halo.close(), () => ninja.close());
-    const tickets = new HaloTickets(halo);
-    const metrics = new ServeMetrics({ store, haloAccounting });
-    const directory = new HaloDirectory({ tickets, ninja, spec, now, ...(options.directoryRefreshMs !== undefined ? { minRefreshMs: options.directoryRefreshMs } : {}) });
-    const processor = new AlertProcessor({ spec, store, tickets, directory, metrics, logger, now });
-    const pool = new WorkerPool({
-      store,
-      process: (item, signal) => processor.process(item, signal),
-      workerId,
-      clock,
-      logger,
-      metrics,
-      ...options.workers,
-    });
-    const poller = new Poller({ spec, store, ninja, tickets, directory, metrics, logger, clock, workerId, onQueued: () => pool.wake() });
-
-    const ready = async (): Promise<Readiness> => {
-      const checks: Record<string, string> = {};
-      const [storeCheck, haloCheck] = await Promise.allSettled([store.ping(), halo.http.tokens ? halo.http.tokens.token() : Promise.resolve('')]);
-      checks.store = storeCheck.status === 'fulfilled' ? 'ok' : describeError(storeCheck.reason);
-      checks.halo = haloCheck.status === 'fulfilled' ? 'ok' : describeError(haloCheck.reason);
-      return { ok: storeCheck.status === 'fulfilled' && haloCheck.status === 'fulfilled', checks };
-    };
-    const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
-    const auth = new WebhookAuth({ secrets: options.insecureNoAuth && secrets.length === 0 ? [] : secrets, header: spec.alerts.webhook?.header ?? 'Authorization' });
-    const handle = createHandler({
-      spec,
-      store,
-      auth,
-      metrics,
-      logger,
-      now,
-      bodyLimitBytes,
-      onAccepted: () => pool.wake(),
-      ready,
-      ...(options.rejectedSamplePerMinute !== undefined ? { rejectedSamplePerMinute: options.rejectedSamplePerMinute } : {}),
-    });
-    const server = await startHttpServer({
-      host: options.host ?? '127.0.0.1',
-      port: options.port ?? 8080,
-      bodyLimitBytes,
-      handle,
-      preflight: handle.preflight,
-      onError: (e) => logger.log('error', 'request failed', { error: describeError(e) }),
-      ...(options.headersTimeoutMs !== undefined ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
-      ...(options.bodyTimeoutMs !== undefined ? { bodyTimeoutMs: options.bodyTimeoutMs } : {}),
-      ...(options.maxUnauthenticatedConnections !== undefined ? { maxUnauthenticatedConnections: options.maxUnauthenticatedConnections } : {}),
-      onRefused: (why) => metrics.rejected.inc({ reason: why }),
-    });
-    cleanups.push(() => server.close(1_000));
-    cleanups.push(() => handle.flush());
-
-    // A store that never saw Halo (new, or replacing a lost one) first learns the open tickets
-    // haloform created, so no alert gets a second ticket; workers start once that is done.
-    const stopSignal = new AbortController();
-    const adoption = (async () => {
-      if ((await store.getMeta('adopted-from-halo')) !== undefined) return;
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const adopted = await poller.adopt();
-          await store.setMeta('adopted-from-halo', new Date(now()).toISOString());
-          if (adopted > 0) logger.log('info', 'new store: adopted open tickets from Halo', { adopted });
-          return;
-        } catch (e) {
-          logger.log('warn', 'new store: could not read open tickets from Halo yet; workers wait', { error: describeError(e), attempt });
-          const retry = { ...DEFAULT_RETRY, ...options.workers?.retry };
-          const wait = backoffDelay(attempt, { baseDelayMs: retry.baseMs, maxDelayMs: Math.min(retry.maxMs, 60_000), minRateLimitWaitMs: retry.rateLimitMinMs, maxRetryAfterMs: Infinity }, Math.random, {
-            rateLimited: e instanceof ApiError && e.code === 'rate_limited',
-          });
-          await clock.sleep(wait, stopSignal.signal);
-        }
-      }
-    })();
-    const started = adoption.then(
-      () => {
-        if (stopSignal.signal.aborted) return;
-        pool.start();
-        const mode = options.poller ?? 'auto';
-        if (mode === 'auto' && spec.alerts!.poll.enabled) poller.start(spec.alerts!.poll.everyMinutes * 60_000);
-      },
-      () => undefined,
-    );
-
-    const retention = retainDays > 0 ? new Retention({ store, days: retainDays, clock, logger, workerId }) : undefined;
-    if (retention && (options.retention ?? 'auto') === 'auto') retention.start(RETENTION_EVERY_MS);
-
-    let ownerTimer: NodeJS.Timeout | undefined;
-    if (store.description.startsWith('sqlite:')) {
-      ownerTimer = setInterval(() => void store.tryLead(SQLITE_OWNER, OWNER_TTL_MS, workerId).catch(() => undefined), OWNER_TTL_MS / 3);
-      ownerTimer.unref();
+/** Adopts Halo's open tickets once per store, retrying with back-off until it works or serve stops. */
+async function adoptOpenTickets({ options, clock, now, logger }: ServeContext, store: InboxStore, poller: Poller, stopSignal: AbortSignal): Promise<void> {
+  if ((await store.getMeta('adopted-from-halo')) !== undefined) return;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const adopted = await poller.adopt();
+      await store.setMeta('adopted-from-halo', new Date(now()).toISOString());
+      if (adopted > 0) logger.log('info', 'new store: adopted open tickets from Halo', { adopted });
+      return;
+    } catch (e) {
+      logger.log('warn', 'new store: could not read open tickets from Halo yet; workers wait', { error: describeError(e), attempt });
+      const retry = { ...DEFAULT_RETRY, ...options.workers?.retry };
+      const wait = backoffDelay(attempt, { baseDelayMs: retry.baseMs, maxDelayMs: Math.min(retry.maxMs, 60_000), minRateLimitWaitMs: retry.rateLimitMinMs, maxRetryAfterMs: Infinity }, Math.random, {
+        rateLimited: e instanceof ApiError && e.code === 'rate_limited',
+      });
+      await clock.sleep(wait, stopSignal);
     }
-
-    logger.log('info', 'listening', {
-      bound: server.bound,
-      url: server.url,
-      webhook: `${server.url}/ninjaone/webhook`,
-      store: store.description,
-      auth: auth.enabled ? `${secrets.length} secret${secrets.length === 1 ? '' : 's'}` : 'none (--insecure-no-auth)',
-      poll: options.poller === 'off' || !spec.alerts.poll.enabled ? 'off' : options.poller === 'manual' ? 'manual' : `every ${spec.alerts.poll.everyMinutes} min`,
-      retention: retention ? `${retainDays} days${options.retention === 'manual' ? ' (manual)' : ', pruned hourly'}` : 'off',
-      workerId,
-    });
-
-    let stopping: Promise<void> | undefined;
-    return {
-      url: server.url,
-      bound: server.bound,
-      port: server.port,
-      store,
-      metrics,
-      workerId,
-      handle,
-      idle: async () => {
-        await started;
-        await pool.idle();
-      },
-      poll: async () => {
-        await started;
-        return poller.pollOnce();
-      },
-      prune: async () => retention?.once(),
-      stop: (stopOptions = {}) => {
-        stopping ??= (async () => {
-          const grace = stopOptions.graceMs ?? 10_000;
-          logger.log('info', 'stopping', { graceMs: grace });
-          stopSignal.abort();
-          await retention?.stop();
-          await server.close(Math.min(grace, 5_000));
-          await poller.stop();
-          await pool.stop(grace);
-          if (ownerTimer) clearInterval(ownerTimer);
-          if (store.description.startsWith('sqlite:')) await store.resign(SQLITE_OWNER, workerId).catch(() => undefined);
-          cleanups.length = 0;
-          await Promise.all([halo.close(), ninja.close()]).catch(() => undefined);
-          if (ownsStore) await store.close();
-          logger.log('info', 'stopped', {});
-        })();
-        return stopping;
-      },
-    };
-  } catch (e) {
-    await closeAll();
-    throw e;
   }
+}
+
+/** Automatic retention when retainDays is set, started now unless it is manual. */
+function startRetention({ options, retainDays, clock, logger, workerId }: ServeContext, store: InboxStore): Retention | undefined {
+  const retention = retainDays > 0 ? new Retention({ store, days: retainDays, clock, logger, workerId }) : undefined;
+  if (retention && (options.retention ?? 'auto') === 'auto') retention.start(RETENTION_EVERY_MS);
+  return retention;
+}
+
+/** Renews the SQLite owner lease well before it runs out, for as long as the process lives. */
+function keepSqliteOwnership(store: InboxStore, workerId: string): NodeJS.Timeout {
+  const ownerTimer = setInterval(() => void store.tryLead(SQLITE_OWNER, OWNER_TTL_MS, workerId).catch(() => undefined), OWNER_TTL_MS / 3);
+  ownerTimer.unref();
+  return ownerTimer;
+}
+
+/** The one line that says serve is up: where, with which store, auth, poll and retention. */
+function logListening({ options, alerts, secrets, retainDays, logger, workerId }: ServeContext, store: InboxStore, server: RunningServer, auth: WebhookAuth, retention: Retention | undefined): void {
+  logger.log('info', 'listening', {
+    bound: server.bound,
+    url: server.url,
+    webhook: `${server.url}/ninjaone/webhook`,
+    store: store.description,
+    auth: auth.enabled ? `${secrets.length} secret${secrets.length === 1 ? '' : 's'}` : 'none (--insecure-no-auth)',
+    poll: options.poller === 'off' || !alerts.poll.enabled ? 'off' : options.poller === 'manual' ? 'manual' : `every ${alerts.poll.everyMinutes} min`,
+    retention: retention ? `${retainDays} days${options.retention === 'manual' ? ' (manual)' : ', pruned hourly'}` : 'off',
+    workerId,
+  });
+}
+
+/** The handle startServe returns; `stop()` runs stopServe once, however often it is called. */
+function serveHandle(running: RunningServe): ServeHandle {
+  const { server, store, metrics, handle, started, pool, poller, retention } = running;
+  let stopping: Promise<void> | undefined;
+  return {
+    url: server.url,
+    bound: server.bound,
+    port: server.port,
+    store,
+    metrics,
+    workerId: running.context.workerId,
+    handle,
+    idle: async () => {
+      await started;
+      await pool.idle();
+    },
+    poll: async () => {
+      await started;
+      return poller.pollOnce();
+    },
+    prune: async () => retention?.once(),
+    stop: (stopOptions = {}) => {
+      stopping ??= stopServe(running, stopOptions.graceMs ?? 10_000);
+      return stopping;
+    },
+  };
+}
+
+/** Stops in order: adoption, retention, the HTTP server, the poller, the workers, the owner lease, the clients, the store. */
+async function stopServe(running: RunningServe, grace: number): Promise<void> {
+  const { context, store, ownsStore, server, poller, pool, halo, ninja, retention, ownerTimer } = running;
+  const { logger, workerId } = context;
+  logger.log('info', 'stopping', { graceMs: grace });
+  running.stopSignal.abort();
+  await retention?.stop();
+  await server.close(Math.min(grace, 5_000));
+  await poller.stop();
+  await pool.stop(grace);
+  if (ownerTimer) clearInterval(ownerTimer);
+  if (store.description.startsWith('sqlite:')) await store.resign(SQLITE_OWNER, workerId).catch(() => undefined);
+  running.cleanups.length = 0;
+  await Promise.all([halo.close(), ninja.close()]).catch(() => undefined);
+  if (ownsStore) await store.close();
+  logger.log('info', 'stopped', {});
 }
 
 /**
