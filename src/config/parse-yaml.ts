@@ -130,11 +130,7 @@ function notASpec(path: string, text: string, offset: number): ParsedYaml {
         range: source.rangeOf(offset, offset + 1),
       },
     ],
-    interpolated: new Map(),
-    raw: new Map(),
-    numericKeys: new Set(),
-    unresolved: new Set(),
-    substituted: new Map(),
+    ...noRecords(),
   };
 }
 
@@ -151,11 +147,7 @@ function nestedTooDeeply(path: string, text: string, offset: number | undefined)
         ...(offset !== undefined ? { range: source.rangeOf(offset, offset + 1) } : {}),
       },
     ],
-    interpolated: new Map(),
-    raw: new Map(),
-    numericKeys: new Set(),
-    unresolved: new Set(),
-    substituted: new Map(),
+    ...noRecords(),
   };
 }
 
@@ -182,11 +174,7 @@ export function parseYaml(
     source,
     at: (start, end) => ({ file: path, range: source.rangeOf(start, end) }),
     diagnostics: [],
-    interpolated: new Map(),
-    raw: new Map(),
-    numericKeys: new Set(),
-    unresolved: new Set(),
-    substituted: new Map(),
+    ...noRecords(),
   };
   const answer = (data: unknown): ParsedYaml => ({ source, data, diagnostics: r.diagnostics, interpolated: r.interpolated, raw: r.raw, numericKeys: r.numericKeys, unresolved: r.unresolved, substituted: r.substituted });
 
@@ -222,20 +210,18 @@ export function parseYaml(
 }
 
 /** One file being read: where it is, what it says, and what reading it has found so far. */
-interface Reading {
+interface Reading extends Omit<ParsedYaml, 'data'> {
   path: string;
   text: string;
   env: Readonly<Record<string, string | undefined>>;
   options: ParseOptions;
-  source: SourceFile;
   /** A diagnostic's place from character offsets. */
   at(start: number, end: number): Pick<Diagnostic, 'file' | 'range'>;
-  diagnostics: Diagnostic[];
-  interpolated: Map<string, string[]>;
-  raw: Map<string, string>;
-  numericKeys: Set<string>;
-  unresolved: Set<string>;
-  substituted: Map<string, string>;
+}
+
+/** What reading records about values, empty. */
+function noRecords(): Pick<ParsedYaml, 'interpolated' | 'raw' | 'numericKeys' | 'unresolved' | 'substituted'> {
+  return { interpolated: new Map(), raw: new Map(), numericKeys: new Set(), unresolved: new Set(), substituted: new Map() };
 }
 
 /**
