@@ -110,7 +110,7 @@ function toDiagnostic(e: LocatedError, describeOrigin: (path: SpecPath) => strin
     case 'additionalProperties': {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
       const allowed = Object.keys((parent.properties as SchemaNode | undefined) ?? {});
-      const hint = key === '<<' ? ' YAML merge keys (<<) are not supported; write the keys out.' : didYouMean(key, allowed);
+      const hint = key === '<<' ? ' YAML merge keys (<<) are not supported; write the keys out.' : didYouMean(key, allowed) || elsewhere(key, where);
       return { ...error('Unknown key', `"${key}" is not a valid key in ${where}.${hint} Valid keys: ${allowed.join(', ')}.`, [...e.path, key]), subject: 'key' };
     }
     case 'required': {
@@ -329,4 +329,35 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
     seen.add(key);
     return true;
   });
+}
+
+/** For a key written in the wrong place: where the schema has it (`connections.allowInsecureHttp` written under `connections.halo`). */
+function elsewhere(key: string, where: string): string {
+  const homes = (keyHomes ??= homesOf(specSchema())).get(key)?.filter((home) => home !== where) ?? [];
+  if (homes.length === 0 || homes.length > 3) return '';
+  return ` "${key}" is a key of ${homes.map((h) => (h === '' ? 'the top level' : h)).join(' or ')}: move it there.`;
+}
+
+let keyHomes: Map<string, string[]> | undefined;
+
+/** Every property name of the schema, with the paths of the maps that have it (`connections`, `assets.fields[]`). */
+function homesOf(root: Record<string, unknown>): Map<string, string[]> {
+  const defs = (root.$defs ?? {}) as Record<string, SchemaNode>;
+  const out = new Map<string, string[]>();
+  const seen = new Set<SchemaNode>();
+  const visit = (node: SchemaNode | undefined, path: string) => {
+    if (!node || typeof node !== 'object' || seen.has(node)) return;
+    seen.add(node);
+    const ref = typeof node.$ref === 'string' ? defs[node.$ref.replace('#/$defs/', '')] : undefined;
+    if (ref) visit(ref, path);
+    for (const [name, child] of Object.entries((node.properties ?? {}) as Record<string, SchemaNode>)) {
+      out.set(name, [...new Set([...(out.get(name) ?? []), path])]);
+      visit(child, path === '' ? name : `${path}.${name}`);
+    }
+    if (node.items) visit(node.items as SchemaNode, `${path}[]`);
+    for (const branch of [...((node.oneOf ?? []) as SchemaNode[]), ...((node.anyOf ?? []) as SchemaNode[]), ...((node.allOf ?? []) as SchemaNode[])]) visit(branch, path);
+    if (node.additionalProperties && typeof node.additionalProperties === 'object') visit(node.additionalProperties as SchemaNode, `${path}.*`);
+  };
+  visit(root, '');
+  return out;
 }

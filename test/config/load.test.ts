@@ -26,6 +26,13 @@ describe('loading a spec: every bad input has its exact message and line:column'
       ],
     },
     {
+      name: 'a known key in the wrong map (allowInsecureHttp under connections.halo): where it belongs',
+      text: `${BASE.replace('    clientSecret: ${HALO_SECRET}\n', '    clientSecret: ${HALO_SECRET}\n    allowInsecureHttp: true\n')}`,
+      expected: [
+        'spec.yaml:12:5: error: Unknown key: "allowInsecureHttp" is not a valid key in connections.halo. "allowInsecureHttp" is a key of connections: move it there. Valid keys: url, tenant, authUrl, clientId, clientSecret, scope, rateLimit, batchSize, timeoutSeconds.',
+      ],
+    },
+    {
       name: 'a wrong type',
       text: `${BASE}settings:\n  assetTagMustBeUnique: yes\n`,
       expected: [
