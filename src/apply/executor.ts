@@ -358,7 +358,7 @@ function assetTypeWrite(ctx: Context, c: AssetTypeChange): AssetTypeWrite {
 
 function clientWrite(c: ClientChange): ClientWrite {
   const after = c.after ?? {};
-  const ninjaId = typeof after.ninjarmmid === 'number' ? { ninjaId: after.ninjarmmid } : {};
+  const ninjaId = typeof after.rmm_id === 'number' ? { ninjaId: after.rmm_id } : {};
   if (c.action === 'create') {
     return { name: after.name ?? c.name, ...(after.top_level ? { topLevelId: after.top_level.id } : {}), ...ninjaId, mainSiteName: after.main_site ?? 'Main' };
   }
@@ -367,7 +367,7 @@ function clientWrite(c: ClientChange): ClientWrite {
 
 function siteWrite(ctx: Context, c: SiteChange): SiteWrite {
   const after = c.after ?? {};
-  const ninjaId = typeof after.ninjarmmid === 'number' ? { ninjaId: after.ninjarmmid } : {};
+  const ninjaId = typeof after.rmm_id === 'number' ? { ninjaId: after.rmm_id } : {};
   if (c.action === 'create') {
     const clientId = idOf(ctx, after.client);
     // The main site Halo made with a new client is this site: name it and link it instead of making another.
@@ -384,7 +384,7 @@ function assetWrite(ctx: Context, c: AssetChange, live: Map<number, HaloAsset>):
   if (after.client !== undefined) write.clientId = idOf(ctx, after.client);
   if (after.site !== undefined) write.siteId = idOf(ctx, after.site);
   if (after.asset_type !== undefined) write.assetTypeId = idOf(ctx, after.asset_type);
-  if (typeof after.ninjarmm_id === 'number') write.ninjaId = after.ninjarmm_id;
+  if (typeof after.rmm_id === 'number') write.ninjaId = after.rmm_id;
   if (typeof after.inactive === 'boolean') write.inactive = after.inactive;
   const properties = Object.fromEntries(ASSET_PROPERTIES.flatMap((key) => (typeof after[key] === 'string' ? [[key, after[key]]] : [])));
   if (Object.keys(properties).length > 0) write.properties = properties;

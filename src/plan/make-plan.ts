@@ -15,6 +15,7 @@ export interface PlanMeta {
   specHash: string;
   spec?: string;
   createdAt: string;
+  rmm: Plan['rmm'];
   targets: Plan['targets'];
   read: Plan['read'];
 }
@@ -40,6 +41,7 @@ export function makePlan(desired: Desired, halo: HaloSnapshot, meta: PlanMeta): 
     specHash: meta.specHash,
     ...(meta.spec !== undefined ? { spec: meta.spec } : {}),
     createdAt: meta.createdAt,
+    rmm: meta.rmm,
     targets: meta.targets,
     errors: desired.errors,
     warnings: desired.warnings,
@@ -162,7 +164,7 @@ function clientChange(client: DesiredClient): ClientChange {
       after: {
         name: client.name,
         top_level: client.topLevel ? { id: client.topLevel.id, name: client.topLevel.name } : null,
-        ...(client.ninjaId !== undefined ? { ninjarmmid: client.ninjaId } : {}),
+        ...(client.ninjaId !== undefined ? { rmm_id: client.ninjaId } : {}),
         main_site: client.mainSiteName ?? 'Main',
       },
     };
@@ -170,8 +172,8 @@ function clientChange(client: DesiredClient): ClientChange {
   const before: Record<string, Value> = {};
   const after: Record<string, Value> = {};
   if (client.ninjaId !== undefined && client.live.ninjaId !== client.ninjaId) {
-    before.ninjarmmid = client.live.ninjaId ?? null;
-    after.ninjarmmid = client.ninjaId;
+    before.rmm_id = client.live.ninjaId ?? null;
+    after.rmm_id = client.ninjaId;
   }
   if (client.explicitName && client.live.name !== client.name) {
     before.name = client.live.name;
@@ -205,7 +207,7 @@ function siteChange(site: DesiredSite): SiteChange {
       after: {
         name: site.name,
         client: { ref: site.client.address },
-        ...(site.ninjaId !== undefined ? { ninjarmmid: site.ninjaId } : {}),
+        ...(site.ninjaId !== undefined ? { rmm_id: site.ninjaId } : {}),
         ...(site.asMainSite ? { main_site: true } : {}),
       },
     };
@@ -213,8 +215,8 @@ function siteChange(site: DesiredSite): SiteChange {
   const before: Record<string, Value> = {};
   const after: Record<string, Value> = {};
   if (site.ninjaId !== undefined && site.live.ninjaId !== site.ninjaId) {
-    before.ninjarmmid = site.live.ninjaId ?? null;
-    after.ninjarmmid = site.ninjaId;
+    before.rmm_id = site.live.ninjaId ?? null;
+    after.rmm_id = site.ninjaId;
   }
   if (site.explicitName && site.live.name !== site.name) {
     before.name = site.live.name;
@@ -269,7 +271,7 @@ function assetChange(asset: DesiredAsset, lookups: Lookups): AssetChange {
         client: { ref: asset.client.address },
         site: { ref: asset.site.address },
         asset_type: { ref: asset.type.address },
-        ninjarmm_id: asset.device.id,
+        rmm_id: asset.device.id,
         ...Object.fromEntries(propertyValues.map((v) => [v.target, v.value])),
         ...(fieldValues.length > 0 ? { fields: Object.fromEntries(fieldValues.map((v) => [v.target, v.value])) } : {}),
         ...(customValues.length > 0 ? { customfields: Object.fromEntries(customValues.map((v) => [v.target, v.value])) } : {}),
@@ -283,8 +285,8 @@ function assetChange(asset: DesiredAsset, lookups: Lookups): AssetChange {
   const before: Record<string, Value> = {};
   const after: Record<string, Value> = {};
   if (live.ninjaId !== asset.device.id) {
-    before.ninjarmm_id = live.ninjaId ?? null;
-    after.ninjarmm_id = asset.device.id;
+    before.rmm_id = live.ninjaId ?? null;
+    after.rmm_id = asset.device.id;
   }
   if (live.inactive) {
     before.inactive = true;

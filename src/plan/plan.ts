@@ -8,6 +8,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { HaloFieldType } from '../halo/types.js';
 import type { AssetProperty } from '../halo/writes.js';
 import type { Kind } from '../model/address.js';
+import type { HaloIdentity } from '../rmm/provider.js';
 
 export { address, addressName, KINDS, type Kind } from '../model/address.js';
 
@@ -93,7 +94,8 @@ export type ClientChange = ChangeOf<
   {
     name?: string;
     top_level?: Named | null;
-    ninjarmmid?: number | null;
+    /** The RMM organisation's id, in the Halo field `Plan.rmm.halo.client` names. */
+    rmm_id?: number | null;
     /** The name of the main site Halo makes with a new client. */
     main_site?: string;
   }
@@ -104,7 +106,8 @@ export type SiteChange = ChangeOf<
   {
     name?: string;
     client?: Ref;
-    ninjarmmid?: number | null;
+    /** The RMM location's id, in the Halo field `Plan.rmm.halo.site` names. */
+    rmm_id?: number | null;
     /** This new site is the main site Halo made with its new client: named and linked, not made again. */
     main_site?: boolean;
   }
@@ -117,7 +120,8 @@ export type AssetChange = ChangeOf<
     client?: Ref;
     site?: Ref;
     asset_type?: Ref;
-    ninjarmm_id?: number | null;
+    /** The RMM device's id, in the Halo field `Plan.rmm.halo.asset` names. */
+    rmm_id?: number | null;
     inactive?: boolean;
     fields?: FieldValues;
     customfields?: FieldValues;
@@ -145,6 +149,11 @@ export type Summary = Record<Exclude<Action, 'no-op'>, number> & { unchanged: nu
 /** The version of the plan's JSON: 2 since ids, lists and references are typed (a list of fields, not "a, b"). */
 export const PLAN_FORMAT_VERSION = 2;
 
+export interface PlanRmm {
+  name: string;
+  halo: HaloIdentity;
+}
+
 export interface Plan {
   formatVersion: typeof PLAN_FORMAT_VERSION;
   /** `specHash` of the spec the plan was made from. */
@@ -153,6 +162,8 @@ export interface Plan {
   spec?: string;
   /** When the plan was made (ISO 8601). */
   createdAt: string;
+  /** The RMM the plan read, and the Halo fields its ids are written to (the text plans name those fields). */
+  rmm: PlanRmm;
   /** Hosts the plan was made against (never credentials). */
   targets: { ninjaone: string; halo: string };
   /** Errors stop the plan: apply refuses a plan that has any. */

@@ -4,15 +4,17 @@
  * fields as one list of names, "all (Add to all asset types)", a top level by its name. Pure.
  */
 
-import { addressName, isRef, type Change, type Named, type Value } from '../plan/plan.js';
+import { addressName, isRef, type Change, type Named, type PlanRmm, type Value } from '../plan/plan.js';
 
 export interface ShownAttributes {
   before?: Record<string, Value>;
   after?: Record<string, Value>;
 }
 
-export function shownAttributes(change: Change): ShownAttributes {
-  const show = (record: Record<string, Value> | undefined) => (record === undefined ? undefined : Object.fromEntries(Object.entries(record).map(([key, value]) => [key, shownValue(change.kind, key, value)])));
+/** The attributes of `change` as shown, each under the name a reviewer knows: an RMM id under the Halo field it goes into (`ninjarmmid`). */
+export function shownAttributes(change: Change, rmm: PlanRmm): ShownAttributes {
+  const name = (key: string) => (key === 'rmm_id' && (change.kind === 'client' || change.kind === 'site' || change.kind === 'asset') ? rmm.halo[change.kind] : key);
+  const show = (record: Record<string, Value> | undefined) => (record === undefined ? undefined : Object.fromEntries(Object.entries(record).map(([key, value]) => [name(key), shownValue(change.kind, key, value)])));
   const { before, after } = change as { before?: Record<string, Value>; after?: Record<string, Value> };
   const shownBefore = show(before);
   const shownAfter = show(after);

@@ -6,7 +6,7 @@
 
 import { formatPath, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { shownAttributes } from './attributes.js';
-import { addressName, hasChanges, isRef, KINDS, type Action, type Change, type Plan, type Value } from '../plan/plan.js';
+import { addressName, hasChanges, isRef, KINDS, type Action, type Change, type Plan, type PlanRmm, type Value } from '../plan/plan.js';
 import { summaryLine } from './plan-text.js';
 import { displayPlan, quoted } from './safe-text.js';
 
@@ -67,16 +67,16 @@ export function renderPlanMarkdown(unsafe: Plan, options: MarkdownOptions): stri
   if (!failed && hasChanges(plan)) {
     const isGlobal = (c: Change) => c.client === undefined && c.kind !== 'ninja_webhook';
     const global = plan.changes.filter((c) => isGlobal(c) && c.action !== 'no-op');
-    if (global.length > 0) sections.push(section('Settings, asset fields and asset types', global, plan.changes.filter((c) => isGlobal(c) && c.action === 'no-op').length));
+    if (global.length > 0) sections.push(section(plan.rmm, 'Settings, asset fields and asset types', global, plan.changes.filter((c) => isGlobal(c) && c.action === 'no-op').length));
     const groups = new Map<string, Change[]>();
     for (const c of plan.changes) if (c.client !== undefined) groups.set(c.client, [...(groups.get(c.client) ?? []), c]);
     for (const [client, changes] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
       const changed = changes.filter((c) => c.action !== 'no-op');
-      if (changed.length > 0) sections.push(section(client, changed, changes.length - changed.length));
+      if (changed.length > 0) sections.push(section(plan.rmm, client, changed, changes.length - changed.length));
     }
     // Not a change the summary counts: NinjaOne cannot report its webhook, so apply re-sends it.
     const webhook = plan.changes.filter((c) => c.kind === 'ninja_webhook');
-    if (webhook.length > 0) sections.push(section('NinjaOne webhook', webhook, 0, 're-sent on every apply'));
+    if (webhook.length > 0) sections.push(section(plan.rmm, 'NinjaOne webhook', webhook, 0, 're-sent on every apply'));
   }
 
   let body = head.join('\n');
@@ -107,22 +107,22 @@ export function diagnosticAlerts(list: readonly Diagnostic[], kind: 'CAUTION' | 
   });
 }
 
-function section(title: string, changes: Change[], unchanged: number, note?: string): string {
+function section(rmm: PlanRmm, title: string, changes: Change[], unchanged: number, note?: string): string {
   const counts = ACTIONS.map((a) => [a, changes.filter((c) => c.action === a).length] as const).filter(([, n]) => n > 0);
   const what = note ?? `${counts.map(([a, n]) => `${n} to ${a}`).join(', ')}${unchanged > 0 ? `, ${unchanged} unchanged` : ''}`;
   const lines = [`<details><summary><b>${escapeHtml(title)}</b> — ${what}</summary>`, '', '```diff'];
-  for (const c of changes) lines.push(...changeLines(c));
+  for (const c of changes) lines.push(...changeLines(c, rmm));
   lines.push('```', '</details>');
   return lines.join('\n');
 }
 
-function changeLines(c: Change): string[] {
+function changeLines(c: Change, rmm: PlanRmm): string[] {
   const symbol = c.action === 'create' ? '+' : c.action === 'deactivate' ? '-' : '!';
   const label = c.kind === 'asset' ? `${c.address} ${c.name}` : c.address;
   const head = `${symbol} ${label} ${c.action === 'adopt' ? 'adopt' : c.action}${c.reason ? ` — ${c.reason}` : ''}`;
   if (c.kind === 'asset' && c.action === 'create') return [head];
   const out = [head];
-  const shown = shownAttributes(c);
+  const shown = shownAttributes(c, rmm);
   for (const [key, after] of Object.entries(shown.after ?? {})) {
     const before = shown.before?.[key];
     if (typeof after === 'object' && after !== null && !Array.isArray(after) && !isRef(after)) {

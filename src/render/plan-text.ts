@@ -6,7 +6,7 @@
 
 import { formatPath, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { shownAttributes } from './attributes.js';
-import { addressName, hasChanges, isRef, type Action, type Change, type Plan, type Value } from '../plan/plan.js';
+import { addressName, hasChanges, isRef, type Action, type Change, type Plan, type PlanRmm, type Value } from '../plan/plan.js';
 import type { Paint } from './paint.js';
 import { displayPlan, quoted } from './safe-text.js';
 
@@ -56,7 +56,7 @@ export function renderPlanText(unsafe: Plan, options: TextOptions): string {
 
   out.push('haloform will perform the following actions:', '');
   const global = plan.changes.filter((c) => c.client === undefined && c.kind !== 'ninja_webhook');
-  for (const c of global) if (c.action !== 'no-op') out.push(...block(c, paint), '');
+  for (const c of global) if (c.action !== 'no-op') out.push(...block(c, plan.rmm, paint), '');
 
   const groups = new Map<string, Change[]>();
   for (const c of plan.changes) {
@@ -67,7 +67,7 @@ export function renderPlanText(unsafe: Plan, options: TextOptions): string {
     const changed = changes.filter((c) => c.action !== 'no-op');
     if (changed.length === 0) continue;
     out.push(heading(client, paint), '');
-    for (const c of changes.filter((x) => x.kind !== 'asset' && x.action !== 'no-op')) out.push(...block(c, paint), '');
+    for (const c of changes.filter((x) => x.kind !== 'asset' && x.action !== 'no-op')) out.push(...block(c, plan.rmm, paint), '');
     const assets = changes.filter((c) => c.kind === 'asset');
     const creates = assets.filter((c) => c.action === 'create');
     if (creates.length > 0) {
@@ -77,14 +77,14 @@ export function renderPlanText(unsafe: Plan, options: TextOptions): string {
       if (creates.length > max) out.push(paint.dim(`      ... and ${creates.length - max} more (see the JSON plan)`));
       out.push('');
     }
-    for (const c of assets.filter((x) => x.action !== 'create' && x.action !== 'no-op')) out.push(...block(c, paint), '');
+    for (const c of assets.filter((x) => x.action !== 'create' && x.action !== 'no-op')) out.push(...block(c, plan.rmm, paint), '');
     const unchanged = changes.filter((c) => c.action === 'no-op').length;
     if (unchanged > 0) out.push(paint.dim(`  (${unchanged} unchanged object${unchanged === 1 ? '' : 's'} in ${client} hidden)`), '');
   }
 
   // The webhook belongs to no client: under its own heading, so it is not read as the last client's.
   const webhook = plan.changes.find((c) => c.kind === 'ninja_webhook');
-  if (webhook) out.push(heading('NinjaOne', paint), '', ...block(webhook, paint), '');
+  if (webhook) out.push(heading('NinjaOne', paint), '', ...block(webhook, plan.rmm, paint), '');
 
   out.push(paint.bold(summaryLine(plan)));
   return `${out.join('\n')}\n`;
@@ -105,7 +105,7 @@ export function summaryLine(plan: Pick<Plan, 'summary'>): string {
   return `Plan: ${s.create} to create, ${s.adopt} to adopt, ${s.update} to update, ${s.deactivate} to deactivate.`;
 }
 
-function block(c: Change, paint: Paint): string[] {
+function block(c: Change, rmm: PlanRmm, paint: Paint): string[] {
   const action = c.action as Exclude<Action, 'no-op'>;
   const colour = action === 'create' ? paint.green : action === 'deactivate' ? paint.red : paint.yellow;
   const symbol = action === 'create' ? '+' : action === 'deactivate' ? '-' : '~';
@@ -113,7 +113,7 @@ function block(c: Change, paint: Paint): string[] {
   const verb = c.kind === 'ninja_webhook' ? 'will be registered' : c.kind === 'asset_field' && action === 'update' ? 'will be added to all asset types' : VERB[action];
   const lines = [paint.bold(`  # ${label} ${verb}`) + (c.reason ? paint.dim(` (${c.reason})`) : '')];
   lines.push(colour(`  ${symbol} ${c.kind} ${quoted(c.name)} {`));
-  const shown = shownAttributes(c);
+  const shown = shownAttributes(c, rmm);
   for (const [key, after] of Object.entries(shown.after ?? {})) {
     const before = shown.before?.[key];
     if (isFieldMap(after)) {

@@ -10,6 +10,7 @@ import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { HaloSnapshot } from '../halo/types.js';
 import { ApiError } from '../http/index.js';
 import { desiredState } from '../model/desired-state.js';
+import { NINJAONE } from '../rmm/ninjaone/provider.js';
 import { readForSpec } from '../rmm/ninjaone/read-for-spec.js';
 import type { NinjaSnapshot } from '../rmm/ninjaone/types.js';
 import { makePlan } from '../plan/make-plan.js';
@@ -40,6 +41,7 @@ export async function planRun(loaded: LoadedSpec & { spec: Spec }, clients: Clie
     specHash: loaded.hash!,
     spec: loaded.source.path,
     createdAt: (options.now ?? new Date()).toISOString(),
+    rmm: { name: NINJAONE.name, halo: NINJAONE.halo },
     targets: { ninjaone: spec.connections.ninjaone.baseUrl, halo: spec.connections.halo.url },
   };
   const readingDone = options.onReading?.();

@@ -7,6 +7,7 @@ import { makePlan } from '../../src/plan/make-plan.js';
 import { attributes, type Plan } from '../../src/plan/plan.js';
 import { asset, device, field, haloSnapshot, ninjaSnapshot } from '../helpers/builders.js';
 import { BASE, load } from '../helpers/spec.js';
+import { NINJAONE } from '../../src/rmm/ninjaone/provider.js';
 
 /** The spec; NinjaOne links (on by default) left out unless a test is about them, so each test shows only its own subject. */
 function spec(yaml = '', options: { links?: boolean } = {}): Spec {
@@ -20,6 +21,7 @@ function plan(s: Spec, ninja: NinjaSnapshot, halo: HaloSnapshot, options = {}): 
   return makePlan(desiredState(s, ninja, halo, options), halo, {
     specHash: 'sha256:test',
     createdAt: '2026-11-27T00:00:00.000Z',
+    rmm: NINJAONE,
     targets: { ninjaone: 'n', halo: 'h' },
     read: { organizations: 0, locations: 0, devices: 0, haloClients: 0, haloAssets: 0 },
   });
@@ -76,7 +78,7 @@ describe('organisations to clients', () => {
   it('writes the NinjaOne id with the create', () => {
     const result = plan(spec(), ninjaSnapshot({ ...contoso }), haloSnapshot());
 
-    expect(result.changes.find((c) => c.kind === 'client')!.after).toEqual({ name: 'Contoso Ltd', top_level: null, ninjarmmid: 1, main_site: 'Head Office' });
+    expect(result.changes.find((c) => c.kind === 'client')!.after).toEqual({ name: 'Contoso Ltd', top_level: null, rmm_id: 1, main_site: 'Head Office' });
   });
 
   it('never guesses between two clients of the same name', () => {
@@ -221,7 +223,7 @@ describe('locations to sites', () => {
     const result = plan(spec('customers:\n  map:\n    - organisation: 1\n      sites: { Head Office: HQ }\n'), ninja, halo);
 
     expect(actions(result).filter((a) => a.startsWith('site'))).toEqual(['site["Contoso/HQ"] adopt']);
-    expect(result.changes.find((c) => c.address === 'site["Contoso/HQ"]')!.after).toEqual({ ninjarmmid: 1 });
+    expect(result.changes.find((c) => c.address === 'site["Contoso/HQ"]')!.after).toEqual({ rmm_id: 1 });
   });
 
   it('warns of a typo in a mapped site name', () => {
@@ -278,8 +280,8 @@ describe('asset identity', () => {
       action: 'adopt',
       reason: 'matched by serial abc12345',
       haloId: 50,
-      before: { ninjarmm_id: null, inventory_number: 'LAPTOP-047' },
-      after: { ninjarmm_id: 5, inventory_number: 'PC-5' },
+      before: { rmm_id: null, inventory_number: 'LAPTOP-047' },
+      after: { rmm_id: 5, inventory_number: 'PC-5' },
     });
   });
 
@@ -485,7 +487,7 @@ describe('field values and users', () => {
       client: { ref: 'client["Contoso Ltd"]' },
       site: { ref: 'site["Contoso Ltd/Head Office"]' },
       asset_type: { ref: 'asset_type["Workstation"]' },
-      ninjarmm_id: 5,
+      rmm_id: 5,
       warranty_end: '2028-01-01',
       fields: { 'IP Address': '10.0.0.5, fe80::1', 'Last Seen': '2026-09-01T00:00:00Z' },
     });

@@ -12,6 +12,7 @@ import { makePlan } from '../../src/plan/make-plan.js';
 import { attributes, type Change, type Plan } from '../../src/plan/plan.js';
 import { asset, device, field, haloSnapshot, ninjaSnapshot } from '../helpers/builders.js';
 import { BASE, load } from '../helpers/spec.js';
+import { NINJAONE } from '../../src/rmm/ninjaone/provider.js';
 
 function spec(yaml: string): Spec {
   const loaded = load(`${BASE}${yaml}`);
@@ -23,6 +24,7 @@ function plan(s: Spec, ninja: NinjaSnapshot, halo: HaloSnapshot): Plan {
   return makePlan(desiredState(s, ninja, halo), halo, {
     specHash: 'sha256:test',
     createdAt: '2026-11-27T00:00:00.000Z',
+    rmm: NINJAONE,
     targets: { ninjaone: 'n', halo: 'h' },
     read: { organizations: 0, locations: 0, devices: 0, haloClients: 0, haloAssets: 0 },
   });

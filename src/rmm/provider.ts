@@ -1,0 +1,22 @@
+/**
+ * An RMM as haloform plans against it: its name, the prefix of its devices' addresses
+ * (`asset["ninja:1234"]`), and the Halo fields its ids are stored in. NinjaOne
+ * (src/rmm/ninjaone/provider.ts) is the one today; what is still NinjaOne's own elsewhere (its
+ * snapshot types in the model, the webhook activity in serve, Halo's reads of these fields) moves
+ * behind this interface next (issue 15).
+ */
+
+/** The Halo fields an RMM's ids live in: the organisation's on the client, the location's on the site, the device's on the asset. */
+export interface HaloIdentity {
+  client: string;
+  site: string;
+  asset: string;
+}
+
+export interface RmmProvider {
+  /** How people call it: "NinjaOne". */
+  name: string;
+  /** Before a device id in an asset's address: `ninja` in `asset["ninja:1234"]`. */
+  addressPrefix: string;
+  halo: HaloIdentity;
+}
