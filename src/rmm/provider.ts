@@ -1,8 +1,8 @@
 /**
- * An RMM as haloform plans against it: its name, the prefix of its devices' addresses
- * (`asset["ninja:1234"]`), and the Halo fields its ids are stored in. NinjaOne
+ * An RMM as haloform plans against it: its name and the Halo fields its ids are stored in. NinjaOne
  * (src/rmm/ninjaone/provider.ts) is the one today; what is still NinjaOne's own elsewhere (its
- * snapshot types in the model, the webhook activity in serve, Halo's reads of these fields) moves
+ * snapshot types in the model, its device addresses (`asset["ninja:1234"]`), the webhook activity
+ * in serve, Halo's reads of these fields) moves
  * behind this interface next (issue 15).
  */
 
@@ -16,7 +16,5 @@ export interface HaloIdentity {
 export interface RmmProvider {
   /** How people call it: "NinjaOne". */
   name: string;
-  /** Before a device id in an asset's address: `ninja` in `asset["ninja:1234"]`. */
-  addressPrefix: string;
   halo: HaloIdentity;
 }

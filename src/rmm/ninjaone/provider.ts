@@ -4,6 +4,5 @@ import type { RmmProvider } from '../provider.js';
 
 export const NINJAONE: RmmProvider = {
   name: 'NinjaOne',
-  addressPrefix: 'ninja',
   halo: { client: 'ninjarmmid', site: 'ninjarmmid', asset: 'ninjarmm_id' },
 };
