@@ -88,7 +88,7 @@ export async function applyPlan(plan: Plan, live: HaloSnapshot, halo: HaloApiCli
     find: async (writes) => {
       const clients = await ctx.halo.readClients();
       return writes.map((w) => {
-        const hit = clients.find((c) => (w.ninjaId !== undefined ? c.ninjaId === w.ninjaId : 'name' in w && sameName(c.name, w.name)));
+        const hit = clients.find((c) => (w.rmmId !== undefined ? c.ninjaId === w.rmmId : 'name' in w && sameName(c.name, w.name)));
         return hit && { id: hit.id, ...(hit.mainSiteId !== undefined ? { mainSiteId: hit.mainSiteId } : {}) };
       });
     },
@@ -101,7 +101,7 @@ export async function applyPlan(plan: Plan, live: HaloSnapshot, halo: HaloApiCli
     save: (writes) => ctx.halo.saveSites(writes),
     find: async (writes) => {
       const sites = await ctx.halo.readSites();
-      return writes.map((w) => sites.find((s) => (w.ninjaId !== undefined ? s.ninjaId === w.ninjaId : s.clientId === w.clientId && sameName(s.name, w.name))));
+      return writes.map((w) => sites.find((s) => (w.rmmId !== undefined ? s.ninjaId === w.rmmId : s.clientId === w.clientId && sameName(s.name, w.name))));
     },
   });
   const assetsLive = new Map(live.assets.map((a) => [a.id, a]));
@@ -111,7 +111,7 @@ export async function applyPlan(plan: Plan, live: HaloSnapshot, halo: HaloApiCli
     find: async (writes) => {
       const clientIds = [...new Set(writes.map((w) => w.clientId).filter((id): id is number => id !== undefined))];
       const assets = (await Promise.all(clientIds.map((id) => ctx.halo.readAssetsWhere({ client_id: id, includeinactive: true })))).flat();
-      return writes.map((w) => assets.find((a) => a.ninjaId === w.ninjaId));
+      return writes.map((w) => assets.find((a) => a.ninjaId === w.rmmId));
     },
   });
   await applyWebhook(ctx, pending('ninja_webhook'));
@@ -358,23 +358,23 @@ function assetTypeWrite(ctx: Context, c: AssetTypeChange): AssetTypeWrite {
 
 function clientWrite(c: ClientChange): ClientWrite {
   const after = c.after ?? {};
-  const ninjaId = typeof after.rmm_id === 'number' ? { ninjaId: after.rmm_id } : {};
+  const rmmId = typeof after.rmm_id === 'number' ? { rmmId: after.rmm_id } : {};
   if (c.action === 'create') {
-    return { name: after.name ?? c.name, ...(after.top_level ? { topLevelId: after.top_level.id } : {}), ...ninjaId, mainSiteName: after.main_site ?? 'Main' };
+    return { name: after.name ?? c.name, ...(after.top_level ? { topLevelId: after.top_level.id } : {}), ...rmmId, mainSiteName: after.main_site ?? 'Main' };
   }
-  return { id: c.haloId!, ...(after.name !== undefined ? { name: after.name } : {}), ...ninjaId };
+  return { id: c.haloId!, ...(after.name !== undefined ? { name: after.name } : {}), ...rmmId };
 }
 
 function siteWrite(ctx: Context, c: SiteChange): SiteWrite {
   const after = c.after ?? {};
-  const ninjaId = typeof after.rmm_id === 'number' ? { ninjaId: after.rmm_id } : {};
+  const rmmId = typeof after.rmm_id === 'number' ? { rmmId: after.rmm_id } : {};
   if (c.action === 'create') {
     const clientId = idOf(ctx, after.client);
     // The main site Halo made with a new client is this site: name it and link it instead of making another.
     const main = after.main_site === true && after.client ? ctx.mainSites.get(after.client.ref) : undefined;
-    return { ...(main !== undefined ? { id: main } : {}), name: after.name ?? c.name, clientId, ...ninjaId };
+    return { ...(main !== undefined ? { id: main } : {}), name: after.name ?? c.name, clientId, ...rmmId };
   }
-  return { id: c.haloId!, ...(after.name !== undefined ? { name: after.name } : {}), ...ninjaId };
+  return { id: c.haloId!, ...(after.name !== undefined ? { name: after.name } : {}), ...rmmId };
 }
 
 function assetWrite(ctx: Context, c: AssetChange, live: Map<number, HaloAsset>): AssetWrite {
@@ -384,7 +384,7 @@ function assetWrite(ctx: Context, c: AssetChange, live: Map<number, HaloAsset>):
   if (after.client !== undefined) write.clientId = idOf(ctx, after.client);
   if (after.site !== undefined) write.siteId = idOf(ctx, after.site);
   if (after.asset_type !== undefined) write.assetTypeId = idOf(ctx, after.asset_type);
-  if (typeof after.rmm_id === 'number') write.ninjaId = after.rmm_id;
+  if (typeof after.rmm_id === 'number') write.rmmId = after.rmm_id;
   if (typeof after.inactive === 'boolean') write.inactive = after.inactive;
   const properties = Object.fromEntries(ASSET_PROPERTIES.flatMap((key) => (typeof after[key] === 'string' ? [[key, after[key]]] : [])));
   if (Object.keys(properties).length > 0) write.properties = properties;

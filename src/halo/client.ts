@@ -7,6 +7,7 @@
  */
 
 import type { HaloConnection } from '../config/spec.js';
+import type { HaloIdentity } from '../rmm/provider.js';
 import { HttpClient, type Query, type SharedHttpOptions } from '../http/index.js';
 import { haloHttpOptions } from './http-options.js';
 import { notARow, RowReader, type ProblemSink, type ReadProblem } from '../http/rows.js';
@@ -45,7 +46,12 @@ export class HaloApiClient {
   /** Where problems with rows go when a read is given no sink of its own (serve logs them). */
   onReadProblem: ProblemSink | undefined;
 
-  constructor(connection: HaloConnection, shared: SharedHttpOptions = {}) {
+  constructor(
+    connection: HaloConnection,
+    /** The Halo fields the RMM's ids live in (src/rmm/provider.ts). */
+    readonly identity: HaloIdentity,
+    shared: SharedHttpOptions = {},
+  ) {
     this.http = new HttpClient(haloHttpOptions(connection, shared));
     this.batchSize = connection.batchSize;
   }
@@ -67,7 +73,7 @@ export class HaloApiClient {
       const id = row.int('id', IDENTITY);
       const name = row.string('name', { needed: 'it can be found by its NinjaOne id only, never by name; give it a name in Halo' }) ?? '';
       const mainSiteId = row.int('main_site_id');
-      const ninjaId = positive(row.int('ninjarmmid'));
+      const ninjaId = positive(row.int(this.identity.client));
       const topLevelId = row.int('toplevel_id');
       if (id === undefined) return undefined;
       row.name(label('client', id, name));
@@ -87,7 +93,7 @@ export class HaloApiClient {
       const id = row.int('id', IDENTITY);
       const name = row.string('name', { needed: 'it can be found by its NinjaOne id only, never by name; give it a name in Halo' }) ?? '';
       const clientId = row.int('client_id', { needed: 'haloform cannot tell which client it belongs to, so it places no device on it' });
-      const ninjaId = positive(row.int('ninjarmmid'));
+      const ninjaId = positive(row.int(this.identity.site));
       if (id === undefined) return undefined;
       row.name(label('site', id, name));
       return {
@@ -171,7 +177,7 @@ export class HaloApiClient {
   async readAssets(assetTypeIds: readonly number[], sink = this.onReadProblem): Promise<HaloAsset[]> {
     const perType = await Promise.all(
       assetTypeIds.map((typeId) =>
-        this.#rowsOf('/api/Asset', 'assets', 'asset', { assettype_id: typeId, includeassetfields: true, includeinactive: true }, sink, (row) => assetFrom(row, typeId)),
+        this.#rowsOf('/api/Asset', 'assets', 'asset', { assettype_id: typeId, includeassetfields: true, includeinactive: true }, sink, (row) => assetFrom(row, this.identity, typeId)),
       ),
     );
     const seen = new Set<number>();
@@ -188,7 +194,7 @@ export class HaloApiClient {
 
   /** Assets matching a list filter (`client_id`, `integration_type`, ...), without field values. */
   async readAssetsWhere(query: Query, sink = this.onReadProblem): Promise<HaloAsset[]> {
-    return this.#rowsOf('/api/Asset', 'assets', 'asset', query, sink, (row) => assetFrom(row));
+    return this.#rowsOf('/api/Asset', 'assets', 'asset', query, sink, (row) => assetFrom(row, this.identity));
   }
 
   async readAsset(id: number, sink = this.onReadProblem): Promise<HaloAsset | undefined> {
@@ -196,7 +202,7 @@ export class HaloApiClient {
     if (response.status === 404) return undefined;
     const ctx = this.#ctx('GET /api/Asset/{id}', 'asset');
     const row = new RowReader(asRecord(response.body, ctx), 'Halo', 'GET /api/Asset/{id}', 'asset', 'asset');
-    const asset = assetFrom(row);
+    const asset = assetFrom(row, this.identity);
     return row.report(sink) ? asset : undefined;
   }
 
@@ -259,15 +265,15 @@ export class HaloApiClient {
   // the order sent.
 
   async saveClients(writes: readonly ClientWrite[]): Promise<Saved[]> {
-    return (await this.#post('Client', writes.map(clientBody))).map(savedFrom);
+    return (await this.#post('Client', writes.map((w) => clientBody(w, this.identity)))).map(savedFrom);
   }
 
   async saveSites(writes: readonly SiteWrite[]): Promise<Saved[]> {
-    return (await this.#post('Site', writes.map(siteBody))).map(savedFrom);
+    return (await this.#post('Site', writes.map((w) => siteBody(w, this.identity)))).map(savedFrom);
   }
 
   async saveAssets(writes: readonly AssetWrite[]): Promise<Saved[]> {
-    return (await this.#post('Asset', writes.map(assetBody))).map(savedFrom);
+    return (await this.#post('Asset', writes.map((w) => assetBody(w, this.identity)))).map(savedFrom);
   }
 
   async saveAssetTypes(writes: readonly AssetTypeWrite[]): Promise<Saved[]> {
@@ -441,7 +447,7 @@ function userFrom(row: RowReader): HaloUser | undefined {
 }
 
 /** An asset row; `listedType` is the asset type it was listed under (NOTES §3). */
-function assetFrom(row: RowReader, listedType?: number): HaloAsset | undefined {
+function assetFrom(row: RowReader, identity: HaloIdentity, listedType?: number): HaloAsset | undefined {
   const id = row.int('id', IDENTITY);
   const inventoryNumber = row.string('inventory_number');
   if (id === undefined) return undefined;
@@ -472,7 +478,7 @@ function assetFrom(row: RowReader, listedType?: number): HaloAsset | undefined {
   });
   const siteId = row.int('site_id', clientId === undefined ? 'optional' : { needed: 'it has no site in Halo' });
   const assetTypeId = row.int('assettype_id') ?? listedType;
-  const ninjaId = positive(row.int('ninjarmm_id'));
+  const ninjaId = positive(row.int(identity.asset));
   const properties: Record<string, unknown> = {};
   for (const key of ASSET_PROPERTIES) {
     const value = row.record[key];

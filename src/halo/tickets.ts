@@ -121,7 +121,7 @@ export class HaloTickets {
     for (const { r } of await this.#rows('/api/Asset', 'assets', { integration_type: 'ninjarmm', includeinactive: true }, signal)) {
       const row = new RowReader(r, 'Halo', 'GET /api/Asset', 'asset', 'asset');
       const id = row.int('id', IDENTITY);
-      const ninjaId = row.int('ninjarmm_id');
+      const ninjaId = row.int(this.halo.identity.asset);
       const inventoryNumber = row.string('inventory_number');
       if (id !== undefined) row.name(`asset ${id}${inventoryNumber ? ` "${inventoryNumber}"` : ''}`);
       const placeable = { identity: "left out of alert placement: a ticket cannot be put on an asset with no client or site; the device's location is used instead" };

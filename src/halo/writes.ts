@@ -1,19 +1,20 @@
 /**
  * What haloform writes to Halo, typed, and the one place that turns it into Halo's wire format:
  * the bodies of `POST /api/Client`, `Site`, `Asset`, `AssetType`, `Field` and `Control` (Halo's
- * field names, `toplevel_id`, `newclient_sitename`, `_dontaddnewfields`, ...), and what Halo
- * answers, read back as ids. Apply says what to write in haloform's words; it never builds a body.
- * reference/halopsa/NOTES.md §2, §4.
+ * field names, `toplevel_id`, `newclient_sitename`, `_dontaddnewfields`, ...; an RMM's ids in the
+ * fields its provider names, `ninjarmmid` for NinjaOne), and what Halo answers, read back as ids.
+ * Apply says what to write in haloform's words; it never builds a body. reference/halopsa/NOTES.md §2, §4.
  */
 
 import { haloFieldTypeCode } from './field-types.js';
+import type { HaloIdentity } from '../rmm/provider.js';
 import type { HaloFieldType } from './types.js';
 
 /** A new client: Halo makes its main site with it, named `mainSiteName`. */
 export interface ClientCreate {
   name: string;
   topLevelId?: number;
-  ninjaId?: number;
+  rmmId?: number;
   mainSiteName: string;
 }
 
@@ -21,7 +22,7 @@ export interface ClientCreate {
 export interface ClientUpdate {
   id: number;
   name?: string;
-  ninjaId?: number;
+  rmmId?: number;
 }
 
 export type ClientWrite = ClientCreate | ClientUpdate;
@@ -31,7 +32,7 @@ export interface SiteWrite {
   id?: number;
   name?: string;
   clientId?: number;
-  ninjaId?: number;
+  rmmId?: number;
 }
 
 /** The asset properties a field mapping may write (the asset's own columns, not its fields). */
@@ -50,7 +51,7 @@ export interface AssetWrite {
   clientId?: number;
   siteId?: number;
   assetTypeId?: number;
-  ninjaId?: number;
+  rmmId?: number;
   inactive?: boolean;
   properties?: Partial<Record<AssetProperty, string>>;
   /** Every value of the asset's fields: Halo replaces the whole list. */
@@ -80,32 +81,32 @@ export interface Saved {
   mainSiteId?: number;
 }
 
-export function clientBody(write: ClientWrite): Record<string, unknown> {
-  if ('id' in write) return { id: write.id, ...(write.name !== undefined ? { name: write.name } : {}), ...(write.ninjaId !== undefined ? { ninjarmmid: write.ninjaId } : {}) };
+export function clientBody(write: ClientWrite, identity: HaloIdentity): Record<string, unknown> {
+  if ('id' in write) return { id: write.id, ...(write.name !== undefined ? { name: write.name } : {}), ...(write.rmmId !== undefined ? { [identity.client]: write.rmmId } : {}) };
   return {
     name: write.name,
     ...(write.topLevelId !== undefined ? { toplevel_id: write.topLevelId } : {}),
-    ...(write.ninjaId !== undefined ? { ninjarmmid: write.ninjaId } : {}),
+    ...(write.rmmId !== undefined ? { [identity.client]: write.rmmId } : {}),
     newclient_sitename: write.mainSiteName,
   };
 }
 
-export function siteBody(write: SiteWrite): Record<string, unknown> {
+export function siteBody(write: SiteWrite, identity: HaloIdentity): Record<string, unknown> {
   return {
     ...(write.id !== undefined ? { id: write.id } : {}),
     ...(write.name !== undefined ? { name: write.name } : {}),
     ...(write.clientId !== undefined ? { client_id: write.clientId } : {}),
-    ...(write.ninjaId !== undefined ? { ninjarmmid: write.ninjaId } : {}),
+    ...(write.rmmId !== undefined ? { [identity.site]: write.rmmId } : {}),
   };
 }
 
-export function assetBody(write: AssetWrite): Record<string, unknown> {
+export function assetBody(write: AssetWrite, identity: HaloIdentity): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   if (write.id !== undefined) body.id = write.id;
   if (write.clientId !== undefined) body.client_id = write.clientId;
   if (write.siteId !== undefined) body.site_id = write.siteId;
   if (write.assetTypeId !== undefined) body.assettype_id = write.assetTypeId;
-  if (write.ninjaId !== undefined) body.ninjarmm_id = write.ninjaId;
+  if (write.rmmId !== undefined) body[identity.asset] = write.rmmId;
   if (write.inactive !== undefined) body.inactive = write.inactive;
   for (const key of ASSET_PROPERTIES) if (write.properties?.[key] !== undefined) body[key] = write.properties[key];
   if (write.fields) {

@@ -8,6 +8,7 @@ import type { Spec } from '../config/spec.js';
 import { HaloApiClient } from '../halo/client.js';
 import { Accounting, createJsonLogger, Redactor, silentLogger, type HttpSetback, type Logger } from '../http/index.js';
 import { NinjaOneClient } from '../rmm/ninjaone/client.js';
+import { NINJAONE } from '../rmm/ninjaone/provider.js';
 
 /** The two API clients of one run, sharing one redactor (each hides the other's tokens) and one accounting. */
 export interface Clients {
@@ -44,7 +45,7 @@ export function createClients(spec: Spec, options: ClientOptions): Clients {
   };
   const shared = { redactor, accounting, logger, onSetback };
   const ninjaone = new NinjaOneClient(spec.connections.ninjaone, shared);
-  const halo = new HaloApiClient(spec.connections.halo, shared);
+  const halo = new HaloApiClient(spec.connections.halo, NINJAONE.halo, shared);
   return {
     ninjaone,
     halo,

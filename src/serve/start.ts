@@ -23,6 +23,7 @@ import { ServeMetrics } from './metrics.js';
 import { Poller, POLLER_LEASE, type PollResult } from './poller.js';
 import { AlertProcessor } from './processor.js';
 import { DEFAULT_RETRY, WorkerPool, type RetryPolicy } from './worker-pool.js';
+import { NINJAONE } from '../rmm/ninjaone/provider.js';
 
 /** A reason serve cannot start, worded for the person starting it. */
 export class ServeStartError extends Error {
@@ -246,7 +247,7 @@ async function closeAfterFailedStart(cleanups: (() => Promise<unknown>)[], store
 function createServices(context: ServeContext, store: InboxStore, cleanups: (() => Promise<unknown>)[]): ServeServices {
   const { options, spec, redactor, logger, clock, now, workerId } = context;
   const haloAccounting = new Accounting();
-  const halo = new HaloApiClient(spec.connections.halo, { redactor, logger, accounting: haloAccounting, clock, ...options.halo });
+  const halo = new HaloApiClient(spec.connections.halo, NINJAONE.halo, { redactor, logger, accounting: haloAccounting, clock, ...options.halo });
   const ninja = new NinjaOneClient(spec.connections.ninjaone, { redactor, logger, clock, ...options.ninjaone });
   cleanups.push(() => halo.close(), () => ninja.close());
   const tickets = new HaloTickets(halo);

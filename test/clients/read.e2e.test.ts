@@ -12,6 +12,7 @@ import { Accounting, ApiError, createJsonLogger, Redactor, type SharedHttpOption
 import { NinjaOneClient } from '../../src/rmm/ninjaone/client.js';
 import type { FaultRule } from '../../src/sandbox/faults.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { NINJAONE } from '../../src/rmm/ninjaone/provider.js';
 
 const sandboxes: Sandbox[] = [];
 const closers: (() => Promise<void>)[] = [];
@@ -51,7 +52,7 @@ function clients(spec: Spec, shared: SharedHttpOptions = {}): Rig {
   const accounting = new Accounting();
   const options = { redactor, accounting, logger: createJsonLogger({ redactor, sink: (l) => logs.push(l), level: 'debug' }), ...shared };
   const ninja = new NinjaOneClient(spec.connections.ninjaone, options);
-  const halo = new HaloApiClient(spec.connections.halo, options);
+  const halo = new HaloApiClient(spec.connections.halo, NINJAONE.halo, options);
   closers.push(async () => {
     await Promise.all([ninja.close(), halo.close()]);
   });

@@ -18,6 +18,7 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import type { OverlayOp } from '../../src/sandbox/overlays.js';
 import { cli } from '../helpers/cli.js';
 import { demoEnv, ROOT } from '../helpers/sandbox.js';
+import { NINJAONE } from '../../src/rmm/ninjaone/provider.js';
 
 /** The demo spec without Halo pacing: a thousand plans in a row would otherwise wait on the 300-per-5-minutes budget. */
 const DIR = mkdtempSync(join(tmpdir(), 'haloform-tolerance-'));
@@ -147,7 +148,7 @@ beforeAll(async () => {
     location: device.locationId,
     user: state.users.find((u) => u.site_id === asset.site_id && !u.isgeneraluser)?.id ?? state.users.find((u) => !u.isgeneraluser)!.id,
   };
-  const clients = { halo: new HaloApiClient(spec.connections.halo, { maxAttempts: 1 }), ninja: new NinjaOneClient(spec.connections.ninjaone, { maxAttempts: 1 }) };
+  const clients = { halo: new HaloApiClient(spec.connections.halo, NINJAONE.halo, { maxAttempts: 1 }), ninja: new NinjaOneClient(spec.connections.ninjaone, { maxAttempts: 1 }) };
   try {
     for (const target of targets(ids)) {
       const row = (await target.read(clients)).find(target.pick);

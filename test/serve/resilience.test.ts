@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HaloApiClient } from '../../src/halo/client.js';
 import { cli } from '../helpers/cli.js';
 import { fastServeOptions, specText, startWorld, type World } from './fixtures.js';
+import { NINJAONE } from '../../src/rmm/ninjaone/provider.js';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -75,7 +76,7 @@ describe('Halo unavailable', () => {
     expect(world.ticketsOf(uid)).toEqual([]);
 
     // What apply would do: create the catch-all client and site.
-    const halo = new HaloApiClient(world.spec.connections.halo);
+    const halo = new HaloApiClient(world.spec.connections.halo, NINJAONE.halo);
     const [client] = await halo.saveClients([{ name: 'Unassigned Devices', topLevelId: 1, mainSiteName: 'Unknown' }]);
     await halo.close();
     const replay = await cli(['inbox', 'replay', '--dead', '--store', world.storeUrl]);

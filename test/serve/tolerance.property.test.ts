@@ -10,6 +10,7 @@ import { HaloApiClient } from '../../src/halo/client.js';
 import { NinjaOneClient } from '../../src/rmm/ninjaone/client.js';
 import type { OverlayOp } from '../../src/sandbox/overlays.js';
 import { startWorld, type World } from './fixtures.js';
+import { NINJAONE } from '../../src/rmm/ninjaone/provider.js';
 
 let world: World;
 beforeAll(async () => {
@@ -34,7 +35,7 @@ const MUTATIONS: { name: string; op: OverlayOp }[] = [
 describe('serve with one odd row in any list it reads', () => {
   it('turns every alert into a ticket or a dead letter that says why; never stuck, never twice', { timeout: 300_000 }, async () => {
     const { withUser } = world.cast;
-    const halo = new HaloApiClient(world.spec.connections.halo, { maxAttempts: 1 });
+    const halo = new HaloApiClient(world.spec.connections.halo, NINJAONE.halo, { maxAttempts: 1 });
     const ninja = new NinjaOneClient(world.spec.connections.ninjaone, { maxAttempts: 1 });
     const keys = async (path: string, key: string, pick: (r: Record<string, unknown>) => boolean, query = {}) =>
       Object.keys((await halo.list(path, key, query)).map((r) => r.r).find(pick) ?? {});

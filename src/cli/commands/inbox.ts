@@ -16,6 +16,7 @@ import { DEFAULT_STORE_URL, openStore, StoreUrlError } from '../../store/open-st
 import type { CommandContext } from '../context.js';
 import { formatOption, optionalConfigOption, storeOption, type SelectCommand } from '../options.js';
 import { loadForRun, specLoaded } from '../planning.js';
+import { NINJAONE } from '../../rmm/ninjaone/provider.js';
 
 export interface InboxListArgs {
   store?: string;
@@ -311,7 +312,7 @@ async function readTicket(id: number, config: string | undefined, ctx: CommandCo
   const loaded = loadForRun(path, ctx);
   if (!specLoaded(loaded)) return `${path} has errors; not read from Halo`;
   const spec = loaded.spec;
-  const halo = new HaloApiClient(spec.connections.halo, { redactor: new Redactor([spec.connections.halo.clientSecret]), maxAttempts: 2 });
+  const halo = new HaloApiClient(spec.connections.halo, NINJAONE.halo, { redactor: new Redactor([spec.connections.halo.clientSecret]), maxAttempts: 2 });
   try {
     return (await new HaloTickets(halo).readTicket(id)) ?? 'Halo no longer has it';
   } catch (e) {
