@@ -88,7 +88,7 @@ export async function applyPlan(plan: Plan, live: HaloSnapshot, halo: HaloApiCli
     find: async (writes) => {
       const clients = await ctx.halo.readClients();
       return writes.map((w) => {
-        const hit = clients.find((c) => (w.rmmId !== undefined ? c.ninjaId === w.rmmId : 'name' in w && sameName(c.name, w.name)));
+        const hit = clients.find((c) => (w.rmmId !== undefined ? c.rmmId === w.rmmId : 'name' in w && sameName(c.name, w.name)));
         return hit && { id: hit.id, ...(hit.mainSiteId !== undefined ? { mainSiteId: hit.mainSiteId } : {}) };
       });
     },
@@ -101,7 +101,7 @@ export async function applyPlan(plan: Plan, live: HaloSnapshot, halo: HaloApiCli
     save: (writes) => ctx.halo.saveSites(writes),
     find: async (writes) => {
       const sites = await ctx.halo.readSites();
-      return writes.map((w) => sites.find((s) => (w.rmmId !== undefined ? s.ninjaId === w.rmmId : s.clientId === w.clientId && sameName(s.name, w.name))));
+      return writes.map((w) => sites.find((s) => (w.rmmId !== undefined ? s.rmmId === w.rmmId : s.clientId === w.clientId && sameName(s.name, w.name))));
     },
   });
   const assetsLive = new Map(live.assets.map((a) => [a.id, a]));
@@ -111,7 +111,7 @@ export async function applyPlan(plan: Plan, live: HaloSnapshot, halo: HaloApiCli
     find: async (writes) => {
       const clientIds = [...new Set(writes.map((w) => w.clientId).filter((id): id is number => id !== undefined))];
       const assets = (await Promise.all(clientIds.map((id) => ctx.halo.readAssetsWhere({ client_id: id, includeinactive: true })))).flat();
-      return writes.map((w) => assets.find((a) => a.ninjaId === w.rmmId));
+      return writes.map((w) => assets.find((a) => a.rmmId === w.rmmId));
     },
   });
   await applyWebhook(ctx, pending('ninja_webhook'));

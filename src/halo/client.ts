@@ -73,7 +73,7 @@ export class HaloApiClient {
       const id = row.int('id', IDENTITY);
       const name = row.string('name', { needed: 'it can be found by its NinjaOne id only, never by name; give it a name in Halo' }) ?? '';
       const mainSiteId = row.int('main_site_id');
-      const ninjaId = positive(row.int(this.identity.client));
+      const rmmId = positive(row.int(this.identity.client));
       const topLevelId = row.int('toplevel_id');
       if (id === undefined) return undefined;
       row.name(label('client', id, name));
@@ -83,7 +83,7 @@ export class HaloApiClient {
         inactive: row.boolean('inactive') ?? false,
         ...(topLevelId !== undefined ? { topLevelId } : {}),
         ...(mainSiteId !== undefined ? { mainSiteId } : {}),
-        ...(ninjaId !== undefined ? { ninjaId } : {}),
+        ...(rmmId !== undefined ? { rmmId } : {}),
       };
     });
   }
@@ -93,7 +93,7 @@ export class HaloApiClient {
       const id = row.int('id', IDENTITY);
       const name = row.string('name', { needed: 'it can be found by its NinjaOne id only, never by name; give it a name in Halo' }) ?? '';
       const clientId = row.int('client_id', { needed: 'haloform cannot tell which client it belongs to, so it places no device on it' });
-      const ninjaId = positive(row.int(this.identity.site));
+      const rmmId = positive(row.int(this.identity.site));
       if (id === undefined) return undefined;
       row.name(label('site', id, name));
       return {
@@ -101,7 +101,7 @@ export class HaloApiClient {
         name,
         ...(clientId !== undefined ? { clientId } : {}),
         inactive: row.boolean('inactive') ?? false,
-        ...(ninjaId !== undefined ? { ninjaId } : {}),
+        ...(rmmId !== undefined ? { rmmId } : {}),
       };
     });
   }
@@ -478,7 +478,7 @@ function assetFrom(row: RowReader, identity: HaloIdentity, listedType?: number):
   });
   const siteId = row.int('site_id', clientId === undefined ? 'optional' : { needed: 'it has no site in Halo' });
   const assetTypeId = row.int('assettype_id') ?? listedType;
-  const ninjaId = positive(row.int(identity.asset));
+  const rmmId = positive(row.int(identity.asset));
   const properties: Record<string, unknown> = {};
   for (const key of ASSET_PROPERTIES) {
     const value = row.record[key];
@@ -491,7 +491,7 @@ function assetFrom(row: RowReader, identity: HaloIdentity, listedType?: number):
     ...(siteId !== undefined ? { siteId } : {}),
     ...(assetTypeId !== undefined ? { assetTypeId } : {}),
     inactive: row.boolean('inactive') ?? false,
-    ...(ninjaId !== undefined ? { ninjaId } : {}),
+    ...(rmmId !== undefined ? { rmmId } : {}),
     fields,
     customFields,
     userIds,

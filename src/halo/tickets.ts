@@ -43,7 +43,7 @@ export interface HaloAction {
 /** An asset carrying a NinjaOne device id, with its users' sites (a ticket's user must be on the ticket's site). */
 export interface HaloLinkedAsset {
   id: number;
-  ninjaId: number;
+  rmmId: number;
   clientId: number;
   siteId: number;
   inactive: boolean;
@@ -121,12 +121,12 @@ export class HaloTickets {
     for (const { r } of await this.#rows('/api/Asset', 'assets', { integration_type: 'ninjarmm', includeinactive: true }, signal)) {
       const row = new RowReader(r, 'Halo', 'GET /api/Asset', 'asset', 'asset');
       const id = row.int('id', IDENTITY);
-      const ninjaId = row.int(this.halo.identity.asset);
+      const rmmId = row.int(this.halo.identity.asset);
       const inventoryNumber = row.string('inventory_number');
       if (id !== undefined) row.name(`asset ${id}${inventoryNumber ? ` "${inventoryNumber}"` : ''}`);
       const placeable = { identity: "left out of alert placement: a ticket cannot be put on an asset with no client or site; the device's location is used instead" };
-      const clientId = ninjaId !== undefined && ninjaId > 0 ? row.int('client_id', placeable) : undefined;
-      const siteId = ninjaId !== undefined && ninjaId > 0 ? row.int('site_id', placeable) : undefined;
+      const clientId = rmmId !== undefined && rmmId > 0 ? row.int('client_id', placeable) : undefined;
+      const siteId = rmmId !== undefined && rmmId > 0 ? row.int('site_id', placeable) : undefined;
       const users: { id: number; siteId?: number }[] = [];
       for (const u of row.list('users') ?? []) {
         if (u === null || typeof u !== 'object' || Array.isArray(u)) continue;
@@ -135,10 +135,10 @@ export class HaloTickets {
         const userSite = ur.int('site_id_int') ?? ur.int('site_id');
         if (userId !== undefined) users.push({ id: userId, ...(userSite !== undefined ? { siteId: userSite } : {}) });
       }
-      if (!row.report(this.halo.onReadProblem) || id === undefined || ninjaId === undefined || ninjaId <= 0 || clientId === undefined || siteId === undefined) continue;
+      if (!row.report(this.halo.onReadProblem) || id === undefined || rmmId === undefined || rmmId <= 0 || clientId === undefined || siteId === undefined) continue;
       out.push({
         id,
-        ninjaId,
+        rmmId,
         clientId,
         siteId,
         inactive: row.boolean('inactive') ?? false,

@@ -21,7 +21,7 @@ export interface HaloClient {
   inactive: boolean;
   mainSiteId?: number;
   /** The NinjaOne organisation id Halo stores (Client.ninjarmmid). */
-  ninjaId?: number;
+  rmmId?: number;
 }
 
 export interface HaloSite {
@@ -32,7 +32,7 @@ export interface HaloSite {
   clientId?: number;
   inactive: boolean;
   /** The NinjaOne location id Halo stores (Site.ninjarmmid). */
-  ninjaId?: number;
+  rmmId?: number;
 }
 
 export interface HaloUser {
@@ -96,7 +96,7 @@ export interface HaloAsset {
   assetTypeId?: number;
   inactive: boolean;
   /** The NinjaOne device id Halo stores (Asset.ninjarmm_id). */
-  ninjaId?: number;
+  rmmId?: number;
   /** Asset field values by field id; every field the asset has, since writes replace the whole list. */
   fields: ReadonlyMap<number, unknown>;
   /** Custom field values by FieldInfo id (`customfields[]`); replaced whole on write, like fields. */

@@ -26,7 +26,7 @@ export interface ReadProblem {
    * What a left-out row still says it is (its name, its NinjaOne id): the plan creates nothing it
    * could be, since a row Halo sent without its id may be the very object it would duplicate.
    */
-  lookalike?: { name?: string; ninjaId?: number };
+  lookalike?: { name?: string; rmmId?: number };
 }
 
 /** Where problems go; one per read. */
@@ -119,9 +119,9 @@ export class RowReader {
     const name = typeof r.name === 'string' && r.name.trim() !== '' ? r.name.trim() : undefined;
     const raw = r.ninjarmmid ?? r.ninjarmm_id;
     const id = typeof raw === 'number' || typeof raw === 'string' ? Number(raw) : NaN;
-    const ninjaId = Number.isInteger(id) && id > 0 ? id : undefined;
-    if (name === undefined && ninjaId === undefined) return undefined;
-    return { ...(name !== undefined ? { name } : {}), ...(ninjaId !== undefined ? { ninjaId } : {}) };
+    const rmmId = Number.isInteger(id) && id > 0 ? id : undefined;
+    if (name === undefined && rmmId === undefined) return undefined;
+    return { ...(name !== undefined ? { name } : {}), ...(rmmId !== undefined ? { rmmId } : {}) };
   }
 
   /** Records a problem found by the caller (a nested value, a rule across fields). */

@@ -54,7 +54,7 @@ export interface AssetIdentity {
 /** Halo assets by NinjaOne id and (when assets.match uses serials and Halo has the field) by serial; devices by serial. */
 export function startIdentities(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnapshot, catalog: Catalog, serials: ReadonlyMap<number, DeviceSerial>, ignore: ReadonlySet<string>): AssetIdentities {
   const byNinja = new Map<number, HaloAsset[]>();
-  for (const a of halo.assets) if (a.ninjaId !== undefined) byNinja.set(a.ninjaId, [...(byNinja.get(a.ninjaId) ?? []), a]);
+  for (const a of halo.assets) if (a.rmmId !== undefined) byNinja.set(a.rmmId, [...(byNinja.get(a.rmmId) ?? []), a]);
   const matchBySerial = spec.assets.match.includes('serialNumber') && catalog.serialField !== undefined;
   const devicesBySerial = new Map<string, NinjaDevice[]>();
   for (const d of ninja.devices) {
@@ -65,7 +65,7 @@ export function startIdentities(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnap
   if (matchBySerial) {
     const fieldId = catalog.serialField!.id;
     for (const a of halo.assets) {
-      if (a.ninjaId !== undefined) continue;
+      if (a.rmmId !== undefined) continue;
       const v = a.fields.get(fieldId);
       if (typeof v !== 'string' || v.trim() === '') continue;
       assetsBySerial.set(serialKey(v), [...(assetsBySerial.get(serialKey(v)) ?? []), a]);

@@ -43,7 +43,7 @@ interface AssetRun {
   contextOf: (device: NinjaDevice) => DeviceContext;
   serials: Map<number, DeviceSerial>;
   /** What left-out Halo asset rows still say they are. */
-  droppedAssets: { name?: string; ninjaId?: number }[];
+  droppedAssets: { name?: string; rmmId?: number }[];
   identities: AssetIdentities;
   values: AssetValues;
   users: UserLinks;
@@ -123,7 +123,7 @@ function assetOf(run: AssetRun, device: NinjaDevice): DesiredAsset | undefined {
   }
 
   const { live, match, serial: matchedSerial } = identityOf(run.identities, device, label);
-  const held = live ? undefined : heldBy(run.droppedAssets, 'asset', { ninjaId: device.id });
+  const held = live ? undefined : heldBy(run.droppedAssets, 'asset', { rmmId: device.id });
   if (held) return noteSkipped(run, held, device, label);
   const context = run.contextOf(device);
   const values = valuesOf(run.values, device, label, context, serial);

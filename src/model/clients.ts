@@ -102,12 +102,12 @@ function liveClientOf(run: CustomerRun, org: NinjaOrganization, entry: Organisat
     return { skipped: `the Halo client name "${wanted}" is ambiguous (see the error)` };
   }
   const named = byName[0];
-  if (named && named.ninjaId !== undefined && named.ninjaId !== org.id) {
-    const other = run.ninja.organizations.find((o) => o.id === named.ninjaId);
+  if (named && named.rmmId !== undefined && named.rmmId !== org.id) {
+    const other = run.ninja.organizations.find((o) => o.id === named.rmmId);
     run.report.errors.push({
       ...error(
         'Halo client linked to another organisation',
-        `Halo client "${named.name}" (id ${named.id}) already carries the NinjaOne id of organisation ${other ? `"${other.name}" (${other.id})` : named.ninjaId}, so it cannot also stand for "${org.name}" (${org.id}). Map "${org.name}" to another client name in customers.map.`,
+        `Halo client "${named.name}" (id ${named.id}) already carries the NinjaOne id of organisation ${other ? `"${other.name}" (${other.id})` : named.rmmId}, so it cannot also stand for "${org.name}" (${org.id}). Map "${org.name}" to another client name in customers.map.`,
         where,
       ),
       address: address('client', named.name),
@@ -125,7 +125,7 @@ function liveClientOf(run: CustomerRun, org: NinjaOrganization, entry: Organisat
       address: address('client', named.name),
     });
   }
-  return { live: named, match: named.ninjaId === org.id ? 'ninja-id' : 'name' };
+  return { live: named, match: named.rmmId === org.id ? 'ninja-id' : 'name' };
 }
 
 /** An inactive client is not written to: the organisation is skipped, with a warning. */
@@ -142,7 +142,7 @@ function inactiveClient(run: CustomerRun, org: NinjaOrganization, live: HaloClie
 
 /** An organisation no client matches: held back by a left-out row that may be it, or skipped or refused by customers.unmapped; undefined to create it. */
 function unmatchedOrganisation(run: CustomerRun, org: NinjaOrganization, entry: OrganisationMapping | undefined, wanted: string): Skipped | undefined {
-  const held = heldBy(run.droppedClients, 'client', { name: wanted, ninjaId: org.id });
+  const held = heldBy(run.droppedClients, 'client', { name: wanted, rmmId: org.id });
   if (held) return { skipped: held };
   const policy = entry ? 'create' : run.spec.customers.unmapped;
   if (policy === 'skip') return { skipped: `organisation "${org.name}" is not in customers.map and customers.unmapped is skip` };
@@ -188,7 +188,7 @@ function bindOrganisationClient(run: CustomerRun, org: NinjaOrganization, entry:
     name,
     ...(live ? { live } : {}),
     match,
-    ninjaId: org.id,
+    rmmId: org.id,
     organisation: org.name,
     ...(live ? {} : run.topLevel ? { topLevel: run.topLevel } : {}),
     explicitName: explicit !== undefined || unnamed,
@@ -202,9 +202,9 @@ function bindOrganisationClient(run: CustomerRun, org: NinjaOrganization, entry:
 export function warnSimilarClients(run: CustomerRun): void {
   for (const client of run.clients.values()) {
     if (client.live || client.organisation === undefined) continue;
-    const near = run.halo.clients.filter((c) => !c.inactive && c.ninjaId === undefined && similarNames(c.name, client.name));
+    const near = run.halo.clients.filter((c) => !c.inactive && c.rmmId === undefined && similarNames(c.name, client.name));
     if (near.length === 0) continue;
-    const entry = findEntry(run.spec.customers.map, { id: client.ninjaId!, name: client.organisation });
+    const entry = findEntry(run.spec.customers.map, { id: client.rmmId!, name: client.organisation });
     const mapped = client.explicitName && entry?.client !== undefined;
     run.report.warnings.push({
       ...warning(

@@ -18,7 +18,7 @@ export interface Skipped {
 }
 
 /** What a left-out Halo row still says it is (src/model/read-problems.ts). */
-type Lookalike = { name?: string; ninjaId?: number };
+type Lookalike = { name?: string; rmmId?: number };
 
 export interface CustomerRun {
   spec: Spec;
@@ -54,9 +54,9 @@ export function startCustomerRun(spec: Spec, ninja: NinjaSnapshot, halo: HaloSna
     halo,
     report,
     activeClientsByName: groupBy(halo.clients.filter((c) => !c.inactive && c.name.trim() !== ''), (c) => foldName(c.name)),
-    clientsByNinja: groupBy(halo.clients, (c) => (c.ninjaId === undefined ? '' : String(c.ninjaId))),
+    clientsByNinja: groupBy(halo.clients, (c) => (c.rmmId === undefined ? '' : String(c.rmmId))),
     sitesByClient: groupBy(halo.sites, (s) => String(s.clientId)),
-    sitesByNinja: groupBy(halo.sites, (s) => (s.ninjaId === undefined ? '' : String(s.ninjaId))),
+    sitesByNinja: groupBy(halo.sites, (s) => (s.rmmId === undefined ? '' : String(s.rmmId))),
     sitesById: new Map(halo.sites.map((s) => [s.id, s])),
     topLevel,
     droppedClients: lookalikes(halo.problems, 'client'),

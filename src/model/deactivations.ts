@@ -20,8 +20,8 @@ export const MASS_DEACTIVATION_SHARE = 0.1;
 export function deactivationsOf(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnapshot, report: Report, allowMassDeactivate: boolean): Deactivation[] {
   if (spec.assets.removed !== 'deactivate') return [];
   const deviceIds = new Set(ninja.devices.map((d) => d.id));
-  const managed = halo.assets.filter((a) => a.ninjaId !== undefined && !a.inactive);
-  const gone = managed.filter((a) => !deviceIds.has(a.ninjaId!)).sort((x, y) => x.ninjaId! - y.ninjaId!);
+  const managed = halo.assets.filter((a) => a.rmmId !== undefined && !a.inactive);
+  const gone = managed.filter((a) => !deviceIds.has(a.rmmId!)).sort((x, y) => x.rmmId! - y.rmmId!);
   if (gone.length === 0) return [];
   if (ninja.devices.length === 0) {
     report.warnings.push(
@@ -32,7 +32,7 @@ export function deactivationsOf(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnap
   const clients = new Map(halo.clients.map((c) => [c.id, c]));
   const deactivations = gone.map((a): Deactivation => {
     const client = a.clientId === undefined ? undefined : clients.get(a.clientId);
-    return { address: address('asset', `ninja:${a.ninjaId}`), name: a.inventoryNumber ?? `Halo asset ${a.id}`, live: a, ...(client ? { client } : {}) };
+    return { address: address('asset', `ninja:${a.rmmId}`), name: a.inventoryNumber ?? `Halo asset ${a.id}`, live: a, ...(client ? { client } : {}) };
   });
   checkMassDeactivation(managed, gone, clients, report, allowMassDeactivate);
   return deactivations;
@@ -46,7 +46,7 @@ function checkMassDeactivation(managed: readonly HaloAsset[], gone: readonly Hal
   for (const a of gone) byClient.set(a.clientId ?? -1, [...(byClient.get(a.clientId ?? -1) ?? []), a]);
   const perClient = [...byClient].map(([clientId, assets]) => {
     const of = managed.filter((a) => (a.clientId ?? -1) === clientId).length;
-    const names = assets.map((a) => `"${a.inventoryNumber ?? `Halo asset ${a.id}`}" (ninja:${a.ninjaId})`);
+    const names = assets.map((a) => `"${a.inventoryNumber ?? `Halo asset ${a.id}`}" (ninja:${a.rmmId})`);
     return `${clientId === -1 ? 'no client' : clients.get(clientId)?.name || `client ${clientId}`}: ${assets.length} of its ${of} (${list(names, 5)})`;
   });
   const detail = `${gone.length} of ${managed.length} managed Halo assets (${Math.round(share * 100)}%) would be deactivated because their NinjaOne devices are gone — ${list(perClient, 8, '; ')}`;

@@ -174,7 +174,7 @@ function assetTagCollisions(assets: Desired['assets'], deactivations: Desired['d
   for (const live of halo.assets) {
     if (live.inactive || planned.has(live.id) || gone.has(live.id)) continue;
     const client = live.clientId === undefined ? undefined : clients.get(live.clientId);
-    add(live.inventoryNumber, `Halo asset ${live.id}${client ? ` of ${client.name}` : ''}${live.ninjaId === undefined ? ' (not managed by haloform)' : ''}`);
+    add(live.inventoryNumber, `Halo asset ${live.id}${client ? ` of ${client.name}` : ''}${live.rmmId === undefined ? ' (not managed by haloform)' : ''}`);
   }
   const out: Diagnostic[] = [];
   for (const [tag, who] of holders) {

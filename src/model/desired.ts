@@ -16,7 +16,7 @@ export interface DesiredClient {
   /** How it was found: by the NinjaOne id Halo stores, by name, or not at all. */
   match: 'ninja-id' | 'name' | 'new';
   /** The NinjaOne organisation id it should carry; undefined for the catch-all client. */
-  ninjaId?: number;
+  rmmId?: number;
   /** The organisation's name, for messages. */
   organisation?: string;
   /** For creates: the Halo top level. */
@@ -34,7 +34,7 @@ export interface DesiredSite {
   live?: HaloSite;
   match: 'ninja-id' | 'name' | 'main-site' | 'new';
   /** The NinjaOne location id it should carry; undefined for main and catch-all sites. */
-  ninjaId?: number;
+  rmmId?: number;
   /** Created by Halo together with a new client (its main site): apply updates it instead of creating it. */
   asMainSite: boolean;
   explicitName: boolean;

@@ -118,7 +118,7 @@ function siteDecisionOf(c: LocationContext, unmapped: Map<LocationPolicy, string
   if (location.name.trim() === '') {
     return { kind: 'skip', reason: `location ${location.id} has no name in NinjaOne and no Halo site carries its id (map it by id in the organisation's sites)` };
   }
-  const named = sitesNamed(c.clientSites, location.name).filter((s) => s.ninjaId === undefined);
+  const named = sitesNamed(c.clientSites, location.name).filter((s) => s.rmmId === undefined);
   if (named.length === 1) return { kind: 'named', name: named[0]!.name, live: named[0]!, match: 'name', explicit: false };
   return unmappedLocationDecision(c, unmapped);
 }
@@ -141,18 +141,18 @@ function mappedSiteDecision(c: LocationContext, mapped: SiteMapping): SiteDecisi
     return { kind: 'skip', reason: `the Halo site name "${mapped.site}" is ambiguous` };
   }
   const site = named[0];
-  if (site && site.ninjaId !== undefined && site.ninjaId !== location.id) {
+  if (site && site.rmmId !== undefined && site.rmmId !== location.id) {
     run.report.errors.push({
       ...error(
         'Halo site linked to another location',
-        `Halo site "${client.name}/${site.name}" (id ${site.id}) already carries the id of NinjaOne location ${site.ninjaId}, so it cannot also stand for "${location.name}" (${location.id}). Map "${location.name}" to another site name.`,
+        `Halo site "${client.name}/${site.name}" (id ${site.id}) already carries the id of NinjaOne location ${site.rmmId}, so it cannot also stand for "${location.name}" (${location.id}). Map "${location.name}" to another site name.`,
         where,
       ),
       address: address('site', `${client.name}/${site.name}`),
     });
     return { kind: 'skip', reason: `Halo site "${site.name}" belongs to another location` };
   }
-  if (site) return { kind: 'named', name: site.name, live: site, match: site.ninjaId === location.id ? 'ninja-id' : 'name', explicit: true };
+  if (site) return { kind: 'named', name: site.name, live: site, match: site.rmmId === location.id ? 'ninja-id' : 'name', explicit: true };
   if (linked && linked.name.trim() !== '' && (mapped.renameFrom === undefined || foldName(mapped.renameFrom) !== foldName(linked.name))) return unaskedSiteRename(c, mapped, linked);
   if (linked) return { kind: 'named', name: mapped.site, live: linked, match: 'ninja-id', explicit: true };
   warnSimilarSite(c, mapped);
@@ -176,7 +176,7 @@ function unaskedSiteRename({ run, location, client }: LocationContext, mapped: S
 
 /** A site the spec maps a location to that haloform will create, beside an unlinked site of a close name: probably a typo. */
 function warnSimilarSite({ run, location, client, clientSites }: LocationContext, mapped: SiteMapping): void {
-  const near = clientSites.filter((x) => x.ninjaId === undefined && x.name.trim() !== '' && similarNames(x.name, mapped.site));
+  const near = clientSites.filter((x) => x.rmmId === undefined && x.name.trim() !== '' && similarNames(x.name, mapped.site));
   if (near.length === 0) return;
   run.report.warnings.push({
     ...warning(
@@ -199,7 +199,7 @@ function unmappedLocationDecision({ run, location, org, client, entry }: Locatio
   if (!explicitPolicy) unmapped.set(policy, [...(unmapped.get(policy) ?? []), label]);
   switch (policy) {
     case 'create': {
-      const held = heldBy(run.droppedSites, 'site', { name: location.name, ninjaId: location.id });
+      const held = heldBy(run.droppedSites, 'site', { name: location.name, rmmId: location.id });
       return held ? { kind: 'skip', reason: held } : { kind: 'named', name: location.name, match: 'new', explicit: false };
     }
     case 'skip':
@@ -306,7 +306,7 @@ function materialise(
   const existing = run.sites.get(key);
   if (existing) {
     // A second location onto the same site: the site keeps the first location's id.
-    if (existing.ninjaId === undefined && location && match !== 'main-site') existing.ninjaId = location.id;
+    if (existing.rmmId === undefined && location && match !== 'main-site') existing.rmmId = location.id;
     return existing;
   }
   const site: DesiredSite = {
@@ -315,7 +315,7 @@ function materialise(
     client,
     ...(live ? { live } : {}),
     match,
-    ...(location && match !== 'main-site' ? { ninjaId: location.id, location: location.name } : {}),
+    ...(location && match !== 'main-site' ? { rmmId: location.id, location: location.name } : {}),
     asMainSite: !client.live && match === 'new' && foldName(name) === foldName(client.mainSiteName ?? ''),
     explicitName: target.explicit,
   };

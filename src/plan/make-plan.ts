@@ -105,10 +105,10 @@ function deactivationChange(d: Desired['deactivations'][number]): AssetChange {
     kind: 'asset',
     action: 'deactivate',
     name: d.name,
-    reason: `NinjaOne device ${d.live.ninjaId} no longer exists`,
+    reason: `NinjaOne device ${d.live.rmmId} no longer exists`,
     ...(d.client ? { client: d.client.name } : {}),
     haloId: d.live.id,
-    rmmId: d.live.ninjaId!,
+    rmmId: d.live.rmmId!,
     before: { inactive: false },
     after: { inactive: true },
     fingerprint: assetFingerprint(d.live),
@@ -160,20 +160,20 @@ function clientChange(client: DesiredClient): ClientChange {
       ...base,
       action: 'create',
       reason: client.organisation ? `new for NinjaOne organisation "${client.organisation}"` : 'the catch-all client of customers.catchAll',
-      ...(client.ninjaId !== undefined ? { rmmId: client.ninjaId } : {}),
+      ...(client.rmmId !== undefined ? { rmmId: client.rmmId } : {}),
       after: {
         name: client.name,
         top_level: client.topLevel ? { id: client.topLevel.id, name: client.topLevel.name } : null,
-        ...(client.ninjaId !== undefined ? { rmm_id: client.ninjaId } : {}),
+        ...(client.rmmId !== undefined ? { rmm_id: client.rmmId } : {}),
         main_site: client.mainSiteName ?? 'Main',
       },
     };
   }
   const before: Record<string, Value> = {};
   const after: Record<string, Value> = {};
-  if (client.ninjaId !== undefined && client.live.ninjaId !== client.ninjaId) {
-    before.rmm_id = client.live.ninjaId ?? null;
-    after.rmm_id = client.ninjaId;
+  if (client.rmmId !== undefined && client.live.rmmId !== client.rmmId) {
+    before.rmm_id = client.live.rmmId ?? null;
+    after.rmm_id = client.rmmId;
   }
   if (client.explicitName && client.live.name !== client.name) {
     before.name = client.live.name;
@@ -186,7 +186,7 @@ function clientChange(client: DesiredClient): ClientChange {
     action,
     ...(changed ? { reason: client.match === 'name' ? `${client.explicitName ? 'mapped in customers.map' : 'matched by name'} to NinjaOne organisation "${client.organisation}"` : 'renamed as the spec says' } : {}),
     haloId: client.live.id,
-    ...(client.ninjaId !== undefined ? { rmmId: client.ninjaId } : {}),
+    ...(client.rmmId !== undefined ? { rmmId: client.rmmId } : {}),
     ...(changed ? { before, after } : {}),
     fingerprint: fingerprint(client.live),
   };
@@ -203,20 +203,20 @@ function siteChange(site: DesiredSite): SiteChange {
         : site.location
           ? `new for NinjaOne location "${site.location}"`
           : 'the catch-all site of customers.catchAll',
-      ...(site.ninjaId !== undefined ? { rmmId: site.ninjaId } : {}),
+      ...(site.rmmId !== undefined ? { rmmId: site.rmmId } : {}),
       after: {
         name: site.name,
         client: { ref: site.client.address },
-        ...(site.ninjaId !== undefined ? { rmm_id: site.ninjaId } : {}),
+        ...(site.rmmId !== undefined ? { rmm_id: site.rmmId } : {}),
         ...(site.asMainSite ? { main_site: true } : {}),
       },
     };
   }
   const before: Record<string, Value> = {};
   const after: Record<string, Value> = {};
-  if (site.ninjaId !== undefined && site.live.ninjaId !== site.ninjaId) {
-    before.rmm_id = site.live.ninjaId ?? null;
-    after.rmm_id = site.ninjaId;
+  if (site.rmmId !== undefined && site.live.rmmId !== site.rmmId) {
+    before.rmm_id = site.live.rmmId ?? null;
+    after.rmm_id = site.rmmId;
   }
   if (site.explicitName && site.live.name !== site.name) {
     before.name = site.live.name;
@@ -228,7 +228,7 @@ function siteChange(site: DesiredSite): SiteChange {
     action: !changed ? 'no-op' : site.match === 'name' ? 'adopt' : 'update',
     ...(changed ? { reason: site.match === 'name' ? `${site.explicitName ? 'mapped in the spec' : 'matched by name'} to NinjaOne location "${site.location}"` : 'renamed as the spec says' } : {}),
     haloId: site.live.id,
-    ...(site.ninjaId !== undefined ? { rmmId: site.ninjaId } : {}),
+    ...(site.rmmId !== undefined ? { rmmId: site.rmmId } : {}),
     ...(changed ? { before, after } : {}),
     fingerprint: fingerprint(site.live),
   };
@@ -284,8 +284,8 @@ function assetChange(asset: DesiredAsset, lookups: Lookups): AssetChange {
   const live = asset.live;
   const before: Record<string, Value> = {};
   const after: Record<string, Value> = {};
-  if (live.ninjaId !== asset.device.id) {
-    before.rmm_id = live.ninjaId ?? null;
+  if (live.rmmId !== asset.device.id) {
+    before.rmm_id = live.rmmId ?? null;
     after.rmm_id = asset.device.id;
   }
   if (live.inactive) {

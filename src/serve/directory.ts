@@ -209,14 +209,14 @@ export class HaloDirectory {
 
   /** The active site carrying a location's id; one whose client Halo did not say cannot take a ticket. */
   async #site(locationId: number): Promise<(HaloSite & { clientId: number }) | undefined> {
-    const search = (list: { sites: HaloSite[] }) => list.sites.find((x): x is HaloSite & { clientId: number } => x.ninjaId === locationId && !x.inactive && x.clientId !== undefined);
+    const search = (list: { sites: HaloSite[] }) => list.sites.find((x): x is HaloSite & { clientId: number } => x.rmmId === locationId && !x.inactive && x.clientId !== undefined);
     const hit = search(await this.#customersList(false));
     if (hit || !this.#stale(this.#customers)) return hit;
     return search(await this.#customersList(true));
   }
 
   async #client(organizationId: number): Promise<HaloClient | undefined> {
-    const search = (list: { clients: HaloClient[] }) => list.clients.find((x) => x.ninjaId === organizationId && !x.inactive);
+    const search = (list: { clients: HaloClient[] }) => list.clients.find((x) => x.rmmId === organizationId && !x.inactive);
     const hit = search(await this.#customersList(false));
     if (hit || !this.#stale(this.#customers)) return hit;
     return search(await this.#customersList(true));
@@ -233,7 +233,7 @@ export class HaloDirectory {
       .then((assets) => {
         const map = new Map<number, HaloLinkedAsset>();
         // An active asset wins over an inactive one with the same NinjaOne id.
-        for (const a of assets) if (!map.has(a.ninjaId) || (map.get(a.ninjaId)!.inactive && !a.inactive)) map.set(a.ninjaId, a);
+        for (const a of assets) if (!map.has(a.rmmId) || (map.get(a.rmmId)!.inactive && !a.inactive)) map.set(a.rmmId, a);
         this.#assets = { value: map, at: this.#o.now() };
         return map;
       })

@@ -165,7 +165,7 @@ export function haloClient(id: number, name: string, extra: Partial<HaloClient> 
 }
 
 /** A Halo asset typed in by hand: a workstation with a serial, no NinjaOne id. */
-export function haloAsset(input: { id: number; tag: string; client: number; site: number; serial?: string; type?: number; ninjaId?: number; notes?: string }): HaloAsset {
+export function haloAsset(input: { id: number; tag: string; client: number; site: number; serial?: string; type?: number; rmmId?: number; notes?: string }): HaloAsset {
   return {
     id: input.id,
     inventory_number: input.tag,
@@ -175,7 +175,7 @@ export function haloAsset(input: { id: number; tag: string; client: number; site
     inactive: false,
     fields: input.serial !== undefined ? [{ id: FIELD.serial, value: input.serial }] : [],
     user_ids: [],
-    ...(input.ninjaId !== undefined ? { ninjarmm_id: input.ninjaId } : {}),
+    ...(input.rmmId !== undefined ? { ninjarmm_id: input.rmmId } : {}),
     ...(input.notes !== undefined ? { notes: input.notes } : {}),
   };
 }

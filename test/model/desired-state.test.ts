@@ -50,13 +50,13 @@ describe('organisations to clients', () => {
     },
     {
       name: 'a client carrying the organisation id under another name: kept, not renamed',
-      clients: [{ id: 7, name: 'Contoso (old)', inactive: false, ninjaId: 1 }],
+      clients: [{ id: 7, name: 'Contoso (old)', inactive: false, rmmId: 1 }],
       yaml: '',
       expected: ['site["Contoso (old)/Head Office"] create'],
     },
     {
       name: 'the spec names the client and what it renames: the linked one is renamed',
-      clients: [{ id: 7, name: 'Contoso (old)', inactive: false, ninjaId: 1 }],
+      clients: [{ id: 7, name: 'Contoso (old)', inactive: false, rmmId: 1 }],
       yaml: 'customers:\n  map:\n    - { organisation: Contoso Ltd, client: Contoso, renameFrom: Contoso (old) }\n',
       expected: ['client["Contoso"] update', 'site["Contoso/Head Office"] create'],
     },
@@ -94,7 +94,7 @@ describe('organisations to clients', () => {
   });
 
   it('refuses a client already linked to another organisation', () => {
-    const clients = [{ id: 7, name: 'Contoso', inactive: false, ninjaId: 99 }];
+    const clients = [{ id: 7, name: 'Contoso', inactive: false, rmmId: 99 }];
 
     const result = plan(spec('customers:\n  map:\n    - { organisation: Contoso Ltd, client: Contoso }\n'), ninjaSnapshot({ ...contoso }), haloSnapshot({ clients }));
 
@@ -109,7 +109,7 @@ describe('organisations to clients', () => {
   });
 
   it('skips the devices of an inactive client, with a warning', () => {
-    const clients = [{ id: 7, name: 'Contoso Ltd', inactive: true, ninjaId: 1 }];
+    const clients = [{ id: 7, name: 'Contoso Ltd', inactive: true, rmmId: 1 }];
 
     const result = plan(spec(), ninjaSnapshot({ ...contoso, devices: [device()] }), haloSnapshot({ clients }));
 
@@ -134,7 +134,7 @@ describe('organisations to clients', () => {
   });
 
   it('never renames a linked client without renameFrom; a wrong renameFrom is named too', () => {
-    const clients = [{ id: 7, name: 'Contoso', inactive: false, ninjaId: 1 }];
+    const clients = [{ id: 7, name: 'Contoso', inactive: false, rmmId: 1 }];
 
     const silent = plan(spec('customers:\n  map:\n    - { organisation: Contoso Ltd, client: Does Not Exist Ltd }\n'), ninjaSnapshot({ ...contoso }), haloSnapshot({ clients }));
     const wrong = plan(spec('customers:\n  map:\n    - { organisation: Contoso Ltd, client: Contoso Group, renameFrom: Contoso Old }\n'), ninjaSnapshot({ ...contoso }), haloSnapshot({ clients }));
@@ -162,7 +162,7 @@ describe('organisations to clients', () => {
 
 describe('locations to sites', () => {
   const halo = haloSnapshot({
-    clients: [{ id: 7, name: 'Contoso', inactive: false, ninjaId: 1, mainSiteId: 70 }],
+    clients: [{ id: 7, name: 'Contoso', inactive: false, rmmId: 1, mainSiteId: 70 }],
     sites: [
       { id: 70, name: 'Main', clientId: 7, inactive: false },
       { id: 71, name: 'HQ', clientId: 7, inactive: false },
@@ -238,7 +238,7 @@ describe('locations to sites', () => {
   });
 
   it('renames the linked site only with renameFrom', () => {
-    const linked = haloSnapshot({ clients: halo.clients, sites: [...halo.sites, { id: 72, name: 'Office', clientId: 7, inactive: false, ninjaId: 1 }] });
+    const linked = haloSnapshot({ clients: halo.clients, sites: [...halo.sites, { id: 72, name: 'Office', clientId: 7, inactive: false, rmmId: 1 }] });
 
     const silent = plan(spec('customers:\n  map:\n    - organisation: 1\n      sites: { Head Office: Head Office }\n'), ninja, linked);
     const asked = plan(spec('customers:\n  map:\n    - organisation: 1\n      sites: { Head Office: { site: Head Office, renameFrom: Office } }\n'), ninja, linked);
@@ -257,8 +257,8 @@ describe('locations to sites', () => {
 describe('asset identity', () => {
   const halo = (assets: ReturnType<typeof asset>[]) =>
     haloSnapshot({
-      clients: [{ id: 1, name: 'Contoso Ltd', inactive: false, ninjaId: 1 }],
-      sites: [{ id: 1, name: 'Head Office', clientId: 1, inactive: false, ninjaId: 1 }],
+      clients: [{ id: 1, name: 'Contoso Ltd', inactive: false, rmmId: 1 }],
+      sites: [{ id: 1, name: 'Head Office', clientId: 1, inactive: false, rmmId: 1 }],
       assets,
     });
   const fields = 'assetTypes:\n  map: { WINDOWS_WORKSTATION: Workstation }\nassets:\n  fields:\n    - { to: inventory_number, from: displayName }\n    - { to: Serial Number, from: system.serialNumber }\n';
@@ -266,7 +266,7 @@ describe('asset identity', () => {
   it('matches by the NinjaOne id first, whatever the serial', () => {
     const ninja = ninjaSnapshot({ ...contoso, devices: [device({ id: 5, serial: 'ABC12345', name: 'PC-5' })] });
 
-    const result = plan(spec(fields), ninja, halo([asset({ id: 50, ninjaId: 5, serial: 'ABC12345', inventoryNumber: 'PC-5' })]));
+    const result = plan(spec(fields), ninja, halo([asset({ id: 50, rmmId: 5, serial: 'ABC12345', inventoryNumber: 'PC-5' })]));
 
     expect(result.changes.find((c) => c.kind === 'asset')).toMatchObject({ address: 'asset["ninja:5"]', action: 'no-op', haloId: 50 });
   });
@@ -333,7 +333,7 @@ describe('asset identity', () => {
       devices: [device({ id: 5, org: 2, loc: 2 })],
     });
 
-    const result = plan(spec(fields), ninja, halo([asset({ id: 50, ninjaId: 5, serial: 'SN5X', inventoryNumber: 'PC-5' })]));
+    const result = plan(spec(fields), ninja, halo([asset({ id: 50, rmmId: 5, serial: 'SN5X', inventoryNumber: 'PC-5' })]));
 
     expect(result.changes.find((c) => c.address === 'asset["ninja:5"]')).toMatchObject({
       action: 'update',
@@ -345,12 +345,12 @@ describe('asset identity', () => {
 });
 
 describe('deactivation', () => {
-  const managed = (n: number) => Array.from({ length: n }, (_, i) => asset({ id: 100 + i, ninjaId: 500 + i }));
+  const managed = (n: number) => Array.from({ length: n }, (_, i) => asset({ id: 100 + i, rmmId: 500 + i }));
   const halo = (assets: ReturnType<typeof asset>[]) =>
-    haloSnapshot({ clients: [{ id: 1, name: 'Contoso Ltd', inactive: false, ninjaId: 1 }], sites: [{ id: 1, name: 'Head Office', clientId: 1, inactive: false, ninjaId: 1 }], assets });
+    haloSnapshot({ clients: [{ id: 1, name: 'Contoso Ltd', inactive: false, rmmId: 1 }], sites: [{ id: 1, name: 'Head Office', clientId: 1, inactive: false, rmmId: 1 }], assets });
 
   it('deactivates a managed asset whose device is gone, with removed: deactivate', () => {
-    const devices = managed(20).slice(1).map((a) => device({ id: a.ninjaId! }));
+    const devices = managed(20).slice(1).map((a) => device({ id: a.rmmId! }));
 
     const result = plan(spec('assetTypes:\n  map: { WINDOWS_WORKSTATION: Workstation }\nassets:\n  removed: deactivate\n'), ninjaSnapshot({ ...contoso, devices }), halo(managed(20)));
 
@@ -358,7 +358,7 @@ describe('deactivation', () => {
   });
 
   it('keeps it with removed: keep', () => {
-    const devices = managed(20).slice(1).map((a) => device({ id: a.ninjaId! }));
+    const devices = managed(20).slice(1).map((a) => device({ id: a.rmmId! }));
 
     const result = plan(spec('assetTypes:\n  map: { WINDOWS_WORKSTATION: Workstation }\nassets:\n  removed: keep\n'), ninjaSnapshot({ ...contoso, devices }), halo(managed(20)));
 
@@ -366,7 +366,7 @@ describe('deactivation', () => {
   });
 
   it('stops when more than 10% would go, unless allowed', () => {
-    const devices = managed(20).slice(3).map((a) => device({ id: a.ninjaId! }));
+    const devices = managed(20).slice(3).map((a) => device({ id: a.rmmId! }));
     const ninja = ninjaSnapshot({ ...contoso, devices });
 
     const refused = plan(spec('assetTypes:\n  map: { WINDOWS_WORKSTATION: Workstation }\nassets:\n  removed: deactivate\n'), ninja, halo(managed(20)));
@@ -449,7 +449,7 @@ describe('preflight', () => {
   });
 
   it('stops on asset tags that would collide while uniqueness is on, naming both', () => {
-    const halo = haloSnapshot({ clients: [{ id: 1, name: 'Contoso Ltd', inactive: false, ninjaId: 1 }], sites: [{ id: 1, name: 'Head Office', clientId: 1, inactive: false, ninjaId: 1 }], assets: [asset({ id: 9, inventoryNumber: 'pc-5' })] });
+    const halo = haloSnapshot({ clients: [{ id: 1, name: 'Contoso Ltd', inactive: false, rmmId: 1 }], sites: [{ id: 1, name: 'Head Office', clientId: 1, inactive: false, rmmId: 1 }], assets: [asset({ id: 9, inventoryNumber: 'pc-5' })] });
     const yaml = 'settings:\n  assetTagMustBeUnique: true\nassets:\n  fields:\n    - { to: inventory_number, from: displayName }\n';
 
     const result = plan(spec(yaml), ninjaSnapshot({ ...contoso, devices: [device({ id: 5, name: 'PC-5' })] }), halo);
@@ -461,8 +461,8 @@ describe('preflight', () => {
 
 describe('field values and users', () => {
   const halo = haloSnapshot({
-    clients: [{ id: 1, name: 'Contoso Ltd', inactive: false, ninjaId: 1 }],
-    sites: [{ id: 1, name: 'Head Office', clientId: 1, inactive: false, ninjaId: 1 }],
+    clients: [{ id: 1, name: 'Contoso Ltd', inactive: false, rmmId: 1 }],
+    sites: [{ id: 1, name: 'Head Office', clientId: 1, inactive: false, rmmId: 1 }],
     fields: [
       field(101, 'Serial Number'),
       field(102, 'IP Address'),

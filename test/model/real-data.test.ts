@@ -38,8 +38,8 @@ function change(p: Plan, address: string): Change {
 
 const contoso = { organizations: [{ id: 1, name: 'Contoso Ltd' }], locations: [{ id: 1, organizationId: 1, name: 'Head Office' }] };
 const linked = {
-  clients: [{ id: 1, name: 'Contoso Ltd', inactive: false, ninjaId: 1 }],
-  sites: [{ id: 1, name: 'Head Office', clientId: 1, inactive: false, ninjaId: 1 }],
+  clients: [{ id: 1, name: 'Contoso Ltd', inactive: false, rmmId: 1 }],
+  sites: [{ id: 1, name: 'Head Office', clientId: 1, inactive: false, rmmId: 1 }],
 };
 const noLinks = '  links: { deviceUrl: false, remoteUrl: false }\n';
 
@@ -102,7 +102,7 @@ describe('names', () => {
 describe('NinjaOne links', () => {
   it('writes ninja_url and ninja_remote_url, and diffs them like any field', () => {
     const pc = device({ id: 5 });
-    const halo = haloSnapshot({ ...linked, assets: [asset({ id: 9, ninjaId: 5, properties: { ninja_url: 'https://eu.ninjarmm.com/#/deviceDashboard/5/overview' } })] });
+    const halo = haloSnapshot({ ...linked, assets: [asset({ id: 9, rmmId: 5, properties: { ninja_url: 'https://eu.ninjarmm.com/#/deviceDashboard/5/overview' } })] });
 
     const result = plan(spec('assets:\n  links: { remoteUrl: "{url}/#/deviceDashboard/{id}/remote" }\n'), ninjaSnapshot({ ...contoso, devices: [pc] }), halo);
 
@@ -196,7 +196,7 @@ describe('typed fields', () => {
   });
 
   it('compares a live selection by its option, so an unchanged value is no change', () => {
-    const halo = { ...typed, assets: [asset({ id: 9, ninjaId: 5, fields: new Map<number, unknown>([[107, 3], [108, [12, 11]]]) })] };
+    const halo = { ...typed, assets: [asset({ id: 9, rmmId: 5, fields: new Map<number, unknown>([[107, 3], [108, [12, 11]]]) })] };
     const ninja = ninjaSnapshot({ ...contoso, devices: [device({ id: 5 })], customFields: new Map([[5, { supportTier: 'u-gold', managedServices: ['u-backup', 'u-av'] }]]), customFieldDefinitions: definitions });
 
     const result = plan(spec(`assetTypes:\n  map: { WINDOWS_WORKSTATION: Workstation }\nassets:\n${noLinks}  fields:\n    - { to: Support Tier, from: customFields.supportTier }\n    - { to: Managed Services, from: customFields.managedServices }\n`), ninja, halo);
@@ -234,7 +234,7 @@ describe('typed fields', () => {
 
 describe('incomplete Halo rows', () => {
   it('a stock asset with no client, linked to a device, is moved to its client; the gap is a warning', () => {
-    const halo = haloSnapshot({ ...linked, assets: [asset({ id: 9, ninjaId: 5, clientId: undefined, siteId: undefined })], problems: [{ api: 'Halo', label: 'GET /api/Asset', noun: 'asset', row: 'asset 9', field: 'client_id', problem: 'is -1 (none)', effect: "it is a stock asset with no client, which haloform can only adopt by serial (it then moves it to the device's client). Set a client in Halo only if it should belong to one", dropped: false }] });
+    const halo = haloSnapshot({ ...linked, assets: [asset({ id: 9, rmmId: 5, clientId: undefined, siteId: undefined })], problems: [{ api: 'Halo', label: 'GET /api/Asset', noun: 'asset', row: 'asset 9', field: 'client_id', problem: 'is -1 (none)', effect: "it is a stock asset with no client, which haloform can only adopt by serial (it then moves it to the device's client). Set a client in Halo only if it should belong to one", dropped: false }] });
 
     const result = plan(spec(`assets:\n${noLinks}`), ninjaSnapshot({ ...contoso, devices: [device({ id: 5 })] }), halo);
 
@@ -246,8 +246,8 @@ describe('incomplete Halo rows', () => {
   });
 
   it('a linked site without a name is given its location\'s; one without a client holds its location back', () => {
-    const unnamed = haloSnapshot({ clients: linked.clients, sites: [{ id: 1, name: '', clientId: 1, inactive: false, ninjaId: 1 }] });
-    const orphan = haloSnapshot({ clients: linked.clients, sites: [{ id: 1, name: 'Head Office', inactive: false, ninjaId: 1 }] });
+    const unnamed = haloSnapshot({ clients: linked.clients, sites: [{ id: 1, name: '', clientId: 1, inactive: false, rmmId: 1 }] });
+    const orphan = haloSnapshot({ clients: linked.clients, sites: [{ id: 1, name: 'Head Office', inactive: false, rmmId: 1 }] });
     const ninja = ninjaSnapshot({ ...contoso, devices: [device({ id: 5 })] });
 
     const named = plan(spec(`assets:\n${noLinks}`), ninja, unnamed);
@@ -260,7 +260,7 @@ describe('incomplete Halo rows', () => {
 
   it('a device NinjaOne did not place is not synced, and its asset is not deactivated', () => {
     const lost = { ...device({ id: 5 }), locationId: undefined };
-    const halo = haloSnapshot({ ...linked, assets: [asset({ id: 9, ninjaId: 5 })] });
+    const halo = haloSnapshot({ ...linked, assets: [asset({ id: 9, rmmId: 5 })] });
 
     const result = plan(spec(`assets:\n${noLinks}  removed: deactivate\n`), ninjaSnapshot({ ...contoso, devices: [lost] }), halo);
 
