@@ -11,6 +11,7 @@ import { asArray, asRecord, shapeError, type ShapeContext } from '../http/shape.
 import type { Query } from '../http/index.js';
 import type { HaloApiClient } from './client.js';
 import type { HaloOutcome, HaloStatus } from './types.js';
+import type { HaloIdentity } from '../rmm/provider.js';
 
 /** A ticket as serve reads it. */
 export interface HaloTicket {
@@ -21,7 +22,7 @@ export interface HaloTicket {
   clientId?: number;
   siteId?: number;
   userId?: number;
-  /** `ninja_alert_id`: the NinjaOne alert (series) the ticket is for. */
+  /** The RMM alert (series) the ticket is for, in the field the provider names (`ninja_alert_id`). */
   ninjaAlertId?: string;
   /** `third_party_id_string`: haloform writes `haloform:<series>` here too (NOTES §4.4: one tenant did not keep it). */
   thirdPartyId?: string;
@@ -72,7 +73,7 @@ export interface NewAlertTicket {
 export interface TicketQuery {
   ticketTypeId?: number;
   openOnly?: boolean;
-  /** Sent as `ninja_alert_id`; Halo's swagger lacks that filter, so results are checked here too. */
+  /** Sent in the provider's alert field (`ninja_alert_id`); Halo's swagger lacks that filter, so results are checked here too. */
   ninjaAlertId?: string;
   clientId?: number;
   assetId?: number;
@@ -160,11 +161,11 @@ export class HaloTickets {
       ...(input.userId !== undefined ? { user_id: input.userId } : { usertype: GENERAL_USER_TYPE }),
       ...(input.priorityId !== undefined ? { priority_id: input.priorityId } : {}),
       assets: input.assetIds.map((id) => ({ id })),
-      ninja_alert_id: input.ninjaAlertId,
-      ...(input.ninjaDeviceId !== undefined ? { ninja_device_id: input.ninjaDeviceId } : {}),
+      [this.halo.identity.ticketAlert]: input.ninjaAlertId,
+      ...(input.ninjaDeviceId !== undefined ? { [this.halo.identity.ticketDevice]: input.ninjaDeviceId } : {}),
       third_party_id_string: input.thirdPartyId,
     };
-    return ticketFrom(await this.#postOne('Tickets', item, signal), ctx('POST /api/Tickets', 'response'));
+    return ticketFrom(await this.#postOne('Tickets', item, signal), ctx('POST /api/Tickets', 'response'), this.halo.identity);
   }
 
   /** One ticket; undefined when Halo no longer has it. */
@@ -172,7 +173,7 @@ export class HaloTickets {
     const label = 'GET /api/Tickets/{id}';
     const response = await this.halo.http.request({ method: 'GET', path: `/api/Tickets/${id}`, label, accept: [404], ...(signal ? { signal } : {}) });
     if (response.status === 404) return undefined;
-    return ticketFrom(asRecord(response.body, ctx(label, 'ticket')), ctx(label, 'ticket'));
+    return ticketFrom(asRecord(response.body, ctx(label, 'ticket')), ctx(label, 'ticket'), this.halo.identity);
   }
 
   /** Tickets matching a query, every page. */
@@ -180,11 +181,11 @@ export class HaloTickets {
     const q: Query = {
       ...(query.ticketTypeId !== undefined ? { requesttype_id: query.ticketTypeId } : {}),
       ...(query.openOnly ? { open_only: true } : {}),
-      ...(query.ninjaAlertId !== undefined ? { ninja_alert_id: query.ninjaAlertId } : {}),
+      ...(query.ninjaAlertId !== undefined ? { [this.halo.identity.ticketAlert]: query.ninjaAlertId } : {}),
       ...(query.clientId !== undefined ? { client_id: query.clientId } : {}),
       ...(query.assetId !== undefined ? { asset_id: query.assetId } : {}),
     };
-    const tickets = this.#read((await this.#rows('/api/Tickets', 'tickets', q, signal)).map(({ r }) => r), 'GET /api/Tickets', 'ticket', (row) => ticketFromRow(row));
+    const tickets = this.#read((await this.#rows('/api/Tickets', 'tickets', q, signal)).map(({ r }) => r), 'GET /api/Tickets', 'ticket', (row) => ticketFromRow(row, this.halo.identity));
     // Unknown filters are silently ignored by Halo (NOTES §3): check what came back.
     return tickets.filter(
       (t) =>
@@ -208,7 +209,7 @@ export class HaloTickets {
 
   /** Moves a ticket to a status (`POST /api/Tickets [{id, status_id}]`). */
   async setStatus(ticketId: number, statusId: number, signal?: AbortSignal): Promise<HaloTicket> {
-    return ticketFrom(await this.#postOne('Tickets', { id: ticketId, status_id: statusId }, signal), ctx('POST /api/Tickets', 'response'));
+    return ticketFrom(await this.#postOne('Tickets', { id: ticketId, status_id: statusId }, signal), ctx('POST /api/Tickets', 'response'), this.halo.identity);
   }
 
   /** Every row of a paged list, through the client's paging (NOTES §3). */
@@ -253,13 +254,13 @@ function rows(body: unknown, key: string, c: ShapeContext): Record<string, unkno
 const IDENTITY = { identity: 'left out: haloform cannot refer to a row without its id' };
 
 /** A ticket Halo answered for one request (a write, a read by id): a missing id is a bad response. */
-function ticketFrom(r: Record<string, unknown>, c: ShapeContext): HaloTicket {
-  const ticket = ticketFromRow(new RowReader(r, 'Halo', c.label, 'ticket', c.where));
+function ticketFrom(r: Record<string, unknown>, c: ShapeContext, identity: HaloIdentity): HaloTicket {
+  const ticket = ticketFromRow(new RowReader(r, 'Halo', c.label, 'ticket', c.where), identity);
   if (!ticket) throw shapeError(c, 'id', 'is missing');
   return ticket;
 }
 
-function ticketFromRow(row: RowReader): HaloTicket | undefined {
+function ticketFromRow(row: RowReader, identity: HaloIdentity): HaloTicket | undefined {
   const id = row.int('id', IDENTITY);
   if (id === undefined) return undefined;
   row.name(`ticket ${id}`);
@@ -272,7 +273,7 @@ function ticketFromRow(row: RowReader): HaloTicket | undefined {
   const clientId = row.int('client_id');
   const siteId = row.int('site_id');
   const userId = row.int('user_id');
-  const alertId = row.string('ninja_alert_id');
+  const alertId = row.string(identity.ticketAlert);
   const thirdParty = row.string('third_party_id_string');
   return {
     id,

@@ -6,11 +6,16 @@
  * (issue 15).
  */
 
-/** The Halo fields an RMM's ids live in: the organisation's on the client, the location's on the site, the device's on the asset. */
+/**
+ * The Halo fields an RMM's ids live in: the organisation's on the client, the location's on the
+ * site, the device's on the asset; on an alert's ticket, the alert's and the device's.
+ */
 export interface HaloIdentity {
   client: string;
   site: string;
   asset: string;
+  ticketAlert: string;
+  ticketDevice: string;
 }
 
 export interface RmmProvider {
