@@ -113,13 +113,13 @@ export class HaloTickets {
   }
 
   /**
-   * Every asset with a NinjaOne id (`integration_type=ninjarmm`), inactive ones included. An asset
-   * Halo lists without its client or site cannot place a ticket: it is left out (the ticket is
-   * placed by the device's location instead) and reported.
+   * Every asset the RMM's integration links (`integration_type`, the provider's: `ninjarmm`),
+   * inactive ones included. An asset Halo lists without its client or site cannot place a ticket:
+   * it is left out (the ticket is placed by the device's location instead) and reported.
    */
   async readLinkedAssets(signal?: AbortSignal): Promise<HaloLinkedAsset[]> {
     const out: HaloLinkedAsset[] = [];
-    for (const { r } of await this.#rows('/api/Asset', 'assets', { integration_type: 'ninjarmm', includeinactive: true }, signal)) {
+    for (const { r } of await this.#rows('/api/Asset', 'assets', { integration_type: this.halo.identity.integrationType, includeinactive: true }, signal)) {
       const row = new RowReader(r, 'Halo', 'GET /api/Asset', 'asset', 'asset');
       const id = row.int('id', IDENTITY);
       const rmmId = row.int(this.halo.identity.asset);

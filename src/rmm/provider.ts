@@ -16,6 +16,8 @@ export interface HaloIdentity {
   asset: string;
   ticketAlert: string;
   ticketDevice: string;
+  /** Halo's `integration_type` list filter for the assets the RMM's integration links. */
+  integrationType: string;
 }
 
 export interface RmmProvider {

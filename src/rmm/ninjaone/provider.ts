@@ -4,5 +4,5 @@ import type { RmmProvider } from '../provider.js';
 
 export const NINJAONE: RmmProvider = {
   name: 'NinjaOne',
-  halo: { client: 'ninjarmmid', site: 'ninjarmmid', asset: 'ninjarmm_id', ticketAlert: 'ninja_alert_id', ticketDevice: 'ninja_device_id' },
+  halo: { client: 'ninjarmmid', site: 'ninjarmmid', asset: 'ninjarmm_id', ticketAlert: 'ninja_alert_id', ticketDevice: 'ninja_device_id', integrationType: 'ninjarmm' },
 };
