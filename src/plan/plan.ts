@@ -151,7 +151,8 @@ export const PLAN_FORMAT_VERSION = 2;
 
 export interface PlanRmm {
   name: string;
-  halo: HaloIdentity;
+  /** Where a plan's RMM ids go: the fields of the client, the site and the asset. */
+  halo: Pick<HaloIdentity, 'client' | 'site' | 'asset'>;
 }
 
 export interface Plan {

@@ -41,7 +41,7 @@ export async function planRun(loaded: LoadedSpec & { spec: Spec }, clients: Clie
     specHash: loaded.hash!,
     spec: loaded.source.path,
     createdAt: (options.now ?? new Date()).toISOString(),
-    rmm: { name: NINJAONE.name, halo: NINJAONE.halo },
+    rmm: { name: NINJAONE.name, halo: { client: NINJAONE.halo.client, site: NINJAONE.halo.site, asset: NINJAONE.halo.asset } },
     targets: { ninjaone: spec.connections.ninjaone.baseUrl, halo: spec.connections.halo.url },
   };
   const readingDone = options.onReading?.();
