@@ -9,7 +9,7 @@ import { error, warning, type SpecPath } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { FieldMapping, Spec, ValueType } from '../config/spec.js';
 import type { HaloCustomField, HaloField, HaloFieldOption, HaloFieldType, HaloSnapshot } from '../halo/types.js';
-import type { NinjaCustomFieldDefinition } from '../rmm/ninjaone/types.js';
+import type { RmmCustomFieldDefinition } from '../rmm/snapshot.js';
 import { foldName } from '../halo/names.js';
 import { address } from './address.js';
 import type { TargetType } from './convert.js';
@@ -57,7 +57,7 @@ export interface FieldInputs {
   receiving: DesiredAssetType[];
   /** How many devices of a type have a value for a field. */
   devicesWithValue(type: DesiredAssetType, field: string): number;
-  ninjaDefinitions: ReadonlyMap<string, NinjaCustomFieldDefinition>;
+  ninjaDefinitions: ReadonlyMap<string, RmmCustomFieldDefinition>;
 }
 
 /** Each mapping's target, in spec order; an asset field two mappings write is decided once. */
@@ -191,7 +191,7 @@ function fieldTarget(field: DesiredField, mapping: FieldMapping, report: Report)
 }
 
 /** What a field haloform creates holds: the mapping's type:, else what the NinjaOne source is, else text. */
-function createdFieldType(mapping: FieldMapping, definitions: ReadonlyMap<string, NinjaCustomFieldDefinition>): { type: HaloFieldType; options: HaloFieldOption[] } {
+function createdFieldType(mapping: FieldMapping, definitions: ReadonlyMap<string, RmmCustomFieldDefinition>): { type: HaloFieldType; options: HaloFieldOption[] } {
   const definition = customFieldOf(mapping.from) !== undefined ? definitions.get(customFieldOf(mapping.from)!) : undefined;
   const type: HaloFieldType = mapping.type ?? (definition ? NINJA_TYPES[definition.type] : undefined) ?? (mapping.source === 'path' && pathIsTimestamp(mapping.from) ? 'datetime' : 'text');
   // A selection haloform creates gets the NinjaOne field's options (ids come from Halo once it exists).

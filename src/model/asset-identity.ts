@@ -9,7 +9,7 @@
 import { warning } from '../diagnostics/diagnostic.js';
 import type { Spec } from '../config/spec.js';
 import type { HaloAsset, HaloSnapshot } from '../halo/types.js';
-import type { NinjaDevice, NinjaSnapshot } from '../rmm/ninjaone/types.js';
+import type { RmmDevice, RmmSnapshot } from '../rmm/snapshot.js';
 import type { Catalog } from './catalog.js';
 import type { DesiredAsset } from './desired.js';
 import type { Report } from './report.js';
@@ -32,14 +32,14 @@ export interface AssetIdentities {
   byNinja: Map<number, HaloAsset[]>;
   matchBySerial: boolean;
   /** Devices by serial key, and how many report each. */
-  devicesBySerial: Map<string, NinjaDevice[]>;
+  devicesBySerial: Map<string, RmmDevice[]>;
   sharedCounts: Map<string, number>;
   /** Unmanaged Halo assets by the serial key they hold (only when matching by serial). */
   assetsBySerial: Map<string, HaloAsset[]>;
   /** Unusable serials that unmanaged Halo assets hold too, by serial key. */
   unusableSerials: Map<string, UnusableSerial>;
   /** Serials several devices report that an unmanaged Halo asset holds: the devices, by serial key. */
-  sharedSerials: Map<string, NinjaDevice[]>;
+  sharedSerials: Map<string, RmmDevice[]>;
   ambiguousAssets: string[];
   duplicateLinks: string[];
 }
@@ -52,11 +52,11 @@ export interface AssetIdentity {
 }
 
 /** Halo assets by NinjaOne id and (when assets.match uses serials and Halo has the field) by serial; devices by serial. */
-export function startIdentities(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnapshot, catalog: Catalog, serials: ReadonlyMap<number, DeviceSerial>, ignore: ReadonlySet<string>): AssetIdentities {
+export function startIdentities(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapshot, catalog: Catalog, serials: ReadonlyMap<number, DeviceSerial>, ignore: ReadonlySet<string>): AssetIdentities {
   const byNinja = new Map<number, HaloAsset[]>();
   for (const a of halo.assets) if (a.rmmId !== undefined) byNinja.set(a.rmmId, [...(byNinja.get(a.rmmId) ?? []), a]);
   const matchBySerial = spec.assets.match.includes('serialNumber') && catalog.serialField !== undefined;
-  const devicesBySerial = new Map<string, NinjaDevice[]>();
+  const devicesBySerial = new Map<string, RmmDevice[]>();
   for (const d of ninja.devices) {
     const s = serials.get(d.id)!.serial;
     if (s) devicesBySerial.set(serialKey(s), [...(devicesBySerial.get(serialKey(s)) ?? []), d]);
@@ -87,7 +87,7 @@ export function startIdentities(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnap
 }
 
 /** The device's asset: the one linked by NinjaOne id, else one matched by serial, else none. */
-export function identityOf(ids: AssetIdentities, device: NinjaDevice, label: string): AssetIdentity {
+export function identityOf(ids: AssetIdentities, device: RmmDevice, label: string): AssetIdentity {
   const linked = ids.byNinja.get(device.id) ?? [];
   if (linked.length > 0) {
     const sorted = [...linked].sort((a, b) => Number(a.inactive) - Number(b.inactive) || a.id - b.id);
@@ -101,7 +101,7 @@ export function identityOf(ids: AssetIdentities, device: NinjaDevice, label: str
  * The one unmanaged asset holding the device's serial. A placeholder, a VMware serial cloned VMs
  * share, a serial other devices report or one several assets hold matches nothing (noted).
  */
-function serialMatchOf(ids: AssetIdentities, device: NinjaDevice, label: string): AssetIdentity {
+function serialMatchOf(ids: AssetIdentities, device: RmmDevice, label: string): AssetIdentity {
   const { serial, placeholders } = ids.serials.get(device.id)!;
   // Placeholders a hand-made asset also holds: worth telling (they are never matched).
   for (const p of placeholders) noteUnusable(ids, p, placeholderReason(p, ids.ignore)!, device, label);
@@ -118,7 +118,7 @@ function serialMatchOf(ids: AssetIdentities, device: NinjaDevice, label: string)
 }
 
 /** Notes a device reporting a serial that cannot identify it, when unmanaged Halo assets hold it too. */
-function noteUnusable(ids: AssetIdentities, serial: string, why: string, device: NinjaDevice, label: string): void {
+function noteUnusable(ids: AssetIdentities, serial: string, why: string, device: RmmDevice, label: string): void {
   const key = serialKey(serial);
   const candidates = ids.assetsBySerial.get(key) ?? [];
   if (candidates.length === 0) return;
@@ -133,7 +133,7 @@ function haloAssetNames(assets: readonly HaloAsset[]): string {
 }
 
 /** One warning per kind of obstacle matching met: shared serials, serials several assets hold, unusable serials, duplicate links. */
-export function warnIdentities(ids: AssetIdentities, report: Report, name: (device: NinjaDevice) => string): void {
+export function warnIdentities(ids: AssetIdentities, report: Report, name: (device: RmmDevice) => string): void {
   for (const [key, devices] of ids.sharedSerials) {
     const candidates = ids.assetsBySerial.get(key) ?? [];
     report.warnings.push(

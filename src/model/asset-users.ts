@@ -7,7 +7,7 @@
 import { warning } from '../diagnostics/diagnostic.js';
 import type { Spec } from '../config/spec.js';
 import type { HaloSnapshot, HaloUser } from '../halo/types.js';
-import type { NinjaDevice } from '../rmm/ninjaone/types.js';
+import type { RmmDevice } from '../rmm/snapshot.js';
 import type { DesiredClient } from './desired.js';
 import { readDevicePath, type DeviceContext } from './device-values.js';
 import type { Report } from './report.js';
@@ -36,7 +36,7 @@ export function startUserLinks(halo: HaloSnapshot): UserLinks {
 }
 
 /** The user the device reports, when exactly one user of the asset's client matches it. */
-export function userOf(links: UserLinks, spec: Spec, device: NinjaDevice, context: DeviceContext, client: DesiredClient, label: string): HaloUser | undefined {
+export function userOf(links: UserLinks, spec: Spec, device: RmmDevice, context: DeviceContext, client: DesiredClient, label: string): HaloUser | undefined {
   if (!spec.assets.user) return undefined;
   const raw = readDevicePath(device, spec.assets.user.from, context);
   const parsed = typeof raw === 'string' ? parseUserName(raw) : undefined;

@@ -6,7 +6,7 @@
 
 import { warning } from '../diagnostics/diagnostic.js';
 import type { FieldMapping, Spec } from '../config/spec.js';
-import type { NinjaDevice, NinjaSnapshot } from '../rmm/ninjaone/types.js';
+import type { RmmDevice, RmmSnapshot } from '../rmm/snapshot.js';
 import type { Catalog, MappingTarget } from './catalog.js';
 import { convert } from './convert.js';
 import type { DesiredValue } from './desired.js';
@@ -27,7 +27,7 @@ interface RefusedValue {
 /** What the value steps read, and the values refused so far, by mapping. */
 export interface AssetValues {
   spec: Spec;
-  ninja: NinjaSnapshot;
+  ninja: RmmSnapshot;
   catalog: Catalog;
   ignore: ReadonlySet<string>;
   /** The mappings that write the serial (source serial, or the serial field): never with a placeholder. */
@@ -36,20 +36,20 @@ export interface AssetValues {
 }
 
 /** What a mapping reads for a device, before conversion (its serial, its name, or its path). */
-export function sourceValue(device: NinjaDevice, mapping: FieldMapping, spec: Spec, context: DeviceContext, serial: DeviceSerial): unknown {
+export function sourceValue(device: RmmDevice, mapping: FieldMapping, spec: Spec, context: DeviceContext, serial: DeviceSerial): unknown {
   if (mapping.source === 'serial') return serial.serial;
   if (mapping.source === 'name') return deviceDisplayName(device.record, device.id, spec.assets.name.from);
   return readMappedPath(device, mapping, context);
 }
 
 /** Whether a device has a value for a mapping (for which asset types need a field). */
-export function hasMappedValue(device: NinjaDevice, mapping: FieldMapping, spec: Spec, context: DeviceContext, serial: DeviceSerial): boolean {
+export function hasMappedValue(device: RmmDevice, mapping: FieldMapping, spec: Spec, context: DeviceContext, serial: DeviceSerial): boolean {
   const raw = sourceValue(device, mapping, spec, context, serial);
   return raw !== undefined && raw !== null && !(typeof raw === 'string' && raw.trim() === '') && !(Array.isArray(raw) && raw.length === 0);
 }
 
 /** The device's mapped values in spec order (refused ones noted), then its NinjaOne links unless a mapping writes that property. */
-export function valuesOf(run: AssetValues, device: NinjaDevice, label: string, context: DeviceContext, serial: DeviceSerial): DesiredValue[] {
+export function valuesOf(run: AssetValues, device: RmmDevice, label: string, context: DeviceContext, serial: DeviceSerial): DesiredValue[] {
   const values: DesiredValue[] = [];
   for (const mapping of run.spec.assets.fields) {
     const target = run.catalog.targetOf(mapping);
@@ -69,7 +69,7 @@ export function valuesOf(run: AssetValues, device: NinjaDevice, label: string, c
  */
 function mappedValueOf(
   { spec, ninja, ignore, serialMappings }: AssetValues,
-  device: NinjaDevice,
+  device: RmmDevice,
   mapping: FieldMapping,
   target: MappingTarget,
   context: DeviceContext,
@@ -90,7 +90,7 @@ function mappedValueOf(
 }
 
 /** The device's NinjaOne links (ninja_url, ninja_remote_url) from the spec's templates. */
-function deviceLinks(device: NinjaDevice, spec: Spec): DesiredValue[] {
+function deviceLinks(device: RmmDevice, spec: Spec): DesiredValue[] {
   const out: DesiredValue[] = [];
   const uid = typeof device.record.uid === 'string' ? device.record.uid : undefined;
   const fill = (template: string) =>

@@ -9,7 +9,7 @@
 import { warning } from '../diagnostics/diagnostic.js';
 import type { Spec } from '../config/spec.js';
 import type { HaloSnapshot } from '../halo/types.js';
-import type { NinjaDevice, NinjaSnapshot } from '../rmm/ninjaone/types.js';
+import type { RmmDevice, RmmSnapshot } from '../rmm/snapshot.js';
 import { address } from './address.js';
 import { identityOf, startIdentities, warnIdentities, type AssetIdentities } from './asset-identity.js';
 import { startUserLinks, userOf, warnUserLinks, type UserLinks } from './asset-users.js';
@@ -40,7 +40,7 @@ interface AssetRun {
   spec: Spec;
   customers: CustomerModel;
   catalog: Catalog;
-  contextOf: (device: NinjaDevice) => DeviceContext;
+  contextOf: (device: RmmDevice) => DeviceContext;
   serials: Map<number, DeviceSerial>;
   /** What left-out Halo asset rows still say they are. */
   droppedAssets: { name?: string; rmmId?: number }[];
@@ -55,7 +55,7 @@ interface AssetRun {
 
 export function resolveAssets(
   spec: Spec,
-  ninja: NinjaSnapshot,
+  ninja: RmmSnapshot,
   halo: HaloSnapshot,
   customers: CustomerModel,
   catalog: Catalog,
@@ -80,7 +80,7 @@ export function resolveAssets(
 }
 
 /** The run before the first device: every device's serial, and Halo indexed for each step. */
-function startAssetRun(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnapshot, customers: CustomerModel, catalog: Catalog): AssetRun {
+function startAssetRun(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapshot, customers: CustomerModel, catalog: Catalog): AssetRun {
   const ignore = new Set(spec.assets.ignoreSerials.map(serialKey));
   const serials = new Map(ninja.devices.map((d) => [d.id, deviceSerial(d, spec.assets.serial.from, spec.assets.serial.fromText, ignore)]));
   return {
@@ -106,12 +106,12 @@ function startAssetRun(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnapshot, cus
 }
 
 /** What a device is called (assets.name.from): the asset's name in the plan and in messages. */
-function nameOf(spec: Spec, device: NinjaDevice): string {
+function nameOf(spec: Spec, device: RmmDevice): string {
   return deviceDisplayName(device.record, device.id, spec.assets.name.from);
 }
 
 /** One device's asset: placed, typed, identified, valued and linked; undefined (noted as not synced) when any of the first three says no. */
-function assetOf(run: AssetRun, device: NinjaDevice): DesiredAsset | undefined {
+function assetOf(run: AssetRun, device: RmmDevice): DesiredAsset | undefined {
   const label = nameOf(run.spec, device);
   const placement = device.locationId === undefined ? { skipped: 'NinjaOne did not say which location it is in' } : run.customers.placement(device.locationId);
   if ('skipped' in placement) return noteSkipped(run, placement.skipped, device, label);
@@ -145,7 +145,7 @@ function assetOf(run: AssetRun, device: NinjaDevice): DesiredAsset | undefined {
 }
 
 /** Notes a device as not synced, for the warning; returns no asset. */
-function noteSkipped(run: AssetRun, reason: string, device: NinjaDevice, label: string): undefined {
+function noteSkipped(run: AssetRun, reason: string, device: RmmDevice, label: string): undefined {
   run.skipped.set(reason, [...(run.skipped.get(reason) ?? []), `"${label}" (ninja:${device.id})`]);
   return undefined;
 }

@@ -8,7 +8,7 @@
 
 import type { FieldMapping, Spec } from '../config/spec.js';
 import type { HaloField, HaloSnapshot } from '../halo/types.js';
-import type { NinjaCustomFieldDefinition } from '../rmm/ninjaone/types.js';
+import type { RmmCustomFieldDefinition } from '../rmm/snapshot.js';
 import { foldName } from '../halo/names.js';
 import { mappingTargetsOf, serialFieldOf, type FieldInputs, type MappingTarget } from './asset-fields.js';
 import { assetTypesOf } from './asset-types.js';
@@ -41,7 +41,7 @@ export function resolveCatalog(
   classesInUse: ReadonlyMap<string, number>,
   report: Report,
   valuesByClass?: ReadonlyMap<string, ReadonlyMap<string, number>>,
-  ninjaDefinitions: ReadonlyMap<string, NinjaCustomFieldDefinition> = new Map(),
+  ninjaDefinitions: ReadonlyMap<string, RmmCustomFieldDefinition> = new Map(),
 ): Catalog {
   const fieldsByName = new Map<string, HaloField[]>();
   for (const f of halo.fields) fieldsByName.set(foldName(f.name), [...(fieldsByName.get(foldName(f.name)) ?? []), f]);

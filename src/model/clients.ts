@@ -9,7 +9,7 @@ import { error, warning } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { OrganisationMapping, Spec } from '../config/spec.js';
 import type { HaloClient, HaloSnapshot } from '../halo/types.js';
-import type { NinjaOrganization } from '../rmm/ninjaone/types.js';
+import type { RmmOrganization } from '../rmm/snapshot.js';
 import { foldName, withName } from '../halo/names.js';
 import { address } from './address.js';
 import { bindClient, findEntry, type CustomerRun, type Skipped } from './customer-run.js';
@@ -51,7 +51,7 @@ export function clientsOfOrganisations(run: CustomerRun): Map<number, DesiredCli
 }
 
 /** One organisation's client: each step below either decides it is skipped or passes it on. */
-function clientOfOrganisation(run: CustomerRun, org: NinjaOrganization): DesiredClient | Skipped {
+function clientOfOrganisation(run: CustomerRun, org: RmmOrganization): DesiredClient | Skipped {
   const entry = findEntry(run.spec.customers.map, org);
   if (entry?.skip) return { skipped: `organisation "${org.name}" has skip: true in customers.map` };
   const linked = pickLinked(run.clientsByNinja.get(String(org.id)) ?? [], org, run.report);
@@ -67,7 +67,7 @@ function clientOfOrganisation(run: CustomerRun, org: NinjaOrganization): Desired
 }
 
 /** The Halo client linked to an organisation; several linked is reported and the oldest active one used. */
-function pickLinked(linked: HaloClient[], org: NinjaOrganization, report: Report): HaloClient | undefined {
+function pickLinked(linked: HaloClient[], org: RmmOrganization, report: Report): HaloClient | undefined {
   if (linked.length <= 1) return linked[0];
   const sorted = [...linked].sort((a, b) => Number(a.inactive) - Number(b.inactive) || a.id - b.id);
   report.warnings.push({
@@ -85,7 +85,7 @@ function pickLinked(linked: HaloClient[], org: NinjaOrganization, report: Report
  * else the one active client of the wanted name (refused when ambiguous or linked to another
  * organisation), else the linked one, else none.
  */
-function liveClientOf(run: CustomerRun, org: NinjaOrganization, entry: OrganisationMapping | undefined, wanted: string, linked: HaloClient | undefined): LiveClient | Skipped {
+function liveClientOf(run: CustomerRun, org: RmmOrganization, entry: OrganisationMapping | undefined, wanted: string, linked: HaloClient | undefined): LiveClient | Skipped {
   const explicit = entry?.client;
   if (explicit === undefined && linked) return { live: linked, match: 'ninja-id' };
   const where = entry ? [...entry.path, explicit !== undefined ? 'client' : 'organisation'] : undefined;
@@ -129,7 +129,7 @@ function liveClientOf(run: CustomerRun, org: NinjaOrganization, entry: Organisat
 }
 
 /** An inactive client is not written to: the organisation is skipped, with a warning. */
-function inactiveClient(run: CustomerRun, org: NinjaOrganization, live: HaloClient): Skipped {
+function inactiveClient(run: CustomerRun, org: RmmOrganization, live: HaloClient): Skipped {
   run.report.warnings.push({
     ...warning(
       'Client inactive in Halo',
@@ -141,7 +141,7 @@ function inactiveClient(run: CustomerRun, org: NinjaOrganization, live: HaloClie
 }
 
 /** An organisation no client matches: held back by a left-out row that may be it, or skipped or refused by customers.unmapped; undefined to create it. */
-function unmatchedOrganisation(run: CustomerRun, org: NinjaOrganization, entry: OrganisationMapping | undefined, wanted: string): Skipped | undefined {
+function unmatchedOrganisation(run: CustomerRun, org: RmmOrganization, entry: OrganisationMapping | undefined, wanted: string): Skipped | undefined {
   const held = heldBy(run.droppedClients, 'client', { name: wanted, rmmId: org.id });
   if (held) return { skipped: held };
   const policy = entry ? 'create' : run.spec.customers.unmapped;
@@ -159,7 +159,7 @@ function unmatchedOrganisation(run: CustomerRun, org: NinjaOrganization, entry: 
 }
 
 /** Renaming a client haloform already links is a change a reviewer must ask for by name (renameFrom:); undefined when none is implied or it is asked for. */
-function unaskedRename(run: CustomerRun, org: NinjaOrganization, entry: OrganisationMapping | undefined, live: HaloClient, match: DesiredClient['match']): Skipped | undefined {
+function unaskedRename(run: CustomerRun, org: RmmOrganization, entry: OrganisationMapping | undefined, live: HaloClient, match: DesiredClient['match']): Skipped | undefined {
   const explicit = entry?.client;
   if (explicit === undefined || live.name.trim() === '' || foldName(live.name) === foldName(explicit) || match !== 'ninja-id') return undefined;
   const renameFrom = entry?.renameFrom;
@@ -178,7 +178,7 @@ function unaskedRename(run: CustomerRun, org: NinjaOrganization, entry: Organisa
 }
 
 /** The organisation's client under the name it keeps or gets, shared with any organisation already on it. */
-function bindOrganisationClient(run: CustomerRun, org: NinjaOrganization, entry: OrganisationMapping | undefined, wanted: string, { live, match }: LiveClient): DesiredClient {
+function bindOrganisationClient(run: CustomerRun, org: RmmOrganization, entry: OrganisationMapping | undefined, wanted: string, { live, match }: LiveClient): DesiredClient {
   const explicit = entry?.client;
   // A linked client Halo holds without a name is given the organisation's.
   const unnamed = live !== undefined && live.name.trim() === '' && explicit === undefined && org.name.trim() !== '';

@@ -10,7 +10,7 @@
 import type { DateFormat, ValueType } from '../config/spec.js';
 import { FIELD_TYPE_WORDS } from '../halo/field-types.js';
 import type { HaloFieldOption, HaloFieldType } from '../halo/types.js';
-import type { NinjaCustomFieldDefinition } from '../rmm/ninjaone/types.js';
+import type { RmmCustomFieldDefinition } from '../rmm/snapshot.js';
 import { findByName } from '../halo/names.js';
 
 /** The Halo side of a mapping: what it holds, and the options of a selection. */
@@ -24,7 +24,7 @@ export interface TargetType {
 /** What is known of a NinjaOne value besides the value. */
 export interface SourceMeta {
   /** The custom field's definition, for customFields.* paths. */
-  definition?: NinjaCustomFieldDefinition;
+  definition?: RmmCustomFieldDefinition;
   /** The path names a point in time in epoch seconds (lastContact, created, ...). */
   timestamp?: boolean;
   dateFormat?: DateFormat;
@@ -66,7 +66,7 @@ export function convert(raw: unknown, target: TargetType, meta: SourceMeta = {})
 }
 
 /** DROPDOWN / MULTI_SELECT option ids (uuids) read as their names; anything else as it is. */
-function resolveOptions(raw: unknown, definition: NinjaCustomFieldDefinition | undefined): unknown {
+function resolveOptions(raw: unknown, definition: RmmCustomFieldDefinition | undefined): unknown {
   if (!definition || definition.options.size === 0) return raw;
   const name = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? definition.options.get(String(v).trim()) ?? v : v);
   if (Array.isArray(raw)) return raw.map(name);

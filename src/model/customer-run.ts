@@ -6,7 +6,7 @@
 
 import type { NinjaRef, OrganisationMapping, Spec } from '../config/spec.js';
 import type { HaloClient, HaloSite, HaloSnapshot } from '../halo/types.js';
-import type { NinjaOrganization, NinjaSnapshot } from '../rmm/ninjaone/types.js';
+import type { RmmOrganization, RmmSnapshot } from '../rmm/snapshot.js';
 import { foldName } from '../halo/names.js';
 import type { DesiredClient, DesiredSite } from './desired.js';
 import { lookalikes } from './read-problems.js';
@@ -22,7 +22,7 @@ type Lookalike = { name?: string; rmmId?: number };
 
 export interface CustomerRun {
   spec: Spec;
-  ninja: NinjaSnapshot;
+  ninja: RmmSnapshot;
   halo: HaloSnapshot;
   report: Report;
   /** Active Halo clients by folded name; a row without a name (real tenants have them) is found by its NinjaOne id only. */
@@ -47,7 +47,7 @@ export interface CustomerRun {
 }
 
 /** A run with Halo indexed and nothing decided yet. */
-export function startCustomerRun(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnapshot, report: Report, topLevel: CustomerRun['topLevel']): CustomerRun {
+export function startCustomerRun(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapshot, report: Report, topLevel: CustomerRun['topLevel']): CustomerRun {
   return {
     spec,
     ninja,
@@ -76,7 +76,7 @@ export function bindClient(run: CustomerRun, key: string, make: () => DesiredCli
 }
 
 /** The customers.map entry of an organisation: by its id first, then by its name. */
-export function findEntry(map: readonly OrganisationMapping[], org: Pick<NinjaOrganization, 'id' | 'name'>): OrganisationMapping | undefined {
+export function findEntry(map: readonly OrganisationMapping[], org: Pick<RmmOrganization, 'id' | 'name'>): OrganisationMapping | undefined {
   return map.find((e) => e.organisation.kind === 'id' && e.organisation.id === org.id) ?? map.find((e) => refMatches(e.organisation, org));
 }
 

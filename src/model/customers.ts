@@ -7,7 +7,7 @@
 
 import type { Spec } from '../config/spec.js';
 import type { HaloSnapshot } from '../halo/types.js';
-import type { NinjaSnapshot } from '../rmm/ninjaone/types.js';
+import type { RmmSnapshot } from '../rmm/snapshot.js';
 import { catchAllOf } from './catch-all.js';
 import { clientsOfOrganisations, resolveTopLevel, warnSimilarClients } from './clients.js';
 import { startCustomerRun } from './customer-run.js';
@@ -28,7 +28,7 @@ export interface CustomerModel {
   catchAll?: { client: DesiredClient; site: DesiredSite };
 }
 
-export function resolveCustomers(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnapshot, report: Report): CustomerModel {
+export function resolveCustomers(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapshot, report: Report): CustomerModel {
   const run = startCustomerRun(spec, ninja, halo, report, resolveTopLevel(spec, halo, report));
   // Organisations → clients, then the catch-all client and site.
   const orgClients = clientsOfOrganisations(run);

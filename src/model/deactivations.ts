@@ -7,7 +7,7 @@
 import { error, warning } from '../diagnostics/diagnostic.js';
 import type { Spec } from '../config/spec.js';
 import type { HaloAsset, HaloClient, HaloSnapshot } from '../halo/types.js';
-import type { NinjaSnapshot } from '../rmm/ninjaone/types.js';
+import type { RmmSnapshot } from '../rmm/snapshot.js';
 import { address } from './address.js';
 import type { Deactivation } from './desired.js';
 import type { Report } from './report.js';
@@ -17,7 +17,7 @@ import { list } from './wording.js';
 export const MASS_DEACTIVATION_SHARE = 0.1;
 
 /** The active managed assets whose device NinjaOne no longer has, in NinjaOne id order. */
-export function deactivationsOf(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnapshot, report: Report, allowMassDeactivate: boolean): Deactivation[] {
+export function deactivationsOf(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapshot, report: Report, allowMassDeactivate: boolean): Deactivation[] {
   if (spec.assets.removed !== 'deactivate') return [];
   const deviceIds = new Set(ninja.devices.map((d) => d.id));
   const managed = halo.assets.filter((a) => a.rmmId !== undefined && !a.inactive);

@@ -7,7 +7,7 @@ import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { NinjaRef, Spec } from '../config/spec.js';
 import type { HaloSnapshot } from '../halo/types.js';
-import type { NinjaSnapshot } from '../rmm/ninjaone/types.js';
+import type { RmmSnapshot } from '../rmm/snapshot.js';
 import { hasMappedValue, resolveAssets, type AssetOptions } from './assets.js';
 import { resolveCatalog } from './catalog.js';
 import { list, resolveCustomers } from './customers.js';
@@ -20,7 +20,7 @@ import { ticketTypeNamed } from '../halo/lookups.js';
 
 export type DesiredOptions = AssetOptions;
 
-export function desiredState(spec: Spec, ninja: NinjaSnapshot, halo: HaloSnapshot, options: DesiredOptions = {}): Desired {
+export function desiredState(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapshot, options: DesiredOptions = {}): Desired {
   const report = { errors: [] as Diagnostic[], warnings: [] as Diagnostic[] };
 
   // Every placed organisation and location gets its client and site, devices or not, as Halo's own
@@ -58,7 +58,7 @@ type Report = { errors: Diagnostic[]; warnings: Diagnostic[] };
  * The node classes in use — of devices whose location is placed, so skipped organisations create
  * no types — and per class how many devices have a value for each mapped asset field.
  */
-function classesInUseOf(spec: Spec, ninja: NinjaSnapshot, customers: ReturnType<typeof resolveCustomers>): { classesInUse: Map<string, number>; valuesByClass: Map<string, Map<string, number>> } {
+function classesInUseOf(spec: Spec, ninja: RmmSnapshot, customers: ReturnType<typeof resolveCustomers>): { classesInUse: Map<string, number>; valuesByClass: Map<string, Map<string, number>> } {
   const classesInUse = new Map<string, number>();
   const valuesByClass = new Map<string, Map<string, number>>();
   const contextOf = deviceContexts(ninja);
@@ -99,7 +99,7 @@ function checkTicketType(spec: Spec, halo: HaloSnapshot, report: Report): void {
 }
 
 /** The NinjaOne webhook registration the spec asks for, its organisations resolved to ids. */
-function webhookOf(spec: Spec, ninja: NinjaSnapshot, report: Report): Desired['webhook'] {
+function webhookOf(spec: Spec, ninja: RmmSnapshot, report: Report): Desired['webhook'] {
   const hook = spec.alerts?.webhook;
   if (!hook) return undefined;
   const ids: number[] = [];
@@ -119,7 +119,7 @@ function webhookOf(spec: Spec, ninja: NinjaSnapshot, report: Report): Desired['w
 }
 
 /** Explicit mappings naming organisations NinjaOne does not have, or locations their organisation does not have. */
-function warnUnknownMappings(spec: Spec, ninja: NinjaSnapshot, report: Report): void {
+function warnUnknownMappings(spec: Spec, ninja: RmmSnapshot, report: Report): void {
   for (const entry of spec.customers.map) {
     const ref = entry.organisation;
     const orgId = resolveOrganisation(ref, ninja);
@@ -148,7 +148,7 @@ function warnUnknownMappings(spec: Spec, ninja: NinjaSnapshot, report: Report): 
   }
 }
 
-function resolveOrganisation(ref: NinjaRef, ninja: NinjaSnapshot): number | undefined {
+function resolveOrganisation(ref: NinjaRef, ninja: RmmSnapshot): number | undefined {
   return ref.kind === 'id' ? ninja.organizations.find((o) => o.id === ref.id)?.id : ninja.organizations.find((o) => o.name === ref.name)?.id;
 }
 

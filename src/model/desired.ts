@@ -6,7 +6,7 @@
 
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { HaloAsset, HaloAssetType, HaloClient, HaloField, HaloFieldOption, HaloFieldType, HaloSite, HaloUser } from '../halo/types.js';
-import type { NinjaDevice } from '../rmm/ninjaone/types.js';
+import type { RmmDevice } from '../rmm/snapshot.js';
 import type { TargetType } from './convert.js';
 
 export interface DesiredClient {
@@ -78,7 +78,7 @@ export interface DesiredValue {
 export interface DesiredAsset {
   address: string;
   name: string;
-  device: NinjaDevice;
+  device: RmmDevice;
   live?: HaloAsset;
   match: 'ninja-id' | 'serial' | 'new';
   /** The serial it was matched by. */

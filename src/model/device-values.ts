@@ -5,7 +5,7 @@
  */
 
 import type { DevicePath, FieldMapping } from '../config/spec.js';
-import type { NinjaDevice, NinjaSnapshot } from '../rmm/ninjaone/types.js';
+import type { RmmDevice, RmmSnapshot } from '../rmm/snapshot.js';
 
 /** What a device path can reach besides the device record itself. */
 export interface DeviceContext {
@@ -15,7 +15,7 @@ export interface DeviceContext {
 }
 
 /** The value at `path`, or undefined when the device does not have it. */
-export function readDevicePath(device: NinjaDevice, path: DevicePath, context: DeviceContext): unknown {
+export function readDevicePath(device: RmmDevice, path: DevicePath, context: DeviceContext): unknown {
   const [root, ...rest] = path;
   if (!root) return undefined;
   let value: unknown;
@@ -37,7 +37,7 @@ export function readDevicePath(device: NinjaDevice, path: DevicePath, context: D
  * The raw value of a mapping's path: with `inherit`, a `customFields.<name>` the device lacks is
  * its location's value, else its organisation's (NinjaOne's own inheritance, NOTES §4.1).
  */
-export function readMappedPath(device: NinjaDevice, mapping: Pick<FieldMapping, 'from' | 'inherit'>, context: DeviceContext): unknown {
+export function readMappedPath(device: RmmDevice, mapping: Pick<FieldMapping, 'from' | 'inherit'>, context: DeviceContext): unknown {
   const own = readDevicePath(device, mapping.from, context);
   if (!mapping.inherit || mapping.from[0]?.name !== 'customFields' || !absent(own)) return own;
   const [, ...rest] = mapping.from;
@@ -77,7 +77,7 @@ export function customFieldOf(path: DevicePath): string | undefined {
 }
 
 /** The device context (custom fields, organisation, location and theirs) of each device of a snapshot. */
-export function deviceContexts(ninja: NinjaSnapshot): (device: NinjaDevice) => DeviceContext {
+export function deviceContexts(ninja: RmmSnapshot): (device: RmmDevice) => DeviceContext {
   const organizations = new Map(ninja.organizations.map((o) => [o.id, o]));
   const locations = new Map(ninja.locations.map((l) => [l.id, l]));
   return (device) => {

@@ -8,7 +8,7 @@
  */
 
 import type { DevicePath } from '../config/spec.js';
-import type { NinjaDevice } from '../rmm/ninjaone/types.js';
+import type { RmmDevice } from '../rmm/snapshot.js';
 import { readDevicePath } from './device-values.js';
 
 /** What BIOSes and hypervisors report when nobody set a serial (DESIGN.md §3). Compared case-insensitively. */
@@ -47,7 +47,7 @@ export function placeholderReason(serial: string, ignore: ReadonlySet<string>): 
 }
 
 /** The device's serial from `sources`, skipping placeholders. */
-export function deviceSerial(device: NinjaDevice, sources: readonly DevicePath[], sourceText: readonly string[], ignore: ReadonlySet<string>): DeviceSerial {
+export function deviceSerial(device: RmmDevice, sources: readonly DevicePath[], sourceText: readonly string[], ignore: ReadonlySet<string>): DeviceSerial {
   const placeholders: string[] = [];
   for (const [i, path] of sources.entries()) {
     const raw = readDevicePath(device, path, {});

@@ -8,7 +8,7 @@
 import { error, warning } from '../diagnostics/diagnostic.js';
 import type { LocationPolicy, OrganisationMapping, SiteMapping } from '../config/spec.js';
 import type { HaloSite } from '../halo/types.js';
-import type { NinjaLocation, NinjaOrganization } from '../rmm/ninjaone/types.js';
+import type { RmmLocation, RmmOrganization } from '../rmm/snapshot.js';
 import { foldName } from '../halo/names.js';
 import { address } from './address.js';
 import { findEntry, refMatches, type CustomerRun, type Skipped } from './customer-run.js';
@@ -28,15 +28,15 @@ type SiteDecision =
 
 /** Every location's decision; a location placed nowhere (its organisation skipped or unread, its site's client unknown) is in `skipped`. */
 export interface LocationDecisions {
-  decided: Map<number, { client: DesiredClient; decision: SiteDecision; location: NinjaLocation }>;
+  decided: Map<number, { client: DesiredClient; decision: SiteDecision; location: RmmLocation }>;
   skipped: Map<number, string>;
 }
 
 /** What one location's decision looks at. */
 interface LocationContext {
   run: CustomerRun;
-  location: NinjaLocation;
-  org: NinjaOrganization;
+  location: RmmLocation;
+  org: RmmOrganization;
   client: DesiredClient;
   entry: OrganisationMapping | undefined;
   /** The client's active Halo sites. */
@@ -68,7 +68,7 @@ export function decideLocations(run: CustomerRun, orgClients: ReadonlyMap<number
   return out;
 }
 
-function sortedLocations(run: CustomerRun): NinjaLocation[] {
+function sortedLocations(run: CustomerRun): RmmLocation[] {
   return [...run.ninja.locations].sort((a, b) => a.id - b.id);
 }
 
@@ -76,7 +76,7 @@ function sortedLocations(run: CustomerRun): NinjaLocation[] {
  * The location's client's sites and the one linked to it. A site linked under another client is
  * left alone, with a warning; one whose client Halo did not say makes the location wait.
  */
-function locationContext(run: CustomerRun, location: NinjaLocation, org: NinjaOrganization, client: DesiredClient): LocationContext | Skipped {
+function locationContext(run: CustomerRun, location: RmmLocation, org: RmmOrganization, client: DesiredClient): LocationContext | Skipped {
   const linkedAll = (run.sitesByNinja.get(String(location.id)) ?? []).filter((s) => !s.inactive);
   const orphan = linkedAll.find((s) => s.clientId === undefined);
   if (orphan) {
@@ -271,7 +271,7 @@ export function placeLocations(run: CustomerRun, { decided, skipped }: LocationD
 }
 
 /** The site a decision names, materialised; a live client without an active main site skips its main-site locations, with a warning. */
-function siteFor(run: CustomerRun, client: DesiredClient, decision: SiteDecision, location: NinjaLocation): DesiredSite | Skipped {
+function siteFor(run: CustomerRun, client: DesiredClient, decision: SiteDecision, location: RmmLocation): DesiredSite | Skipped {
   switch (decision.kind) {
     case 'skip':
       return { skipped: decision.reason };
@@ -299,7 +299,7 @@ function materialise(
   run: CustomerRun,
   client: DesiredClient,
   target: { name: string; live?: HaloSite; match: DesiredSite['match']; explicit: boolean },
-  location: NinjaLocation | undefined,
+  location: RmmLocation | undefined,
 ): DesiredSite {
   const { name, live, match } = target;
   const key = address('site', `${client.name}/${name}`);
