@@ -13,7 +13,8 @@ function essence(change: Change): Record<string, unknown> {
   return rest;
 }
 
-const VERB: Record<Change['action'], string> = { create: 'create', adopt: 'adopt', update: 'update', deactivate: 'deactivate', 'no-op': 'leave unchanged' };
+/** "create it", "leave it unchanged". */
+const VERB: Record<Change['action'], string> = { create: 'create it', adopt: 'adopt it', update: 'update it', deactivate: 'deactivate it', 'no-op': 'leave it unchanged' };
 
 /** The first way `saved` differs from `fresh`, in words; undefined when they agree. */
 export function planDifference(saved: Plan, fresh: Plan): string | undefined {
@@ -25,13 +26,13 @@ export function planDifference(saved: Plan, fresh: Plan): string | undefined {
   const freshByAddress = new Map(fresh.changes.map((c) => [c.address, c]));
   for (const c of fresh.changes) {
     const old = savedByAddress.get(c.address);
-    if (!old) return `${c.address}: a fresh plan would ${VERB[c.action]} it, but the saved plan does not mention it`;
-    if (old.action !== c.action) return `${c.address}: the saved plan would ${VERB[old.action]} it, a fresh plan would ${VERB[c.action]} it`;
+    if (!old) return `${c.address}: a fresh plan would ${VERB[c.action]}, but the saved plan does not mention it`;
+    if (old.action !== c.action) return `${c.address}: the saved plan would ${VERB[old.action]}, a fresh plan would ${VERB[c.action]}`;
     const diff = firstValueDifference(essence(old), essence(c), '');
     if (diff) return `${c.address}: ${diff}`;
   }
   for (const c of saved.changes) {
-    if (!freshByAddress.has(c.address)) return `${c.address}: the saved plan would ${VERB[c.action]} it, but a fresh plan has no such change`;
+    if (!freshByAddress.has(c.address)) return `${c.address}: the saved plan would ${VERB[c.action]}, but a fresh plan has no such change`;
   }
   return undefined;
 }

@@ -54,6 +54,9 @@ export async function checkSavedPlan(saved: Plan, loaded: LoadedSpec & { spec: S
       reason: `a fresh plan from ${options.config} has ${n === 1 ? 'an error' : `${n} errors`} (above), so ${file} cannot be applied: the guards hold at apply as at plan. Nothing was applied.`,
     };
   }
+  if (JSON.stringify(saved.rmm) !== JSON.stringify(fresh.plan.rmm)) {
+    return { ok: false, reason: `Saved plan is stale: ${file} was made for ${JSON.stringify(saved.rmm ?? null)}, a fresh plan reads ${JSON.stringify(fresh.plan.rmm)}. Nothing was applied; run haloform plan again.` };
+  }
   // The saved file hides secrets: compare the fresh plan as it would have been saved.
   const difference = planDifference(saved, JSON.parse(mask(JSON.stringify(fresh.plan))) as Plan);
   if (difference) {

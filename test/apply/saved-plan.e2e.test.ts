@@ -141,6 +141,26 @@ describe('apply plan.json', () => {
     expect(writes(sandbox)).toEqual([]);
   });
 
+  it.each([
+    ['a change that is null', (p: Plan) => p.changes.splice(1, 0, null as unknown as Plan['changes'][number]), 'a damaged plan: changes[1] is not a change with an address.'],
+    ['errors that are not a list', (p: Plan) => Object.assign(p, { errors: null }), 'a damaged plan: errors and warnings must be lists.'],
+    ['targets without addresses', (p: Plan) => Object.assign(p, { targets: { halo: 7 } }), 'a damaged plan: targets must name the Halo and NinjaOne addresses.'],
+    ['another RMM', (p: Plan) => Object.assign(p, { rmm: { name: 'Other', halo: { client: 'x', site: 'x', asset: 'x' } } }), 'Saved plan is stale: plan.json was made for {"name":"Other"'],
+  ])('refuses a saved plan with %s, saying so, and writes nothing', async (_, tamper, says) => {
+    const { sandbox, dir, haloform } = await setup();
+    await haloform(['plan', '-c', 'spec.yaml', '--out', 'plan.json']);
+    const plan = load(dir);
+    tamper(plan);
+    save(dir, plan);
+    sandbox.halo.server.clearRequests();
+
+    const applied = await haloform(['apply', 'plan.json']);
+
+    expect({ code: applied.code, bug: /bug|stopped unexpectedly/.test(applied.stderr) }).toEqual({ code: 1, bug: false });
+    expect(applied.stderr).toContain(says);
+    expect(writes(sandbox)).toEqual([]);
+  });
+
   it('refuses a plan the world has moved past', async () => {
     const { sandbox, haloform } = await setup();
     await haloform(['plan', '-c', 'spec.yaml', '--out', 'plan.json']);

@@ -296,5 +296,9 @@ function readPlanFile(path: string): Plan | string {
   if (version === 1) return 'a plan made by an earlier haloform (format version 1). Make it again with this one: haloform plan --out <file>.';
   if (version !== PLAN_FORMAT_VERSION) return `a plan of format version ${String(version)}, which this haloform cannot apply (it reads version ${PLAN_FORMAT_VERSION}).`;
   if (!Array.isArray(plan.changes) || typeof plan.specHash !== 'string' || !plan.targets || !plan.summary) return 'a damaged plan: changes, specHash, targets or summary is missing.';
+  if (!Array.isArray(plan.errors) || !Array.isArray(plan.warnings)) return 'a damaged plan: errors and warnings must be lists.';
+  if (typeof plan.targets.halo !== 'string' || typeof plan.targets.ninjaone !== 'string') return 'a damaged plan: targets must name the Halo and NinjaOne addresses.';
+  const odd = plan.changes.findIndex((c: unknown) => c === null || typeof c !== 'object' || Array.isArray(c) || typeof (c as { address?: unknown }).address !== 'string');
+  if (odd !== -1) return `a damaged plan: changes[${odd}] is not a change with an address.`;
   return plan as Plan;
 }
