@@ -24,7 +24,6 @@
 
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -35,6 +34,7 @@ import { cli, type CliRun } from '../helpers/cli.js';
 import { createDatabase, usePostgres } from '../helpers/postgres.js';
 import { ensureBuilt, spawnServe, type ServeChild } from '../helpers/serve-child.js';
 import { conditionActivity, waitFor } from '../serve/fixtures.js';
+import { freePort } from '../helpers/ports.js';
 
 const hex = () => randomBytes(6).toString('hex');
 
@@ -117,17 +117,6 @@ function collectRun(name: string, run: CliRun): CliRun {
 }
 function leaksSoFar(names?: (name: string) => boolean): string[] {
   return [...outputs].filter(([name]) => !names || names(name)).flatMap(([name, text]) => leaksIn(name, text));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The demo's spec (config/demo.yaml) with every secret-bearing place filled from the environment. */

@@ -39,12 +39,11 @@ import { renderDiagnosticLine, renderDiagnostics } from '../../src/diagnostics/r
 import { createPaint } from '../../src/render/paint.js';
 import { cli } from '../helpers/cli.js';
 import { BASE } from '../helpers/spec.js';
+import { rngFor, SEED, seedText, type Rng } from '../helpers/fuzz.js';
 
 // ---------------------------------------------------------------------------------------------
 // Budget, seed and replay.
 
-const DEFAULT_SEED = 0x5eed_2024;
-const SEED = parseSeed(process.env.HALOFORM_FUZZ_SEED) ?? DEFAULT_SEED;
 const ONLY_CASE = process.env.HALOFORM_FUZZ_CASE; // "direct:123" or "cli:45"
 const BUDGET_MS = Number(process.env.HALOFORM_FUZZ_MS ?? 20_000);
 const DIRECT_MS = Math.round((BUDGET_MS * 2) / 3);
@@ -57,46 +56,7 @@ const HANG_MS = 30_000;
 const SHRINK_MS = 3_000;
 const MAX_REPORTED = 12;
 
-function parseSeed(text: string | undefined): number | undefined {
-  if (text === undefined || text.trim() === '') return undefined;
-  const n = Number(text.trim());
-  if (!Number.isFinite(n)) throw new Error(`HALOFORM_FUZZ_SEED must be a number, got ${JSON.stringify(text)}`);
-  return n >>> 0;
-}
-
-const seedText = `0x${SEED.toString(16)}`;
 const replay = (label: string) => `HALOFORM_FUZZ_SEED=${seedText} HALOFORM_FUZZ_CASE=${label} npx vitest run test/config/fuzz.test.ts`;
-
-// ---------------------------------------------------------------------------------------------
-// A small seeded PRNG (mulberry32) and helpers.
-
-interface Rng {
-  next(): number;
-  int(n: number): number;
-  range(lo: number, hi: number): number;
-  pick<T>(items: readonly T[]): T;
-  chance(p: number): boolean;
-}
-
-function rngFor(seed: number, stream: number, index: number): Rng {
-  let a = (seed ^ Math.imul(stream + 1, 0x85ebca6b) ^ Math.imul(index + 1, 0x9e3779b9)) >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  // Warm up: neighbouring seeds give unrelated streams.
-  for (let i = 0; i < 4; i++) next();
-  const int = (n: number) => Math.floor(next() * n);
-  return {
-    next,
-    int,
-    range: (lo, hi) => lo + int(hi - lo + 1),
-    pick: (items) => items[int(items.length)]!,
-    chance: (p) => next() < p,
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // The corpus: real specs.

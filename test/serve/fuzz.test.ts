@@ -27,12 +27,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJsonLogger, Redactor } from '../../src/http/index.js';
 import type { ServeRequest, ServeResponse } from '../../src/serve/handler.js';
 import { conditionActivity, SECRET, startWorld, waitFor, type World } from './fixtures.js';
+import { rngFor, SEED, seedText, type Rng } from '../helpers/fuzz.js';
 
 // ---------------------------------------------------------------------------------------------
 // Budget, seed and replay.
 
-const DEFAULT_SEED = 0x5eed_2024;
-const SEED = parseSeed(process.env.HALOFORM_FUZZ_SEED) ?? DEFAULT_SEED;
 const ONLY_CASE = process.env.HALOFORM_FUZZ_CASE; // "<runner>:<n>" or "direct:<n>"
 const STORM_MS = Number(process.env.HALOFORM_FUZZ_MS ?? 16_000);
 const DIRECT_MS = Math.round(STORM_MS / 4);
@@ -46,38 +45,7 @@ const PER_REQUEST_MS = 5_000;
 const SETTLE_MS = 30_000;
 const MAX_REPORTED = 12;
 
-function parseSeed(text: string | undefined): number | undefined {
-  if (text === undefined || text.trim() === '') return undefined;
-  const n = Number(text.trim());
-  if (!Number.isFinite(n)) throw new Error(`HALOFORM_FUZZ_SEED must be a number, got ${JSON.stringify(text)}`);
-  return n >>> 0;
-}
-const seedText = `0x${SEED.toString(16)}`;
 const replay = (label: string) => `HALOFORM_FUZZ_SEED=${seedText} HALOFORM_FUZZ_CASE=${label} npx vitest run test/serve/fuzz.test.ts`;
-
-// ---------------------------------------------------------------------------------------------
-// A small seeded PRNG (mulberry32) and helpers.
-
-interface Rng {
-  next(): number;
-  int(n: number): number;
-  range(lo: number, hi: number): number;
-  pick<T>(items: readonly T[]): T;
-  chance(p: number): boolean;
-}
-
-function rngFor(seed: number, stream: number, index: number): Rng {
-  let a = (seed ^ Math.imul(stream + 1, 0x85ebca6b) ^ Math.imul(index + 1, 0x9e3779b9)) >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  for (let i = 0; i < 4; i++) next();
-  const int = (n: number) => Math.floor(next() * n);
-  return { next, int, range: (lo, hi) => lo + int(hi - lo + 1), pick: (items) => items[int(items.length)]!, chance: (p) => next() < p };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Requests.
