@@ -13,6 +13,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { HaloSnapshot } from '../halo/types.js';
 import { planDifference } from '../plan/compare.js';
 import type { Plan } from '../plan/plan.js';
+import { escapeControls } from '../render/safe-text.js';
 import type { Clients } from './clients.js';
 import type { PlanRun } from './plan-run.js';
 
@@ -55,14 +56,15 @@ export async function checkSavedPlan(saved: Plan, loaded: LoadedSpec & { spec: S
     };
   }
   if (JSON.stringify(saved.rmm) !== JSON.stringify(fresh.plan.rmm)) {
-    return { ok: false, reason: `Saved plan is stale: ${file} was made for ${JSON.stringify(saved.rmm ?? null)}, a fresh plan reads ${JSON.stringify(fresh.plan.rmm)}. Nothing was applied; run haloform plan again.` };
+    const made = escapeControls((JSON.stringify(saved.rmm ?? null) ?? 'null').slice(0, 160));
+    return { ok: false, reason: `Saved plan is stale: ${file} was made for ${made}, a fresh plan reads ${JSON.stringify(fresh.plan.rmm)}. Nothing was applied; run haloform plan again.` };
   }
   // The saved file hides secrets: compare the fresh plan as it would have been saved.
   const difference = planDifference(saved, JSON.parse(mask(JSON.stringify(fresh.plan))) as Plan);
   if (difference) {
     return {
       ok: false,
-      reason: `Saved plan is stale: ${file} is not what a fresh plan would do now — ${difference}. Halo or NinjaOne changed since it was made, or the file was edited. Nothing was applied; run haloform plan again.`,
+      reason: `Saved plan is stale: ${file} is not what a fresh plan would do now — ${escapeControls(difference)}. Halo or NinjaOne changed since it was made, or the file was edited. Nothing was applied; run haloform plan again.`,
     };
   }
   // The same changes, with the fingerprints and the Halo state of this read.
