@@ -1,18 +1,19 @@
 /**
  * applyPlan: the writes that make Halo match a Plan, in dependency order (settings, asset fields,
- * asset types, clients, sites, assets, then the NinjaOne webhook), batched per kind, ids of new
+ * asset types, clients, sites, assets, then the RMM's alert webhook), batched per kind, ids of new
  * objects carried to their dependents. A change that fails is split out of its batch and
  * reported, its dependents are skipped, everything else goes on. Safe to run again: every create
- * carries its NinjaOne id, so the next plan finds what this one made (DESIGN.md §3).
+ * carries its RMM id, so the next plan finds what this one made (DESIGN.md §3).
  */
 
 import type { HaloApiClient } from '../halo/client.js';
 import { findByName, foldName, sameName } from '../halo/names.js';
 import type { HaloAsset, HaloField, HaloSnapshot } from '../halo/types.js';
-import { ASSET_PROPERTIES, type AssetTypeWrite, type AssetWrite, type ClientWrite, type FieldValue, type Saved, type SiteWrite } from '../halo/writes.js';
+import { assetProperties, type AssetTypeWrite, type AssetWrite, type ClientWrite, type FieldValue, type Saved, type SiteWrite } from '../halo/writes.js';
 import { toWire, type TargetType } from '../model/convert.js';
 import { ApiError } from '../http/index.js';
-import type { NinjaOneClient } from '../rmm/ninjaone/client.js';
+import type { RmmSource } from '../rmm/provider.js';
+import type { RmmId } from '../rmm/snapshot.js';
 import { isRef, type Action, type AssetChange, type AssetFieldChange, type AssetTypeChange, type Change, type ClientChange, type Kind, type Plan, type Ref, type SettingChange, type SiteChange, type WebhookChange } from '../plan/plan.js';
 
 export type ApplyStatus = 'done' | 'failed' | 'skipped';
@@ -45,7 +46,7 @@ export interface ApplyOptions {
   onEvent?(event: ApplyEvent): void;
   /** Called when a kind starts, with how many changes it has. */
   onKind?(kind: Kind, total: number): void;
-  /** HALOFORM_WEBHOOK_SECRET, for the NinjaOne webhook registration. */
+  /** HALOFORM_WEBHOOK_SECRET, for the RMM's webhook registration. */
   webhookSecret?: string;
 }
 
@@ -53,7 +54,7 @@ interface Context {
   plan: Plan;
   live: HaloSnapshot;
   halo: HaloApiClient;
-  ninja: NinjaOneClient;
+  rmm: RmmSource;
   options: ApplyOptions;
   /** Halo id of every resource of the plan that exists (live, or created by this run). */
   ids: Map<string, number>;
@@ -66,9 +67,9 @@ interface Context {
   events: ApplyEvent[];
 }
 
-export async function applyPlan(plan: Plan, live: HaloSnapshot, halo: HaloApiClient, ninja: NinjaOneClient, options: ApplyOptions): Promise<ApplyResult> {
+export async function applyPlan(plan: Plan, live: HaloSnapshot, halo: HaloApiClient, rmm: RmmSource, options: ApplyOptions): Promise<ApplyResult> {
   if (plan.errors.length > 0) throw new Error('applyPlan was given a plan with errors');
-  const ctx: Context = { plan, live, halo, ninja, options, ids: new Map(), mainSites: new Map(), fields: [...live.fields], broken: new Map(), events: [] };
+  const ctx: Context = { plan, live, halo, rmm, options, ids: new Map(), mainSites: new Map(), fields: [...live.fields], broken: new Map(), events: [] };
   for (const c of plan.changes) if (c.haloId !== undefined) ctx.ids.set(c.address, c.haloId);
 
   const pending = <K extends Kind>(kind: K) => plan.changes.filter((c): c is Extract<Change, { kind: K }> => c.kind === kind && c.action !== 'no-op');
@@ -210,7 +211,8 @@ async function applyWebhook(ctx: Context, changes: WebhookChange[]): Promise<voi
     }
     try {
       const orgs = c.after?.organisations;
-      await ctx.ninja.registerWebhook({
+      if (!ctx.rmm.registerWebhook) throw new Error(`${ctx.rmm.provider.name} takes no webhook over its API; configure its alerts to call haloform serve by hand`);
+      await ctx.rmm.registerWebhook({
         url: c.after?.url ?? '',
         header: c.after?.header ?? 'Authorization',
         secret,
@@ -228,7 +230,7 @@ interface KindWriter<C extends Change, W> {
   /** The write a change makes; throws Unresolved when a reference it needs has no Halo id. */
   write(change: C): W;
   save(writes: W[]): Promise<Saved[]>;
-  /** For each create, what Halo holds that it made (by NinjaOne id, else by name), or undefined. */
+  /** For each create, what Halo holds that it made (by RMM id, else by name), or undefined. */
   find(creates: W[]): Promise<(Saved | undefined)[]>;
   onSaved?(change: C, saved: Saved): void;
 }
@@ -358,7 +360,7 @@ function assetTypeWrite(ctx: Context, c: AssetTypeChange): AssetTypeWrite {
 
 function clientWrite(c: ClientChange): ClientWrite {
   const after = c.after ?? {};
-  const rmmId = typeof after.rmm_id === 'number' ? { rmmId: after.rmm_id } : {};
+  const rmmId = isRmmId(after.rmm_id) ? { rmmId: after.rmm_id } : {};
   if (c.action === 'create') {
     return { name: after.name ?? c.name, ...(after.top_level ? { topLevelId: after.top_level.id } : {}), ...rmmId, mainSiteName: after.main_site ?? 'Main' };
   }
@@ -367,7 +369,7 @@ function clientWrite(c: ClientChange): ClientWrite {
 
 function siteWrite(ctx: Context, c: SiteChange): SiteWrite {
   const after = c.after ?? {};
-  const rmmId = typeof after.rmm_id === 'number' ? { rmmId: after.rmm_id } : {};
+  const rmmId = isRmmId(after.rmm_id) ? { rmmId: after.rmm_id } : {};
   if (c.action === 'create') {
     const clientId = idOf(ctx, after.client);
     // The main site Halo made with a new client is this site: name it and link it instead of making another.
@@ -384,9 +386,10 @@ function assetWrite(ctx: Context, c: AssetChange, live: Map<number, HaloAsset>):
   if (after.client !== undefined) write.clientId = idOf(ctx, after.client);
   if (after.site !== undefined) write.siteId = idOf(ctx, after.site);
   if (after.asset_type !== undefined) write.assetTypeId = idOf(ctx, after.asset_type);
-  if (typeof after.rmm_id === 'number') write.rmmId = after.rmm_id;
+  if (isRmmId(after.rmm_id)) write.rmmId = after.rmm_id;
   if (typeof after.inactive === 'boolean') write.inactive = after.inactive;
-  const properties = Object.fromEntries(ASSET_PROPERTIES.flatMap((key) => (typeof after[key] === 'string' ? [[key, after[key]]] : [])));
+  const values = after as Record<string, unknown>;
+  const properties = Object.fromEntries(assetProperties(ctx.rmm.provider.halo).flatMap((key) => (typeof values[key] === 'string' ? [[key, values[key]]] : [])));
   if (Object.keys(properties).length > 0) write.properties = properties;
   const kept = c.haloId !== undefined ? live.get(c.haloId) : undefined;
   if (after.fields) {
@@ -418,4 +421,9 @@ function merged(kept: ReadonlyMap<number, unknown> | undefined, values: Record<s
     out.set(target.id, toWire(String(value), targetOf(target)));
   }
   return [...out].map(([id, value]) => ({ id, value }));
+}
+
+/** An RMM id as a plan carries it: an integer or a text uid (null is "none"). */
+function isRmmId(value: unknown): value is RmmId {
+  return typeof value === 'number' || (typeof value === 'string' && value !== '');
 }

@@ -7,7 +7,7 @@ import type { SpecPath } from '../diagnostics/diagnostic.js';
 import type { FieldMapping as FieldMappingFile, HaloformSpec, OrganisationMapping as OrganisationMappingFile } from './spec-file.generated.js';
 import { Secret } from './secret.js';
 import type { DevicePath, FieldMapping, LocationPolicy, NinjaRef, OrganisationMapping, Severity, SiteMapping, Spec } from './spec.js';
-import { DEFAULT_NAME_SOURCES } from '../model/device-names.js';
+import { NINJAONE } from '../rmm/ninjaone/provider.js';
 import { HALO_ASSET_PROPERTIES, NINJAONE_INSTANCES } from './vocabulary.js';
 
 export interface NormaliseContext {
@@ -103,12 +103,12 @@ function assetsOf(file: Filled): Spec['assets'] {
     serialField: file.assets.serialField,
     ignoreSerials: [...file.assets.ignoreSerials],
     serial: serialSources(file.assets.serial?.from),
-    name: { from: [...(file.assets.name?.from ?? DEFAULT_NAME_SOURCES)] },
+    name: { from: [...(file.assets.name?.from ?? NINJAONE.devices.nameSources)] },
     links: links(file.assets.links),
     fields: file.assets.fields.map((f, i) =>
       fieldMapping(f, ['assets', 'fields', i], {
-        serial: file.assets.serial?.from ?? DEFAULT_SERIAL_SOURCES,
-        name: file.assets.name?.from ?? DEFAULT_NAME_SOURCES,
+        serial: file.assets.serial?.from ?? NINJAONE.devices.serialSources,
+        name: file.assets.name?.from ?? NINJAONE.devices.nameSources,
       }),
     ),
     addMissingFieldsToTypes: file.assets.addMissingFieldsToTypes,
@@ -210,20 +210,15 @@ function fieldMapping(f: FieldMappingFile, path: SpecPath, sources: { serial: re
   };
 }
 
-/** The default link templates (reference/halopsa/NOTES.md §4.4: ninja_url, ninja_remote_url). */
-export const DEFAULT_LINK = '{url}/#/deviceDashboard/{id}/overview';
-
+/** The link templates, by default the RMM's device link (reference/halopsa/NOTES.md §4.4: ninja_url, ninja_remote_url). */
 function links(spec: NonNullable<HaloformSpec['assets']>['links']): Spec['assets']['links'] {
-  const device = spec?.deviceUrl ?? DEFAULT_LINK;
-  const remote = spec?.remoteUrl ?? DEFAULT_LINK;
+  const device = spec?.deviceUrl ?? NINJAONE.devices.deviceLink;
+  const remote = spec?.remoteUrl ?? NINJAONE.devices.deviceLink;
   return { ...(device !== false ? { deviceUrl: device } : {}), ...(remote !== false ? { remoteUrl: remote } : {}) };
 }
 
-/** The default `assets.serial.from`: a VM reports "None" as its serial and the real one as its BIOS serial; VM hosts carry a service tag. */
-export const DEFAULT_SERIAL_SOURCES = ['system.serialNumber', 'system.biosSerialNumber', 'serviceTag', 'system.serviceTag'] as const;
-
 function serialSources(from: readonly string[] | undefined): Spec['assets']['serial'] {
-  const fromText = [...(from ?? DEFAULT_SERIAL_SOURCES)];
+  const fromText = [...(from ?? NINJAONE.devices.serialSources)];
   return { from: fromText.map(parseDevicePath), fromText };
 }
 

@@ -13,7 +13,8 @@ import { haloHttpOptions } from './http-options.js';
 import { notARow, RowReader, type ProblemSink, type ReadProblem } from '../http/rows.js';
 import { asArray, asRecord, optionalInt, shapeError, type ShapeContext } from '../http/shape.js';
 import { fieldTypeFromText, HALO_FIELD_TYPE_CODES } from './field-types.js';
-import { ASSET_PROPERTIES as WRITTEN_PROPERTIES, assetBody, assetTagSettingBody, assetTypeBody, clientBody, fieldBody, savedFrom, siteBody, type AssetTypeWrite, type AssetWrite, type ClientWrite, type FieldCreate, type Saved, type SiteWrite } from './writes.js';
+import { assetBody, assetProperties, assetTagSettingBody, assetTypeBody, clientBody, fieldBody, savedFrom, siteBody, type AssetTypeWrite, type AssetWrite, type ClientWrite, type FieldCreate, type Saved, type SiteWrite } from './writes.js';
+import type { RmmId } from '../rmm/snapshot.js';
 import type {
   HaloAsset,
   HaloAssetGroup,
@@ -36,9 +37,6 @@ export const HALO_PAGE_SIZE = 100;
 
 /** Resources haloform writes with `POST /api/<resource>` (an array of objects; `id` updates). */
 type HaloResource = 'Client' | 'Site' | 'Asset' | 'AssetType' | 'Field' | 'Control';
-
-/** Asset properties read back for diffing (the ones a field mapping may write; the asset tag is read on its own). */
-const ASSET_PROPERTIES = WRITTEN_PROPERTIES.filter((p) => p !== 'inventory_number');
 
 export class HaloApiClient {
   readonly http: HttpClient;
@@ -71,9 +69,9 @@ export class HaloApiClient {
   async readClients(sink = this.onReadProblem): Promise<HaloClientRecord[]> {
     return this.#rowsOf('/api/Client', 'clients', 'client', { includeinactive: true }, sink, (row) => {
       const id = row.int('id', IDENTITY);
-      const name = row.string('name', { needed: 'it can be found by its NinjaOne id only, never by name; give it a name in Halo' }) ?? '';
+      const name = row.string('name', { needed: `it can be found by its ${this.identity.rmm} id only, never by name; give it a name in Halo` }) ?? '';
       const mainSiteId = row.int('main_site_id');
-      const rmmId = positive(row.int(this.identity.client));
+      const rmmId = rmmIdOf(row, this.identity.client, this.identity);
       const topLevelId = row.int('toplevel_id');
       if (id === undefined) return undefined;
       row.name(label('client', id, name));
@@ -91,9 +89,9 @@ export class HaloApiClient {
   async readSites(sink = this.onReadProblem): Promise<HaloSite[]> {
     return this.#rowsOf('/api/Site', 'sites', 'site', { includeinactive: true }, sink, (row) => {
       const id = row.int('id', IDENTITY);
-      const name = row.string('name', { needed: 'it can be found by its NinjaOne id only, never by name; give it a name in Halo' }) ?? '';
+      const name = row.string('name', { needed: `it can be found by its ${this.identity.rmm} id only, never by name; give it a name in Halo` }) ?? '';
       const clientId = row.int('client_id', { needed: 'haloform cannot tell which client it belongs to, so it places no device on it' });
-      const rmmId = positive(row.int(this.identity.site));
+      const rmmId = rmmIdOf(row, this.identity.site, this.identity);
       if (id === undefined) return undefined;
       row.name(label('site', id, name));
       return {
@@ -376,6 +374,7 @@ export class HaloApiClient {
     const out: T[] = [];
     for (const { r, ctx } of await this.list(path, key, query, undefined, sink)) {
       const row = new RowReader(r, 'Halo', label, noun, ctx.where);
+      row.rmmIdFields = [this.identity.client, this.identity.site, this.identity.asset];
       const value = read(row);
       if (row.report(sink) && value !== undefined) out.push(value);
     }
@@ -393,6 +392,18 @@ function unwrap(body: unknown, key: string, ctx: ShapeContext): { rows: unknown[
   const rows = r[key] ?? Object.values(r).find(Array.isArray);
   const total = optionalInt(r, 'record_count', ctx);
   return { rows: asArray(rows ?? [], { ...ctx, where: `${ctx.where}.${key}` }), ...(total !== undefined ? { total } : {}) };
+}
+
+/** The RMM id in `field`: an integer Halo wrote as its "none" (0 or below), or "" as text, is absent. */
+function rmmIdOf(row: RowReader, field: string, identity: HaloIdentity): RmmId | undefined {
+  if (identity.idKind === 'number') return positive(row.int(field));
+  const text = row.string(field)?.trim();
+  return text ? text : undefined;
+}
+
+/** The asset properties read back: what haloform writes, but the tag (read as the asset's name). */
+function readProperties(identity: HaloIdentity): string[] {
+  return assetProperties(identity).filter((p) => p !== 'inventory_number');
 }
 
 /** An id Halo wrote as its "none" (0 or below) is absent. */
@@ -478,9 +489,9 @@ function assetFrom(row: RowReader, identity: HaloIdentity, listedType?: number):
   });
   const siteId = row.int('site_id', clientId === undefined ? 'optional' : { needed: 'it has no site in Halo' });
   const assetTypeId = row.int('assettype_id') ?? listedType;
-  const rmmId = positive(row.int(identity.asset));
+  const rmmId = rmmIdOf(row, identity.asset, identity);
   const properties: Record<string, unknown> = {};
-  for (const key of ASSET_PROPERTIES) {
+  for (const key of readProperties(identity)) {
     const value = row.record[key];
     if (value !== undefined && value !== null && value !== '') properties[key] = value;
   }

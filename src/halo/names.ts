@@ -1,6 +1,6 @@
 /**
  * How Halo compares names: case and surrounding spaces do not count ("Contoso " is "contoso").
- * Every lookup of a Halo object by the name a spec or NinjaOne gives it goes through here, so
+ * Every lookup of a Halo object by the name a spec or the RMM gives it goes through here, so
  * plan, apply and serve can never disagree on whether two names are the same.
  */
 

@@ -7,6 +7,7 @@
  */
 
 import type { ReadProblem } from '../http/rows.js';
+import type { RmmId } from '../rmm/snapshot.js';
 
 export interface HaloTopLevel {
   id: number;
@@ -20,8 +21,8 @@ export interface HaloClient {
   topLevelId?: number;
   inactive: boolean;
   mainSiteId?: number;
-  /** The NinjaOne organisation id Halo stores (Client.ninjarmmid). */
-  rmmId?: number;
+  /** The RMM organisation id Halo stores (HaloIdentity.client: NinjaOne's Client.ninjarmmid). */
+  rmmId?: RmmId;
 }
 
 export interface HaloSite {
@@ -31,8 +32,8 @@ export interface HaloSite {
   /** Undefined when Halo did not say (the row is reported in the snapshot's problems). */
   clientId?: number;
   inactive: boolean;
-  /** The NinjaOne location id Halo stores (Site.ninjarmmid). */
-  rmmId?: number;
+  /** The RMM location id Halo stores (HaloIdentity.site). */
+  rmmId?: RmmId;
 }
 
 export interface HaloUser {
@@ -95,8 +96,8 @@ export interface HaloAsset {
   /** Undefined when Halo did not say. */
   assetTypeId?: number;
   inactive: boolean;
-  /** The NinjaOne device id Halo stores (Asset.ninjarmm_id). */
-  rmmId?: number;
+  /** The RMM device id Halo stores (HaloIdentity.asset). */
+  rmmId?: RmmId;
   /** Asset field values by field id; every field the asset has, since writes replace the whole list. */
   fields: ReadonlyMap<number, unknown>;
   /** Custom field values by FieldInfo id (`customfields[]`); replaced whole on write, like fields. */

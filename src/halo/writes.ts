@@ -7,14 +7,15 @@
  */
 
 import { haloFieldTypeCode } from './field-types.js';
-import type { HaloIdentity } from '../rmm/provider.js';
+import type { HaloIdentity, LinkProperty } from '../rmm/provider.js';
+import type { RmmId } from '../rmm/snapshot.js';
 import type { HaloFieldType } from './types.js';
 
 /** A new client: Halo makes its main site with it, named `mainSiteName`. */
 export interface ClientCreate {
   name: string;
   topLevelId?: number;
-  rmmId?: number;
+  rmmId?: RmmId;
   mainSiteName: string;
 }
 
@@ -22,7 +23,7 @@ export interface ClientCreate {
 export interface ClientUpdate {
   id: number;
   name?: string;
-  rmmId?: number;
+  rmmId?: RmmId;
 }
 
 export type ClientWrite = ClientCreate | ClientUpdate;
@@ -32,12 +33,18 @@ export interface SiteWrite {
   id?: number;
   name?: string;
   clientId?: number;
-  rmmId?: number;
+  rmmId?: RmmId;
 }
 
-/** The asset properties a field mapping may write (the asset's own columns, not its fields). */
-export const ASSET_PROPERTIES = ['inventory_number', 'notes', 'warranty_start', 'warranty_end', 'labour_warranty_start', 'labour_warranty_end', 'supplier_purchasedate', 'commissiondate', 'ninja_url', 'ninja_remote_url'] as const;
-export type AssetProperty = (typeof ASSET_PROPERTIES)[number];
+/** The asset properties a field mapping may write (the asset's own columns, not its fields), besides the RMM's links. */
+export const ASSET_PROPERTIES = ['inventory_number', 'notes', 'warranty_start', 'warranty_end', 'labour_warranty_start', 'labour_warranty_end', 'supplier_purchasedate', 'commissiondate'] as const;
+/** An asset property: one of ASSET_PROPERTIES, or an RMM's link (`ninja_url`: HaloIdentity.links). */
+export type AssetProperty = (typeof ASSET_PROPERTIES)[number] | LinkProperty;
+
+/** The properties an asset of `identity`'s RMM may be written with: the asset's own, then its links. */
+export function assetProperties(identity: HaloIdentity): AssetProperty[] {
+  return [...ASSET_PROPERTIES, identity.links.device, identity.links.remote];
+}
 
 /** A field value as Halo stores it: the field's id and the converted value. */
 export interface FieldValue {
@@ -51,7 +58,7 @@ export interface AssetWrite {
   clientId?: number;
   siteId?: number;
   assetTypeId?: number;
-  rmmId?: number;
+  rmmId?: RmmId;
   inactive?: boolean;
   properties?: Partial<Record<AssetProperty, string>>;
   /** Every value of the asset's fields: Halo replaces the whole list. */
@@ -108,7 +115,7 @@ export function assetBody(write: AssetWrite, identity: HaloIdentity): Record<str
   if (write.assetTypeId !== undefined) body.assettype_id = write.assetTypeId;
   if (write.rmmId !== undefined) body[identity.asset] = write.rmmId;
   if (write.inactive !== undefined) body.inactive = write.inactive;
-  for (const key of ASSET_PROPERTIES) if (write.properties?.[key] !== undefined) body[key] = write.properties[key];
+  for (const key of assetProperties(identity)) if (write.properties?.[key] !== undefined) body[key] = write.properties[key];
   if (write.fields) {
     body.fields = write.fields.map(({ id, value }) => ({ id, value }));
     // Never let a write add fields to a type behind the plan's back.

@@ -26,7 +26,7 @@ export interface ReadProblem {
    * What a left-out row still says it is (its name, its NinjaOne id): the plan creates nothing it
    * could be, since a row Halo sent without its id may be the very object it would duplicate.
    */
-  lookalike?: { name?: string; rmmId?: number };
+  lookalike?: { name?: string; rmmId?: number | string };
 }
 
 /** Where problems go; one per read. */
@@ -52,6 +52,9 @@ export class RowReader {
     /** The row's position, for a row without an id: `sites[3]`. */
     readonly where: string,
   ) {}
+
+  /** The fields a row's RMM id may be in, named when a left-out row is reported (Halo: the provider's identity fields). */
+  rmmIdFields: readonly string[] = [];
 
   /** An integer id: 21, 21.0 and "21" are 21; `-1` is Halo's none. */
   int(field: string, role: FieldRole = 'optional'): number | undefined {
@@ -113,13 +116,12 @@ export class RowReader {
     return !this.#dropped;
   }
 
-  /** A left-out row's name and NinjaOne id (`ninjarmmid`, `ninjarmm_id`), when it has them. */
+  /** A left-out row's name and RMM id (in the first of `rmmIdFields` it has), when it has them. */
   #lookalike(): ReadProblem['lookalike'] {
     const r = this.record;
     const name = typeof r.name === 'string' && r.name.trim() !== '' ? r.name.trim() : undefined;
-    const raw = r.ninjarmmid ?? r.ninjarmm_id;
-    const id = typeof raw === 'number' || typeof raw === 'string' ? Number(raw) : NaN;
-    const rmmId = Number.isInteger(id) && id > 0 ? id : undefined;
+    const raw = this.rmmIdFields.map((f) => r[f]).find((v) => v !== undefined && v !== null);
+    const rmmId = typeof raw === 'number' ? (Number.isInteger(raw) && raw > 0 ? raw : undefined) : typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : undefined;
     if (name === undefined && rmmId === undefined) return undefined;
     return { ...(name !== undefined ? { name } : {}), ...(rmmId !== undefined ? { rmmId } : {}) };
   }

@@ -9,7 +9,7 @@ import { error, warning, type SpecPath } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { FieldMapping, Spec, ValueType } from '../config/spec.js';
 import type { HaloCustomField, HaloField, HaloFieldOption, HaloFieldType, HaloSnapshot } from '../halo/types.js';
-import type { RmmCustomFieldDefinition } from '../rmm/snapshot.js';
+import type { RmmSnapshot } from '../rmm/snapshot.js';
 import { foldName } from '../halo/names.js';
 import { address } from './address.js';
 import type { TargetType } from './convert.js';
@@ -21,18 +21,8 @@ import { list } from './wording.js';
 /** Halo asset properties that hold dates (Device schema: `warranty_end: string(date-time)`, ...). */
 const DATE_PROPERTIES = new Set(['warranty_start', 'warranty_end', 'labour_warranty_start', 'labour_warranty_end', 'supplier_purchasedate', 'commissiondate']);
 
-/** NinjaOne custom field types as Halo field types, for fields haloform creates. */
-const NINJA_TYPES: Readonly<Record<string, HaloFieldType>> = {
-  DATE: 'date',
-  DATE_TIME: 'datetime',
-  NUMERIC: 'number',
-  DECIMAL: 'number',
-  CHECKBOX: 'boolean',
-  DROPDOWN: 'select',
-  MULTI_SELECT: 'multiselect',
-  TEXT_MULTILINE: 'memo',
-  WYSIWYG: 'memo',
-};
+/** What the catalog reads of the RMM. */
+export type CatalogRmm = Pick<RmmSnapshot, 'provider' | 'customFieldDefinitions'>;
 
 /** The Halo side of one mapping: where it is written and what it holds. */
 export interface MappingTarget {
@@ -57,7 +47,8 @@ export interface FieldInputs {
   receiving: DesiredAssetType[];
   /** How many devices of a type have a value for a field. */
   devicesWithValue(type: DesiredAssetType, field: string): number;
-  ninjaDefinitions: ReadonlyMap<string, RmmCustomFieldDefinition>;
+  /** The RMM: its custom field definitions (what a field haloform creates holds) and its timestamp keys. */
+  rmm: CatalogRmm;
 }
 
 /** Each mapping's target, in spec order; an asset field two mappings write is decided once. */
@@ -103,7 +94,7 @@ function assetFieldOf(inputs: FieldInputs, mapping: FieldMapping): DesiredField 
 }
 
 /** A field Halo lacks: created and added to all asset types when the spec allows it and no incomplete row may be it. */
-function newAssetField({ spec, halo, report, fieldsHeld, receiving, ninjaDefinitions }: FieldInputs, mapping: FieldMapping, where: SpecPath): DesiredField | undefined {
+function newAssetField({ spec, halo, report, fieldsHeld, receiving, rmm }: FieldInputs, mapping: FieldMapping, where: SpecPath): DesiredField | undefined {
   if (fieldsHeld) {
     report.warnings.push({
       ...warning('Asset field not created', `No Halo asset field is named "${mapping.to}", but ${fieldsHeld}, so its values are not written this run. Fix that row in Halo (see the incomplete rows), or create the field.`, where),
@@ -122,7 +113,7 @@ function newAssetField({ spec, halo, report, fieldsHeld, receiving, ninjaDefinit
     });
     return undefined;
   }
-  const created = createdFieldType(mapping, ninjaDefinitions);
+  const created = createdFieldType(mapping, rmm);
   return {
     address: address('asset_field', mapping.to),
     name: mapping.to,
@@ -190,11 +181,11 @@ function fieldTarget(field: DesiredField, mapping: FieldMapping, report: Report)
   return { kind: 'field', name: field.name, type: { type, options: field.options, label: `Halo field "${field.name}"` }, ...(field.live ? { live: field.live } : {}) };
 }
 
-/** What a field haloform creates holds: the mapping's type:, else what the NinjaOne source is, else text. */
-function createdFieldType(mapping: FieldMapping, definitions: ReadonlyMap<string, RmmCustomFieldDefinition>): { type: HaloFieldType; options: HaloFieldOption[] } {
-  const definition = customFieldOf(mapping.from) !== undefined ? definitions.get(customFieldOf(mapping.from)!) : undefined;
-  const type: HaloFieldType = mapping.type ?? (definition ? NINJA_TYPES[definition.type] : undefined) ?? (mapping.source === 'path' && pathIsTimestamp(mapping.from) ? 'datetime' : 'text');
-  // A selection haloform creates gets the NinjaOne field's options (ids come from Halo once it exists).
+/** What a field haloform creates holds: the mapping's type:, else what the RMM's source field is, else text. */
+function createdFieldType(mapping: FieldMapping, rmm: CatalogRmm): { type: HaloFieldType; options: HaloFieldOption[] } {
+  const definition = customFieldOf(mapping.from) !== undefined ? rmm.customFieldDefinitions.get(customFieldOf(mapping.from)!) : undefined;
+  const type: HaloFieldType = mapping.type ?? definition?.kind ?? (mapping.source === 'path' && pathIsTimestamp(mapping.from, rmm.provider) ? 'datetime' : 'text');
+  // A selection haloform creates gets the RMM field's options (ids come from Halo once it exists).
   const options = (type === 'select' || type === 'multiselect') && definition ? [...definition.options.values()].map((name, i) => ({ id: -(i + 1), name })) : [];
   return { type, options };
 }

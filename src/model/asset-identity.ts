@@ -1,5 +1,5 @@
 /**
- * Which Halo asset a NinjaOne device is (DESIGN.md §3): the asset carrying its NinjaOne id (the
+ * Which Halo asset an RMM device is (DESIGN.md §3): the asset carrying its RMM id (the
  * oldest active one when several do), else — with serialNumber in assets.match — the one
  * unmanaged asset holding its serial, when that serial is no placeholder and no other device
  * reports it; else none, and the asset is created. What stood in the way is gathered, for one
@@ -13,8 +13,10 @@ import type { RmmDevice, RmmSnapshot } from '../rmm/snapshot.js';
 import type { Catalog } from './catalog.js';
 import type { DesiredAsset } from './desired.js';
 import type { Report } from './report.js';
-import { placeholderReason, serialKey, sharedSerialReason, type DeviceSerial } from './serials.js';
+import { placeholderReason, serialKey, sharedSerialReason, type DeviceSerial, type SerialRules } from './serials.js';
 import { list } from './wording.js';
+import type { RmmId } from '../rmm/snapshot.js';
+import { deviceKey, type RmmProvider } from '../rmm/provider.js';
 
 /** A serial that cannot identify a machine but that unmanaged Halo assets hold too: the devices reporting it. */
 interface UnusableSerial {
@@ -26,10 +28,12 @@ interface UnusableSerial {
 
 /** Halo assets indexed for matching, and what matching found worth telling. */
 export interface AssetIdentities {
-  serials: ReadonlyMap<number, DeviceSerial>;
-  ignore: ReadonlySet<string>;
-  /** Halo assets by the NinjaOne id they carry. */
-  byNinja: Map<number, HaloAsset[]>;
+  serials: ReadonlyMap<RmmId, DeviceSerial>;
+  rules: SerialRules;
+  /** The RMM the devices are from (its name and device addresses in messages). */
+  provider: RmmProvider;
+  /** Halo assets by the RMM id they carry. */
+  byNinja: Map<RmmId, HaloAsset[]>;
   matchBySerial: boolean;
   /** Devices by serial key, and how many report each. */
   devicesBySerial: Map<string, RmmDevice[]>;
@@ -51,9 +55,9 @@ export interface AssetIdentity {
   serial?: string;
 }
 
-/** Halo assets by NinjaOne id and (when assets.match uses serials and Halo has the field) by serial; devices by serial. */
-export function startIdentities(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapshot, catalog: Catalog, serials: ReadonlyMap<number, DeviceSerial>, ignore: ReadonlySet<string>): AssetIdentities {
-  const byNinja = new Map<number, HaloAsset[]>();
+/** Halo assets by RMM id and (when assets.match uses serials and Halo has the field) by serial; devices by serial. */
+export function startIdentities(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapshot, catalog: Catalog, serials: ReadonlyMap<RmmId, DeviceSerial>, rules: SerialRules): AssetIdentities {
+  const byNinja = new Map<RmmId, HaloAsset[]>();
   for (const a of halo.assets) if (a.rmmId !== undefined) byNinja.set(a.rmmId, [...(byNinja.get(a.rmmId) ?? []), a]);
   const matchBySerial = spec.assets.match.includes('serialNumber') && catalog.serialField !== undefined;
   const devicesBySerial = new Map<string, RmmDevice[]>();
@@ -73,7 +77,8 @@ export function startIdentities(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapsh
   }
   return {
     serials,
-    ignore,
+    rules,
+    provider: ninja.provider,
     byNinja,
     matchBySerial,
     devicesBySerial,
@@ -86,12 +91,12 @@ export function startIdentities(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapsh
   };
 }
 
-/** The device's asset: the one linked by NinjaOne id, else one matched by serial, else none. */
+/** The device's asset: the one linked by RMM id, else one matched by serial, else none. */
 export function identityOf(ids: AssetIdentities, device: RmmDevice, label: string): AssetIdentity {
   const linked = ids.byNinja.get(device.id) ?? [];
   if (linked.length > 0) {
     const sorted = [...linked].sort((a, b) => Number(a.inactive) - Number(b.inactive) || a.id - b.id);
-    if (linked.length > 1) ids.duplicateLinks.push(`"${label}" (ninja:${device.id}) → Halo assets ${sorted.map((a) => a.id).join(', ')}`);
+    if (linked.length > 1) ids.duplicateLinks.push(`"${label}" (${deviceKey(ids.provider, device.id)}) → Halo assets ${sorted.map((a) => a.id).join(', ')}`);
     return { live: sorted[0]!, match: 'ninja-id' };
   }
   return ids.matchBySerial ? serialMatchOf(ids, device, label) : { match: 'new' };
@@ -104,7 +109,7 @@ export function identityOf(ids: AssetIdentities, device: RmmDevice, label: strin
 function serialMatchOf(ids: AssetIdentities, device: RmmDevice, label: string): AssetIdentity {
   const { serial, placeholders } = ids.serials.get(device.id)!;
   // Placeholders a hand-made asset also holds: worth telling (they are never matched).
-  for (const p of placeholders) noteUnusable(ids, p, placeholderReason(p, ids.ignore)!, device, label);
+  for (const p of placeholders) noteUnusable(ids, p, placeholderReason(p, ids.rules)!, device, label);
   if (!serial) return { match: 'new' };
   const key = serialKey(serial);
   const shared = sharedSerialReason(serial, ids.sharedCounts);
@@ -112,7 +117,7 @@ function serialMatchOf(ids: AssetIdentities, device: RmmDevice, label: string): 
   if (shared && key.startsWith('vmware-')) noteUnusable(ids, serial, shared, device, label);
   else if (shared) {
     if (candidates.length > 0) ids.sharedSerials.set(key, ids.devicesBySerial.get(key)!);
-  } else if (candidates.length > 1) ids.ambiguousAssets.push(`"${label}" (ninja:${device.id}, serial ${serial}) ↔ Halo assets ${haloAssetNames(candidates)}`);
+  } else if (candidates.length > 1) ids.ambiguousAssets.push(`"${label}" (${deviceKey(ids.provider, device.id)}, serial ${serial}) ↔ Halo assets ${haloAssetNames(candidates)}`);
   else if (candidates.length === 1) return { live: candidates[0]!, match: 'serial', serial };
   return { match: 'new' };
 }
@@ -123,7 +128,7 @@ function noteUnusable(ids: AssetIdentities, serial: string, why: string, device:
   const candidates = ids.assetsBySerial.get(key) ?? [];
   if (candidates.length === 0) return;
   const entry = ids.unusableSerials.get(key) ?? { serial, why, devices: [], assets: candidates };
-  entry.devices.push(`"${label}" (ninja:${device.id})`);
+  entry.devices.push(`"${label}" (${deviceKey(ids.provider, device.id)})`);
   ids.unusableSerials.set(key, entry);
 }
 
@@ -139,7 +144,7 @@ export function warnIdentities(ids: AssetIdentities, report: Report, name: (devi
     report.warnings.push(
       warning(
         'Serial shared by several devices',
-        `Serial "${ids.serials.get(devices[0]!.id)!.serial}" is reported by ${devices.length} NinjaOne devices (${list(devices.map((d) => `"${name(d)}" (ninja:${d.id})`))}) and held by Halo asset${candidates.length === 1 ? '' : 's'} ${haloAssetNames(candidates)}. A serial that several machines report cannot tell them apart, so no asset is matched by it: each device gets a new asset. If it is a chassis or template serial, add it to assets.ignoreSerials; if the Halo asset is one of these devices, deactivate it (or merge it into the new asset) after apply.`,
+        `Serial "${ids.serials.get(devices[0]!.id)!.serial}" is reported by ${devices.length} ${ids.provider.name} devices (${list(devices.map((d) => `"${name(d)}" (${deviceKey(ids.provider, d.id)})`))}) and held by Halo asset${candidates.length === 1 ? '' : 's'} ${haloAssetNames(candidates)}. A serial that several machines report cannot tell them apart, so no asset is matched by it: each device gets a new asset. If it is a chassis or template serial, add it to assets.ignoreSerials; if the Halo asset is one of these devices, deactivate it (or merge it into the new asset) after apply.`,
         ['assets', 'ignoreSerials'],
       ),
     );
@@ -169,7 +174,7 @@ export function warnIdentities(ids: AssetIdentities, report: Report, name: (devi
   if (duplicateLinks.length > 0) {
     report.warnings.push(
       warning(
-        'Several Halo assets carry one NinjaOne id',
+        `Several Halo assets carry one ${ids.provider.name} id`,
         `${duplicateLinks.length} device${duplicateLinks.length === 1 ? ' is' : 's are'} linked to more than one Halo asset; haloform manages the oldest active one and leaves the others: ${list(duplicateLinks, 5, '; ')}. Deactivate the duplicates in Halo.`,
       ),
     );

@@ -1,5 +1,5 @@
 /**
- * NinjaOne node classes to Halo asset types (DESIGN.md §3): assetTypes.map, else a type named
+ * RMM node classes to Halo asset types (DESIGN.md §3): assetTypes.map, else a type named
  * after the class (or skipped, or an error) by assetTypes.unmapped; an existing type is found by
  * its unique case-insensitive name, a missing one is created in the asset group. Pure.
  */

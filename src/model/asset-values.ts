@@ -1,7 +1,7 @@
 /**
  * The values an asset should carry: each mapping's value read from the device and converted to
  * the type of its Halo target (or refused, gathered for one warning per mapping), and the
- * device's NinjaOne links. A placeholder serial is never written. Pure.
+ * device's RMM links. A placeholder serial is never written. Pure.
  */
 
 import { warning } from '../diagnostics/diagnostic.js';
@@ -13,8 +13,9 @@ import type { DesiredValue } from './desired.js';
 import { deviceDisplayName } from './device-names.js';
 import { customFieldOf, pathIsTimestamp, readMappedPath, type DeviceContext } from './device-values.js';
 import type { Report } from './report.js';
-import { placeholderReason, type DeviceSerial } from './serials.js';
+import { placeholderReason, type DeviceSerial, type SerialRules } from './serials.js';
 import { list } from './wording.js';
+import { deviceKey, type RmmProvider } from '../rmm/provider.js';
 
 /** A value that does not convert to its Halo field's type: not written. */
 interface RefusedValue {
@@ -29,26 +30,26 @@ export interface AssetValues {
   spec: Spec;
   ninja: RmmSnapshot;
   catalog: Catalog;
-  ignore: ReadonlySet<string>;
+  rules: SerialRules;
   /** The mappings that write the serial (source serial, or the serial field): never with a placeholder. */
   serialMappings: FieldMapping[];
   refused: Map<FieldMapping, RefusedValue[]>;
 }
 
 /** What a mapping reads for a device, before conversion (its serial, its name, or its path). */
-export function sourceValue(device: RmmDevice, mapping: FieldMapping, spec: Spec, context: DeviceContext, serial: DeviceSerial): unknown {
+export function sourceValue(device: RmmDevice, mapping: FieldMapping, spec: Spec, context: DeviceContext, serial: DeviceSerial, provider: RmmProvider): unknown {
   if (mapping.source === 'serial') return serial.serial;
-  if (mapping.source === 'name') return deviceDisplayName(device.record, device.id, spec.assets.name.from);
+  if (mapping.source === 'name') return deviceDisplayName(provider, device.record, device.id, spec.assets.name.from);
   return readMappedPath(device, mapping, context);
 }
 
 /** Whether a device has a value for a mapping (for which asset types need a field). */
-export function hasMappedValue(device: RmmDevice, mapping: FieldMapping, spec: Spec, context: DeviceContext, serial: DeviceSerial): boolean {
-  const raw = sourceValue(device, mapping, spec, context, serial);
+export function hasMappedValue(device: RmmDevice, mapping: FieldMapping, spec: Spec, context: DeviceContext, serial: DeviceSerial, provider: RmmProvider): boolean {
+  const raw = sourceValue(device, mapping, spec, context, serial, provider);
   return raw !== undefined && raw !== null && !(typeof raw === 'string' && raw.trim() === '') && !(Array.isArray(raw) && raw.length === 0);
 }
 
-/** The device's mapped values in spec order (refused ones noted), then its NinjaOne links unless a mapping writes that property. */
+/** The device's mapped values in spec order (refused ones noted), then its RMM links unless a mapping writes that property. */
 export function valuesOf(run: AssetValues, device: RmmDevice, label: string, context: DeviceContext, serial: DeviceSerial): DesiredValue[] {
   const values: DesiredValue[] = [];
   for (const mapping of run.spec.assets.fields) {
@@ -56,10 +57,10 @@ export function valuesOf(run: AssetValues, device: RmmDevice, label: string, con
     if (!target) continue;
     const value = mappedValueOf(run, device, mapping, target, context, serial);
     if (value === undefined) continue;
-    if ('refused' in value) run.refused.set(mapping, [...(run.refused.get(mapping) ?? []), { device: `"${label}" (ninja:${device.id})`, ...value.refused }]);
+    if ('refused' in value) run.refused.set(mapping, [...(run.refused.get(mapping) ?? []), { device: `"${label}" (${deviceKey(run.ninja.provider, device.id)})`, ...value.refused }]);
     else values.push(value);
   }
-  for (const link of deviceLinks(device, run.spec)) if (!values.some((v) => v.kind === 'property' && v.target === link.target)) values.push(link);
+  for (const link of deviceLinks(device, run.spec, run.ninja)) if (!values.some((v) => v.kind === 'property' && v.target === link.target)) values.push(link);
   return values;
 }
 
@@ -68,20 +69,20 @@ export function valuesOf(run: AssetValues, device: RmmDevice, label: string, con
  * not convert; undefined when there is nothing to write. A placeholder serial is never written.
  */
 function mappedValueOf(
-  { spec, ninja, ignore, serialMappings }: AssetValues,
+  { spec, ninja, rules, serialMappings }: AssetValues,
   device: RmmDevice,
   mapping: FieldMapping,
   target: MappingTarget,
   context: DeviceContext,
   serial: DeviceSerial,
 ): DesiredValue | { refused: Omit<RefusedValue, 'device'> } | undefined {
-  const raw = sourceValue(device, mapping, spec, context, serial);
-  if (serialMappings.includes(mapping) && (typeof raw === 'string' || typeof raw === 'number') && placeholderReason(String(raw).trim(), ignore)) return undefined;
+  const raw = sourceValue(device, mapping, spec, context, serial, ninja.provider);
+  if (serialMappings.includes(mapping) && (typeof raw === 'string' || typeof raw === 'number') && placeholderReason(String(raw).trim(), rules)) return undefined;
   const field = customFieldOf(mapping.from);
   const definition = mapping.source === 'path' && field !== undefined ? ninja.customFieldDefinitions.get(field) : undefined;
   const converted = convert(raw, target.type, {
     ...(definition ? { definition } : {}),
-    timestamp: mapping.source === 'path' && pathIsTimestamp(mapping.from),
+    timestamp: mapping.source === 'path' && pathIsTimestamp(mapping.from, ninja.provider),
     ...(mapping.dateFormat ? { dateFormat: mapping.dateFormat } : {}),
   });
   if (converted === undefined) return undefined;
@@ -89,23 +90,24 @@ function mappedValueOf(
   return { target: target.name, kind: target.kind, value: converted.value, type: target.type };
 }
 
-/** The device's NinjaOne links (ninja_url, ninja_remote_url) from the spec's templates. */
-function deviceLinks(device: RmmDevice, spec: Spec): DesiredValue[] {
+/** The device's links into its RMM (NinjaOne: ninja_url, ninja_remote_url) from the spec's templates. */
+function deviceLinks(device: RmmDevice, spec: Spec, rmm: RmmSnapshot): DesiredValue[] {
   const out: DesiredValue[] = [];
   const uid = typeof device.record.uid === 'string' ? device.record.uid : undefined;
   const fill = (template: string) =>
-    template.includes('{uid}') && !uid ? undefined : template.replaceAll('{url}', spec.connections.ninjaone.webUrl).replaceAll('{id}', String(device.id)).replaceAll('{uid}', uid ?? '');
+    template.includes('{uid}') && !uid ? undefined : template.replaceAll('{url}', rmm.webUrl).replaceAll('{id}', String(device.id)).replaceAll('{uid}', uid ?? '');
   const text = { type: 'text' as const, options: [], label: 'Halo asset link' };
   const { deviceUrl, remoteUrl } = spec.assets.links;
   const url = deviceUrl ? fill(deviceUrl) : undefined;
   const remote = remoteUrl ? fill(remoteUrl) : undefined;
-  if (url) out.push({ target: 'ninja_url', kind: 'property', value: url, type: text });
-  if (remote) out.push({ target: 'ninja_remote_url', kind: 'property', value: remote, type: text });
+  const { links } = rmm.provider.halo;
+  if (url) out.push({ target: links.device, kind: 'property', value: url, type: text });
+  if (remote) out.push({ target: links.remote, kind: 'property', value: remote, type: text });
   return out;
 }
 
 /** One warning per mapping whose values did not convert, grouped by why. */
-export function warnRefusedValues(refused: ReadonlyMap<FieldMapping, RefusedValue[]>, report: Report): void {
+export function warnRefusedValues(refused: ReadonlyMap<FieldMapping, RefusedValue[]>, report: Report, rmm: RmmProvider): void {
   for (const [mapping, entries] of refused) {
     const byWhy = new Map<string, string[]>();
     for (const e of entries) byWhy.set(e.why, [...(byWhy.get(e.why) ?? []), `${e.device} ${e.shown}`]);
@@ -113,7 +115,7 @@ export function warnRefusedValues(refused: ReadonlyMap<FieldMapping, RefusedValu
     report.warnings.push(
       warning(
         'Values not written',
-        `${entries.length} value${entries.length === 1 ? '' : 's'} of ${mapping.to} ← ${mapping.fromText} ${entries.length === 1 ? 'does' : 'do'} not convert (${entries[0]!.holds}), so ${entries.length === 1 ? 'it is' : 'they are'} not written and Halo keeps what it has — ${groups.join('; ')}. Correct the values in NinjaOne, or the mapping (type:, dateFormat:).`,
+        `${entries.length} value${entries.length === 1 ? '' : 's'} of ${mapping.to} ← ${mapping.fromText} ${entries.length === 1 ? 'does' : 'do'} not convert (${entries[0]!.holds}), so ${entries.length === 1 ? 'it is' : 'they are'} not written and Halo keeps what it has — ${groups.join('; ')}. Correct the values in ${rmm.name}, or the mapping (type:, dateFormat:).`,
         mapping.path,
       ),
     );

@@ -1,5 +1,5 @@
 /**
- * NinjaOne devices to Halo assets (DESIGN.md §3), device by device in id order: where it goes
+ * RMM devices to Halo assets (DESIGN.md §3), device by device in id order: where it goes
  * (its location's site, its node class's type), which asset it is (asset-identity.ts), the
  * values it should carry (asset-values.ts) and the user it is linked to (asset-users.ts); then
  * one warning per kind of problem met; then the managed assets whose device is gone
@@ -22,9 +22,12 @@ import { deviceDisplayName } from './device-names.js';
 import { deviceContexts, type DeviceContext } from './device-values.js';
 import { heldBy, lookalikes } from './read-problems.js';
 import type { Report } from './report.js';
-import { deviceSerial, serialKey, type DeviceSerial } from './serials.js';
+import { deviceSerial, serialRules, type DeviceSerial } from './serials.js';
 import { list } from './wording.js';
 import { sameName } from '../halo/names.js';
+import type { RmmId } from '../rmm/snapshot.js';
+import { compareRmmIds, deviceKey, type RmmProvider } from '../rmm/provider.js';
+import type { Lookalike } from './read-problems.js';
 
 export { hasMappedValue, sourceValue } from './asset-values.js';
 export { MASS_DEACTIVATION_SHARE } from './deactivations.js';
@@ -38,12 +41,14 @@ export interface AssetOptions {
 /** What the device steps share: the inputs, each step's own state, and the devices not synced. */
 interface AssetRun {
   spec: Spec;
+  /** The RMM the devices are from: their names, addresses and wording. */
+  provider: RmmProvider;
   customers: CustomerModel;
   catalog: Catalog;
   contextOf: (device: RmmDevice) => DeviceContext;
-  serials: Map<number, DeviceSerial>;
+  serials: Map<RmmId, DeviceSerial>;
   /** What left-out Halo asset rows still say they are. */
-  droppedAssets: { name?: string; rmmId?: number }[];
+  droppedAssets: Lookalike[];
   identities: AssetIdentities;
   values: AssetValues;
   users: UserLinks;
@@ -64,15 +69,15 @@ export function resolveAssets(
 ): { assets: DesiredAsset[]; deactivations: Deactivation[] } {
   const run = startAssetRun(spec, ninja, halo, customers, catalog);
   const assets: DesiredAsset[] = [];
-  for (const device of [...ninja.devices].sort((a, b) => a.id - b.id)) {
+  for (const device of [...ninja.devices].sort((a, b) => compareRmmIds(a.id, b.id))) {
     const asset = assetOf(run, device);
     if (asset) assets.push(asset);
   }
 
   // Loud warnings first: what a reviewer must look at.
-  warnIdentities(run.identities, report, (d) => nameOf(spec, d));
+  warnIdentities(run.identities, report, (d) => nameOf(run, d));
   warnUserLinks(run.users, report);
-  warnRefusedValues(run.values.refused, report);
+  warnRefusedValues(run.values.refused, report, run.provider);
   warnPlaceholderOnly(run, report);
   warnSkipped(run, report);
 
@@ -81,21 +86,22 @@ export function resolveAssets(
 
 /** The run before the first device: every device's serial, and Halo indexed for each step. */
 function startAssetRun(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapshot, customers: CustomerModel, catalog: Catalog): AssetRun {
-  const ignore = new Set(spec.assets.ignoreSerials.map(serialKey));
-  const serials = new Map(ninja.devices.map((d) => [d.id, deviceSerial(d, spec.assets.serial.from, spec.assets.serial.fromText, ignore)]));
+  const rules = serialRules(spec, ninja.provider);
+  const serials = new Map(ninja.devices.map((d) => [d.id, deviceSerial(d, spec.assets.serial.from, spec.assets.serial.fromText, rules)]));
   return {
     spec,
+    provider: ninja.provider,
     customers,
     catalog,
     contextOf: deviceContexts(ninja),
     serials,
     droppedAssets: lookalikes(halo.problems, 'asset'),
-    identities: startIdentities(spec, ninja, halo, catalog, serials, ignore),
+    identities: startIdentities(spec, ninja, halo, catalog, serials, rules),
     values: {
       spec,
       ninja,
       catalog,
-      ignore,
+      rules,
       serialMappings: spec.assets.fields.filter((m) => m.source === 'serial' || sameName(m.to, spec.assets.serialField)),
       refused: new Map(),
     },
@@ -106,31 +112,36 @@ function startAssetRun(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapshot, custo
 }
 
 /** What a device is called (assets.name.from): the asset's name in the plan and in messages. */
-function nameOf(spec: Spec, device: RmmDevice): string {
-  return deviceDisplayName(device.record, device.id, spec.assets.name.from);
+function nameOf(run: AssetRun, device: RmmDevice): string {
+  return deviceDisplayName(run.provider, device.record, device.id, run.spec.assets.name.from);
+}
+
+/** A device as messages name it: `"CON-PC01" (ninja:11)`. */
+function named(run: AssetRun, device: RmmDevice, label: string, more = ''): string {
+  return `"${label}" (${deviceKey(run.provider, device.id)}${more})`;
 }
 
 /** One device's asset: placed, typed, identified, valued and linked; undefined (noted as not synced) when any of the first three says no. */
 function assetOf(run: AssetRun, device: RmmDevice): DesiredAsset | undefined {
-  const label = nameOf(run.spec, device);
-  const placement = device.locationId === undefined ? { skipped: 'NinjaOne did not say which location it is in' } : run.customers.placement(device.locationId);
+  const label = nameOf(run, device);
+  const placement = device.locationId === undefined ? { skipped: `${run.provider.name} did not say which location it is in` } : run.customers.placement(device.locationId);
   if ('skipped' in placement) return noteSkipped(run, placement.skipped, device, label);
   const type = run.catalog.typeFor(device.nodeClass);
   if ('skipped' in type) return noteSkipped(run, type.skipped, device, label);
   const serial = run.serials.get(device.id)!;
   if (!serial.serial && serial.placeholders.length > 0 && run.values.serialMappings.length > 0) {
-    run.placeholderOnly.push(`"${label}" (ninja:${device.id}, ${serial.placeholders.map((p) => `"${p}"`).join(', ')})`);
+    run.placeholderOnly.push(named(run, device, label, `, ${serial.placeholders.map((p) => `"${p}"`).join(', ')}`));
   }
 
   const { live, match, serial: matchedSerial } = identityOf(run.identities, device, label);
-  const held = live ? undefined : heldBy(run.droppedAssets, 'asset', { rmmId: device.id });
+  const held = live ? undefined : heldBy(run.droppedAssets, 'asset', { rmmId: device.id }, run.provider);
   if (held) return noteSkipped(run, held, device, label);
   const context = run.contextOf(device);
   const values = valuesOf(run.values, device, label, context, serial);
   const user = userOf(run.users, run.spec, device, context, placement.client, label);
 
   return {
-    address: address('asset', `ninja:${device.id}`),
+    address: address('asset', deviceKey(run.provider, device.id)),
     name: label,
     device,
     ...(live ? { live } : {}),
@@ -146,7 +157,7 @@ function assetOf(run: AssetRun, device: RmmDevice): DesiredAsset | undefined {
 
 /** Notes a device as not synced, for the warning; returns no asset. */
 function noteSkipped(run: AssetRun, reason: string, device: RmmDevice, label: string): undefined {
-  run.skipped.set(reason, [...(run.skipped.get(reason) ?? []), `"${label}" (ninja:${device.id})`]);
+  run.skipped.set(reason, [...(run.skipped.get(reason) ?? []), named(run, device, label)]);
   return undefined;
 }
 

@@ -1,5 +1,5 @@
 /**
- * NinjaOne node classes to Halo asset types, and the Halo side of every mapping: which asset
+ * RMM node classes to Halo asset types, and the Halo side of every mapping: which asset
  * fields and custom fields exist, what type each holds (so values are converted, or refused, per
  * type), which haloform creates (with their type), and which asset types lack a mapped field
  * (Halo's "Add to all asset types", or a plan error naming every type and field). The steps live
@@ -8,7 +8,7 @@
 
 import type { FieldMapping, Spec } from '../config/spec.js';
 import type { HaloField, HaloSnapshot } from '../halo/types.js';
-import type { RmmCustomFieldDefinition } from '../rmm/snapshot.js';
+import type { CatalogRmm } from './asset-fields.js';
 import { foldName } from '../halo/names.js';
 import { mappingTargetsOf, serialFieldOf, type FieldInputs, type MappingTarget } from './asset-fields.js';
 import { assetTypesOf } from './asset-types.js';
@@ -40,8 +40,8 @@ export function resolveCatalog(
   halo: HaloSnapshot,
   classesInUse: ReadonlyMap<string, number>,
   report: Report,
-  valuesByClass?: ReadonlyMap<string, ReadonlyMap<string, number>>,
-  ninjaDefinitions: ReadonlyMap<string, RmmCustomFieldDefinition> = new Map(),
+  valuesByClass: ReadonlyMap<string, ReadonlyMap<string, number>> | undefined,
+  rmm: CatalogRmm,
 ): Catalog {
   const fieldsByName = new Map<string, HaloField[]>();
   for (const f of halo.fields) fieldsByName.set(foldName(f.name), [...(fieldsByName.get(foldName(f.name)) ?? []), f]);
@@ -59,7 +59,7 @@ export function resolveCatalog(
     fieldsHeld,
     receiving: [...types.values()].filter((t) => t.live),
     devicesWithValue: (type, field) => type.nodeClasses.reduce((sum, c) => sum + (valuesByClass ? valuesByClass.get(c)?.get(foldName(field)) ?? 0 : classesInUse.get(c) ?? 0), 0),
-    ninjaDefinitions,
+    rmm,
   };
   const { fields, targets } = mappingTargetsOf(inputs);
   const serialField = serialFieldOf(inputs, fields);
@@ -67,7 +67,7 @@ export function resolveCatalog(
   return {
     assetTypes: [...types.values()].sort((a, b) => a.name.localeCompare(b.name)),
     fields,
-    typeFor: (nodeClass) => (nodeClass === undefined ? { skipped: 'NinjaOne did not say its node class' } : perClass.get(nodeClass) ?? { skipped: `node class ${nodeClass} was not planned` }),
+    typeFor: (nodeClass) => (nodeClass === undefined ? { skipped: `${rmm.provider.name} did not say its node class` } : perClass.get(nodeClass) ?? { skipped: `node class ${nodeClass} was not planned` }),
     targetOf: (mapping) => targets.get(mapping),
     ...(serialField ? { serialField } : {}),
   };

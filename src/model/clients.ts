@@ -1,5 +1,5 @@
 /**
- * NinjaOne organisations to Halo clients (DESIGN.md §3): the explicit map, then the NinjaOne id
+ * RMM organisations to Halo clients (DESIGN.md §3): the explicit map, then the RMM id
  * Halo stores, then a unique case-insensitive name (an adopt), then customers.unmapped. Nothing
  * ambiguous is guessed, and a linked client is renamed only when the spec says what it renames.
  * Pure.
@@ -18,6 +18,8 @@ import { heldBy } from './read-problems.js';
 import type { Report } from './report.js';
 import { similarNames } from './similar-names.js';
 import { list, yamlScalar } from './wording.js';
+import type { RmmId } from '../rmm/snapshot.js';
+import { compareRmmIds } from '../rmm/provider.js';
 
 /** An organisation's live Halo client (none: it is created) and how it was found. */
 interface LiveClient {
@@ -44,9 +46,9 @@ export function resolveTopLevel(spec: Spec, halo: HaloSnapshot, report: Report):
 }
 
 /** Each organisation, in id order, to its client (bound in the run), or why it is skipped. */
-export function clientsOfOrganisations(run: CustomerRun): Map<number, DesiredClient | Skipped> {
-  const out = new Map<number, DesiredClient | Skipped>();
-  for (const org of [...run.ninja.organizations].sort((a, b) => a.id - b.id)) out.set(org.id, clientOfOrganisation(run, org));
+export function clientsOfOrganisations(run: CustomerRun): Map<RmmId, DesiredClient | Skipped> {
+  const out = new Map<RmmId, DesiredClient | Skipped>();
+  for (const org of [...run.ninja.organizations].sort((a, b) => compareRmmIds(a.id, b.id))) out.set(org.id, clientOfOrganisation(run, org));
   return out;
 }
 
@@ -54,10 +56,10 @@ export function clientsOfOrganisations(run: CustomerRun): Map<number, DesiredCli
 function clientOfOrganisation(run: CustomerRun, org: RmmOrganization): DesiredClient | Skipped {
   const entry = findEntry(run.spec.customers.map, org);
   if (entry?.skip) return { skipped: `organisation "${org.name}" has skip: true in customers.map` };
-  const linked = pickLinked(run.clientsByNinja.get(String(org.id)) ?? [], org, run.report);
+  const linked = pickLinked(run, run.clientsByNinja.get(String(org.id)) ?? [], org);
   const wanted = entry?.client ?? org.name;
   if (wanted.trim() === '' && !linked) {
-    return { skipped: `organisation ${org.id} has no name in NinjaOne and no Halo client carries its id (map it by id in customers.map, with client:)` };
+    return { skipped: `organisation ${org.id} has no name in ${run.ninja.provider.name} and no Halo client carries its id (map it by id in customers.map, with client:)` };
   }
   const found = liveClientOf(run, org, entry, wanted, linked);
   if ('skipped' in found) return found;
@@ -67,13 +69,13 @@ function clientOfOrganisation(run: CustomerRun, org: RmmOrganization): DesiredCl
 }
 
 /** The Halo client linked to an organisation; several linked is reported and the oldest active one used. */
-function pickLinked(linked: HaloClient[], org: RmmOrganization, report: Report): HaloClient | undefined {
+function pickLinked(run: CustomerRun, linked: HaloClient[], org: RmmOrganization): HaloClient | undefined {
   if (linked.length <= 1) return linked[0];
   const sorted = [...linked].sort((a, b) => Number(a.inactive) - Number(b.inactive) || a.id - b.id);
-  report.warnings.push({
+  run.report.warnings.push({
     ...warning(
       'Organisation linked to several Halo clients',
-      `Halo clients ${linked.map((c) => `"${c.name}" (id ${c.id})`).join(', ')} all carry the id of NinjaOne organisation "${org.name}" (${org.id}). haloform uses "${sorted[0]!.name}"; clear the NinjaOne link of the others in Halo.`,
+      `Halo clients ${linked.map((c) => `"${c.name}" (id ${c.id})`).join(', ')} all carry the id of ${run.ninja.provider.name} organisation "${org.name}" (${org.id}). haloform uses "${sorted[0]!.name}"; clear the ${run.ninja.provider.name} link of the others in Halo.`,
     ),
     address: address('client', sorted[0]!.name),
   });
@@ -94,7 +96,7 @@ function liveClientOf(run: CustomerRun, org: RmmOrganization, entry: Organisatio
     run.report.errors.push({
       ...error(
         'Ambiguous Halo client name',
-        `NinjaOne organisation "${org.name}" would match Halo clients ${byName.map((c) => `"${c.name}" (id ${c.id})`).join(' and ')}: the name is not unique, so haloform will not guess. Rename one of them in Halo, or map the organisation to a unique client name in customers.map.`,
+        `${run.ninja.provider.name} organisation "${org.name}" would match Halo clients ${byName.map((c) => `"${c.name}" (id ${c.id})`).join(' and ')}: the name is not unique, so haloform will not guess. Rename one of them in Halo, or map the organisation to a unique client name in customers.map.`,
         where,
       ),
       address: address('client', wanted),
@@ -107,7 +109,7 @@ function liveClientOf(run: CustomerRun, org: RmmOrganization, entry: Organisatio
     run.report.errors.push({
       ...error(
         'Halo client linked to another organisation',
-        `Halo client "${named.name}" (id ${named.id}) already carries the NinjaOne id of organisation ${other ? `"${other.name}" (${other.id})` : named.rmmId}, so it cannot also stand for "${org.name}" (${org.id}). Map "${org.name}" to another client name in customers.map.`,
+        `Halo client "${named.name}" (id ${named.id}) already carries the ${run.ninja.provider.name} id of organisation ${other ? `"${other.name}" (${other.id})` : named.rmmId}, so it cannot also stand for "${org.name}" (${org.id}). Map "${org.name}" to another client name in customers.map.`,
         where,
       ),
       address: address('client', named.name),
@@ -119,7 +121,7 @@ function liveClientOf(run: CustomerRun, org: RmmOrganization, entry: Organisatio
     run.report.warnings.push({
       ...warning(
         'Organisation linked to two Halo clients',
-        `NinjaOne organisation "${org.name}" (${org.id}) maps to "${named.name}" (id ${named.id}), but Halo client "${linked.name}" (id ${linked.id}) also carries its id from an earlier link. haloform uses "${named.name}"; clear the NinjaOne link of "${linked.name}" in Halo to avoid confusion.`,
+        `${run.ninja.provider.name} organisation "${org.name}" (${org.id}) maps to "${named.name}" (id ${named.id}), but Halo client "${linked.name}" (id ${linked.id}) also carries its id from an earlier link. haloform uses "${named.name}"; clear the ${run.ninja.provider.name} link of "${linked.name}" in Halo to avoid confusion.`,
         where,
       ),
       address: address('client', named.name),
@@ -133,7 +135,7 @@ function inactiveClient(run: CustomerRun, org: RmmOrganization, live: HaloClient
   run.report.warnings.push({
     ...warning(
       'Client inactive in Halo',
-      `Halo client "${live.name}" (id ${live.id}) is inactive, but NinjaOne organisation "${org.name}" still exists. Its devices are not synced; reactivate the client in Halo, or set skip: true for the organisation in customers.map.`,
+      `Halo client "${live.name}" (id ${live.id}) is inactive, but ${run.ninja.provider.name} organisation "${org.name}" still exists. Its devices are not synced; reactivate the client in Halo, or set skip: true for the organisation in customers.map.`,
     ),
     address: address('client', live.name),
   });
@@ -142,7 +144,7 @@ function inactiveClient(run: CustomerRun, org: RmmOrganization, live: HaloClient
 
 /** An organisation no client matches: held back by a left-out row that may be it, or skipped or refused by customers.unmapped; undefined to create it. */
 function unmatchedOrganisation(run: CustomerRun, org: RmmOrganization, entry: OrganisationMapping | undefined, wanted: string): Skipped | undefined {
-  const held = heldBy(run.droppedClients, 'client', { name: wanted, rmmId: org.id });
+  const held = heldBy(run.droppedClients, 'client', { name: wanted, rmmId: org.id }, run.ninja.provider);
   if (held) return { skipped: held };
   const policy = entry ? 'create' : run.spec.customers.unmapped;
   if (policy === 'skip') return { skipped: `organisation "${org.name}" is not in customers.map and customers.unmapped is skip` };
@@ -150,7 +152,7 @@ function unmatchedOrganisation(run: CustomerRun, org: RmmOrganization, entry: Or
   run.report.errors.push({
     ...error(
       'Unmapped organisation',
-      `NinjaOne organisation "${org.name}" (${org.id}) matches no Halo client, and customers.unmapped is error. Map it in customers.map (with client: or skip: true), or set customers.unmapped to create or skip.${didYouMean(org.name, run.halo.clients.map((c) => c.name))}`,
+      `${run.ninja.provider.name} organisation "${org.name}" (${org.id}) matches no Halo client, and customers.unmapped is error. Map it in customers.map (with client: or skip: true), or set customers.unmapped to create or skip.${didYouMean(org.name, run.halo.clients.map((c) => c.name))}`,
       ['customers', 'unmapped'],
     ),
     address: address('client', org.name),
@@ -168,8 +170,8 @@ function unaskedRename(run: CustomerRun, org: RmmOrganization, entry: Organisati
     ...error(
       'Client rename not asked for',
       renameFrom === undefined
-        ? `customers.map names client "${explicit}" for NinjaOne organisation "${org.name}", but the Halo client linked to it is "${live.name}" (id ${live.id}), so the plan would rename it. To rename it, add renameFrom: ${yamlScalar(live.name)} to the entry; if "${explicit}" is a typo, write client: ${yamlScalar(live.name)}.`
-        : `customers.map says renameFrom: "${renameFrom}", but the Halo client linked to NinjaOne organisation "${org.name}" is "${live.name}" (id ${live.id}). Correct renameFrom to "${live.name}", or remove it and write client: ${yamlScalar(live.name)}.`,
+        ? `customers.map names client "${explicit}" for ${run.ninja.provider.name} organisation "${org.name}", but the Halo client linked to it is "${live.name}" (id ${live.id}), so the plan would rename it. To rename it, add renameFrom: ${yamlScalar(live.name)} to the entry; if "${explicit}" is a typo, write client: ${yamlScalar(live.name)}.`
+        : `customers.map says renameFrom: "${renameFrom}", but the Halo client linked to ${run.ninja.provider.name} organisation "${org.name}" is "${live.name}" (id ${live.id}). Correct renameFrom to "${live.name}", or remove it and write client: ${yamlScalar(live.name)}.`,
       entry ? [...entry.path, renameFrom === undefined ? 'client' : 'renameFrom'] : undefined,
     ),
     address: address('client', live.name),
@@ -210,8 +212,8 @@ export function warnSimilarClients(run: CustomerRun): void {
       ...warning(
         'Similar Halo client exists',
         mapped
-          ? `customers.map names client "${client.name}" for NinjaOne organisation "${client.organisation}", which haloform will create, but Halo already has ${near.map((c) => `"${c.name}" (id ${c.id})`).join(' and ')}. If you meant that client, correct the name: client: ${yamlScalar(near[0]!.name)}.`
-          : `haloform will create client "${client.name}" for NinjaOne organisation "${client.organisation}", but Halo already has ${near.map((c) => `"${c.name}" (id ${c.id})`).join(' and ')}. If that is the same customer, map it: customers.map: - { organisation: ${yamlScalar(client.organisation)}, client: ${yamlScalar(near[0]!.name)} }.`,
+          ? `customers.map names client "${client.name}" for ${run.ninja.provider.name} organisation "${client.organisation}", which haloform will create, but Halo already has ${near.map((c) => `"${c.name}" (id ${c.id})`).join(' and ')}. If you meant that client, correct the name: client: ${yamlScalar(near[0]!.name)}.`
+          : `haloform will create client "${client.name}" for ${run.ninja.provider.name} organisation "${client.organisation}", but Halo already has ${near.map((c) => `"${c.name}" (id ${c.id})`).join(' and ')}. If that is the same customer, map it: customers.map: - { organisation: ${yamlScalar(client.organisation)}, client: ${yamlScalar(near[0]!.name)} }.`,
         mapped ? [...entry!.path, 'client'] : entry?.path,
       ),
       address: client.address,

@@ -1,5 +1,5 @@
 /**
- * A NinjaOne value into the type of the Halo field it is mapped to — or a refusal that says why,
+ * An RMM value into the type of the Halo field it is mapped to — or a refusal that says why,
  * so the plan lists it instead of writing garbage (a number in a date field as 1970-01-01, a
  * text date that reads two ways, an option Halo's field does not have). Three forms of a value:
  * its *display* form is what the plan shows and a reviewer approves ("Gold", "2028-04-15",
@@ -21,7 +21,7 @@ export interface TargetType {
   label: string;
 }
 
-/** What is known of a NinjaOne value besides the value. */
+/** What is known of an RMM value besides the value. */
 export interface SourceMeta {
   /** The custom field's definition, for customFields.* paths. */
   definition?: RmmCustomFieldDefinition;
@@ -43,7 +43,7 @@ function epochMs(n: number): number | undefined {
 
 /**
  * The display form of `raw` for `target`, or undefined when there is nothing to write (absent,
- * null, empty: "a value NinjaOne does not have leaves the Halo value alone").
+ * null, empty: "a value the RMM does not have leaves the Halo value alone").
  */
 export function convert(raw: unknown, target: TargetType, meta: SourceMeta = {}): Converted | undefined {
   const value = resolveOptions(raw, meta.definition);
@@ -65,12 +65,12 @@ export function convert(raw: unknown, target: TargetType, meta: SourceMeta = {})
   }
 }
 
-/** DROPDOWN / MULTI_SELECT option ids (uuids) read as their names; anything else as it is. */
+/** Select and multiselect option ids (NinjaOne: uuids) read as their names; anything else as it is. */
 function resolveOptions(raw: unknown, definition: RmmCustomFieldDefinition | undefined): unknown {
   if (!definition || definition.options.size === 0) return raw;
   const name = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? definition.options.get(String(v).trim()) ?? v : v);
   if (Array.isArray(raw)) return raw.map(name);
-  if (typeof raw === 'string' && definition.type === 'MULTI_SELECT' && raw.includes(',')) return raw.split(',').map((s) => name(s.trim()));
+  if (typeof raw === 'string' && definition.kind === 'multiselect' && raw.includes(',')) return raw.split(',').map((s) => name(s.trim()));
   return name(raw);
 }
 
@@ -95,9 +95,9 @@ function toText(value: unknown, meta: SourceMeta): Converted | undefined {
   if (typeof value === 'boolean') return { ok: true, value: value ? 'Yes' : 'No' };
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return undefined;
-    const t = meta.definition?.type;
-    const ms = meta.timestamp || t === 'DATE' || t === 'DATE_TIME' ? epochMs(value) : undefined;
-    if (ms !== undefined) return { ok: true, value: isoDate(ms, t === 'DATE') };
+    const kind = meta.definition?.kind;
+    const ms = meta.timestamp || kind === 'date' || kind === 'datetime' ? epochMs(value) : undefined;
+    if (ms !== undefined) return { ok: true, value: isoDate(ms, kind === 'date') };
     return { ok: true, value: String(value) };
   }
   if (typeof value === 'string') return value.trim() === '' ? undefined : { ok: true, value: value.trim() };

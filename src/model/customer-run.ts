@@ -11,6 +11,9 @@ import { foldName } from '../halo/names.js';
 import type { DesiredClient, DesiredSite } from './desired.js';
 import { lookalikes } from './read-problems.js';
 import type { Report } from './report.js';
+import type { RmmId } from '../rmm/snapshot.js';
+import { sameRmmId } from '../rmm/provider.js';
+import type { Lookalike } from './read-problems.js';
 
 /** Why an organisation or location gets no client or site, so its devices are not synced. */
 export interface Skipped {
@@ -18,20 +21,18 @@ export interface Skipped {
 }
 
 /** What a left-out Halo row still says it is (src/model/read-problems.ts). */
-type Lookalike = { name?: string; rmmId?: number };
-
 export interface CustomerRun {
   spec: Spec;
   ninja: RmmSnapshot;
   halo: HaloSnapshot;
   report: Report;
-  /** Active Halo clients by folded name; a row without a name (real tenants have them) is found by its NinjaOne id only. */
+  /** Active Halo clients by folded name; a row without a name (real tenants have them) is found by its RMM id only. */
   activeClientsByName: Map<string, HaloClient[]>;
-  /** Halo clients by the NinjaOne organisation id they carry. */
+  /** Halo clients by the RMM organisation id they carry. */
   clientsByNinja: Map<string, HaloClient[]>;
   /** Halo sites by their client's id. */
   sitesByClient: Map<string, HaloSite[]>;
-  /** Halo sites by the NinjaOne location id they carry. */
+  /** Halo sites by the RMM location id they carry. */
   sitesByNinja: Map<string, HaloSite[]>;
   sitesById: Map<number, HaloSite>;
   /** The top level of the clients haloform creates; undefined when the spec names none (or an unknown one). */
@@ -77,11 +78,11 @@ export function bindClient(run: CustomerRun, key: string, make: () => DesiredCli
 
 /** The customers.map entry of an organisation: by its id first, then by its name. */
 export function findEntry(map: readonly OrganisationMapping[], org: Pick<RmmOrganization, 'id' | 'name'>): OrganisationMapping | undefined {
-  return map.find((e) => e.organisation.kind === 'id' && e.organisation.id === org.id) ?? map.find((e) => refMatches(e.organisation, org));
+  return map.find((e) => e.organisation.kind === 'id' && sameRmmId(e.organisation.id, org.id)) ?? map.find((e) => refMatches(e.organisation, org));
 }
 
-export function refMatches(ref: NinjaRef, object: { id: number; name: string }): boolean {
-  return ref.kind === 'id' ? ref.id === object.id : ref.name === object.name;
+export function refMatches(ref: NinjaRef, object: { id: RmmId; name: string }): boolean {
+  return ref.kind === 'id' ? sameRmmId(ref.id, object.id) : ref.name === object.name;
 }
 
 /** Items by key; an item whose key is '' is left out. */

@@ -1,6 +1,6 @@
 /**
- * NinjaOne organisations to Halo clients and locations to sites (DESIGN.md §3): the explicit
- * map, then the NinjaOne id Halo stores, then a unique case-insensitive name (an adopt), then
+ * RMM organisations to Halo clients and locations to sites (DESIGN.md §3): the explicit
+ * map, then the RMM id Halo stores, then a unique case-insensitive name (an adopt), then
  * the `unmapped` policies. Nothing ambiguous is ever guessed. The steps live in clients.ts,
  * catch-all.ts and sites.ts and share one CustomerRun (customer-run.ts). Pure.
  */
@@ -14,6 +14,7 @@ import { startCustomerRun } from './customer-run.js';
 import type { DesiredClient, DesiredSite } from './desired.js';
 import type { Report } from './report.js';
 import { decideLocations, nameMainSites, placeLocations, type Placement } from './sites.js';
+import type { RmmId } from '../rmm/snapshot.js';
 
 export type { Placement } from './sites.js';
 export { similarNames } from './similar-names.js';
@@ -23,7 +24,7 @@ export interface CustomerModel {
   clients: DesiredClient[];
   sites: DesiredSite[];
   /** Where a location's devices go, or why they are not synced. */
-  placement(locationId: number): Placement;
+  placement(locationId: RmmId): Placement;
   /** The catch-all client and site, when the spec configures them. */
   catchAll?: { client: DesiredClient; site: DesiredSite };
 }
@@ -44,7 +45,7 @@ export function resolveCustomers(spec: Spec, ninja: RmmSnapshot, halo: HaloSnaps
   return {
     clients: [...run.clients.values()],
     sites: [...run.sites.values()],
-    placement: (locationId) => placements.get(locationId) ?? { skipped: `location ${locationId} was not read from NinjaOne` },
+    placement: (locationId) => placements.get(locationId) ?? { skipped: `location ${locationId} was not read from ${ninja.provider.name}` },
     ...(catchAll ? { catchAll } : {}),
   };
 }

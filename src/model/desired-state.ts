@@ -1,5 +1,5 @@
 /**
- * desiredState: spec + NinjaOne + live Halo → the Desired Halo state, with every preflight
+ * desiredState: spec + the RMM + live Halo → the Desired Halo state, with every preflight
  * problem the plan must show before anything is written. Pure.
  */
 
@@ -7,16 +7,17 @@ import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { NinjaRef, Spec } from '../config/spec.js';
 import type { HaloSnapshot } from '../halo/types.js';
-import type { RmmSnapshot } from '../rmm/snapshot.js';
+import type { RmmId, RmmSnapshot } from '../rmm/snapshot.js';
 import { hasMappedValue, resolveAssets, type AssetOptions } from './assets.js';
 import { resolveCatalog } from './catalog.js';
 import { list, resolveCustomers } from './customers.js';
 import type { Desired } from './desired.js';
 import { deviceContexts } from './device-values.js';
 import { readProblemWarnings } from './read-problems.js';
-import { deviceSerial, serialKey } from './serials.js';
+import { deviceSerial, serialRules } from './serials.js';
 import { foldName } from '../halo/names.js';
 import { ticketTypeNamed } from '../halo/lookups.js';
+import { deviceKey, sameRmmId, type RmmProvider } from '../rmm/provider.js';
 
 export type DesiredOptions = AssetOptions;
 
@@ -27,11 +28,11 @@ export function desiredState(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapshot,
   // integration imports them; a skipped one gets nothing.
   const customers = resolveCustomers(spec, ninja, halo, report);
   const { classesInUse, valuesByClass } = classesInUseOf(spec, ninja, customers);
-  const catalog = resolveCatalog(spec, halo, classesInUse, report, valuesByClass, ninja.customFieldDefinitions);
+  const catalog = resolveCatalog(spec, halo, classesInUse, report, valuesByClass, ninja);
   const { assets, deactivations } = resolveAssets(spec, ninja, halo, customers, catalog, report, options);
   const settings = settingsOf(spec, halo);
   const unique = spec.settings.assetTagMustBeUnique ?? halo.settings.assetTagMustBeUnique ?? false;
-  if (unique) report.errors.push(...assetTagCollisions(assets, deactivations, halo));
+  if (unique) report.errors.push(...assetTagCollisions(assets, deactivations, halo, ninja.provider));
   checkTicketType(spec, halo, report);
   const webhook = webhookOf(spec, ninja, report);
   warnUnknownMappings(spec, ninja, report);
@@ -39,6 +40,7 @@ export function desiredState(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapshot,
   report.warnings.push(...readProblemWarnings([...ninja.problems, ...halo.problems], halo));
 
   return {
+    rmm: ninja.provider,
     settings,
     fields: catalog.fields,
     assetTypes: catalog.assetTypes,
@@ -63,17 +65,17 @@ function classesInUseOf(spec: Spec, ninja: RmmSnapshot, customers: ReturnType<ty
   const valuesByClass = new Map<string, Map<string, number>>();
   const contextOf = deviceContexts(ninja);
   const fieldMappings = spec.assets.fields.filter((m) => m.target === 'field');
-  const ignore = new Set(spec.assets.ignoreSerials.map(serialKey));
+  const rules = serialRules(spec, ninja.provider);
   for (const d of ninja.devices) {
     if (d.locationId === undefined || d.nodeClass === undefined || 'skipped' in customers.placement(d.locationId)) continue;
     classesInUse.set(d.nodeClass, (classesInUse.get(d.nodeClass) ?? 0) + 1);
     const counts = valuesByClass.get(d.nodeClass) ?? new Map<string, number>();
     valuesByClass.set(d.nodeClass, counts);
     const context = contextOf(d);
-    const serial = deviceSerial(d, spec.assets.serial.from, spec.assets.serial.fromText, ignore);
+    const serial = deviceSerial(d, spec.assets.serial.from, spec.assets.serial.fromText, rules);
     for (const m of fieldMappings) {
       const key = foldName(m.to);
-      if (hasMappedValue(d, m, spec, context, serial)) counts.set(key, (counts.get(key) ?? 0) + 1);
+      if (hasMappedValue(d, m, spec, context, serial, ninja.provider)) counts.set(key, (counts.get(key) ?? 0) + 1);
     }
   }
   return { classesInUse, valuesByClass };
@@ -98,18 +100,22 @@ function checkTicketType(spec: Spec, halo: HaloSnapshot, report: Report): void {
   if ('missing' in found) report.errors.push(error('Unknown Halo ticket type', found.missing, ['alerts', 'ticketType']));
 }
 
-/** The NinjaOne webhook registration the spec asks for, its organisations resolved to ids. */
+/** The RMM webhook registration the spec asks for, its organisations resolved to ids. */
 function webhookOf(spec: Spec, ninja: RmmSnapshot, report: Report): Desired['webhook'] {
   const hook = spec.alerts?.webhook;
   if (!hook) return undefined;
-  const ids: number[] = [];
+  if (!ninja.provider.webhook) {
+    report.errors.push(error('No alert webhook to register', `alerts.webhook asks apply to register an alert webhook, but ${ninja.provider.name} takes none over its API. Remove alerts.webhook and configure ${ninja.provider.name}'s alerts to call haloform serve.`, ['alerts', 'webhook']));
+    return undefined;
+  }
+  const ids: RmmId[] = [];
   hook.organisations?.forEach((ref, i) => {
     const id = resolveOrganisation(ref, ninja);
     if (id === undefined) {
       report.errors.push(
         error(
-          'Unknown NinjaOne organisation',
-          `alerts.webhook.organisations names ${ref.kind === 'id' ? `id ${ref.id}` : `"${ref.name}"`}, which NinjaOne does not have.${ref.kind === 'name' ? didYouMean(ref.name, ninja.organizations.map((o) => o.name)) : ''} Correct it or remove it from the list.`,
+          `Unknown ${ninja.provider.name} organisation`,
+          `alerts.webhook.organisations names ${ref.kind === 'id' ? `id ${ref.id}` : `"${ref.name}"`}, which ${ninja.provider.name} does not have.${ref.kind === 'name' ? didYouMean(ref.name, ninja.organizations.map((o) => o.name)) : ''} Correct it or remove it from the list.`,
           ['alerts', 'webhook', 'organisations', i],
         ),
       );
@@ -118,7 +124,7 @@ function webhookOf(spec: Spec, ninja: RmmSnapshot, report: Report): Desired['web
   return { url: hook.publicUrl, header: hook.header, ...(hook.organisations ? { organizationIds: ids } : {}) };
 }
 
-/** Explicit mappings naming organisations NinjaOne does not have, or locations their organisation does not have. */
+/** Explicit mappings naming organisations the RMM does not have, or locations their organisation does not have. */
 function warnUnknownMappings(spec: Spec, ninja: RmmSnapshot, report: Report): void {
   for (const entry of spec.customers.map) {
     const ref = entry.organisation;
@@ -126,8 +132,8 @@ function warnUnknownMappings(spec: Spec, ninja: RmmSnapshot, report: Report): vo
     if (orgId === undefined) {
       report.warnings.push({
         severity: 'warning',
-        summary: 'Mapped organisation not in NinjaOne',
-        detail: `customers.map names NinjaOne organisation ${ref.kind === 'id' ? `id ${ref.id}` : `"${ref.name}"`}, which NinjaOne does not have (or the API app cannot see).${ref.kind === 'name' ? didYouMean(ref.name, ninja.organizations.map((o) => o.name)) : ''} The entry does nothing: correct the organisation's name or id, or remove the entry.`,
+        summary: `Mapped organisation not in ${ninja.provider.name}`,
+        detail: `customers.map names ${ninja.provider.name} organisation ${ref.kind === 'id' ? `id ${ref.id}` : `"${ref.name}"`}, which ${ninja.provider.name} does not have (or the API app cannot see).${ref.kind === 'name' ? didYouMean(ref.name, ninja.organizations.map((o) => o.name)) : ''} The entry does nothing: correct the organisation's name or id, or remove the entry.`,
         path: [...entry.path, 'organisation'],
       });
       continue;
@@ -139,8 +145,8 @@ function warnUnknownMappings(spec: Spec, ninja: RmmSnapshot, report: Report): vo
       if (locations.some((l) => (location.kind === 'id' ? l.id === location.id : l.name === location.name))) continue;
       report.warnings.push({
         severity: 'warning',
-        summary: 'Mapped location not in NinjaOne',
-        detail: `The site mapping names NinjaOne location ${location.kind === 'id' ? `id ${location.id}` : `"${location.name}"`}, which organisation "${ninja.organizations.find((o) => o.id === orgId)!.name}" does not have.${location.kind === 'name' ? didYouMean(location.name, locations.map((l) => l.name)) : ''} The mapping does nothing: correct the location's name (exact, as NinjaOne spells it) or id, or remove it. Its locations: ${list(locations.map((l) => `"${l.name}"`))}.`,
+        summary: `Mapped location not in ${ninja.provider.name}`,
+        detail: `The site mapping names ${ninja.provider.name} location ${location.kind === 'id' ? `id ${location.id}` : `"${location.name}"`}, which organisation "${ninja.organizations.find((o) => o.id === orgId)!.name}" does not have.${location.kind === 'name' ? didYouMean(location.name, locations.map((l) => l.name)) : ''} The mapping does nothing: correct the location's name (exact, as ${ninja.provider.name} spells it) or id, or remove it. Its locations: ${list(locations.map((l) => `"${l.name}"`))}.`,
         path: site.path,
         subject: 'key',
       });
@@ -148,12 +154,12 @@ function warnUnknownMappings(spec: Spec, ninja: RmmSnapshot, report: Report): vo
   }
 }
 
-function resolveOrganisation(ref: NinjaRef, ninja: RmmSnapshot): number | undefined {
-  return ref.kind === 'id' ? ninja.organizations.find((o) => o.id === ref.id)?.id : ninja.organizations.find((o) => o.name === ref.name)?.id;
+function resolveOrganisation(ref: NinjaRef, ninja: RmmSnapshot): RmmId | undefined {
+  return ref.kind === 'id' ? ninja.organizations.find((o) => sameRmmId(o.id, ref.id))?.id : ninja.organizations.find((o) => o.name === ref.name)?.id;
 }
 
 /** Asset tags that would be used twice among active assets once the plan is applied. */
-function assetTagCollisions(assets: Desired['assets'], deactivations: Desired['deactivations'], halo: HaloSnapshot): Diagnostic[] {
+function assetTagCollisions(assets: Desired['assets'], deactivations: Desired['deactivations'], halo: HaloSnapshot, rmm: RmmProvider): Diagnostic[] {
   const planned = new Map<number, string>();
   const holders = new Map<string, string[]>();
   const spelt = new Map<string, string>();
@@ -166,7 +172,7 @@ function assetTagCollisions(assets: Desired['assets'], deactivations: Desired['d
   for (const a of assets) {
     const tag = a.values.find((v) => v.kind === 'property' && v.target === 'inventory_number')?.value ?? a.live?.inventoryNumber;
     if (a.live) planned.set(a.live.id, tag ?? '');
-    add(tag, `device "${a.name}" of ${a.client.name} (ninja:${a.device.id})`);
+    add(tag, `device "${a.name}" of ${a.client.name} (${deviceKey(rmm, a.device.id)})`);
     if (tag) involvesPlan.add(foldName(tag));
   }
   const gone = new Set(deactivations.map((d) => d.live.id));
@@ -182,7 +188,7 @@ function assetTagCollisions(assets: Desired['assets'], deactivations: Desired['d
     out.push({
       ...error(
         'Asset tag collision',
-        `Asset tag "${spelt.get(tag)}" would be held by ${who.length} active assets — ${who.length <= 8 ? `${who.slice(0, -1).join(', ')} and ${who[who.length - 1]}` : list(who)} — but "Asset Tag must be unique" is on in Halo, so Halo would refuse the write. Rename the device in NinjaOne or the asset in Halo, map inventory_number from another device field, or turn settings.assetTagMustBeUnique off.`,
+        `Asset tag "${spelt.get(tag)}" would be held by ${who.length} active assets — ${who.length <= 8 ? `${who.slice(0, -1).join(', ')} and ${who[who.length - 1]}` : list(who)} — but "Asset Tag must be unique" is on in Halo, so Halo would refuse the write. Rename the device in ${rmm.name} or the asset in Halo, map inventory_number from another device field, or turn settings.assetTagMustBeUnique off.`,
         ['settings', 'assetTagMustBeUnique'],
       ),
     });

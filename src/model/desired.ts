@@ -1,5 +1,5 @@
 /**
- * The Desired Halo state: what Halo should hold according to the spec and NinjaOne, each
+ * The Desired Halo state: what Halo should hold according to the spec and the RMM, each
  * object already tied to the live Halo object it is (or will become). Computed by the
  * resolvers in this folder; diffed into a Plan by src/plan/. Pure data.
  */
@@ -8,15 +8,17 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { HaloAsset, HaloAssetType, HaloClient, HaloField, HaloFieldOption, HaloFieldType, HaloSite, HaloUser } from '../halo/types.js';
 import type { RmmDevice } from '../rmm/snapshot.js';
 import type { TargetType } from './convert.js';
+import type { RmmId } from '../rmm/snapshot.js';
+import type { RmmProvider } from '../rmm/provider.js';
 
 export interface DesiredClient {
   address: string;
   name: string;
   live?: HaloClient;
-  /** How it was found: by the NinjaOne id Halo stores, by name, or not at all. */
+  /** How it was found: by the RMM id Halo stores, by name, or not at all. */
   match: 'ninja-id' | 'name' | 'new';
-  /** The NinjaOne organisation id it should carry; undefined for the catch-all client. */
-  rmmId?: number;
+  /** The RMM organisation id it should carry; undefined for the catch-all client. */
+  rmmId?: RmmId;
   /** The organisation's name, for messages. */
   organisation?: string;
   /** For creates: the Halo top level. */
@@ -33,8 +35,8 @@ export interface DesiredSite {
   client: DesiredClient;
   live?: HaloSite;
   match: 'ninja-id' | 'name' | 'main-site' | 'new';
-  /** The NinjaOne location id it should carry; undefined for main and catch-all sites. */
-  rmmId?: number;
+  /** The RMM location id it should carry; undefined for main and catch-all sites. */
+  rmmId?: RmmId;
   /** Created by Halo together with a new client (its main site): apply updates it instead of creating it. */
   asMainSite: boolean;
   explicitName: boolean;
@@ -57,7 +59,7 @@ export interface DesiredField {
   live?: HaloField;
   /** What it holds (for a field haloform creates: the type it is created with). */
   type: HaloFieldType;
-  /** Its options, for a selection (a field haloform creates gets the NinjaOne field's). */
+  /** Its options, for a selection (a field haloform creates gets the RMM field's). */
   options: HaloFieldOption[];
   /** Asset types (existing ones) that lack the field and receive devices with a value for it. */
   missingFrom: HaloAssetType[];
@@ -98,6 +100,8 @@ export interface Deactivation {
 }
 
 export interface Desired {
+  /** The RMM the devices are from (its words and addresses in the plan). */
+  rmm: RmmProvider;
   settings: { assetTagMustBeUnique?: { live?: boolean; desired: boolean } };
   fields: DesiredField[];
   assetTypes: DesiredAssetType[];
@@ -105,7 +109,7 @@ export interface Desired {
   sites: DesiredSite[];
   assets: DesiredAsset[];
   deactivations: Deactivation[];
-  webhook?: { url: string; header: string; organizationIds?: number[] };
+  webhook?: { url: string; header: string; organizationIds?: RmmId[] };
   errors: Diagnostic[];
   warnings: Diagnostic[];
 }

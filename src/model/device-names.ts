@@ -1,23 +1,18 @@
 /**
- * What a NinjaOne device is called: the first of `assets.name.from` it has (default displayName,
- * then systemName, then dnsName), else "NinjaOne device <id>". Cloud monitors carry only a
- * systemName and some unmanaged devices only a displayName, so no single field names every
- * device. Used for asset tags, plan lines and alert tickets alike. Pure.
+ * What a device is called: the first of `assets.name.from` it has (the provider's name sources
+ * by default; NinjaOne's are displayName, systemName, dnsName), else "<RMM> device <id>". No
+ * single field names every device (cloud monitors, unmanaged devices). Used for asset tags, plan
+ * lines and alert tickets alike. Pure.
  */
 
-/** The default `assets.name.from`. */
-export const DEFAULT_NAME_SOURCES = ['displayName', 'systemName', 'dnsName'] as const;
-
-/** The name of a device that has none of the sources. */
-export function fallbackDeviceName(id: number | undefined): string {
-  return id === undefined ? 'NinjaOne device' : `NinjaOne device ${id}`;
-}
+import { deviceNoun, type RmmProvider } from '../rmm/provider.js';
+import type { RmmId } from '../rmm/snapshot.js';
 
 /**
  * The first non-empty string among `sources` (top-level keys, or dotted paths such as
  * `system.name`) of `record`, trimmed; undefined when it has none.
  */
-export function nameFrom(record: Readonly<Record<string, unknown>>, sources: readonly string[] = DEFAULT_NAME_SOURCES): string | undefined {
+export function nameFrom(record: Readonly<Record<string, unknown>>, sources: readonly string[]): string | undefined {
   for (const source of sources) {
     let value: unknown = record;
     for (const key of source.split('.')) {
@@ -28,7 +23,7 @@ export function nameFrom(record: Readonly<Record<string, unknown>>, sources: rea
   return undefined;
 }
 
-/** `nameFrom`, else "NinjaOne device <id>". */
-export function deviceDisplayName(record: Readonly<Record<string, unknown>>, id: number | undefined, sources: readonly string[] = DEFAULT_NAME_SOURCES): string {
-  return nameFrom(record, sources) ?? fallbackDeviceName(id);
+/** `nameFrom`, else "<RMM> device <id>". */
+export function deviceDisplayName(provider: RmmProvider, record: Readonly<Record<string, unknown>>, id: RmmId | undefined, sources: readonly string[] = provider.devices.nameSources): string {
+  return nameFrom(record, sources) ?? deviceNoun(provider, id);
 }

@@ -1,17 +1,18 @@
 /**
- * Reading a spec's device path out of a NinjaOne device: the device record itself, its custom
+ * Reading a spec's device path out of an RMM device: the device record itself, its custom
  * fields (inherited from its location and organisation when the mapping says so), its
  * organisation and location (names and their own custom fields). Pure.
  */
 
 import type { DevicePath, FieldMapping } from '../config/spec.js';
-import type { RmmDevice, RmmSnapshot } from '../rmm/snapshot.js';
+import type { RmmDevice, RmmId, RmmLocation, RmmOrganization, RmmSnapshot } from '../rmm/snapshot.js';
+import type { RmmProvider } from '../rmm/provider.js';
 
 /** What a device path can reach besides the device record itself. */
 export interface DeviceContext {
   customFields?: Readonly<Record<string, unknown>>;
-  organization?: { id: number; name: string; customFields?: Readonly<Record<string, unknown>> };
-  location?: { id: number; name: string; customFields?: Readonly<Record<string, unknown>> };
+  organization?: { id: RmmId; name: string; customFields?: Readonly<Record<string, unknown>> };
+  location?: { id: RmmId; name: string; customFields?: Readonly<Record<string, unknown>> };
 }
 
 /** The value at `path`, or undefined when the device does not have it. */
@@ -60,13 +61,10 @@ function walk(start: unknown, path: DevicePath): unknown {
   return value;
 }
 
-/** Device fields that hold epoch seconds (reference/ninjaone/NOTES.md §0). */
-const TIMESTAMP_KEYS = new Set(['created', 'lastContact', 'lastUpdate', 'lastBootTime', 'createTime', 'updateTime', 'logonTime']);
-
-/** Whether a path names a timestamp, from its last segment. */
-export function pathIsTimestamp(path: DevicePath): boolean {
+/** Whether a path names a timestamp, from its last segment (the provider's timestamp keys). */
+export function pathIsTimestamp(path: DevicePath, provider: RmmProvider): boolean {
   const last = path[path.length - 1];
-  return last !== undefined && TIMESTAMP_KEYS.has(last.name);
+  return last !== undefined && provider.devices.timestampKeys.has(last.name);
 }
 
 /** The custom field a path reads (`customFields.x`, `organization.customFields.x`, `location.customFields.x`), if any. */
@@ -78,8 +76,8 @@ export function customFieldOf(path: DevicePath): string | undefined {
 
 /** The device context (custom fields, organisation, location and theirs) of each device of a snapshot. */
 export function deviceContexts(ninja: RmmSnapshot): (device: RmmDevice) => DeviceContext {
-  const organizations = new Map(ninja.organizations.map((o) => [o.id, o]));
-  const locations = new Map(ninja.locations.map((l) => [l.id, l]));
+  const organizations = new Map<RmmId, RmmOrganization>(ninja.organizations.map((o) => [o.id, o]));
+  const locations = new Map<RmmId, RmmLocation>(ninja.locations.map((l) => [l.id, l]));
   return (device) => {
     const org = device.organizationId === undefined ? undefined : organizations.get(device.organizationId);
     const location = device.locationId === undefined ? undefined : locations.get(device.locationId);

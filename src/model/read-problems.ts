@@ -10,17 +10,25 @@ import type { HaloSnapshot } from '../halo/types.js';
 import type { ReadProblem } from '../http/rows.js';
 import { list } from './customers.js';
 import { sameName } from '../halo/names.js';
+import type { RmmId } from '../rmm/snapshot.js';
+import { sameRmmId, type RmmProvider } from '../rmm/provider.js';
+
+/** What a left-out Halo row still says it is. */
+export interface Lookalike {
+  name?: string;
+  rmmId?: RmmId;
+}
 
 /** What left-out Halo rows of a kind (`client`, `site`, `asset`) still say they are: nothing that could be one of them is created. */
-export function lookalikes(problems: readonly ReadProblem[], noun: string): { name?: string; rmmId?: number }[] {
+export function lookalikes(problems: readonly ReadProblem[], noun: string): Lookalike[] {
   return problems.filter((p) => p.api === 'Halo' && p.dropped && p.noun === noun && p.lookalike).map((p) => p.lookalike!);
 }
 
 /** Why an object about to be created is held back by a left-out row that may be it, or undefined. */
-export function heldBy(rows: readonly { name?: string; rmmId?: number }[], noun: string, wanted: { name?: string; rmmId?: number }): string | undefined {
-  const hit = rows.find((r) => (r.rmmId !== undefined && r.rmmId === wanted.rmmId) || (r.name !== undefined && wanted.name !== undefined && sameName(r.name, wanted.name)));
+export function heldBy(rows: readonly Lookalike[], noun: string, wanted: Lookalike, rmm: RmmProvider): string | undefined {
+  const hit = rows.find((r) => sameRmmId(r.rmmId, wanted.rmmId) || (r.name !== undefined && wanted.name !== undefined && sameName(r.name, wanted.name)));
   if (!hit) return undefined;
-  const what = [hit.name !== undefined ? `named "${hit.name}"` : undefined, hit.rmmId !== undefined ? `with NinjaOne id ${hit.rmmId}` : undefined].filter(Boolean).join(' ');
+  const what = [hit.name !== undefined ? `named "${hit.name}"` : undefined, hit.rmmId !== undefined ? `with ${rmm.name} id ${hit.rmmId}` : undefined].filter(Boolean).join(' ');
   return `Halo sent a ${noun} row ${what} without its id, which may be this very ${noun}, so haloform creates nothing that could duplicate it until Halo sends the row whole`;
 }
 

@@ -7,7 +7,8 @@
  * (cloned VMs) or several Halo assets hold (DESIGN.md §3). Pure.
  */
 
-import type { DevicePath } from '../config/spec.js';
+import type { DevicePath, Spec } from '../config/spec.js';
+import type { RmmProvider } from '../rmm/provider.js';
 import type { RmmDevice } from '../rmm/snapshot.js';
 import { readDevicePath } from './device-values.js';
 
@@ -36,25 +37,39 @@ export function serialKey(serial: string): string {
   return serial.trim().toLowerCase();
 }
 
+/** What makes a serial a placeholder beyond the built-in list: the spec's assets.ignoreSerials and the RMM's own. */
+export interface SerialRules {
+  ignore: ReadonlySet<string>;
+  rmm: { name: string; placeholders: ReadonlySet<string> };
+}
+
+export function serialRules(spec: Spec, provider: RmmProvider): SerialRules {
+  return {
+    ignore: new Set(spec.assets.ignoreSerials.map(serialKey)),
+    rmm: { name: provider.name, placeholders: new Set(provider.devices.placeholderSerials.map(serialKey)) },
+  };
+}
+
 /** Why a serial is a placeholder (never written, never matched), or undefined when it is a real one. */
-export function placeholderReason(serial: string, ignore: ReadonlySet<string>): string | undefined {
+export function placeholderReason(serial: string, rules: SerialRules): string | undefined {
   const key = serialKey(serial);
   if (BUILTIN_PLACEHOLDER_SERIALS.some((p) => p.toLowerCase() === key)) return 'a placeholder the BIOS reports';
-  if (ignore.has(key)) return 'listed in assets.ignoreSerials';
+  if (rules.rmm.placeholders.has(key)) return `what ${rules.rmm.name} reports when there is no serial`;
+  if (rules.ignore.has(key)) return 'listed in assets.ignoreSerials';
   if (key.length < 4) return 'shorter than 4 characters';
   if (/^(.)\1*$/.test(key.replace(/[\s-]/g, ''))) return 'one repeated character';
   return undefined;
 }
 
 /** The device's serial from `sources`, skipping placeholders. */
-export function deviceSerial(device: RmmDevice, sources: readonly DevicePath[], sourceText: readonly string[], ignore: ReadonlySet<string>): DeviceSerial {
+export function deviceSerial(device: RmmDevice, sources: readonly DevicePath[], sourceText: readonly string[], rules: SerialRules): DeviceSerial {
   const placeholders: string[] = [];
   for (const [i, path] of sources.entries()) {
     const raw = readDevicePath(device, path, {});
     if (typeof raw !== 'string' && typeof raw !== 'number') continue;
     const text = String(raw).trim();
     if (text === '') continue;
-    if (placeholderReason(text, ignore)) {
+    if (placeholderReason(text, rules)) {
       if (!placeholders.includes(text)) placeholders.push(text);
       continue;
     }

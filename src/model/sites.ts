@@ -1,6 +1,6 @@
 /**
- * NinjaOne locations to Halo sites (DESIGN.md §3): each location's target is decided first — the
- * organisation's site map, then the NinjaOne id Halo stores, then a unique name, then the
+ * RMM locations to Halo sites (DESIGN.md §3): each location's target is decided first — the
+ * organisation's site map, then the RMM id Halo stores, then a unique name, then the
  * unmappedLocations policy — and the sites are materialised after, once the main sites of new
  * clients are known. Pure.
  */
@@ -16,6 +16,8 @@ import type { DesiredClient, DesiredSite } from './desired.js';
 import { heldBy } from './read-problems.js';
 import { similarNames } from './similar-names.js';
 import { list, yamlScalar } from './wording.js';
+import type { RmmId } from '../rmm/snapshot.js';
+import { compareRmmIds } from '../rmm/provider.js';
 
 export type Placement = { client: DesiredClient; site: DesiredSite } | Skipped;
 
@@ -28,8 +30,8 @@ type SiteDecision =
 
 /** Every location's decision; a location placed nowhere (its organisation skipped or unread, its site's client unknown) is in `skipped`. */
 export interface LocationDecisions {
-  decided: Map<number, { client: DesiredClient; decision: SiteDecision; location: RmmLocation }>;
-  skipped: Map<number, string>;
+  decided: Map<RmmId, { client: DesiredClient; decision: SiteDecision; location: RmmLocation }>;
+  skipped: Map<RmmId, string>;
 }
 
 /** What one location's decision looks at. */
@@ -46,14 +48,14 @@ interface LocationContext {
 }
 
 /** Locations, in id order, to the site each goes to; then one warning per unmapped-location policy in use. */
-export function decideLocations(run: CustomerRun, orgClients: ReadonlyMap<number, DesiredClient | Skipped>): LocationDecisions {
+export function decideLocations(run: CustomerRun, orgClients: ReadonlyMap<RmmId, DesiredClient | Skipped>): LocationDecisions {
   const out: LocationDecisions = { decided: new Map(), skipped: new Map() };
   const orgsById = new Map(run.ninja.organizations.map((o) => [o.id, o]));
   const unmapped = new Map<LocationPolicy, string[]>();
   for (const location of sortedLocations(run)) {
     const placed = orgClients.get(location.organizationId);
     if (!placed) {
-      out.skipped.set(location.id, `its organisation ${location.organizationId} was not read from NinjaOne`);
+      out.skipped.set(location.id, `its organisation ${location.organizationId} was not read from ${run.ninja.provider.name}`);
       continue;
     }
     if ('skipped' in placed) {
@@ -69,7 +71,7 @@ export function decideLocations(run: CustomerRun, orgClients: ReadonlyMap<number
 }
 
 function sortedLocations(run: CustomerRun): RmmLocation[] {
-  return [...run.ninja.locations].sort((a, b) => a.id - b.id);
+  return [...run.ninja.locations].sort((a, b) => compareRmmIds(a.id, b.id));
 }
 
 /**
@@ -81,7 +83,7 @@ function locationContext(run: CustomerRun, location: RmmLocation, org: RmmOrgani
   const orphan = linkedAll.find((s) => s.clientId === undefined);
   if (orphan) {
     // Halo did not say whose site it is: placing the devices elsewhere could duplicate it, so wait.
-    return { skipped: `Halo site ${orphan.id} carries the id of NinjaOne location ${location.id} but Halo did not say which client it belongs to (see the incomplete rows)` };
+    return { skipped: `Halo site ${orphan.id} carries the id of ${run.ninja.provider.name} location ${location.id} but Halo did not say which client it belongs to (see the incomplete rows)` };
   }
   const linkedHere = linkedAll.filter((s) => client.live && s.clientId === client.live.id);
   if (linkedAll.length > linkedHere.length) {
@@ -89,7 +91,7 @@ function locationContext(run: CustomerRun, location: RmmLocation, org: RmmOrgani
     run.report.warnings.push({
       ...warning(
         'Location linked to a site of another client',
-        `Halo site "${elsewhere.name}" (id ${elsewhere.id}) carries the id of NinjaOne location "${location.name}" of "${org.name}", but belongs to another client than "${client.name}". haloform leaves that site alone and places the location's devices under "${client.name}"; if the link is left over from an earlier integration, clear it on that site in Halo.`,
+        `Halo site "${elsewhere.name}" (id ${elsewhere.id}) carries the id of ${run.ninja.provider.name} location "${location.name}" of "${org.name}", but belongs to another client than "${client.name}". haloform leaves that site alone and places the location's devices under "${client.name}"; if the link is left over from an earlier integration, clear it on that site in Halo.`,
       ),
       address: address('site', `${client.name}/${location.name}`),
     });
@@ -116,14 +118,14 @@ function siteDecisionOf(c: LocationContext, unmapped: Map<LocationPolicy, string
     return { kind: 'named', name: unnamed ? location.name : linked.name, live: linked, match: 'ninja-id', explicit: unnamed };
   }
   if (location.name.trim() === '') {
-    return { kind: 'skip', reason: `location ${location.id} has no name in NinjaOne and no Halo site carries its id (map it by id in the organisation's sites)` };
+    return { kind: 'skip', reason: `location ${location.id} has no name in ${c.run.ninja.provider.name} and no Halo site carries its id (map it by id in the organisation's sites)` };
   }
   const named = sitesNamed(c.clientSites, location.name).filter((s) => s.rmmId === undefined);
   if (named.length === 1) return { kind: 'named', name: named[0]!.name, live: named[0]!, match: 'name', explicit: false };
   return unmappedLocationDecision(c, unmapped);
 }
 
-/** The client's sites of a name; a site Halo holds without one is found by its NinjaOne id only. */
+/** The client's sites of a name; a site Halo holds without one is found by its RMM id only. */
 function sitesNamed(clientSites: readonly HaloSite[], name: string): HaloSite[] {
   return name.trim() === '' ? [] : clientSites.filter((s) => s.name.trim() !== '' && foldName(s.name) === foldName(name));
 }
@@ -145,7 +147,7 @@ function mappedSiteDecision(c: LocationContext, mapped: SiteMapping): SiteDecisi
     run.report.errors.push({
       ...error(
         'Halo site linked to another location',
-        `Halo site "${client.name}/${site.name}" (id ${site.id}) already carries the id of NinjaOne location ${site.rmmId}, so it cannot also stand for "${location.name}" (${location.id}). Map "${location.name}" to another site name.`,
+        `Halo site "${client.name}/${site.name}" (id ${site.id}) already carries the id of ${run.ninja.provider.name} location ${site.rmmId}, so it cannot also stand for "${location.name}" (${location.id}). Map "${location.name}" to another site name.`,
         where,
       ),
       address: address('site', `${client.name}/${site.name}`),
@@ -165,8 +167,8 @@ function unaskedSiteRename({ run, location, client }: LocationContext, mapped: S
     ...error(
       'Site rename not asked for',
       mapped.renameFrom === undefined
-        ? `The spec maps NinjaOne location "${location.name}" to site "${mapped.site}", but the Halo site linked to it is "${client.name}/${linked.name}" (id ${linked.id}), so the plan would rename it. To rename it, write { site: ${yamlScalar(mapped.site)}, renameFrom: ${yamlScalar(linked.name)} }; if "${mapped.site}" is a typo, write ${yamlScalar(linked.name)}.`
-        : `The spec says renameFrom: "${mapped.renameFrom}", but the Halo site linked to NinjaOne location "${location.name}" is "${linked.name}" (id ${linked.id}). Correct renameFrom to "${linked.name}".`,
+        ? `The spec maps ${run.ninja.provider.name} location "${location.name}" to site "${mapped.site}", but the Halo site linked to it is "${client.name}/${linked.name}" (id ${linked.id}), so the plan would rename it. To rename it, write { site: ${yamlScalar(mapped.site)}, renameFrom: ${yamlScalar(linked.name)} }; if "${mapped.site}" is a typo, write ${yamlScalar(linked.name)}.`
+        : `The spec says renameFrom: "${mapped.renameFrom}", but the Halo site linked to ${run.ninja.provider.name} location "${location.name}" is "${linked.name}" (id ${linked.id}). Correct renameFrom to "${linked.name}".`,
       mapped.path,
     ),
     address: address('site', `${client.name}/${linked.name}`),
@@ -181,7 +183,7 @@ function warnSimilarSite({ run, location, client, clientSites }: LocationContext
   run.report.warnings.push({
     ...warning(
       'Similar Halo site exists',
-      `The spec maps NinjaOne location "${location.name}" to site "${mapped.site}", which haloform will create in "${client.name}", but the client already has ${near.map((x) => `"${x.name}" (id ${x.id})`).join(' and ')}. If you meant that site, correct the name: ${yamlScalar(near[0]!.name)}.`,
+      `The spec maps ${run.ninja.provider.name} location "${location.name}" to site "${mapped.site}", which haloform will create in "${client.name}", but the client already has ${near.map((x) => `"${x.name}" (id ${x.id})`).join(' and ')}. If you meant that site, correct the name: ${yamlScalar(near[0]!.name)}.`,
       mapped.path,
     ),
     address: address('site', `${client.name}/${mapped.site}`),
@@ -199,7 +201,7 @@ function unmappedLocationDecision({ run, location, org, client, entry }: Locatio
   if (!explicitPolicy) unmapped.set(policy, [...(unmapped.get(policy) ?? []), label]);
   switch (policy) {
     case 'create': {
-      const held = heldBy(run.droppedSites, 'site', { name: location.name, rmmId: location.id });
+      const held = heldBy(run.droppedSites, 'site', { name: location.name, rmmId: location.id }, run.ninja.provider);
       return held ? { kind: 'skip', reason: held } : { kind: 'named', name: location.name, match: 'new', explicit: false };
     }
     case 'skip':
@@ -212,7 +214,7 @@ function unmappedLocationDecision({ run, location, org, client, entry }: Locatio
       report.errors.push({
         ...error(
           'Unmapped location',
-          `NinjaOne location ${label} (${location.id}) matches no Halo site of "${client.name}", and its policy is error. Map it in the organisation's sites, or choose another unmappedLocations policy.`,
+          `${run.ninja.provider.name} location ${label} (${location.id}) matches no Halo site of "${client.name}", and its policy is error. Map it in the organisation's sites, or choose another unmappedLocations policy.`,
           entry ? [...entry.path, 'sites'] : ['customers', 'unmappedLocations'],
         ),
         address: address('site', `${client.name}/${location.name}`),
@@ -222,7 +224,7 @@ function unmappedLocationDecision({ run, location, org, client, entry }: Locatio
 }
 
 /** One warning per policy (but error, which has its own) naming the unmapped locations it applies to. */
-function warnUnmappedLocations({ report, catchAll }: CustomerRun, unmapped: ReadonlyMap<LocationPolicy, string[]>): void {
+function warnUnmappedLocations({ report, catchAll, ninja }: CustomerRun, unmapped: ReadonlyMap<LocationPolicy, string[]>): void {
   for (const [policy, labels] of unmapped) {
     if (policy === 'error') continue;
     const one = labels.length === 1;
@@ -235,7 +237,7 @@ function warnUnmappedLocations({ report, catchAll }: CustomerRun, unmapped: Read
     report.warnings.push(
       warning(
         'Unmapped locations',
-        `${labels.length} NinjaOne location${one ? ' has' : 's have'} no site mapping and no Halo site of the same name (unmappedLocations: ${policy}); ${what[policy]}: ${list(labels)}. Map ${one ? 'it' : 'them'} in customers.map[].sites to choose ${one ? 'its site' : 'their sites'}.`,
+        `${labels.length} ${ninja.provider.name} location${one ? ' has' : 's have'} no site mapping and no Halo site of the same name (unmappedLocations: ${policy}); ${what[policy]}: ${list(labels)}. Map ${one ? 'it' : 'them'} in customers.map[].sites to choose ${one ? 'its site' : 'their sites'}.`,
         ['customers', 'unmappedLocations'],
       ),
     );
@@ -255,8 +257,8 @@ export function nameMainSites(run: CustomerRun, { decided }: LocationDecisions):
 }
 
 /** Every location's placement, materialising its site (kept in the run) as decided. */
-export function placeLocations(run: CustomerRun, { decided, skipped }: LocationDecisions): Map<number, Placement> {
-  const placements = new Map<number, Placement>();
+export function placeLocations(run: CustomerRun, { decided, skipped }: LocationDecisions): Map<RmmId, Placement> {
+  const placements = new Map<RmmId, Placement>();
   for (const location of sortedLocations(run)) {
     const skip = skipped.get(location.id);
     if (skip) {

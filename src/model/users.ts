@@ -1,5 +1,5 @@
 /**
- * Linking an asset to a Halo user from NinjaOne's last logged-in user (`DOMAIN\user`,
+ * Linking an asset to a Halo user from the RMM's last logged-in user (`DOMAIN\user`,
  * `user@domain`, `root (pts/0)`) or a custom field. Ambiguity is never resolved by guessing. Pure.
  */
 

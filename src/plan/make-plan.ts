@@ -10,6 +10,7 @@ import { comparable } from '../model/convert.js';
 import type { HaloAsset, HaloClient, HaloSite, HaloSnapshot } from '../halo/types.js';
 import { KINDS, PLAN_FORMAT_VERSION, summarise, type AssetChange, type AssetFieldChange, type AssetTypeChange, type Change, type ClientChange, type Plan, type Ref, type SettingChange, type SiteChange, type WebhookChange, type UserLink, type Value } from './plan.js';
 import { foldName } from '../halo/names.js';
+import { compareRmmIds, deviceNoun, type RmmProvider } from '../rmm/provider.js';
 
 export interface PlanMeta {
   specHash: string;
@@ -22,16 +23,17 @@ export interface PlanMeta {
 
 export function makePlan(desired: Desired, halo: HaloSnapshot, meta: PlanMeta): Plan {
   const lookups = lookupsOf(desired, halo);
-  const assets = [...desired.assets].sort((a, b) => a.client.name.localeCompare(b.client.name) || a.name.localeCompare(b.name) || a.device.id - b.device.id);
+  const rmm = desired.rmm;
+  const assets = [...desired.assets].sort((a, b) => a.client.name.localeCompare(b.client.name) || a.name.localeCompare(b.name) || compareRmmIds(a.device.id, b.device.id));
   const changes: Change[] = [
     ...settingChanges(desired),
     ...desired.fields.map(fieldChange),
     ...desired.assetTypes.map((type) => assetTypeChange(type, desired)),
-    ...[...desired.clients].sort(byName).map(clientChange),
-    ...[...desired.sites].sort((a, b) => a.address.localeCompare(b.address)).map(siteChange),
-    ...assets.map((asset) => assetChange(asset, lookups)),
-    ...desired.deactivations.map(deactivationChange),
-    ...(desired.webhook ? [webhookChange(desired.webhook)] : []),
+    ...[...desired.clients].sort(byName).map((client) => clientChange(client, rmm)),
+    ...[...desired.sites].sort((a, b) => a.address.localeCompare(b.address)).map((site) => siteChange(site, rmm)),
+    ...assets.map((asset) => assetChange(asset, lookups, rmm)),
+    ...desired.deactivations.map((d) => deactivationChange(d, rmm)),
+    ...(desired.webhook && rmm.webhook ? [webhookChange(desired.webhook, rmm.webhook)] : []),
   ];
   const order = new Map(KINDS.map((k, i) => [k, i]));
   changes.sort((a, b) => order.get(a.kind)! - order.get(b.kind)!);
@@ -99,13 +101,13 @@ function assetTypeChange(type: DesiredAssetType, desired: Desired): AssetTypeCha
   };
 }
 
-function deactivationChange(d: Desired['deactivations'][number]): AssetChange {
+function deactivationChange(d: Desired['deactivations'][number], rmm: RmmProvider): AssetChange {
   return {
     address: d.address,
     kind: 'asset',
     action: 'deactivate',
     name: d.name,
-    reason: `NinjaOne device ${d.live.rmmId} no longer exists`,
+    reason: `${deviceNoun(rmm, d.live.rmmId)} no longer exists`,
     ...(d.client ? { client: d.client.name } : {}),
     haloId: d.live.id,
     rmmId: d.live.rmmId!,
@@ -115,13 +117,13 @@ function deactivationChange(d: Desired['deactivations'][number]): AssetChange {
   };
 }
 
-function webhookChange(webhook: NonNullable<Desired['webhook']>): WebhookChange {
+function webhookChange(webhook: NonNullable<Desired['webhook']>, words: NonNullable<RmmProvider['webhook']>): WebhookChange {
   return {
     address: 'ninja_webhook',
     kind: 'ninja_webhook',
     action: 'update',
-    name: 'NinjaOne alert webhook',
-    reason: 'NinjaOne cannot report the registered webhook, so apply sends it every time; PUT /v2/webhook is idempotent',
+    name: words.name,
+    reason: words.reason,
     after: { url: webhook.url, header: webhook.header, organisations: webhook.organizationIds ?? 'all' },
   };
 }
@@ -153,13 +155,13 @@ function fieldChange(field: DesiredField): AssetFieldChange {
   return { address: field.address, kind: 'asset_field', action: 'no-op', name: field.name, haloId: field.live.id, fingerprint: fingerprint(field.live) };
 }
 
-function clientChange(client: DesiredClient): ClientChange {
+function clientChange(client: DesiredClient, rmm: RmmProvider): ClientChange {
   const base = { address: client.address, kind: 'client' as const, name: client.name, client: client.name };
   if (!client.live) {
     return {
       ...base,
       action: 'create',
-      reason: client.organisation ? `new for NinjaOne organisation "${client.organisation}"` : 'the catch-all client of customers.catchAll',
+      reason: client.organisation ? `new for ${rmm.name} organisation "${client.organisation}"` : 'the catch-all client of customers.catchAll',
       ...(client.rmmId !== undefined ? { rmmId: client.rmmId } : {}),
       after: {
         name: client.name,
@@ -184,7 +186,7 @@ function clientChange(client: DesiredClient): ClientChange {
   return {
     ...base,
     action,
-    ...(changed ? { reason: client.match === 'name' ? `${client.explicitName ? 'mapped in customers.map' : 'matched by name'} to NinjaOne organisation "${client.organisation}"` : 'renamed as the spec says' } : {}),
+    ...(changed ? { reason: client.match === 'name' ? `${client.explicitName ? 'mapped in customers.map' : 'matched by name'} to ${rmm.name} organisation "${client.organisation}"` : 'renamed as the spec says' } : {}),
     haloId: client.live.id,
     ...(client.rmmId !== undefined ? { rmmId: client.rmmId } : {}),
     ...(changed ? { before, after } : {}),
@@ -192,16 +194,16 @@ function clientChange(client: DesiredClient): ClientChange {
   };
 }
 
-function siteChange(site: DesiredSite): SiteChange {
+function siteChange(site: DesiredSite, rmm: RmmProvider): SiteChange {
   const base = { address: site.address, kind: 'site' as const, name: site.name, client: site.client.name, dependsOn: [site.client.address] };
   if (!site.live) {
     return {
       ...base,
       action: 'create',
       reason: site.asMainSite
-        ? `the main site Halo creates with the new client${site.location ? `, for NinjaOne location "${site.location}"` : ''}`
+        ? `the main site Halo creates with the new client${site.location ? `, for ${rmm.name} location "${site.location}"` : ''}`
         : site.location
-          ? `new for NinjaOne location "${site.location}"`
+          ? `new for ${rmm.name} location "${site.location}"`
           : 'the catch-all site of customers.catchAll',
       ...(site.rmmId !== undefined ? { rmmId: site.rmmId } : {}),
       after: {
@@ -226,7 +228,7 @@ function siteChange(site: DesiredSite): SiteChange {
   return {
     ...base,
     action: !changed ? 'no-op' : site.match === 'name' ? 'adopt' : 'update',
-    ...(changed ? { reason: site.match === 'name' ? `${site.explicitName ? 'mapped in the spec' : 'matched by name'} to NinjaOne location "${site.location}"` : 'renamed as the spec says' } : {}),
+    ...(changed ? { reason: site.match === 'name' ? `${site.explicitName ? 'mapped in the spec' : 'matched by name'} to ${rmm.name} location "${site.location}"` : 'renamed as the spec says' } : {}),
     haloId: site.live.id,
     ...(site.rmmId !== undefined ? { rmmId: site.rmmId } : {}),
     ...(changed ? { before, after } : {}),
@@ -247,7 +249,7 @@ interface Lookups {
   usersById: Map<number, { id: number; name: string }>;
 }
 
-function assetChange(asset: DesiredAsset, lookups: Lookups): AssetChange {
+function assetChange(asset: DesiredAsset, lookups: Lookups, rmm: RmmProvider): AssetChange {
   const deps = [asset.client.address, asset.site.address, asset.type.address];
   const base = {
     address: asset.address,
@@ -266,7 +268,7 @@ function assetChange(asset: DesiredAsset, lookups: Lookups): AssetChange {
     return {
       ...base,
       action: 'create',
-      reason: `new for NinjaOne device ${asset.device.id} (${asset.device.nodeClass})`,
+      reason: `new for ${deviceNoun(rmm, asset.device.id)} (${asset.device.nodeClass})`,
       after: {
         client: { ref: asset.client.address },
         site: { ref: asset.site.address },
@@ -339,9 +341,9 @@ function assetChange(asset: DesiredAsset, lookups: Lookups): AssetChange {
   return {
     ...base,
     action,
-    ...(asset.match === 'serial' ? { reason: `matched by serial ${asset.serial}` } : changed ? { reason: describeUpdate(after) } : {}),
+    ...(asset.match === 'serial' ? { reason: `matched by serial ${asset.serial}` } : changed ? { reason: describeUpdate(after, rmm) } : {}),
     haloId: live.id,
-    ...(changed ? { before, after } : {}),
+    ...(changed ? { before, after: after as NonNullable<AssetChange['after']> } : {}),
     ...fieldTargets(Object.keys((after.fields as Record<string, string> | undefined) ?? {}), Object.keys((after.customfields as Record<string, string> | undefined) ?? {}), lookups),
     fingerprint: assetFingerprint(live),
   };
@@ -373,11 +375,11 @@ function fieldTargets(fields: string[], customFields: string[], lookups: Lookups
   return targets;
 }
 
-function describeUpdate(after: Record<string, Value>): string {
-  if ('client' in after) return 'moved to another client in NinjaOne';
-  if ('site' in after) return 'moved to another location in NinjaOne';
-  if ('inactive' in after) return 'the device is back in NinjaOne';
-  return 'NinjaOne values changed';
+function describeUpdate(after: Record<string, Value>, rmm: RmmProvider): string {
+  if ('client' in after) return `moved to another client in ${rmm.name}`;
+  if ('site' in after) return `moved to another location in ${rmm.name}`;
+  if ('inactive' in after) return `the device is back in ${rmm.name}`;
+  return `${rmm.name} values changed`;
 }
 
 function byName(a: { name: string }, b: { name: string }): number {

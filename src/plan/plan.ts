@@ -9,6 +9,7 @@ import type { HaloFieldType } from '../halo/types.js';
 import type { AssetProperty } from '../halo/writes.js';
 import type { Kind } from '../model/address.js';
 import type { HaloIdentity } from '../rmm/provider.js';
+import type { RmmId } from '../rmm/snapshot.js';
 
 export { address, addressName, KINDS, type Kind } from '../model/address.js';
 
@@ -46,8 +47,8 @@ interface ChangeBase {
   client?: string;
   /** The existing Halo object, for every action but create. */
   haloId?: number;
-  /** The RMM's id written with it: the NinjaOne organisation, location or device id. */
-  rmmId?: number;
+  /** The RMM's id written with it: the organisation, location or device id (NinjaOne's integers, another RMM's text uids). */
+  rmmId?: RmmId;
   /** Addresses this change needs to exist first. */
   dependsOn?: string[];
   /** A hash of the live object as plan read it; apply refuses the plan if it changed since. */
@@ -95,7 +96,7 @@ export type ClientChange = ChangeOf<
     name?: string;
     top_level?: Named | null;
     /** The RMM organisation's id, in the Halo field `Plan.rmm.halo.client` names. */
-    rmm_id?: number | null;
+    rmm_id?: RmmId | null;
     /** The name of the main site Halo makes with a new client. */
     main_site?: string;
   }
@@ -107,7 +108,7 @@ export type SiteChange = ChangeOf<
     name?: string;
     client?: Ref;
     /** The RMM location's id, in the Halo field `Plan.rmm.halo.site` names. */
-    rmm_id?: number | null;
+    rmm_id?: RmmId | null;
     /** This new site is the main site Halo made with its new client: named and linked, not made again. */
     main_site?: boolean;
   }
@@ -121,7 +122,7 @@ export type AssetChange = ChangeOf<
     site?: Ref;
     asset_type?: Ref;
     /** The RMM device's id, in the Halo field `Plan.rmm.halo.asset` names. */
-    rmm_id?: number | null;
+    rmm_id?: RmmId | null;
     inactive?: boolean;
     fields?: FieldValues;
     customfields?: FieldValues;
@@ -135,7 +136,7 @@ export type AssetChange = ChangeOf<
 };
 
 /** The NinjaOne webhook registration (NinjaOne cannot report it, so apply sends it every time). */
-export type WebhookChange = ChangeOf<'ninja_webhook', { url: string; header: string; organisations: number[] | 'all' }>;
+export type WebhookChange = ChangeOf<'ninja_webhook', { url: string; header: string; organisations: RmmId[] | 'all' }>;
 
 export type Change = SettingChange | AssetFieldChange | AssetTypeChange | ClientChange | SiteChange | AssetChange | WebhookChange;
 
@@ -148,6 +149,9 @@ export type Summary = Record<Exclude<Action, 'no-op'>, number> & { unchanged: nu
 
 /** The version of the plan's JSON: 2 since ids, lists and references are typed (a list of fields, not "a, b"). */
 export const PLAN_FORMAT_VERSION = 2;
+
+/** The addresses a plan is made against: `halo`, and the RMM's under its provider key (`ninjaone`). */
+export type PlanTargets = { halo: string } & Record<string, string>;
 
 export interface PlanRmm {
   name: string;
@@ -165,8 +169,8 @@ export interface Plan {
   createdAt: string;
   /** The RMM the plan read, and the Halo fields its ids are written to (the text plans name those fields). */
   rmm: PlanRmm;
-  /** Hosts the plan was made against (never credentials). */
-  targets: { ninjaone: string; halo: string };
+  /** Addresses the plan was made against (never credentials): Halo's, and the RMM's under its key (`ninjaone`). */
+  targets: PlanTargets;
   /** Errors stop the plan: apply refuses a plan that has any. */
   errors: Diagnostic[];
   /** Things a reviewer must see: ambiguous serials, unmapped locations, mass deactivation. */

@@ -76,7 +76,7 @@ export function renderPlanMarkdown(unsafe: Plan, options: MarkdownOptions): stri
     }
     // Not a change the summary counts: NinjaOne cannot report its webhook, so apply re-sends it.
     const webhook = plan.changes.filter((c) => c.kind === 'ninja_webhook');
-    if (webhook.length > 0) sections.push(section(plan.rmm, 'NinjaOne webhook', webhook, 0, 're-sent on every apply'));
+    if (webhook.length > 0) sections.push(section(plan.rmm, `${plan.rmm.name} webhook`, webhook, 0, 're-sent on every apply'));
   }
 
   let body = head.join('\n');

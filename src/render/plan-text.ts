@@ -40,7 +40,7 @@ export function renderPlanText(unsafe: Plan, options: TextOptions): string {
   }
 
   out.push(
-    `Read ${count(plan.read.organizations, 'NinjaOne organisation')}, ${count(plan.read.locations, 'location')} and ${count(plan.read.devices, 'device')}; ${count(plan.read.haloClients, 'Halo client')} and ${count(plan.read.haloAssets, 'asset')}.`,
+    `Read ${count(plan.read.organizations, `${plan.rmm.name} organisation`)}, ${count(plan.read.locations, 'location')} and ${count(plan.read.devices, 'device')}; ${count(plan.read.haloClients, 'Halo client')} and ${count(plan.read.haloAssets, 'asset')}.`,
     '',
   );
   if (plan.warnings.length > 0) {
@@ -48,9 +48,9 @@ export function renderPlanText(unsafe: Plan, options: TextOptions): string {
   }
 
   if (!hasChanges(plan)) {
-    out.push(paint.green(paint.bold('No changes.')) + ' Halo matches the spec and NinjaOne.');
+    out.push(paint.green(paint.bold('No changes.')) + ` Halo matches the spec and ${plan.rmm.name}.`);
     const webhook = plan.changes.find((c) => c.kind === 'ninja_webhook');
-    if (webhook) out.push('', paint.dim('(apply still sends the NinjaOne webhook registration, as on every apply: NinjaOne cannot report the webhook it has.)'));
+    if (webhook) out.push('', paint.dim(`(apply still sends the ${plan.rmm.name} webhook registration, as on every apply: ${plan.rmm.name} cannot report the webhook it has.)`));
     return `${out.join('\n')}\n`;
   }
 
@@ -84,7 +84,7 @@ export function renderPlanText(unsafe: Plan, options: TextOptions): string {
 
   // The webhook belongs to no client: under its own heading, so it is not read as the last client's.
   const webhook = plan.changes.find((c) => c.kind === 'ninja_webhook');
-  if (webhook) out.push(heading('NinjaOne', paint), '', ...block(webhook, plan.rmm, paint), '');
+  if (webhook) out.push(heading(`${plan.rmm.name}`, paint), '', ...block(webhook, plan.rmm, paint), '');
 
   out.push(paint.bold(summaryLine(plan)));
   return `${out.join('\n')}\n`;

@@ -3,7 +3,7 @@
  * `apply plan.json` plans afresh from the spec the plan names and the live state, and goes on only
  * when the fresh plan is the saved one change for change — same spec, same targets, no errors (the
  * guards hold at apply as at plan), same addresses, actions, ids and values — so a plan edited by
- * hand, or one Halo or NinjaOne moved past, is refused with its first difference named.
+ * hand, or one Halo or the RMM moved past, is refused with its first difference named.
  */
 
 import { applyPlan, type ApplyOptions, type ApplyResult } from '../apply/executor.js';
@@ -12,7 +12,7 @@ import type { Spec } from '../config/spec.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { HaloSnapshot } from '../halo/types.js';
 import { planDifference } from '../plan/compare.js';
-import type { Plan } from '../plan/plan.js';
+import type { Plan, PlanTargets } from '../plan/plan.js';
 import { escapeControls } from '../render/safe-text.js';
 import type { Clients } from './clients.js';
 import type { PlanRun } from './plan-run.js';
@@ -27,6 +27,8 @@ export interface SavedPlanOptions {
   config: string;
   /** Hides secrets as the saved file hides them (a password in a URL, a webhook URL's token). */
   mask(text: string): string;
+  /** The targets a plan made now records (run/clients.ts targetsOf). */
+  targets: PlanTargets;
   /** A fresh plan from the spec and the live state. */
   plan(): Promise<PlanRun>;
 }
@@ -38,10 +40,12 @@ export async function checkSavedPlan(saved: Plan, loaded: LoadedSpec & { spec: S
     return { ok: false, reason: `Saved plan is stale: ${file} was made from a different spec (${saved.specHash.slice(0, 19)}…, the spec is now ${loaded.hash!.slice(0, 19)}…). Nothing was applied. Run haloform plan again.` };
   }
   // The file holds the addresses as saved, a password in them hidden: compare them so.
-  if (saved.targets.halo !== mask(spec.connections.halo.url) || saved.targets.ninjaone !== mask(spec.connections.ninjaone.baseUrl)) {
+  const targets = Object.fromEntries(Object.entries(options.targets).map(([key, url]) => [key, mask(url)]));
+  if (JSON.stringify(Object.entries(saved.targets).sort()) !== JSON.stringify(Object.entries(targets).sort())) {
+    const shown = (t: Record<string, string>) => Object.values(t).map((url) => escapeControls(String(url).slice(0, 200))).join(' and ');
     return {
       ok: false,
-      reason: `Saved plan is stale: ${file} was made against ${saved.targets.halo} and ${saved.targets.ninjaone}, the spec points at ${mask(spec.connections.halo.url)} and ${mask(spec.connections.ninjaone.baseUrl)}. Nothing was applied.`,
+      reason: `Saved plan is stale: ${file} was made against ${shown(saved.targets)}, the spec points at ${shown(targets)}. Nothing was applied.`,
     };
   }
   if (saved.errors.length > 0) return { ok: false, reason: `${file} is a plan with errors; it cannot be applied. Fix them and plan again.` };
@@ -64,7 +68,7 @@ export async function checkSavedPlan(saved: Plan, loaded: LoadedSpec & { spec: S
   if (difference) {
     return {
       ok: false,
-      reason: `Saved plan is stale: ${file} is not what a fresh plan would do now — ${escapeControls(difference)}. Halo or NinjaOne changed since it was made, or the file was edited. Nothing was applied; run haloform plan again.`,
+      reason: `Saved plan is stale: ${file} is not what a fresh plan would do now — ${escapeControls(difference)}. Halo or ${fresh.plan.rmm.name} changed since it was made, or the file was edited. Nothing was applied; run haloform plan again.`,
     };
   }
   // The same changes, with the fingerprints and the Halo state of this read.
@@ -73,5 +77,5 @@ export async function checkSavedPlan(saved: Plan, loaded: LoadedSpec & { spec: S
 
 /** The writes of a plan, batched as the spec says, with the run's clients. */
 export function applyRun(plan: Plan, live: HaloSnapshot, clients: Clients, options: Omit<ApplyOptions, 'batchSize'>): Promise<ApplyResult> {
-  return applyPlan(plan, live, clients.halo, clients.ninjaone, { batchSize: clients.halo.batchSize, ...options });
+  return applyPlan(plan, live, clients.halo, clients.rmm, { batchSize: clients.halo.batchSize, ...options });
 }

@@ -1,18 +1,23 @@
 /**
- * The API clients of one run (plan, apply, the demo): NinjaOne and Halo sharing one redactor
- * (each hides the other's tokens) and one accounting, and their setbacks as they happen.
+ * The API clients of one run (plan, apply, the demo): the RMM (NinjaOne, as the spec's
+ * connections name it) and Halo sharing one redactor (each hides the other's tokens) and one
+ * accounting, and their setbacks as they happen.
  */
 
 import { environmentSecrets } from '../config/secret-values.js';
 import type { Spec } from '../config/spec.js';
 import { HaloApiClient } from '../halo/client.js';
 import { Accounting, createJsonLogger, Redactor, silentLogger, type HttpSetback, type Logger } from '../http/index.js';
+import type { PlanTargets } from '../plan/plan.js';
+import type { RmmSource } from '../rmm/provider.js';
 import { NinjaOneClient } from '../rmm/ninjaone/client.js';
 import { NINJAONE } from '../rmm/ninjaone/provider.js';
+import { ninjaOneSource } from '../rmm/ninjaone/source.js';
 
 /** The two API clients of one run, sharing one redactor (each hides the other's tokens) and one accounting. */
 export interface Clients {
-  ninjaone: NinjaOneClient;
+  /** The RMM, through the provider interface (src/rmm/provider.ts). */
+  rmm: RmmSource;
   halo: HaloApiClient;
   accounting: Accounting;
   redactor: Redactor;
@@ -32,6 +37,11 @@ export interface ClientOptions {
   verbose?: boolean;
 }
 
+/** The addresses a plan made with `clients` records as its targets: Halo's, and the RMM's under its key. */
+export function targetsOf(clients: Pick<Clients, 'rmm'>, spec: Spec): PlanTargets {
+  return { [clients.rmm.provider.key]: clients.rmm.target, halo: spec.connections.halo.url };
+}
+
 export function createClients(spec: Spec, options: ClientOptions): Clients {
   const redactor = new Redactor([spec.connections.ninjaone.clientSecret, spec.connections.halo.clientSecret, ...environmentSecrets(options.env)]);
   const webhookSecret = options.env.HALOFORM_WEBHOOK_SECRET;
@@ -44,10 +54,10 @@ export function createClients(spec: Spec, options: ClientOptions): Clients {
     for (const listener of listeners) listener(setback);
   };
   const shared = { redactor, accounting, logger, onSetback };
-  const ninjaone = new NinjaOneClient(spec.connections.ninjaone, shared);
+  const rmm = ninjaOneSource(new NinjaOneClient(spec.connections.ninjaone, shared), spec.connections.ninjaone.baseUrl);
   const halo = new HaloApiClient(spec.connections.halo, NINJAONE.halo, shared);
   return {
-    ninjaone,
+    rmm,
     halo,
     accounting,
     redactor,
@@ -58,7 +68,7 @@ export function createClients(spec: Spec, options: ClientOptions): Clients {
       return () => listeners.delete(listener);
     },
     close: async () => {
-      await Promise.all([ninjaone.close(), halo.close()]);
+      await Promise.all([rmm.close(), halo.close()]);
     },
   };
 }

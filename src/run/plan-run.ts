@@ -1,5 +1,5 @@
 /**
- * A plan run: read both APIs (what the spec needs of NinjaOne, Halo's lists), compute the
+ * A plan run: read both APIs (what the spec needs of the RMM, through its provider; Halo's lists), compute the
  * Desired state and make the Plan. Read failures become plan errors, never deactivations. Called
  * by `plan`, `apply` and the demo; knows nothing of the terminal.
  */
@@ -10,19 +10,17 @@ import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { HaloSnapshot } from '../halo/types.js';
 import { ApiError } from '../http/index.js';
 import { desiredState } from '../model/desired-state.js';
-import { NINJAONE } from '../rmm/ninjaone/provider.js';
-import { readForSpec } from '../rmm/ninjaone/read-for-spec.js';
-import type { NinjaSnapshot } from '../rmm/ninjaone/types.js';
+import type { RmmSnapshot } from '../rmm/snapshot.js';
 import { makePlan } from '../plan/make-plan.js';
 import { PLAN_FORMAT_VERSION, summarise, type Plan } from '../plan/plan.js';
-import type { Clients } from './clients.js';
+import { targetsOf, type Clients } from './clients.js';
 
 export interface PlanRun {
   loaded: LoadedSpec;
   plan: Plan;
   /** The Halo state the plan was made from (apply needs it for full nested arrays). */
   halo?: HaloSnapshot;
-  ninja?: NinjaSnapshot;
+  rmm?: RmmSnapshot;
 }
 
 export interface PlanOptions {
@@ -37,20 +35,21 @@ export interface PlanOptions {
 /** Reads both APIs and plans. Read failures become plan errors (never a deactivation). */
 export async function planRun(loaded: LoadedSpec & { spec: Spec }, clients: Clients, options: PlanOptions): Promise<PlanRun> {
   const spec = loaded.spec;
+  const provider = clients.rmm.provider;
   const meta = {
     specHash: loaded.hash!,
     spec: loaded.source.path,
     createdAt: (options.now ?? new Date()).toISOString(),
-    rmm: { name: NINJAONE.name, halo: { client: NINJAONE.halo.client, site: NINJAONE.halo.site, asset: NINJAONE.halo.asset } },
-    targets: { ninjaone: spec.connections.ninjaone.baseUrl, halo: spec.connections.halo.url },
+    rmm: { name: provider.name, halo: { client: provider.halo.client, site: provider.halo.site, asset: provider.halo.asset } },
+    targets: targetsOf(clients, spec),
   };
   const readingDone = options.onReading?.();
   const [ninjaRead, haloRead] = await Promise.allSettled([
-    readForSpec(clients.ninjaone, spec),
+    clients.rmm.read(spec),
     clients.halo.readSnapshot({ customFields: spec.assets.fields.some((f) => f.target === 'customfield') }),
   ]).finally(() => readingDone?.());
   const readErrors: Diagnostic[] = [];
-  if (ninjaRead.status === 'rejected') readErrors.push(readFailure('NinjaOne', ninjaRead.reason));
+  if (ninjaRead.status === 'rejected') readErrors.push(readFailure(provider.name, ninjaRead.reason));
   if (haloRead.status === 'rejected') readErrors.push(readFailure('Halo', haloRead.reason));
   if (readErrors.length > 0 || ninjaRead.status !== 'fulfilled' || haloRead.status !== 'fulfilled') {
     return { loaded, plan: failedPlan(readErrors, meta) };
@@ -76,7 +75,7 @@ export async function planRun(loaded: LoadedSpec & { spec: Spec }, clients: Clie
   // The spec's own warnings (a misspelt node class, a webhook over HTTP) belong in the plan too,
   // so the JSON and the PR comment carry them, not only the terminal.
   plan.warnings = [...loaded.diagnostics.filter((d) => d.severity === 'warning'), ...loaded.source.attach(plan.warnings)];
-  return { loaded, plan, halo, ninja };
+  return { loaded, plan, halo, rmm: ninja };
 }
 
 export function webhookSecretMissing(severity: 'error' | 'warning'): Diagnostic {

@@ -12,7 +12,9 @@ import type { Spec } from '../config/spec.js';
 import type { HaloClient, HaloSite } from '../halo/types.js';
 import type { HaloLinkedAsset, HaloTickets } from '../halo/tickets.js';
 import { ApiError } from '../http/index.js';
-import { DEFAULT_NAME_SOURCES, fallbackDeviceName, nameFrom } from '../model/device-names.js';
+import { nameFrom } from '../model/device-names.js';
+import { deviceNoun } from '../rmm/provider.js';
+import { NINJAONE } from '../rmm/ninjaone/provider.js';
 import type { NinjaOneClient } from '../rmm/ninjaone/client.js';
 import type { NinjaDevice } from '../rmm/ninjaone/types.js';
 import type { ActivityDevice } from '../rmm/ninjaone/activity.js';
@@ -107,7 +109,7 @@ export class HaloDirectory {
    * from NinjaOne) has, else its Halo asset's tag, else "NinjaOne device <id>".
    */
   async place(deviceId: number, payloadDevice: ActivityDevice | undefined, options: { needNodeClass?: boolean } = {}): Promise<Placement> {
-    const sources = this.#o.spec.assets?.name?.from ?? DEFAULT_NAME_SOURCES;
+    const sources = this.#o.spec.assets?.name?.from ?? NINJAONE.devices.nameSources;
     const device: DeviceText = {
       id: deviceId,
       ...pick('name', payloadDevice ? nameFrom(payloadDevice.record ?? (payloadDevice as Readonly<Record<string, unknown>>), sources) : undefined),
@@ -142,7 +144,7 @@ export class HaloDirectory {
       const site = customers.sites.find((s) => s.id === asset.siteId);
       const client = customers.clients.find((c) => c.id === asset.clientId);
       const user = this.#o.spec.alerts?.endUser === 'generalUser' ? undefined : asset.users.find((u) => u.siteId === asset.siteId);
-      device.name ??= asset.inventoryNumber?.trim() || fallbackDeviceName(deviceId);
+      device.name ??= asset.inventoryNumber?.trim() || deviceNoun(NINJAONE, deviceId);
       return {
         clientId: asset.clientId,
         siteId: asset.siteId,
@@ -162,7 +164,7 @@ export class HaloDirectory {
       if (read.kind === 'found') learn(read.device);
     }
     const named = device.name;
-    device.name ??= fallbackDeviceName(deviceId);
+    device.name ??= deviceNoun(NINJAONE, deviceId);
     const site = device.locationId === undefined ? undefined : await this.#site(device.locationId);
     if (site) {
       const client = customers.clients.find((c) => c.id === site.clientId);

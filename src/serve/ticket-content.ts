@@ -6,7 +6,8 @@
  * can tell its own notes from a technician's (an action without it means someone worked on the ticket).
  */
 
-import { fallbackDeviceName } from '../model/device-names.js';
+import { deviceNoun } from '../rmm/provider.js';
+import { NINJAONE } from '../rmm/ninjaone/provider.js';
 import { CONTROLS } from '../render/safe-text.js';
 import type { Activity } from '../rmm/ninjaone/activity.js';
 import { severityOf } from '../rmm/ninjaone/activity.js';
@@ -72,7 +73,7 @@ export function ticketDetailsHtml(activity: Activity, device: DeviceText, placem
     ['Source', present(activity.sourceName)],
     ['Severity', severityOf(activity)],
     ['Priority (NinjaOne)', present(activity.priority)],
-    ['Device', withId(deviceName !== undefined && deviceName !== fallbackDeviceName(device.id) ? deviceName : undefined, device.id, deviceName)],
+    ['Device', withId(deviceName !== undefined && deviceName !== deviceNoun(NINJAONE, device.id) ? deviceName : undefined, device.id, deviceName)],
     ['Node class', present(device.nodeClass)],
     ['Organisation', withId(present(device.organization), device.organizationId)],
     ['Location', withId(present(device.location), device.locationId)],

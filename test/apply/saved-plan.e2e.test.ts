@@ -144,7 +144,7 @@ describe('apply plan.json', () => {
   it.each([
     ['a change that is null', (p: Plan) => p.changes.splice(1, 0, null as unknown as Plan['changes'][number]), 'a damaged plan: changes[1] is not a change with an address.'],
     ['errors that are not a list', (p: Plan) => Object.assign(p, { errors: null }), 'a damaged plan: errors and warnings must be lists.'],
-    ['targets without addresses', (p: Plan) => Object.assign(p, { targets: { halo: 7 } }), 'a damaged plan: targets must name the Halo and NinjaOne addresses.'],
+    ['targets without addresses', (p: Plan) => Object.assign(p, { targets: { halo: 7 } }), 'a damaged plan: targets must name the Halo and the RMM addresses.'],
     ['a value holding a bidi control', (p: Plan) => Object.assign(p.changes.find((c) => c.kind === 'client' && c.action === 'create')!.after!, { name: 'Evil\u202ECorp' }), 'is "Evil\\u{202E}Corp" in the saved plan'],
     ['another RMM', (p: Plan) => Object.assign(p, { rmm: { name: 'Other', halo: { client: 'x', site: 'x', asset: 'x' } } }), 'Saved plan is stale: plan.json was made for {"name":"Other"'],
   ])('refuses a saved plan with %s, saying so, and writes nothing', async (_, tamper, says) => {

@@ -80,7 +80,7 @@ describe('a full read of a 5,000-device sandbox', () => {
     expect(n.locations.map((l) => l.id)).toEqual(seed.locations.map((l) => l.id));
     expect(n.devices.map((d) => d.id)).toEqual(seed.devices.map((d) => d.id));
     const withWarranty = Object.entries(seed.customFields).filter(([, f]) => f.warrantyEnd !== undefined);
-    expect([...n.customFields.keys()].sort((a, b) => a - b)).toEqual(withWarranty.map(([id]) => Number(id)));
+    expect([...n.customFields.keys()].sort((a, b) => Number(a) - Number(b))).toEqual(withWarranty.map(([id]) => Number(id)));
     expect(withWarranty.every(([id, f]) => n.customFields.get(Number(id))!.warrantyEnd === f.warrantyEnd)).toBe(true);
     expect(h.clients).toHaveLength(s.data.halo.clients.length);
     expect(h.assets).toHaveLength(s.data.halo.assets.length);

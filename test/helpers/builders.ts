@@ -1,10 +1,14 @@
 /** Small NinjaOne and Halo snapshots built by hand, for unit tests of the pure model. */
 
 import type { HaloAsset, HaloField, HaloFieldOption, HaloFieldType, HaloSnapshot } from '../../src/halo/types.js';
+import { NINJAONE } from '../../src/rmm/ninjaone/provider.js';
 import type { NinjaDevice, NinjaSnapshot } from '../../src/rmm/ninjaone/types.js';
 
+/** A NinjaOne snapshot; its links start with the address test/helpers/spec.ts BASE gives (`instance: eu`). */
 export function ninjaSnapshot(parts: Partial<NinjaSnapshot> = {}): NinjaSnapshot {
   return {
+    provider: NINJAONE,
+    webUrl: 'https://eu.ninjarmm.com',
     organizations: [],
     locations: [],
     devices: [],

@@ -5,14 +5,17 @@
 
 import { HALO_FIELD_TYPE_CODES } from '../../src/halo/field-types.js';
 import type { HaloSnapshot } from '../../src/halo/types.js';
+import { fieldKindOf, NINJAONE } from '../../src/rmm/ninjaone/provider.js';
 import type { NinjaSnapshot } from '../../src/rmm/ninjaone/types.js';
 import type { Seed } from '../../src/sandbox/seed.js';
 
-export function snapshotsFromSeed(seed: Seed): { ninja: NinjaSnapshot; halo: HaloSnapshot } {
+export function snapshotsFromSeed(seed: Seed, webUrl = 'https://eu.ninjarmm.com'): { ninja: NinjaSnapshot; halo: HaloSnapshot } {
   const n = seed.ninjaone;
   const h = seed.halo;
   const sitesById = new Map(h.sites.map((s) => [s.id, s]));
   const ninja: NinjaSnapshot = {
+    provider: NINJAONE,
+    webUrl,
     organizations: n.organizations.map((o) => ({ id: o.id, name: o.name })),
     locations: n.locations.map((l) => ({ id: l.id, organizationId: l.organizationId, name: l.name })),
     devices: n.devices.map((d) => ({
@@ -32,7 +35,7 @@ export function snapshotsFromSeed(seed: Seed): { ninja: NinjaSnapshot; halo: Hal
     organizationCustomFields: new Map(Object.entries(n.organizationCustomFields ?? {}).map(([id, fields]) => [Number(id), fields])),
     locationCustomFields: new Map(Object.entries(n.locationCustomFields ?? {}).map(([id, fields]) => [Number(id), fields])),
     customFieldDefinitions: new Map(
-      n.customFieldDefinitions.map((f) => [f.name, { name: f.name, type: f.type, options: new Map((f.content?.values ?? []).map((o) => [o.id, o.name])) }]),
+      n.customFieldDefinitions.map((f) => [f.name, { name: f.name, type: f.type, ...(fieldKindOf(f.type) ? { kind: fieldKindOf(f.type)! } : {}), options: new Map((f.content?.values ?? []).map((o) => [o.id, o.name])) }]),
     ),
     problems: [],
   };

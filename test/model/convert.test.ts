@@ -16,6 +16,7 @@ const services = target('multiselect', [
 const dropdown: NinjaCustomFieldDefinition = {
   name: 'supportTier',
   type: 'DROPDOWN',
+  kind: 'select',
   options: new Map([
     ['6f1c2d3e-aaaa-4bbb-8ccc-000000000001', 'Bronze'],
     ['6f1c2d3e-aaaa-4bbb-8ccc-000000000003', 'Gold'],
@@ -24,6 +25,7 @@ const dropdown: NinjaCustomFieldDefinition = {
 const multi: NinjaCustomFieldDefinition = {
   name: 'managedServices',
   type: 'MULTI_SELECT',
+  kind: 'multiselect',
   options: new Map([
     ['uuid-backup', 'Backup'],
     ['uuid-av', 'Antivirus'],
@@ -93,7 +95,7 @@ describe('converting a NinjaOne value to its Halo field type', () => {
   });
 
   it('writes epoch values of DATE fields and timestamp paths as dates, other numbers as numbers, into text', () => {
-    const date: NinjaCustomFieldDefinition = { name: 'warrantyEnd', type: 'DATE', options: new Map() };
+    const date: NinjaCustomFieldDefinition = { name: 'warrantyEnd', type: 'DATE', kind: 'date', options: new Map() };
     expect(convert(1830297600, target('text'), { definition: date })).toEqual({ ok: true, value: '2028-01-01' });
     expect(convert(1788220800, target('text'), { timestamp: true })).toEqual({ ok: true, value: '2026-09-01T00:00:00Z' });
     expect(convert(1788220800, target('text'))).toEqual({ ok: true, value: '1788220800' });

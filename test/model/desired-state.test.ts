@@ -350,7 +350,7 @@ describe('deactivation', () => {
     haloSnapshot({ clients: [{ id: 1, name: 'Contoso Ltd', inactive: false, rmmId: 1 }], sites: [{ id: 1, name: 'Head Office', clientId: 1, inactive: false, rmmId: 1 }], assets });
 
   it('deactivates a managed asset whose device is gone, with removed: deactivate', () => {
-    const devices = managed(20).slice(1).map((a) => device({ id: a.rmmId! }));
+    const devices = managed(20).slice(1).map((a) => device({ id: a.rmmId as number }));
 
     const result = plan(spec('assetTypes:\n  map: { WINDOWS_WORKSTATION: Workstation }\nassets:\n  removed: deactivate\n'), ninjaSnapshot({ ...contoso, devices }), halo(managed(20)));
 
@@ -358,7 +358,7 @@ describe('deactivation', () => {
   });
 
   it('keeps it with removed: keep', () => {
-    const devices = managed(20).slice(1).map((a) => device({ id: a.rmmId! }));
+    const devices = managed(20).slice(1).map((a) => device({ id: a.rmmId as number }));
 
     const result = plan(spec('assetTypes:\n  map: { WINDOWS_WORKSTATION: Workstation }\nassets:\n  removed: keep\n'), ninjaSnapshot({ ...contoso, devices }), halo(managed(20)));
 
@@ -366,7 +366,7 @@ describe('deactivation', () => {
   });
 
   it('stops when more than 10% would go, unless allowed', () => {
-    const devices = managed(20).slice(3).map((a) => device({ id: a.rmmId! }));
+    const devices = managed(20).slice(3).map((a) => device({ id: a.rmmId as number }));
     const ninja = ninjaSnapshot({ ...contoso, devices });
 
     const refused = plan(spec('assetTypes:\n  map: { WINDOWS_WORKSTATION: Workstation }\nassets:\n  removed: deactivate\n'), ninja, halo(managed(20)));
@@ -477,7 +477,7 @@ describe('field values and users', () => {
 
   it('formats dates, lists and absent values as Halo expects', () => {
     const d = device({ id: 5, extra: { ipAddresses: ['10.0.0.5', '', '10.0.0.5', 'fe80::1'], lastContact: 1788220800.5 } });
-    const ninja = ninjaSnapshot({ ...contoso, devices: [d], customFields: new Map([[5, { warrantyEnd: 1830297600 }]]), customFieldDefinitions: new Map([['warrantyEnd', { name: 'warrantyEnd', type: 'DATE', options: new Map() }]]) });
+    const ninja = ninjaSnapshot({ ...contoso, devices: [d], customFields: new Map([[5, { warrantyEnd: 1830297600 }]]), customFieldDefinitions: new Map([['warrantyEnd', { name: 'warrantyEnd', type: 'DATE', kind: 'date' as const, options: new Map() }]]) });
     const yaml =
       'assetTypes:\n  map: { WINDOWS_WORKSTATION: Workstation }\nassets:\n  fields:\n    - { to: IP Address, from: ipAddresses }\n    - { to: Last Seen, from: lastContact }\n    - { to: warranty_end, from: customFields.warrantyEnd }\n    - { to: notes, from: customFields.missing }\n';
 

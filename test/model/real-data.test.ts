@@ -142,9 +142,9 @@ describe('typed fields', () => {
     customFields: [{ id: 201, name: 'CFcontractTier', label: 'Contract Tier', type: 'select', typeKnown: true, options: [{ id: 21, name: 'Essentials' }, { id: 22, name: 'Enterprise' }] }],
   });
   const definitions = new Map([
-    ['supportTier', { name: 'supportTier', type: 'DROPDOWN', options: new Map([['u-bronze', 'Bronze'], ['u-gold', 'Gold']]) }],
-    ['managedServices', { name: 'managedServices', type: 'MULTI_SELECT', options: new Map([['u-backup', 'Backup'], ['u-av', 'Antivirus']]) }],
-    ['contractTier', { name: 'contractTier', type: 'DROPDOWN', options: new Map([['u-ent', 'Enterprise']]) }],
+    ['supportTier', { name: 'supportTier', type: 'DROPDOWN', kind: 'select' as const, options: new Map([['u-bronze', 'Bronze'], ['u-gold', 'Gold']]) }],
+    ['managedServices', { name: 'managedServices', type: 'MULTI_SELECT', kind: 'multiselect' as const, options: new Map([['u-backup', 'Backup'], ['u-av', 'Antivirus']]) }],
+    ['contractTier', { name: 'contractTier', type: 'DROPDOWN', kind: 'select' as const, options: new Map([['u-ent', 'Enterprise']]) }],
   ]);
   const yaml = `assetTypes:\n  map: { WINDOWS_WORKSTATION: Workstation }\nassets:\n${noLinks}  fields:
     - { to: Support Tier, from: customFields.supportTier, inherit: true }

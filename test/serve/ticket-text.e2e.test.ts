@@ -8,6 +8,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { deviceDisplayName } from '../../src/model/device-names.js';
+import { NINJAONE } from '../../src/rmm/ninjaone/provider.js';
 import { conditionActivity, post, specText, startWorld, type World } from './fixtures.js';
 
 let world: World | undefined;
@@ -37,7 +38,7 @@ const DISK_ALERT = {
 /** The name serve gives a device of the NinjaOne simulator (assets.name.from defaults). */
 function nameOf(w: World, deviceId: number): string {
   const device = w.sandbox.ninjaone.control.state().devices.find((d) => d.id === deviceId)!;
-  return deviceDisplayName(device as unknown as Record<string, unknown>, deviceId);
+  return deviceDisplayName(NINJAONE, device as unknown as Record<string, unknown>, deviceId);
 }
 
 describe('serve: ticket text', () => {

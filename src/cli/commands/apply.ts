@@ -19,7 +19,7 @@ import { renderPlanText } from '../../render/plan-text.js';
 import { countDiagnostics, type CommandContext } from '../context.js';
 import { DEFAULT_CONFIG, formatOption, optionalConfigOption, withPlanningOptions, type SelectCommand } from '../options.js';
 import { clientsFor, loadForRun, readAndPlan, specLoaded } from '../planning.js';
-import type { Clients } from '../../run/clients.js';
+import { targetsOf, type Clients } from '../../run/clients.js';
 import { applyRun, checkSavedPlan } from '../../run/apply-run.js';
 import { webhookSecretMissing } from '../../run/plan-run.js';
 import { watchRun, type RunWatch } from '../run-watch.js';
@@ -104,6 +104,7 @@ export async function applyCommand(args: ApplyArgs, ctx: CommandContext): Promis
         file: args.planFile!,
         config,
         mask: (text) => ctx.secrets.redact(text),
+        targets: targetsOf(clients, spec),
         plan: () => readAndPlan(loaded, clients, ctx, { allowMassDeactivate: args.allowMassDeactivate }),
       });
       if (!check.ok) {
@@ -297,7 +298,8 @@ function readPlanFile(path: string): Plan | string {
   if (version !== PLAN_FORMAT_VERSION) return `a plan of format version ${String(version)}, which this haloform cannot apply (it reads version ${PLAN_FORMAT_VERSION}).`;
   if (!Array.isArray(plan.changes) || typeof plan.specHash !== 'string' || !plan.targets || !plan.summary) return 'a damaged plan: changes, specHash, targets or summary is missing.';
   if (!Array.isArray(plan.errors) || !Array.isArray(plan.warnings)) return 'a damaged plan: errors and warnings must be lists.';
-  if (typeof plan.targets.halo !== 'string' || typeof plan.targets.ninjaone !== 'string') return 'a damaged plan: targets must name the Halo and NinjaOne addresses.';
+  if (typeof plan.targets !== 'object' || typeof plan.targets.halo !== 'string' || Object.keys(plan.targets).length !== 2 || Object.values(plan.targets).some((t) => typeof t !== 'string'))
+    return 'a damaged plan: targets must name the Halo and the RMM addresses.';
   const odd = plan.changes.findIndex((c: unknown) => c === null || typeof c !== 'object' || Array.isArray(c) || typeof (c as { address?: unknown }).address !== 'string');
   if (odd !== -1) return `a damaged plan: changes[${odd}] is not a change with an address.`;
   return plan as Plan;

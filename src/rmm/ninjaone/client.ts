@@ -11,6 +11,7 @@ import { ninjaOneHttpOptions } from './http-options.js';
 import { notARow, RowReader, type ProblemSink, type ReadProblem } from '../../http/rows.js';
 import { asArray, asRecord, shapeError, type ShapeContext } from '../../http/shape.js';
 import { nameFrom } from '../../model/device-names.js';
+import { fieldKindOf, NINJAONE } from './provider.js';
 import type { NinjaAlert, NinjaCustomFieldDefinition, NinjaDevice, NinjaLocation, NinjaOrganization, NinjaSnapshot } from './types.js';
 
 /** NinjaOne serves 1000 rows a page in practice (NOTES §3.1). */
@@ -29,7 +30,11 @@ export class NinjaOneClient {
   /** Where problems with rows go when a read is given no sink of its own (serve logs them). */
   onReadProblem: ProblemSink | undefined;
 
+  /** The address its device links start with (`connections.ninjaone.webUrl`). */
+  readonly webUrl: string;
+
   constructor(connection: NinjaOneConnection, shared: SharedHttpOptions = {}) {
+    this.webUrl = connection.webUrl;
     this.http = new HttpClient(ninjaOneHttpOptions(connection, shared));
   }
 
@@ -140,7 +145,10 @@ export class NinjaOneClient {
         if (id !== undefined && typeof o.name === 'string') options.set(id, o.name);
       });
       if (name) row.name(`custom field "${name}"`);
-      if (row.report(sink) && name) out.set(name, { name, type, options });
+      if (row.report(sink) && name) {
+        const kind = fieldKindOf(type);
+        out.set(name, { name, type, ...(kind ? { kind } : {}), options });
+      }
     });
     return out;
   }
@@ -163,6 +171,8 @@ export class NinjaOneClient {
       this.readScopedCustomFields(scoped, sink),
     ]);
     return {
+      provider: NINJAONE,
+      webUrl: this.webUrl,
       organizations,
       locations,
       devices,
@@ -309,7 +319,7 @@ export class NinjaOneClient {
     const row = new RowReader(r, 'NinjaOne', label, 'device', where);
     const id = row.int('id', IDENTITY);
     const displayName = row.string('displayName');
-    if (id !== undefined) row.name(label_(id, nameFrom(r)));
+    if (id !== undefined) row.name(label_(id, nameFrom(r, NINJAONE.devices.nameSources)));
     const organizationId = row.int('organizationId', { needed: 'haloform cannot tell where it belongs, so it writes nothing for it (and never deactivates its asset for it)' });
     const locationId = row.int('locationId', { needed: 'haloform cannot tell where it belongs, so it writes nothing for it (and never deactivates its asset for it)' });
     const nodeClass = row.string('nodeClass', { needed: 'haloform cannot give it an asset type, so it writes nothing for it' });

@@ -7,11 +7,11 @@
 
 import type { RmmCustomFieldDefinition, RmmDevice, RmmLocation, RmmOrganization, RmmSnapshot } from '../snapshot.js';
 
-/** NinjaOne's rows are the generic ones (src/rmm/snapshot.ts), under NinjaOne's names. */
-export type NinjaOrganization = RmmOrganization;
-export type NinjaLocation = RmmLocation;
-export type NinjaDevice = RmmDevice;
-export type NinjaSnapshot = RmmSnapshot;
+/** NinjaOne's rows are the generic ones (src/rmm/snapshot.ts) with integer ids, under NinjaOne's names. */
+export type NinjaOrganization = RmmOrganization & { id: number };
+export type NinjaLocation = RmmLocation & { id: number; organizationId: number };
+export type NinjaDevice = RmmDevice & { id: number; organizationId?: number; locationId?: number };
+export type NinjaSnapshot = RmmSnapshot & { organizations: NinjaOrganization[]; locations: NinjaLocation[]; devices: NinjaDevice[] };
 export type NinjaCustomFieldDefinition = RmmCustomFieldDefinition;
 
 /** An active alert (`/v2/alerts`). */

@@ -27,14 +27,17 @@ const bool: KeySpec = { kind: 'bool' };
 const custom: KeySpec = { kind: 'customfields', optional: true };
 const options: KeySpec = { kind: 'options', optional: true };
 
+/** Datto RMM's identity fields (resources/common.ts DattoIdentity). */
+const DATTO: Record<string, KeySpec> = { datto_id: str(), datto_alternate_id: int(undefined, true), datto_url: str() };
+
 const SPECS: Record<HaloResourceName, Record<string, KeySpec>> = {
   topLevels: { name: str(false) },
   clients: {
-    name: str(false), toplevel_id: int('topLevels', true), inactive: bool, main_site_id: int('sites', true), ninjarmmid: int(undefined, true),
+    name: str(false), toplevel_id: int('topLevels', true), inactive: bool, main_site_id: int('sites', true), ninjarmmid: int(undefined, true), ...DATTO,
     notes: str(), colour: str(), website: str(), domain: str(), customfields: custom, datecreated: str(false),
   },
   sites: {
-    name: str(), client_id: int('clients'), inactive: bool, ninjarmmid: int(undefined, true), phonenumber: str(), timezone: str(),
+    name: str(), client_id: int('clients'), inactive: bool, ninjarmmid: int(undefined, true), ...DATTO, phonenumber: str(), timezone: str(),
     notes: str(), customfields: custom, datecreated: str(false),
   },
   users: {
@@ -50,7 +53,7 @@ const SPECS: Record<HaloResourceName, Record<string, KeySpec>> = {
     inventory_number: str(), client_id: intOrNone('clients'), site_id: intOrNone('sites'), assettype_id: int('assetTypes'), inactive: bool,
     fields: { kind: 'fieldValues' }, user_ids: { kind: 'ints', ref: 'users' }, ninjarmm_id: int(undefined, true), notes: str(),
     warranty_start: str(), warranty_end: str(), labour_warranty_start: str(), labour_warranty_end: str(), supplier_purchasedate: str(),
-    commissiondate: str(), ninja_url: str(), ninja_remote_url: str(), third_party_id: int(undefined, true),
+    commissiondate: str(), ninja_url: str(), ninja_remote_url: str(), ...DATTO, datto_site_uid: str(), datto_remote_url: str(), third_party_id: int(undefined, true),
     customfields: { kind: 'assetCustomfields', optional: true }, datecreated: str(false), last_modified: str(false),
   },
   ticketTypes: { name: str(false), initial_status: int('statuses', true), default_priority: int('priorities', true) },

@@ -19,6 +19,7 @@ import type {
   HaloTopLevel,
   HaloUser,
 } from '../seed.js';
+import type { DattoIdentity } from './resources/common.js';
 
 /** A value in a record's `customfields`, written as `[{id, value}]` (or by `name`) and replaced whole. */
 export interface CustomFieldValue {
@@ -33,7 +34,7 @@ export interface CustomFieldValue {
  * the seed types still ask for them. Ids Halo writes as "none" are kept as `-1`.
  */
 
-export interface ClientRecord extends Omit<HaloClient, 'toplevel_id'> {
+export interface ClientRecord extends Omit<HaloClient, 'toplevel_id'>, DattoIdentity {
   toplevel_id?: number;
   colour?: string;
   website?: string;
@@ -42,7 +43,7 @@ export interface ClientRecord extends Omit<HaloClient, 'toplevel_id'> {
   datecreated: string;
 }
 
-export interface SiteRecord extends Omit<HaloSite, 'name'> {
+export interface SiteRecord extends Omit<HaloSite, 'name'>, DattoIdentity {
   name?: string;
   phonenumber?: string;
   timezone?: string;
@@ -62,7 +63,7 @@ export interface UserRecord extends HaloUser {
   datecreated: string;
 }
 
-export interface AssetRecord extends HaloAsset {
+export interface AssetRecord extends HaloAsset, DattoIdentity {
   labour_warranty_start?: string;
   labour_warranty_end?: string;
   supplier_purchasedate?: string;

@@ -72,7 +72,7 @@ describe('PATCH /_sandbox/{resource}/{id}', () => {
   });
 
   it.each([
-    ['/_sandbox/assets/1001', { colour: 'red' }, 400, 'unknown field "colour" for assets; known fields: inventory_number, client_id, site_id, assettype_id, inactive, fields, user_ids, ninjarmm_id, notes, warranty_start, warranty_end, labour_warranty_start, labour_warranty_end, supplier_purchasedate, commissiondate, ninja_url, ninja_remote_url, third_party_id, customfields, datecreated, last_modified'],
+    ['/_sandbox/assets/1001', { colour: 'red' }, 400, 'unknown field "colour" for assets; known fields: inventory_number, client_id, site_id, assettype_id, inactive, fields, user_ids, ninjarmm_id, notes, warranty_start, warranty_end, labour_warranty_start, labour_warranty_end, supplier_purchasedate, commissiondate, ninja_url, ninja_remote_url, datto_id, datto_alternate_id, datto_url, datto_site_uid, datto_remote_url, third_party_id, customfields, datecreated, last_modified'],
     ['/_sandbox/assets/1001', { inactive: 'yes' }, 400, 'assets.inactive must be true or false, got "yes"'],
     ['/_sandbox/assets/1001', { site_id: 999 }, 400, 'assets.site_id refers to sites 999, which does not exist'],
     ['/_sandbox/assets/1001', { fields: [{ id: 999, value: 1 }] }, 400, 'assets.fields[0].id refers to field 999, which does not exist'],

@@ -17,7 +17,7 @@ import { candidates, matches, readIdFilters, type IdFilters } from '../listing.j
 import type { Query } from '../query.js';
 import type { AssetRecord } from '../records.js';
 import { tagKey } from '../store.js';
-import { integrationId, orNone, patched, referenced, required, toUpdate } from './common.js';
+import { dattoFields, dattoPatch, integrationId, orNone, patched, referenced, required, toUpdate } from './common.js';
 import { readAssetCustomFields, renderAssetCustomFields } from './custom-fields.js';
 import { renderUserRow } from './users.js';
 
@@ -73,6 +73,7 @@ export function renderAsset(ctx: HaloContext, asset: AssetRecord, withFields: bo
     ninjarmm_id: orNone(asset.ninjarmm_id),
     ninja_url: asset.ninja_url,
     ninja_remote_url: asset.ninja_remote_url,
+    ...dattoFields(asset),
     third_party_id: asset.third_party_id,
     warranty_start: asset.warranty_start,
     warranty_end: asset.warranty_end,
@@ -176,6 +177,7 @@ export function saveAsset(ctx: HaloContext, item: ItemReader): number {
     ninjarmm_id: integrationId(item.int('ninjarmm_id')),
     ninja_url: item.string('ninja_url'),
     ninja_remote_url: item.string('ninja_remote_url'),
+    ...dattoPatch(item, true),
     third_party_id: item.int('third_party_id'),
     warranty_start: item.date('warranty_start'),
     warranty_end: item.date('warranty_end'),
@@ -220,8 +222,8 @@ export function selectAssets(ctx: HaloContext, query: Query): AssetRecord[] {
   return rows.filter((a) => {
     if ((!includeInactive && a.inactive) || !accepts(a)) return false;
     if (tag !== undefined && tagKey(a.inventory_number) !== tagKey(tag)) return false;
-    // Only NinjaOne ids are modelled, so another integration_type matches nothing.
-    if (integration !== undefined && (integration !== 'ninjarmm' || !hasNinjaId(a))) return false;
+    // NinjaOne's and Datto RMM's ids are modelled; another integration_type matches nothing.
+    if (integration !== undefined && !(integration === 'ninjarmm' ? hasNinjaId(a) : integration === 'datto' && a.datto_id !== undefined)) return false;
     if (search === undefined) return true;
     // Halo's search covers the tag and key fields; other field values only with assetSearchCoversFields [unverified].
     const searched = behaviour.assetSearchCoversFields ? a.fields.map((f) => fieldDisplay(ctx, f.id, f.value)) : [keyField(ctx, a)];

@@ -13,7 +13,7 @@ import { matches } from '../listing.js';
 import type { Query } from '../query.js';
 import type { ClientRecord } from '../records.js';
 import { addSite } from './sites.js';
-import { integrationId, orNone, patched, readCustomFields, referenced, renderCustomFields, toUpdate } from './common.js';
+import { dattoFields, dattoPatch, integrationId, orNone, patched, readCustomFields, referenced, renderCustomFields, toUpdate } from './common.js';
 
 /** The main site's name when a client is created without `newclient_sitename` [unverified]. */
 export const DEFAULT_MAIN_SITE_NAME = 'Main';
@@ -33,6 +33,7 @@ export function renderClient(ctx: HaloContext, client: ClientRecord): Record<str
     website: client.website,
     domain: client.domain,
     ninjarmmid: orNone(client.ninjarmmid),
+    ...dattoFields(client),
     datecreated: client.datecreated,
     customfields: renderCustomFields(client.customfields),
   };
@@ -56,6 +57,7 @@ export function saveClient(ctx: HaloContext, item: ItemReader): number {
     website: item.string('website'),
     domain: item.string('domain'),
     ninjarmmid: integrationId(item.int('ninjarmmid')),
+    ...dattoPatch(item, false),
     customfields: readCustomFields(item),
   };
   const clientId = existing?.id ?? store.clients.nextId();

@@ -83,3 +83,38 @@ export function integrationId(value: number | null | undefined): number | null |
   if (value === undefined) return undefined;
   return value === null || value <= 0 ? null : value;
 }
+
+/**
+ * Datto RMM's ids and links as Halo keeps them (reference/dattormm/NOTES.md, "Identity in Halo"):
+ * `datto_id` (a site or device uid, text), `datto_alternate_id` (the numeric id), `datto_url`;
+ * on assets also `datto_site_uid` and `datto_remote_url`. Stored as posted; "" or null clears.
+ */
+export interface DattoIdentity {
+  datto_id?: string;
+  datto_alternate_id?: number;
+  datto_url?: string;
+  datto_site_uid?: string;
+  datto_remote_url?: string;
+}
+
+const DATTO_TEXT = ['datto_id', 'datto_url', 'datto_site_uid', 'datto_remote_url'] as const;
+
+/** The Datto fields of a posted item (`asset` adds the asset-only ones), as a patch. */
+export function dattoPatch(item: ItemReader, asset: boolean): Record<string, unknown> {
+  const patch: Record<string, unknown> = {};
+  for (const key of DATTO_TEXT) {
+    if (!asset && (key === 'datto_site_uid' || key === 'datto_remote_url')) continue;
+    const value = item.string(key);
+    patch[key] = value === null || (typeof value === 'string' && value.trim() === '') ? null : value;
+  }
+  patch.datto_alternate_id = integrationId(item.int('datto_alternate_id'));
+  return patch;
+}
+
+/** The Datto fields a row has, for rendering (absent ones are left out). */
+export function dattoFields(row: DattoIdentity): DattoIdentity {
+  const out: DattoIdentity = {};
+  for (const key of DATTO_TEXT) if (row[key] !== undefined) out[key] = row[key];
+  if (row.datto_alternate_id !== undefined) out.datto_alternate_id = row.datto_alternate_id;
+  return out;
+}

@@ -13,7 +13,7 @@ import { double } from '../json-text.js';
 import { matches } from '../listing.js';
 import type { Query } from '../query.js';
 import type { SiteRecord } from '../records.js';
-import { integrationId, orNone, patched, readCustomFields, referenced, renderCustomFields, required, toUpdate, wholeId } from './common.js';
+import { dattoFields, dattoPatch, integrationId, orNone, patched, readCustomFields, referenced, renderCustomFields, required, toUpdate, wholeId } from './common.js';
 
 export function renderSite(ctx: HaloContext, site: SiteRecord): Record<string, unknown> {
   return {
@@ -26,6 +26,7 @@ export function renderSite(ctx: HaloContext, site: SiteRecord): Record<string, u
     timezone: site.timezone,
     notes: site.notes,
     ninjarmmid: orNone(site.ninjarmmid),
+    ...dattoFields(site),
     datecreated: site.datecreated,
     customfields: renderCustomFields(site.customfields),
   };
@@ -55,6 +56,7 @@ export function saveSite(ctx: HaloContext, item: ItemReader): number {
     timezone: item.string('timezone'),
     notes: item.string('notes'),
     ninjarmmid: integrationId(item.int('ninjarmmid')),
+    ...dattoPatch(item, false),
     customfields: readCustomFields(item),
   };
   if (!existing) {

@@ -1,0 +1,22 @@
+/** NinjaOne connected for a run (src/rmm/provider.ts `RmmSource`): its client, read as the spec needs, and its alert webhook. */
+
+import type { RmmSource } from '../provider.js';
+import type { NinjaOneClient } from './client.js';
+import { NINJAONE } from './provider.js';
+import { readForSpec } from './read-for-spec.js';
+
+export function ninjaOneSource(client: NinjaOneClient, baseUrl: string): RmmSource {
+  return {
+    provider: NINJAONE,
+    target: baseUrl,
+    read: (spec) => readForSpec(client, spec),
+    registerWebhook: (registration) =>
+      client.registerWebhook({
+        url: registration.url,
+        header: registration.header,
+        secret: registration.secret,
+        ...(registration.organizationIds ? { organizationIds: registration.organizationIds.map(Number) } : {}),
+      }),
+    close: () => client.close(),
+  };
+}
