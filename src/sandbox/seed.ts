@@ -5,6 +5,8 @@
  * ones by hand.
  */
 
+import type { HaloTopLevel as HaloTopLevelRow } from '../halo/types.js';
+
 /** A NinjaOne API client app (Administration → Apps → API). */
 export interface NinjaClientApp {
   clientId: string;
@@ -131,10 +133,8 @@ export interface HaloClientApp {
   agentId: number;
 }
 
-export interface HaloTopLevel {
-  id: number;
-  name: string;
-}
+/** A top level (`/api/TopLevel`): the same two fields on the wire as haloform reads. */
+export type HaloTopLevel = HaloTopLevelRow;
 
 /** Client = Area (NOTES §4.1). `ninjarmmid` is the NinjaOne organisation id. */
 export interface HaloClient {

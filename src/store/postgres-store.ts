@@ -48,6 +48,7 @@ import { UNSTORED_PREFIX } from './inbox-store.js';
 import { deliveryFrom, json, workItemFrom, type DeliveryRow, type WorkItemRow } from './delivery-rows.js';
 import { migrate } from './postgres-migrations.js';
 import { countDeliveries, emptyPruneResult, pruneBatchSize, prunableStatuses } from './prune.js';
+import { GroupCommit, type Pending } from './group-commit.js';
 
 export interface PostgresStoreOptions {
   /**
@@ -85,11 +86,7 @@ const CLOCK = 'clock AS (SELECT COALESCE($1::bigint, (extract(epoch FROM now()) 
 const IS_HEAD = `NOT EXISTS (SELECT 1 FROM haloform_work o WHERE o.series_key = h.series_key
                   AND (o.order_key, o.delivery_id) < (h.order_key, h.delivery_id))`;
 
-interface PendingAccept {
-  delivery: NewDelivery;
-  resolve(result: AcceptResult): void;
-  reject(error: unknown): void;
-}
+type PendingAccept = Pending<NewDelivery, AcceptResult>;
 
 /** bigint columns (ids, epoch ms, counts) as numbers: every value haloform keeps fits in 2^53. */
 const TYPES = {
@@ -126,8 +123,7 @@ export class PostgresStore implements InboxStore {
   readonly #pool: pg.Pool;
   readonly #clock: (() => number) | undefined;
   readonly #local: () => number;
-  #batch: PendingAccept[] = [];
-  #flushScheduled = false;
+  readonly #commits = new GroupCommit<NewDelivery, AcceptResult>(() => this.#flush());
   readonly #flushing = new Set<Promise<void>>();
   #closed = false;
   /** The connection that holds leadership locks, while there is one. */
@@ -169,25 +165,18 @@ export class PostgresStore implements InboxStore {
 
   accept(delivery: NewDelivery): Promise<AcceptResult> {
     if (this.#closed) return Promise.reject(closedError());
-    return new Promise<AcceptResult>((resolve, reject) => {
-      this.#batch.push({ delivery, resolve, reject });
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        // Group commit: what arrives in this turn of the event loop shares a statement.
-        setImmediate(() => this.#flush());
-      }
-    });
+    // Group commit: what arrives in this turn of the event loop shares a statement.
+    return this.#commits.add(delivery);
   }
 
   #flush(): void {
-    this.#flushScheduled = false;
     // At most MAX_WRITERS statements at once: under load the next batch gathers while one is in
     // flight, so commits grow instead of queueing for connections.
-    while (this.#batch.length > 0 && this.#flushing.size < MAX_WRITERS) {
-      const chunk = this.#batch.splice(0, MAX_BATCH);
+    while (this.#commits.waiting > 0 && this.#flushing.size < MAX_WRITERS) {
+      const chunk = this.#commits.take(MAX_BATCH);
       const run = this.#acceptChunk(chunk).finally(() => {
         this.#flushing.delete(run);
-        if (this.#batch.length > 0) this.#flush();
+        if (this.#commits.waiting > 0) this.#flush();
       });
       this.#flushing.add(run);
     }
@@ -199,8 +188,8 @@ export class PostgresStore implements InboxStore {
       // A copy whose first was committed by another transaction after this statement began is
       // neither written nor recognised; the next round sees the first and records the duplicate.
       for (let round = 1; left.length > 0; round++) {
-        if (round > 5) throw new Error(`could not settle activity ${left[0]!.delivery.activityId} against concurrent copies`);
-        const results = await retryOnConflict(() => this.#acceptStatement(left.map((p) => p.delivery)));
+        if (round > 5) throw new Error(`could not settle activity ${left[0]!.item.activityId} against concurrent copies`);
+        const results = await retryOnConflict(() => this.#acceptStatement(left.map((p) => p.item)));
         const unsettled: PendingAccept[] = [];
         left.forEach((p, i) => {
           const result = results[i];
@@ -613,7 +602,7 @@ export class PostgresStore implements InboxStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     // Accepts already handed in are written (or fail) before the pool goes.
-    while (this.#batch.length > 0 || this.#flushing.size > 0) {
+    while (this.#commits.waiting > 0 || this.#flushing.size > 0) {
       this.#flush();
       await Promise.allSettled([...this.#flushing]);
     }

@@ -18,6 +18,7 @@ import type { AcceptResult, Completion, Delivery, DeliveryFilter, HistoryEntry, 
 import { UNSTORED_PREFIX } from './inbox-store.js';
 import { deliveryFrom, json, workItemFrom, type DeliveryRow } from './delivery-rows.js';
 import { countDeliveries, emptyPruneResult, nextTurn, pruneBatchSize, prunableStatuses } from './prune.js';
+import { GroupCommit } from './group-commit.js';
 
 export interface SqliteStoreOptions {
   /** `normal` (default) or `full`; see the module comment. */
@@ -103,11 +104,6 @@ const SETTLED_SERIES = `s.ticket_open = 0 AND s.updated_at < @cutoff
   AND COALESCE(json_array_length(s.data, '$.pending'), 0) = 0
   AND NOT EXISTS (SELECT 1 FROM work w WHERE w.series_key = s.series_key)`;
 
-interface PendingAccept {
-  delivery: NewDelivery;
-  resolve(result: AcceptResult): void;
-  reject(error: unknown): void;
-}
 
 /** Opens (creating when allowed) a store at `path`; `:memory:` gives a private in-memory one. */
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteStore {
@@ -118,8 +114,7 @@ export class SqliteStore implements InboxStore {
   readonly description: string;
   readonly #db: Database.Database;
   readonly #now: () => number;
-  #batch: PendingAccept[] = [];
-  #flushScheduled = false;
+  readonly #commits = new GroupCommit<NewDelivery, AcceptResult>(() => this.#flush());
   #closed = false;
   readonly #s: Statements;
 
@@ -143,24 +138,16 @@ export class SqliteStore implements InboxStore {
 
   accept(delivery: NewDelivery): Promise<AcceptResult> {
     if (this.#closed) return Promise.reject(new Error('the inbox store is closed'));
-    return new Promise<AcceptResult>((resolve, reject) => {
-      this.#batch.push({ delivery, resolve, reject });
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        // Group commit: everything accepted in this turn of the event loop shares a transaction.
-        setImmediate(() => this.#flush());
-      }
-    });
+    // Group commit: everything accepted in this turn of the event loop shares a transaction.
+    return this.#commits.add(delivery);
   }
 
   #flush(): void {
-    this.#flushScheduled = false;
-    const batch = this.#batch;
-    this.#batch = [];
+    const batch = this.#commits.take();
     if (batch.length === 0) return;
     let results: AcceptResult[];
     try {
-      results = this.#db.transaction(() => batch.map((p) => this.#acceptOne(p.delivery)))();
+      results = this.#db.transaction(() => batch.map((p) => this.#acceptOne(p.item)))();
     } catch (error) {
       for (const p of batch) p.reject(error);
       return;
