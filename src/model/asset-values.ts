@@ -15,7 +15,7 @@ import { customFieldOf, pathIsTimestamp, readMappedPath, type DeviceContext } fr
 import type { Report } from './report.js';
 import { placeholderReason, type DeviceSerial, type SerialRules } from './serials.js';
 import { list } from './wording.js';
-import { deviceKey, type RmmProvider } from '../rmm/provider.js';
+import { deviceKey, fillLink, type RmmProvider } from '../rmm/provider.js';
 
 /** A value that does not convert to its Halo field's type: not written. */
 interface RefusedValue {
@@ -94,8 +94,7 @@ function mappedValueOf(
 function deviceLinks(device: RmmDevice, spec: Spec, rmm: RmmSnapshot): DesiredValue[] {
   const out: DesiredValue[] = [];
   const uid = typeof device.record.uid === 'string' ? device.record.uid : undefined;
-  const fill = (template: string) =>
-    template.includes('{uid}') && !uid ? undefined : template.replaceAll('{url}', rmm.webUrl).replaceAll('{id}', String(device.id)).replaceAll('{uid}', uid ?? '');
+  const fill = (template: string) => fillLink(template, rmm.webUrl, device.id, uid);
   const text = { type: 'text' as const, options: [], label: 'Halo asset link' };
   const { deviceUrl, remoteUrl } = spec.assets.links;
   const url = deviceUrl ? fill(deviceUrl) : undefined;

@@ -99,6 +99,15 @@ export function deviceKey(provider: RmmProvider, id: RmmId): string {
   return `${provider.addressPrefix}:${id}`;
 }
 
+/**
+ * A link into the RMM from a template: `{url}` its web address, `{id}` the device's id, `{uid}`
+ * its uid (undefined when the template needs a uid the device does not have).
+ */
+export function fillLink(template: string, webUrl: string, id: RmmId, uid?: string): string | undefined {
+  if (template.includes('{uid}') && !uid) return undefined;
+  return template.replaceAll('{url}', webUrl).replaceAll('{id}', String(id)).replaceAll('{uid}', uid ?? '');
+}
+
 /** Whether two RMM ids are the same (a spec's "7" and NinjaOne's 7 are). */
 export function sameRmmId(a: RmmId | undefined, b: RmmId | undefined): boolean {
   return a !== undefined && b !== undefined && String(a) === String(b);

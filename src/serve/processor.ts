@@ -17,6 +17,8 @@ import { includeDecision, readActivity, severityOf, type Activity } from '../rmm
 import type { HaloDirectory, Placement, TicketLookups } from './directory.js';
 import { PermanentError } from './errors.js';
 import type { ServeMetrics } from './metrics.js';
+import { fillLink } from '../rmm/provider.js';
+import { NINJAONE } from '../rmm/ninjaone/provider.js';
 import {
   catchAllNoteHtml,
   firedAgainNoteHtml,
@@ -352,7 +354,6 @@ class SeriesRun {
     const placement = await this.o.directory.place(deviceId, this.activity.device, { needNodeClass: needsNodeClass });
     if (needsNodeClass) this.checkNodeClass(placement);
     const alerts = this.o.spec.alerts!;
-    const ninjaUrl = this.o.spec.connections.ninjaone.webUrl;
     s.deviceId = deviceId;
     s.createStartedAt = this.o.now();
     await this.save();
@@ -361,7 +362,7 @@ class SeriesRun {
       ticket = await this.o.tickets.createTicket(
         {
           summary: ticketSummary(this.activity, placement.device.name),
-          detailsHtml: ticketDetailsHtml(this.activity, placement.device, placement, { ninjaDeviceUrl: `${ninjaUrl}/#/deviceDashboard/${deviceId}/overview` }),
+          detailsHtml: ticketDetailsHtml(this.activity, placement.device, placement, { ninjaDeviceUrl: fillLink(NINJAONE.devices.deviceLink, this.o.spec.connections.ninjaone.webUrl, deviceId)! }),
           ticketTypeId: lookups.ticketTypeId,
           clientId: placement.clientId,
           siteId: placement.siteId,
