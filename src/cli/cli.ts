@@ -15,13 +15,14 @@ import { declarePlan } from './commands/plan.js';
 import { declareSandbox } from './commands/sandbox.js';
 import { declareSchema } from './commands/schema.js';
 import { declareServe } from './commands/serve.js';
+import { declareSync } from './commands/sync.js';
 import { declareValidate } from './commands/validate.js';
 import { createContext, type CommandContext } from './context.js';
 import type { Io } from './io.js';
 import type { DeclareCommand, RunCommand, SelectCommand } from './options.js';
 
 /** Every command, in the order --help lists them; each module declares its own options. */
-const COMMANDS: readonly DeclareCommand[] = [declareValidate, declarePlan, declareApply, declareSandbox, declareServe, declareInbox, declareInit, declareSchema, declareDemo];
+const COMMANDS: readonly DeclareCommand[] = [declareValidate, declarePlan, declareApply, declareSync, declareSandbox, declareServe, declareInbox, declareInit, declareSchema, declareDemo];
 
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   let selected: RunCommand | undefined;

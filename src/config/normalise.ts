@@ -6,7 +6,7 @@
 import type { SpecPath } from '../diagnostics/diagnostic.js';
 import type { FieldMapping as FieldMappingFile, HaloformSpec, OrganisationMapping as OrganisationMappingFile } from './spec-file.generated.js';
 import { Secret } from './secret.js';
-import type { DevicePath, FieldMapping, LocationPolicy, NinjaRef, OrganisationMapping, Severity, SiteMapping, Spec } from './spec.js';
+import type { DevicePath, FieldMapping, LocationPolicy, NinjaRef, OrganisationMapping, Severity, SiteMapping, Spec, SyncKind } from './spec.js';
 import { NINJAONE } from '../rmm/ninjaone/provider.js';
 import { HALO_ASSET_PROPERTIES, NINJAONE_INSTANCES } from './vocabulary.js';
 
@@ -36,7 +36,24 @@ export function normalise(data: HaloformSpec, context: NormaliseContext): Spec {
     assets: assetsOf(file),
   };
   if (file.alerts) spec.alerts = alertsOf(file.alerts);
+  if (file.sync) spec.sync = syncOf(file.sync, spec.customers);
   return spec;
+}
+
+/**
+ * The sync section with its defaults: asset changes, and clients and sites where the spec's
+ * unmapped policy already says create (an adopt of the same is allowed with it).
+ */
+function syncOf(sync: NonNullable<Filled['sync']>, customers: Spec['customers']): Spec['sync'] {
+  const defaults: SyncKind[] = ['asset.create', 'asset.adopt', 'asset.update', 'asset.deactivate'];
+  if (customers.unmapped === 'create') defaults.push('client.create', 'client.adopt');
+  if (customers.unmappedLocations === 'create') defaults.push('site.create', 'site.adopt');
+  return {
+    everyMinutes: sync.everyMinutes ?? 15,
+    resyncHours: sync.resyncHours ?? 24,
+    autoApply: [...(sync.autoApply ?? defaults)],
+    autoApplyGiven: sync.autoApply !== undefined,
+  };
 }
 
 /** Both connections with their defaults; client secrets wrapped so they never print. */

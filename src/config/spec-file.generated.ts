@@ -278,6 +278,39 @@ export interface HaloformSpec {
       organisations?: [NinjaRef, ...NinjaRef[]];
     };
   };
+  /**
+   * Continuous sync: `haloform sync` (one cycle, e.g. on a schedule in CI) and `haloform serve` keep Halo converged on this spec between pull requests. Each cycle plans as `plan` does and applies only the change kinds in autoApply; every other change is held: reported, not applied, until a reviewed `apply`. Left out: sync is off.
+   */
+  sync?: {
+    /**
+     * Minutes between NinjaOne reads in serve's sync cycle.
+     */
+    everyMinutes?: number;
+    /**
+     * Hours between full re-reads of Halo, which find drift made behind haloform's back.
+     */
+    resyncHours?: number;
+    /**
+     * The change kinds a sync cycle applies without a pull request, as kind.action. Left out: asset.create, asset.adopt, asset.update and asset.deactivate, plus client.create and client.adopt when customers.unmapped is create, and site.create and site.adopt when customers.unmappedLocations is create. Anything else waits for a reviewed apply; the alert webhook is apply's alone.
+     */
+    autoApply?: (
+      | 'asset.create'
+      | 'asset.adopt'
+      | 'asset.update'
+      | 'asset.deactivate'
+      | 'client.create'
+      | 'client.adopt'
+      | 'client.update'
+      | 'site.create'
+      | 'site.adopt'
+      | 'site.update'
+      | 'asset_type.create'
+      | 'asset_type.update'
+      | 'asset_field.create'
+      | 'asset_field.update'
+      | 'setting.update'
+    )[];
+  };
 }
 /**
  * NinjaOne API access: an "API Services (machine-to-machine)" client app with the client-credentials grant. Give `instance` or `url`, not both.

@@ -5,6 +5,7 @@
 
 import type { SpecPath } from '../diagnostics/diagnostic.js';
 import type { Secret } from './secret.js';
+import type { HaloformSpec } from './spec-file.generated.js';
 
 /** A NinjaOne object named in the spec: by id or by exact name. */
 export type NinjaRef = { kind: 'id'; id: number } | { kind: 'name'; name: string };
@@ -25,6 +26,8 @@ export interface Spec {
   assets: Assets;
   /** Undefined when the spec has no `alerts`: serve refuses to start. */
   alerts?: Alerts;
+  /** Undefined when the spec has no `sync`: no sync cycle runs. */
+  sync?: Sync;
 }
 
 export interface NinjaOneConnection {
@@ -143,6 +146,18 @@ export interface FieldMapping {
   type?: ValueType;
   dateFormat?: DateFormat;
   path: SpecPath;
+}
+
+/** A change kind and action a sync cycle may apply on its own: `asset.create`. */
+export type SyncKind = NonNullable<NonNullable<HaloformSpec['sync']>['autoApply']>[number];
+
+export interface Sync {
+  everyMinutes: number;
+  resyncHours: number;
+  /** What a cycle applies on its own (the defaults filled in); anything else is held. */
+  autoApply: SyncKind[];
+  /** Whether autoApply was written in the spec (else it is the defaults). */
+  autoApplyGiven: boolean;
 }
 
 export interface Alerts {

@@ -43,5 +43,11 @@ assets:
     - { to: inventory_number, from: displayName }
     - { to: Serial Number,    from: system.serialNumber }
   removed: keep                   # switch to deactivate once the plan looks right
+
+# Continuous sync: uncomment to let \`haloform sync\` (a scheduled CI job) or \`haloform serve\`
+# apply device changes between pull requests; every other change waits for a reviewed apply.
+# sync:
+#   everyMinutes: 15
+#   autoApply: [asset.create, asset.adopt, asset.update, asset.deactivate, client.create, client.adopt]
 `;
 }

@@ -299,3 +299,21 @@ export function secretValues(env: Readonly<Record<string, string | undefined>>):
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
 }
+
+/**
+ * sync.yml's step: one converge cycle (`haloform sync`), its report in the run summary. Changes
+ * held for a reviewed apply are a notice, not a failure; a plan with errors or a failed write
+ * fails the run.
+ */
+export async function syncScheduled(io: StepIo): Promise<number> {
+  const step = new Step(io);
+  const run = await step.haloform(['sync', '-c', step.config, '--format', 'markdown', '--detailed-exitcode']);
+  const firstLine = run.stderr.trim().split('\n').find((l) => l.trim() !== '') ?? `exit ${run.code}`;
+  step.summary(run.stdout.trim() === '' ? `### haloform sync\n\nThe cycle did not run: ${firstLine}\n` : run.stdout);
+  step.output('result', run.code === 0 ? 'converged' : run.code === 2 ? 'held' : 'failed');
+  if (run.code === 2) {
+    step.log(annotation('notice', 'Changes are held for a reviewed apply; the run summary lists them.', { title: 'haloform sync' }));
+    return 0;
+  }
+  return run.code === 0 ? 0 : step.fail(`haloform sync did not finish: ${firstLine} See the run summary.`);
+}

@@ -17,6 +17,9 @@ import { list } from './wording.js';
 /** More than this share of managed assets deactivated at once needs --allow-mass-deactivate (DESIGN.md §3). */
 export const MASS_DEACTIVATION_SHARE = 0.1;
 
+/** The summary of the guard's diagnostic: an error (a warning when allowed); a sync cycle holds the deactivations it names. */
+export const MASS_DEACTIVATION = 'Mass deactivation';
+
 /** The active managed assets whose device the RMM no longer has, in RMM id order. */
 export function deactivationsOf(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapshot, report: Report, allowMassDeactivate: boolean): Deactivation[] {
   if (spec.assets.removed !== 'deactivate') return [];
@@ -55,12 +58,12 @@ function checkMassDeactivation(rmm: RmmProvider, managed: readonly HaloAsset[], 
   if (share > MASS_DEACTIVATION_SHARE && !allowMassDeactivate) {
     report.errors.push(
       error(
-        'Mass deactivation',
+        MASS_DEACTIVATION,
         `${detail}. That is more than ${MASS_DEACTIVATION_SHARE * 100}%, which usually means a ${rmm.name} permission or filter problem rather than real removals. Check the ${rmm.name} API app can see every organisation; if the removals are real, plan again with --allow-mass-deactivate.`,
         ['assets', 'removed'],
       ),
     );
   } else if (share > MASS_DEACTIVATION_SHARE) {
-    report.warnings.push(warning('Mass deactivation', `${detail}; allowed by --allow-mass-deactivate.`, ['assets', 'removed']));
+    report.warnings.push(warning(MASS_DEACTIVATION, `${detail}; allowed by --allow-mass-deactivate.`, ['assets', 'removed']));
   }
 }

@@ -36,27 +36,40 @@ export interface PlanOptions {
 export async function planRun(loaded: LoadedSpec & { spec: Spec }, clients: Clients, options: PlanOptions): Promise<PlanRun> {
   const spec = loaded.spec;
   const provider = clients.rmm.provider;
-  const meta = {
-    specHash: loaded.hash!,
-    spec: loaded.source.path,
-    createdAt: (options.now ?? new Date()).toISOString(),
-    rmm: { name: provider.name, halo: { client: provider.halo.client, site: provider.halo.site, asset: provider.halo.asset } },
-    targets: targetsOf(clients, spec),
-  };
+  const meta = planMeta(loaded, clients, options.now);
   const readingDone = options.onReading?.();
-  const [ninjaRead, haloRead] = await Promise.allSettled([
-    clients.rmm.read(spec),
-    clients.halo.readSnapshot({ customFields: spec.assets.fields.some((f) => f.target === 'customfield') }),
-  ]).finally(() => readingDone?.());
+  const [ninjaRead, haloRead] = await Promise.allSettled([clients.rmm.read(spec), clients.halo.readSnapshot({ customFields: readsCustomFields(spec) })]).finally(() => readingDone?.());
   const readErrors: Diagnostic[] = [];
   if (ninjaRead.status === 'rejected') readErrors.push(readFailure(provider.name, ninjaRead.reason));
   if (haloRead.status === 'rejected') readErrors.push(readFailure('Halo', haloRead.reason));
   if (readErrors.length > 0 || ninjaRead.status !== 'fulfilled' || haloRead.status !== 'fulfilled') {
     return { loaded, plan: failedPlan(readErrors, meta) };
   }
-  const ninja = ninjaRead.value;
-  const halo = haloRead.value;
-  const desired = desiredState(spec, ninja, halo, { allowMassDeactivate: options.allowMassDeactivate ?? false });
+  const plan = planFrom(loaded, ninjaRead.value, haloRead.value, meta, options);
+  return { loaded, plan, halo: haloRead.value, rmm: ninjaRead.value };
+}
+
+/** Whether a plan of `spec` reads Halo's asset custom fields (a mapping writes one). */
+export function readsCustomFields(spec: Spec): boolean {
+  return spec.assets.fields.some((f) => f.target === 'customfield');
+}
+
+/** What every plan made with `clients` records besides its changes: the spec, when, the RMM and the targets. */
+export function planMeta(loaded: LoadedSpec & { spec: Spec }, clients: Pick<Clients, 'rmm'> & { halo: unknown }, now?: Date): Omit<Plan, 'formatVersion' | 'errors' | 'warnings' | 'changes' | 'summary' | 'byKind' | 'read'> {
+  const provider = clients.rmm.provider;
+  return {
+    specHash: loaded.hash!,
+    spec: loaded.source.path,
+    createdAt: (now ?? new Date()).toISOString(),
+    rmm: { name: provider.name, halo: { client: provider.halo.client, site: provider.halo.site, asset: provider.halo.asset } },
+    targets: targetsOf(clients, loaded.spec),
+  };
+}
+
+/** The plan from both reads (pure): the desired state, the changes, and the spec's own warnings with the plan's. */
+export function planFrom(loaded: LoadedSpec & { spec: Spec }, rmm: RmmSnapshot, halo: HaloSnapshot, meta: ReturnType<typeof planMeta>, options: Pick<PlanOptions, 'env' | 'allowMassDeactivate'>): Plan {
+  const spec = loaded.spec;
+  const desired = desiredState(spec, rmm, halo, { allowMassDeactivate: options.allowMassDeactivate ?? false });
   if (spec.alerts?.webhook && !options.env.HALOFORM_WEBHOOK_SECRET) {
     // Only apply needs it, and apply refuses before writing anything; the plan itself is fine.
     desired.warnings.push(webhookSecretMissing('warning'));
@@ -64,9 +77,9 @@ export async function planRun(loaded: LoadedSpec & { spec: Spec }, clients: Clie
   const plan = makePlan(desired, halo, {
     ...meta,
     read: {
-      organizations: ninja.organizations.length,
-      locations: ninja.locations.length,
-      devices: ninja.devices.length,
+      organizations: rmm.organizations.length,
+      locations: rmm.locations.length,
+      devices: rmm.devices.length,
       haloClients: halo.clients.length,
       haloAssets: halo.assets.length,
     },
@@ -75,7 +88,7 @@ export async function planRun(loaded: LoadedSpec & { spec: Spec }, clients: Clie
   // The spec's own warnings (a misspelt node class, a webhook over HTTP) belong in the plan too,
   // so the JSON and the PR comment carry them, not only the terminal.
   plan.warnings = [...loaded.diagnostics.filter((d) => d.severity === 'warning'), ...loaded.source.attach(plan.warnings)];
-  return { loaded, plan, halo, rmm: ninja };
+  return plan;
 }
 
 export function webhookSecretMissing(severity: 'error' | 'warning'): Diagnostic {

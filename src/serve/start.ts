@@ -24,6 +24,9 @@ import { Poller, POLLER_LEASE, type PollResult } from './poller.js';
 import { AlertProcessor } from './processor.js';
 import { DEFAULT_RETRY, WorkerPool, type RetryPolicy } from './worker-pool.js';
 import { NINJAONE } from '../rmm/ninjaone/provider.js';
+import { ninjaOneSource } from '../rmm/ninjaone/source.js';
+import type { LoadedSpec } from '../config/load.js';
+import { SyncController, type CycleReport } from '../sync/controller.js';
 
 /** A reason serve cannot start, worded for the person starting it. */
 export class ServeStartError extends Error {
@@ -32,6 +35,12 @@ export class ServeStartError extends Error {
 
 export interface ServeOptions {
   spec: Spec;
+  /** The spec as loaded (its hash and source): needed for the sync controller, which plans as \`plan\` does. */
+  loaded?: LoadedSpec & { spec: Spec };
+  /** The sync controller (when the spec has sync:): \`auto\` (default: a cycle at start, then every sync.everyMinutes), \`manual\` (only \`sync()\`), \`off\`. */
+  sync?: 'auto' | 'manual' | 'off';
+  /** The environment the controller's plans see (HALOFORM_WEBHOOK_SECRET); default none. */
+  env?: Readonly<Record<string, string | undefined>>;
   /** A store URL (`sqlite:haloform.db`, `postgres://…`) or an open store (then `stop()` leaves it open). Default sqlite:haloform.db. */
   store?: string | InboxStore;
   /** Relative SQLite paths are resolved against it. Default process.cwd(). */
@@ -112,6 +121,8 @@ export interface ServeHandle {
   idle(): Promise<void>;
   /** Runs one poll now (also when the poller is `manual`). */
   poll(): Promise<PollResult>;
+  /** Runs one sync cycle now (also when sync is `manual`); undefined when the spec has no sync: or sync is off. */
+  sync(): Promise<CycleReport | undefined>;
   /** Runs one retention pass now (also when retention is `manual`); undefined when retention is off or another replica leads it. */
   prune(): Promise<PruneResult | undefined>;
   /** Stops accepting, finishes or hands back in-flight work, closes the store (when serve opened it). */
@@ -126,6 +137,8 @@ const OWNER_TTL_MS = 30_000;
 export const RETENTION_LEASE = 'retention';
 /** How often retention runs: often enough that a pass has little to do, rarely enough to cost nothing. */
 export const RETENTION_EVERY_MS = 3_600_000;
+/** The store lease that makes one replica run the sync controller. */
+export const SYNC_LEASE = 'sync';
 const DAY_MS = 86_400_000;
 
 /** What every step of startServe shares: the options, checked, and the clock, identity and logger. */
@@ -156,6 +169,8 @@ interface ServeServices {
   metrics: ServeMetrics;
   pool: WorkerPool;
   poller: Poller;
+  /** Absent unless the spec has sync: and serve was given the loaded spec. */
+  syncer: SyncController | undefined;
 }
 
 /** Everything a running serve holds, for its handle and its stop. */
@@ -264,7 +279,23 @@ function createServices(context: ServeContext, store: InboxStore, cleanups: (() 
     ...options.workers,
   });
   const poller = new Poller({ spec, store, ninja, tickets, directory, metrics, logger, clock, workerId, onQueued: () => pool.wake() });
-  return { halo, ninja, metrics, pool, poller };
+  return { halo, ninja, metrics, pool, poller, syncer: createSyncer(context, store, halo, ninja) };
+}
+
+/** The sync controller, when the spec has sync: and serve has the loaded spec; one replica leads it (a store lease). */
+function createSyncer({ options, spec, logger, now, workerId }: ServeContext, store: InboxStore, halo: HaloApiClient, ninja: NinjaOneClient): SyncController | undefined {
+  const loaded = options.loaded;
+  if (!spec.sync || !loaded || (options.sync ?? 'auto') === 'off') return undefined;
+  const ttl = 2 * spec.sync.everyMinutes * 60_000;
+  return new SyncController({
+    loaded: { ...loaded, spec: { ...loaded.spec, sync: spec.sync } },
+    rmm: ninjaOneSource(ninja, spec.connections.ninjaone.baseUrl),
+    halo,
+    env: options.env ?? {},
+    logger,
+    now,
+    lead: () => store.tryLead(SYNC_LEASE, ttl, workerId),
+  });
 }
 
 /** Builds the webhook handler and starts the HTTP server that drives it. */
@@ -311,7 +342,7 @@ async function startReceiver(context: ServeContext, store: InboxStore, { halo, m
  * haloform created, so no alert gets a second ticket; workers (and an automatic poller) start
  * once that is done, unless serve is stopping by then.
  */
-function startWorkersAfterAdoption(context: ServeContext, store: InboxStore, { pool, poller }: ServeServices, stopSignal: AbortSignal): Promise<void> {
+function startWorkersAfterAdoption(context: ServeContext, store: InboxStore, { pool, poller, syncer }: ServeServices, stopSignal: AbortSignal): Promise<void> {
   const { options, alerts } = context;
   return adoptOpenTickets(context, store, poller, stopSignal).then(
     () => {
@@ -319,6 +350,7 @@ function startWorkersAfterAdoption(context: ServeContext, store: InboxStore, { p
       pool.start();
       const mode = options.poller ?? 'auto';
       if (mode === 'auto' && alerts.poll.enabled) poller.start(alerts.poll.everyMinutes * 60_000);
+      if (syncer && (options.sync ?? 'auto') === 'auto') syncer.start(context.spec.sync!.everyMinutes * 60_000);
     },
     () => undefined,
   );
@@ -368,8 +400,15 @@ function logListening({ options, alerts, secrets, retainDays, logger, workerId }
     auth: auth.enabled ? `${secrets.length} secret${secrets.length === 1 ? '' : 's'}` : 'none (--insecure-no-auth)',
     poll: options.poller === 'off' || !alerts.poll.enabled ? 'off' : options.poller === 'manual' ? 'manual' : `every ${alerts.poll.everyMinutes} min`,
     retention: retention ? `${retainDays} days${options.retention === 'manual' ? ' (manual)' : ', pruned hourly'}` : 'off',
+    sync: syncMode(options),
     workerId,
   });
+}
+
+function syncMode({ spec, loaded, sync }: ServeOptions): string {
+  if (!spec.sync) return 'off (the spec has no sync:)';
+  if (!loaded || sync === 'off') return 'off';
+  return sync === 'manual' ? 'manual' : `every ${spec.sync.everyMinutes} min`;
 }
 
 /** The handle startServe returns; `stop()` runs stopServe once, however often it is called. */
@@ -393,6 +432,7 @@ function serveHandle(running: RunningServe): ServeHandle {
       return poller.pollOnce();
     },
     prune: async () => retention?.once(),
+    sync: async () => running.syncer?.cycle('manual'),
     stop: (stopOptions = {}) => {
       stopping ??= stopServe(running, stopOptions.graceMs ?? 10_000);
       return stopping;
@@ -402,13 +442,14 @@ function serveHandle(running: RunningServe): ServeHandle {
 
 /** Stops in order: adoption, retention, the HTTP server, the poller, the workers, the owner lease, the clients, the store. */
 async function stopServe(running: RunningServe, grace: number): Promise<void> {
-  const { context, store, ownsStore, server, poller, pool, halo, ninja, retention, ownerTimer } = running;
+  const { context, store, ownsStore, server, poller, pool, halo, ninja, retention, ownerTimer, syncer } = running;
   const { logger, workerId } = context;
   logger.log('info', 'stopping', { graceMs: grace });
   running.stopSignal.abort();
   await retention?.stop();
   await server.close(Math.min(grace, 5_000));
   await poller.stop();
+  await syncer?.stop();
   await pool.stop(grace);
   if (ownerTimer) clearInterval(ownerTimer);
   if (store.description.startsWith('sqlite:')) await store.resign(SQLITE_OWNER, workerId).catch(() => undefined);

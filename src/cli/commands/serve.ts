@@ -113,6 +113,8 @@ export async function serveCommand(args: ServeArgs, ctx: CommandContext): Promis
   try {
     handle = await startServe({
       spec: loaded.spec,
+      loaded,
+      env,
       store,
       cwd: ctx.io.cwd,
       host: args.host,

@@ -83,6 +83,9 @@ export function summarise(spec: Spec): string {
     spec.alerts
       ? `  alerts: ticket type "${spec.alerts.ticketType}", on reset: ${spec.alerts.onReset}${spec.alerts.webhook ? `, webhook ${spec.alerts.webhook.publicUrl}` : ''}`
       : '  alerts: not configured (serve will not start)',
+    spec.sync
+      ? `  sync: applies ${spec.sync.autoApply.join(', ') || 'nothing'} on its own${spec.sync.autoApplyGiven ? '' : ' (the defaults)'}; holds the rest for apply`
+      : '  sync: off (only apply changes Halo)',
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -1,0 +1,84 @@
+/**
+ * `haloform sync`: one converge cycle of the spec's `sync:` section — plan as `plan` does, apply
+ * only the change kinds sync.autoApply allows, hold the rest for a reviewed apply — for a
+ * schedule in CI (`.github/workflows/sync.yml`) when serve does not run. Exit codes: 0 ok,
+ * 1 when the plan has errors or a write failed; with --detailed-exitcode 2 when changes are held.
+ * Declares its own options too.
+ */
+
+import type { Argv } from 'yargs';
+import type { Spec, Sync } from '../../config/spec.js';
+import { renderSyncJson, renderSyncMarkdown, renderSyncText } from '../../render/sync-report.js';
+import { syncRun } from '../../run/sync-run.js';
+import { countDiagnostics, type CommandContext } from '../context.js';
+import { CONFIG_OPTION, formatOption, type SelectCommand } from '../options.js';
+import { clientsFor, loadForRun, specLoaded } from '../planning.js';
+import { watchRun } from '../run-watch.js';
+import { printStats } from './plan.js';
+
+export interface SyncArgs {
+  config: string;
+  format: 'text' | 'markdown' | 'json';
+  detailedExitcode: boolean;
+  stats: boolean;
+  verbose: boolean;
+}
+
+/** Declares `haloform sync` and its options on the parser. */
+export function declareSync(parser: Argv, select: SelectCommand): Argv {
+  return parser.command(
+    'sync',
+    "Converge Halo on the spec once: apply what sync.autoApply allows, hold the rest for a reviewed apply",
+    (y) =>
+      y
+        .option('config', CONFIG_OPTION)
+        .option('format', formatOption(['text', 'markdown', 'json'], 'text for a terminal, markdown for a CI job summary, json for programs'))
+        .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'Exit 0 with nothing held, 1 on error, 2 with changes held' })
+        .option('stats', { type: 'boolean', default: false, describe: 'Print API request counts and times to stderr' })
+        .option('verbose', { type: 'boolean', default: false, describe: 'Log API retries and waits (JSON lines on stderr)' })
+        .example('haloform sync -c config/haloform.yaml', 'One cycle, as a scheduled CI job runs it')
+        .example('haloform sync --format markdown >> "$GITHUB_STEP_SUMMARY"', 'Held changes in the job summary'),
+    (a) =>
+      select((ctx) =>
+        syncCommand({ config: a.config, format: a.format, detailedExitcode: a['detailed-exitcode'], stats: a.stats, verbose: a.verbose }, ctx),
+      ),
+  );
+}
+
+export async function syncCommand(args: SyncArgs, ctx: CommandContext): Promise<number> {
+  const loaded = loadForRun(args.config, ctx);
+  if (!specLoaded(loaded)) {
+    ctx.io.stderr.write(`${ctx.err.red(`${args.config}: ${countDiagnostics(loaded.diagnostics)}.`)} Nothing was read or synced.\n`);
+    return 1;
+  }
+  if (!hasSync(loaded.spec)) {
+    ctx.io.stderr.write(
+      `${ctx.err.red(ctx.err.bold('Error:'))} ${args.config} has no sync: section, so there is nothing a cycle may apply on its own. Add one (sync: {} takes the defaults: asset changes, and clients and sites where customers.unmapped says create) or run haloform apply.\n`,
+    );
+    return 1;
+  }
+  const spec = loaded.spec;
+  const clients = clientsFor(spec, ctx, { verbose: args.verbose });
+  try {
+    const cycle = await syncRun({ ...loaded, spec }, clients, {
+      env: ctx.io.env,
+      onReading: () => {
+        const watch = watchRun(ctx, clients, { heartbeat: true });
+        return () => watch.stop();
+      },
+    });
+    if (cycle.plan.errors.length > 0 && args.format === 'text') ctx.printDiagnostics(cycle.plan.errors, [loaded.source]);
+    const report = args.format === 'json' ? renderSyncJson(cycle) : args.format === 'markdown' ? renderSyncMarkdown(cycle) : renderSyncText(cycle, ctx.out);
+    ctx.io.stdout.write(ctx.secrets.redact(report));
+    if (args.stats) printStats(clients, ctx);
+    const failed = (cycle.result?.failed.length ?? 0) + (cycle.result?.skipped.length ?? 0);
+    if (cycle.refused || failed > 0) return 1;
+    return args.detailedExitcode && cycle.held.length > 0 ? 2 : 0;
+  } finally {
+    await clients.close();
+  }
+}
+
+function hasSync(spec: Spec): spec is Spec & { sync: Sync } {
+  return spec.sync !== undefined;
+}

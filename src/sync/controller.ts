@@ -1,0 +1,240 @@
+/**
+ * serve's sync controller: keeps Halo converged on the spec between pull requests, the way an
+ * informer-backed controller keeps a cluster on Git, inside Halo's request budget.
+ *
+ * - **The cache** is the Halo state the last full read found, kept up to date by what the
+ *   controller writes. A full read happens at the first cycle and every `sync.resyncHours`; a
+ *   resync that finds Halo different from the cache reports the drift.
+ * - **A cycle** reads the RMM, plans against the cache (pure), and splits the plan by
+ *   `sync.autoApply` (src/sync/policy.ts). Nothing to apply costs no Halo request at all.
+ * - **Before writing**, each existing asset the cycle would change is read again; one edited in
+ *   Halo since the cache was filled is taken into the cache and the cycle plans again from it, so
+ *   a person's edit is never overwritten by a stale plan (the change is re-planned, not forced).
+ * - **After writing**, what changed is read back into the cache: assets by id (by their types'
+ *   lists when there are many), clients and sites when the cycle made some.
+ *
+ * One cycle at a time; a cycle that fails is logged and the next one starts from a full read.
+ */
+
+import { applyPlan, type ApplyEvent } from '../apply/executor.js';
+import type { LoadedSpec } from '../config/load.js';
+import type { Spec, Sync } from '../config/spec.js';
+import type { HaloApiClient } from '../halo/client.js';
+import type { HaloAsset, HaloSnapshot } from '../halo/types.js';
+import type { Logger } from '../http/index.js';
+import { assetFingerprint } from '../plan/make-plan.js';
+import { hasChanges, type Plan } from '../plan/plan.js';
+import type { RmmSource } from '../rmm/provider.js';
+import { planFrom, planMeta, readsCustomFields } from '../run/plan-run.js';
+import { splitForSync, type HeldChange } from './policy.js';
+
+export type SyncTrigger = 'start' | 'timer' | 'manual';
+
+export interface SyncControllerOptions {
+  loaded: LoadedSpec & { spec: Spec & { sync: Sync } };
+  rmm: RmmSource;
+  halo: HaloApiClient;
+  env: Readonly<Record<string, string | undefined>>;
+  logger: Logger;
+  now: () => number;
+  /** Whether this process leads sync now (serve's replicas share one store lease); absent: always. */
+  lead?: () => Promise<boolean>;
+}
+
+/** One cycle, as the log line and `lastCycle` tell it. */
+export interface CycleReport {
+  trigger: SyncTrigger;
+  startedAt: number;
+  durationMs: number;
+  /** Whether the cycle read Halo whole (the first cycle, a resync, or after a failed one). */
+  resynced: boolean;
+  /** Halo objects a resync found changed behind haloform's back (assets, clients, sites). */
+  drift: number;
+  /** Halo requests the cycle made. */
+  haloRequests: number;
+  /** Assets found edited in Halo since the cache was filled, whose changes were planned again. */
+  replanned: number;
+  applied: { created: number; adopted: number; updated: number; deactivated: number };
+  held: HeldChange[];
+  failed: ApplyEvent[];
+  refused?: string;
+  /** Why the cycle stopped (a read that failed); the next one starts from a full read. */
+  error?: string;
+  /** Another replica leads sync: this one did nothing. */
+  skipped?: 'not-leader';
+}
+
+/** Above this many changed assets, the cache is refreshed from their types' lists rather than asset by asset. */
+const READ_BACK_ONE_BY_ONE = 100;
+
+export class SyncController {
+  readonly #o: SyncControllerOptions;
+  #cache: { halo: HaloSnapshot; at: number } | undefined;
+  #running: Promise<CycleReport> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #last: CycleReport | undefined;
+
+  constructor(options: SyncControllerOptions) {
+    this.#o = options;
+  }
+
+  get lastCycle(): CycleReport | undefined {
+    return this.#last;
+  }
+
+  /** Runs a cycle now, then one every `everyMs`. */
+  start(everyMs: number): void {
+    void this.cycle('start');
+    this.#timer = setInterval(() => void this.cycle('timer'), everyMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#running?.catch(() => undefined);
+  }
+
+  /** One cycle; a cycle asked for while one runs waits for it and then runs. */
+  async cycle(trigger: SyncTrigger = 'manual'): Promise<CycleReport> {
+    while (this.#running) await this.#running.catch(() => undefined);
+    const run = this.#cycle(trigger);
+    this.#running = run;
+    try {
+      return await run;
+    } finally {
+      this.#running = undefined;
+    }
+  }
+
+  async #cycle(trigger: SyncTrigger): Promise<CycleReport> {
+    const { halo, logger, now } = this.#o;
+    const startedAt = now();
+    const requestsBefore = halo.http.accounting.total().requests;
+    const report: CycleReport = { trigger, startedAt, durationMs: 0, resynced: false, drift: 0, haloRequests: 0, replanned: 0, applied: { created: 0, adopted: 0, updated: 0, deactivated: 0 }, held: [], failed: [] };
+    if (this.#o.lead && !(await this.#o.lead().catch(() => false))) {
+      // Another replica leads; its cache is the one kept fresh. Ours is dropped so a later lead starts from a full read.
+      this.#cache = undefined;
+      return { ...report, skipped: 'not-leader' };
+    }
+    try {
+      await this.#converge(report);
+    } catch (e) {
+      // Whatever the cache holds now is suspect: the next cycle reads Halo whole.
+      this.#cache = undefined;
+      report.error = e instanceof Error ? e.message : String(e);
+    }
+    report.durationMs = now() - startedAt;
+    report.haloRequests = halo.http.accounting.total().requests - requestsBefore;
+    this.#last = report;
+    const c = report.applied;
+    logger.log(report.error || report.refused || report.failed.length > 0 ? 'warn' : 'info', 'sync cycle', {
+      trigger,
+      durationMs: report.durationMs,
+      resynced: report.resynced,
+      drift: report.drift,
+      haloRequests: report.haloRequests,
+      replanned: report.replanned,
+      ...c,
+      held: report.held.length,
+      failed: report.failed.length,
+      ...(report.refused ? { refused: report.refused } : {}),
+      ...(report.error ? { error: report.error } : {}),
+    });
+    return report;
+  }
+
+  async #converge(report: CycleReport): Promise<void> {
+    const { loaded, rmm, halo, now } = this.#o;
+    const sync = loaded.spec.sync;
+    if (!this.#cache || now() - this.#cache.at >= sync.resyncHours * 3_600_000) {
+      const fresh = await halo.readSnapshot({ customFields: readsCustomFields(loaded.spec) });
+      if (this.#cache) report.drift = driftBetween(this.#cache.halo, fresh);
+      this.#cache = { halo: fresh, at: now() };
+      report.resynced = true;
+    }
+    const snapshot = await rmm.read(loaded.spec);
+    const meta = () => planMeta(loaded, { rmm, halo }, new Date(now()));
+    const plan = () => planFrom(loaded, snapshot, this.#cache!.halo, meta(), { env: this.#o.env });
+    let split = splitForSync(plan(), sync);
+    if (!split.refused && hasChanges(split.plan)) {
+      report.replanned = await this.#refreshTouched(split.plan);
+      if (report.replanned > 0) split = splitForSync(plan(), sync);
+    }
+    report.held = split.held;
+    if (split.refused) report.refused = split.refused;
+    if (split.refused || !hasChanges(split.plan)) return;
+    const result = await applyPlan(split.plan, this.#cache!.halo, halo, rmm, { batchSize: halo.batchSize });
+    report.applied = result.counts;
+    report.failed = [...result.failed, ...result.skipped];
+    await this.#readBack(result.events);
+  }
+
+  /** Reads again every existing asset the plan changes; those edited since the cache was filled replace their cached copy. Returns how many. */
+  async #refreshTouched(plan: Plan): Promise<number> {
+    const cache = this.#cache!.halo;
+    const touched = plan.changes.filter((c) => c.kind === 'asset' && c.action !== 'no-op' && c.action !== 'create' && c.haloId !== undefined);
+    let stale = 0;
+    for (const change of touched) {
+      const fresh = await this.#o.halo.readAsset(change.haloId!);
+      if (fresh && change.fingerprint !== undefined && assetFingerprint(withListedType(fresh, cache)) !== change.fingerprint) {
+        replaceAsset(cache, withListedType(fresh, cache));
+        stale++;
+      }
+    }
+    return stale;
+  }
+
+  /** Takes what the cycle wrote back into the cache. */
+  async #readBack(events: readonly ApplyEvent[]): Promise<void> {
+    const { halo } = this.#o;
+    const cache = this.#cache!.halo;
+    const done = events.filter((e) => e.status === 'done' && e.haloId !== undefined);
+    if (done.some((e) => e.kind === 'client' || e.kind === 'site')) {
+      const [clients, sites] = await Promise.all([halo.readClients(), halo.readSites()]);
+      cache.clients = clients;
+      cache.sites = sites;
+    }
+    if (done.some((e) => e.kind === 'asset_type' || e.kind === 'asset_field')) {
+      const [fields, assetTypes] = await Promise.all([halo.readFields(), halo.readAssetTypes()]);
+      cache.fields = fields;
+      cache.assetTypes = assetTypes;
+    }
+    const assets = done.filter((e) => e.kind === 'asset');
+    if (assets.length === 0) return;
+    if (assets.length <= READ_BACK_ONE_BY_ONE) {
+      for (const e of assets) {
+        const fresh = await halo.readAsset(e.haloId!);
+        if (fresh) replaceAsset(cache, withListedType(fresh, cache));
+      }
+      return;
+    }
+    cache.assets = await halo.readAssets(cache.assetTypes.map((t) => t.id));
+  }
+}
+
+/** An asset read by id says its type; one that does not keeps the type its cached copy had. */
+function withListedType(asset: HaloAsset, cache: HaloSnapshot): HaloAsset {
+  if (asset.assetTypeId !== undefined) return asset;
+  const cached = cache.assets.find((a) => a.id === asset.id);
+  return cached?.assetTypeId !== undefined ? { ...asset, assetTypeId: cached.assetTypeId } : asset;
+}
+
+function replaceAsset(cache: HaloSnapshot, asset: HaloAsset): void {
+  const i = cache.assets.findIndex((a) => a.id === asset.id);
+  if (i === -1) cache.assets.push(asset);
+  else cache.assets[i] = asset;
+}
+
+/** How many assets, clients and sites differ between two full reads (added, removed or changed). */
+function driftBetween(before: HaloSnapshot, after: HaloSnapshot): number {
+  const count = <T extends { id: number }>(a: readonly T[], b: readonly T[], key: (x: T) => string) => {
+    const old = new Map(a.map((x) => [x.id, key(x)]));
+    let n = 0;
+    for (const x of b) if (old.get(x.id) !== key(x)) n++;
+    const ids = new Set(b.map((x) => x.id));
+    for (const x of a) if (!ids.has(x.id)) n++;
+    return n;
+  };
+  return count(before.assets, after.assets, assetFingerprint) + count(before.clients, after.clients, (c) => JSON.stringify(c)) + count(before.sites, after.sites, (s) => JSON.stringify(s));
+}

@@ -1,0 +1,112 @@
+/**
+ * serve's sync controller against the demo sandbox: a real serve keeps Halo converged with no
+ * apply — a device added, moved or deleted in NinjaOne reaches Halo; a cycle with nothing to do
+ * costs no Halo request; an asset edited by hand since the cache was filled is re-planned from
+ * Halo's copy, not overwritten from the stale one; a resync finds drift made behind its back.
+ */
+
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadSpecFile } from '../../src/config/load.js';
+import type { Spec } from '../../src/config/spec.js';
+import { silentLogger, systemClock } from '../../src/http/index.js';
+import { generateDemo } from '../../src/sandbox/demo-data.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startServe, type ServeHandle } from '../../src/serve/start.js';
+import { cli } from '../helpers/cli.js';
+import { demoEnv, ROOT } from '../helpers/sandbox.js';
+
+const SECRET = 'serve-sync-secret-0123456789abcdef';
+
+let sandbox: Sandbox;
+let serve: ServeHandle | undefined;
+let dir: string;
+
+beforeEach(async () => {
+  sandbox = await startSandbox({ data: generateDemo({ devices: 60 }) });
+  dir = mkdtempSync(join(tmpdir(), 'haloform-serve-sync-'));
+  writeFileSync(join(dir, 'spec.yaml'), readFileSync(join(ROOT, 'config/demo.yaml'), 'utf8').replace('    tenant: demo\n', '    tenant: demo\n    rateLimit: false\n'));
+  const applied = await cli(['apply', '-c', 'spec.yaml', '--auto-approve'], { cwd: dir, env: demoEnv(sandbox) });
+  expect(applied.code, applied.stderr).toBe(0);
+});
+
+afterEach(async () => {
+  await serve?.stop({ graceMs: 100 });
+  serve = undefined;
+  await sandbox.stop();
+});
+
+async function startSyncingServe(): Promise<ServeHandle> {
+  const loaded = loadSpecFile('spec.yaml', demoEnv(sandbox), dir, { missingEnv: 'error' });
+  if (!loaded.spec) throw new Error(loaded.diagnostics.map((d) => d.detail).join('\n'));
+  const spec = loaded.spec as Spec;
+  serve = await startServe({ spec, loaded: { ...loaded, spec }, sync: 'manual', poller: 'off', store: 'sqlite::memory:', port: 0, secrets: [SECRET], logger: silentLogger });
+  return serve;
+}
+
+const assetOf = (deviceId: number) => sandbox.halo.control.state().assets.find((a) => a.ninjarmm_id === deviceId);
+
+describe('serve keeps Halo converged (sync)', () => {
+  it('creates, moves and deactivates assets with no apply; a cycle with nothing to do costs no Halo request', async () => {
+    const s = await startSyncingServe();
+    const first = await s.sync();
+    expect(first).toMatchObject({ resynced: true, applied: { created: 0, adopted: 0, updated: 0, deactivated: 0 }, held: [], failed: [] });
+    expect(first!.error).toBeUndefined();
+
+    const idle = await s.sync();
+    expect(idle).toMatchObject({ resynced: false, haloRequests: 0 });
+
+    const devices = sandbox.data.ninjaone.devices;
+    const neighbour = devices.find((d) => d.organizationId !== devices[1]!.organizationId)!;
+    const added = sandbox.ninjaone.control.addDevice({ organizationId: devices[0]!.organizationId, locationId: devices[0]!.locationId, nodeClass: 'WINDOWS_WORKSTATION', displayName: 'SERVE-SYNC-01' });
+    sandbox.ninjaone.control.updateDevice(devices[1]!.id, { organizationId: neighbour.organizationId, locationId: neighbour.locationId });
+    sandbox.ninjaone.control.deleteDevice(devices[2]!.id);
+
+    const busy = await s.sync();
+    expect(busy).toMatchObject({ resynced: false, applied: { created: 1, updated: 1, deactivated: 1 }, held: [], failed: [] });
+    expect(assetOf(added.id)).toMatchObject({ inventory_number: 'SERVE-SYNC-01', site_id: assetOf(devices[0]!.id)!.site_id });
+    expect(assetOf(devices[1]!.id)).toMatchObject({ site_id: assetOf(neighbour.id)!.site_id });
+    expect(assetOf(devices[2]!.id)).toMatchObject({ inactive: true });
+
+    // What it wrote is in its cache: the next cycle finds nothing to do, and asks Halo nothing.
+    const after = await s.sync();
+    expect(after).toMatchObject({ haloRequests: 0, applied: { created: 0, updated: 0, deactivated: 0 } });
+    const plan = await cli(['plan', '-c', 'spec.yaml', '--detailed-exitcode'], { cwd: dir, env: demoEnv(sandbox) });
+    expect(plan.code, plan.stdout.slice(-1500)).toBe(0);
+  });
+
+  it('re-plans an asset edited in Halo since the cache was filled instead of writing the stale plan', async () => {
+    const s = await startSyncingServe();
+    await s.sync();
+    const device = sandbox.data.ninjaone.devices.find((d) => d.nodeClass === 'WINDOWS_WORKSTATION' && assetOf(d.id) !== undefined)!;
+    const asset = assetOf(device.id)!;
+    // A technician types the IP address (a field haloform does not map) into the asset in Halo...
+    sandbox.halo.control.patch('assets', asset.id, { fields: [...asset.fields.filter((f) => f.id !== 104), { id: 104, value: '10.20.30.40' }] });
+    // ...and NinjaOne reports a new model, which the spec maps.
+    const system = (device.system ?? {}) as Record<string, unknown>;
+    sandbox.ninjaone.control.updateDevice(device.id, { system: { ...system, model: 'Latitude 7450' } });
+
+    const cycle = await s.sync();
+    expect(cycle).toMatchObject({ replanned: 1, applied: { updated: 1 }, failed: [] });
+    // Halo replaces an asset's fields whole: from the stale cached copy the IP address would be lost.
+    const fields = new Map(assetOf(device.id)!.fields.map((f) => [f.id, f.value]));
+    expect(fields.get(104)).toBe('10.20.30.40');
+    expect(fields.get(102)).toBe('Latitude 7450');
+  });
+
+  it('finds drift made behind its back at the resync', async () => {
+    let clock = Date.now();
+    const loaded = loadSpecFile('spec.yaml', demoEnv(sandbox), dir, { missingEnv: 'error' });
+    const spec = loaded.spec as Spec;
+    serve = await startServe({ spec, loaded: { ...loaded, spec }, sync: 'manual', poller: 'off', store: 'sqlite::memory:', port: 0, secrets: [SECRET], logger: silentLogger, clock: { now: () => clock, sleep: (ms, signal) => systemClock.sleep(ms, signal) } });
+    await serve.sync();
+    const asset = assetOf(sandbox.data.ninjaone.devices[6]!.id)!;
+    sandbox.halo.control.patch('assets', asset.id, { notes: 'edited behind haloform' });
+    clock += 25 * 3_600_000;
+
+    const cycle = await serve.sync();
+    expect(cycle).toMatchObject({ resynced: true, drift: 1 });
+  });
+});
