@@ -217,6 +217,7 @@ async function applyWebhook(ctx: Context, changes: WebhookChange[]): Promise<voi
         header: c.after?.header ?? 'Authorization',
         secret,
         ...(Array.isArray(orgs) ? { organizationIds: orgs } : {}),
+        ...(c.after?.lifecycle ? { lifecycle: true } : {}),
       });
       finish(ctx, c, 'done');
     } catch (e) {

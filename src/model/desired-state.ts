@@ -121,7 +121,7 @@ function webhookOf(spec: Spec, ninja: RmmSnapshot, report: Report): Desired['web
       );
     } else ids.push(id);
   });
-  return { url: hook.publicUrl, header: hook.header, ...(hook.organisations ? { organizationIds: ids } : {}) };
+  return { url: hook.publicUrl, header: hook.header, ...(hook.organisations ? { organizationIds: ids } : {}), lifecycle: spec.sync !== undefined };
 }
 
 /** Explicit mappings naming organisations the RMM does not have, or locations their organisation does not have. */

@@ -109,7 +109,7 @@ export interface Desired {
   sites: DesiredSite[];
   assets: DesiredAsset[];
   deactivations: Deactivation[];
-  webhook?: { url: string; header: string; organizationIds?: RmmId[] };
+  webhook?: { url: string; header: string; organizationIds?: RmmId[]; /** Device lifecycle activities too, for the sync controller (the spec has sync:). */ lifecycle: boolean };
   errors: Diagnostic[];
   warnings: Diagnostic[];
 }

@@ -124,7 +124,7 @@ function webhookChange(webhook: NonNullable<Desired['webhook']>, words: NonNulla
     action: 'update',
     name: words.name,
     reason: words.reason,
-    after: { url: webhook.url, header: webhook.header, organisations: webhook.organizationIds ?? 'all' },
+    after: { url: webhook.url, header: webhook.header, organisations: webhook.organizationIds ?? 'all', ...(webhook.lifecycle ? { lifecycle: true as const } : {}) },
   };
 }
 

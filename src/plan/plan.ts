@@ -136,7 +136,7 @@ export type AssetChange = ChangeOf<
 };
 
 /** The NinjaOne webhook registration (NinjaOne cannot report it, so apply sends it every time). */
-export type WebhookChange = ChangeOf<'ninja_webhook', { url: string; header: string; organisations: RmmId[] | 'all' }>;
+export type WebhookChange = ChangeOf<'ninja_webhook', { url: string; header: string; organisations: RmmId[] | 'all'; /** Device lifecycle activities too (NODE_CREATED, …), for serve's sync; present only when the spec has sync:. */ lifecycle?: true }>;
 
 export type Change = SettingChange | AssetFieldChange | AssetTypeChange | ClientChange | SiteChange | AssetChange | WebhookChange;
 

@@ -75,6 +75,8 @@ export interface WebhookRegistration {
   secret: string;
   /** Organisation ids the webhook covers; every organisation when absent. */
   organizationIds?: RmmId[];
+  /** Device lifecycle activities too (created, changed, deleted), for serve's sync controller. */
+  lifecycle?: boolean;
 }
 
 /** A connected RMM for one run. */
@@ -86,6 +88,12 @@ export interface RmmSource {
   read(spec: Spec): Promise<RmmSnapshot>;
   /** Registers the alert webhook; absent when the RMM takes none over its API. */
   registerWebhook?(registration: WebhookRegistration): Promise<void>;
+  /**
+   * Devices created, changed or deleted since `cursor` (from its activity log), and the cursor to
+   * ask from next; `overflow` when more happened than one read shows. Without a cursor, only the
+   * cursor is learnt. Absent when the RMM keeps no such log.
+   */
+  readLifecycle?(cursor: string | undefined): Promise<{ cursor: string; deviceIds: RmmId[]; overflow: boolean }>;
   close(): Promise<void>;
 }
 

@@ -18,7 +18,7 @@ import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'n
 import type { Spec } from '../config/spec.js';
 import type { Logger } from '../http/index.js';
 import type { AcceptResult, InboxStore, RejectReason } from '../store/inbox-store.js';
-import { includeDecision, readActivity, seriesKey, type Activity, type IncludeDecision } from '../rmm/ninjaone/activity.js';
+import { includeDecision, isLifecycleActivity, readActivity, seriesKey, type Activity, type IncludeDecision } from '../rmm/ninjaone/activity.js';
 import type { WebhookAuth } from './auth.js';
 import type { ServeMetrics } from './metrics.js';
 
@@ -56,6 +56,8 @@ export interface HandlerOptions {
   bodyLimitBytes?: number;
   /** An accepted delivery is in the inbox: wake the workers. */
   onAccepted(): void;
+  /** A device lifecycle activity (NODE_CREATED, NODE_UPDATED, NODE_DELETED) was stored: the sync controller reconciles it. Absent: sync is off. */
+  onLifecycle?(activity: Activity): void;
   ready(): Promise<Readiness>;
   /** Rejected requests recorded per minute per sender and reason, at most; the rest are counted (`inbox list` says how many). Default 20. */
   rejectedSamplePerMinute?: number;
@@ -279,7 +281,10 @@ function checkActivity(parsed: unknown, body: DecodedBody): Activity | Refusal {
 
 /** Commits the delivery to the inbox (pending, or ignored by alerts.include) before answering; 503 when the store fails, so NinjaOne sends it again. */
 async function acceptDelivery(options: HandlerOptions, request: ServeRequest, path: string, authVia: string, text: string, activity: Activity): Promise<ServeResponse> {
-  const decision = includeDecision(activity, options.spec.alerts!.include);
+  const lifecycle = options.onLifecycle && isLifecycleActivity(activity);
+  const decision: IncludeDecision = lifecycle
+    ? { include: false, reason: `a device lifecycle activity (${activity.statusCode}): the sync controller reconciles the device` }
+    : includeDecision(activity, options.spec.alerts!.include);
   const key = seriesKey(activity);
   try {
     const result = await options.store.accept({
@@ -297,6 +302,7 @@ async function acceptDelivery(options: HandlerOptions, request: ServeRequest, pa
       ...(decision.include === false ? { reason: decision.reason } : {}),
       orderKey: activity.id!,
     });
+    if (lifecycle && result.outcome !== 'duplicate') options.onLifecycle!(activity);
     return answerAccepted(options, result, activity, key, decision);
   } catch (e) {
     options.logger.log('error', 'could not store a delivery; answered 503 so NinjaOne sends it again', { activityId: activity.id, error: (e as Error).message });

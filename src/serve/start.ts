@@ -25,6 +25,7 @@ import { AlertProcessor } from './processor.js';
 import { DEFAULT_RETRY, WorkerPool, type RetryPolicy } from './worker-pool.js';
 import { NINJAONE } from '../rmm/ninjaone/provider.js';
 import { ninjaOneSource } from '../rmm/ninjaone/source.js';
+import type { Activity } from '../rmm/ninjaone/activity.js';
 import type { LoadedSpec } from '../config/load.js';
 import { SyncController, type CycleReport } from '../sync/controller.js';
 
@@ -39,6 +40,8 @@ export interface ServeOptions {
   loaded?: LoadedSpec & { spec: Spec };
   /** The sync controller (when the spec has sync:): \`auto\` (default: a cycle at start, then every sync.everyMinutes), \`manual\` (only \`sync()\`), \`off\`. */
   sync?: 'auto' | 'manual' | 'off';
+  /** How often the sync controller reads NinjaOne's activity log for missed lifecycle webhooks. Default 60 s. */
+  syncBackstopMs?: number;
   /** The environment the controller's plans see (HALOFORM_WEBHOOK_SECRET); default none. */
   env?: Readonly<Record<string, string | undefined>>;
   /** A store URL (`sqlite:haloform.db`, `postgres://…`) or an open store (then `stop()` leaves it open). Default sqlite:haloform.db. */
@@ -123,6 +126,10 @@ export interface ServeHandle {
   poll(): Promise<PollResult>;
   /** Runs one sync cycle now (also when sync is `manual`); undefined when the spec has no sync: or sync is off. */
   sync(): Promise<CycleReport | undefined>;
+  /** Runs the sync backstop now: reads NinjaOne's activity log, and a cycle when a lifecycle activity is there that no webhook brought. */
+  syncBackstop(): Promise<CycleReport | undefined>;
+  /** The last sync cycle, when one ran. */
+  lastSyncCycle(): CycleReport | undefined;
   /** Runs one retention pass now (also when retention is `manual`); undefined when retention is off or another replica leads it. */
   prune(): Promise<PruneResult | undefined>;
   /** Stops accepting, finishes or hands back in-flight work, closes the store (when serve opened it). */
@@ -299,7 +306,7 @@ function createSyncer({ options, spec, logger, now, workerId }: ServeContext, st
 }
 
 /** Builds the webhook handler and starts the HTTP server that drives it. */
-async function startReceiver(context: ServeContext, store: InboxStore, { halo, metrics, pool }: ServeServices): Promise<{ handle: Handler; server: RunningServer; auth: WebhookAuth }> {
+async function startReceiver(context: ServeContext, store: InboxStore, { halo, metrics, pool, syncer }: ServeServices): Promise<{ handle: Handler; server: RunningServer; auth: WebhookAuth }> {
   const { options, spec, alerts, secrets, logger, now } = context;
   const ready = async (): Promise<Readiness> => {
     const checks: Record<string, string> = {};
@@ -319,6 +326,7 @@ async function startReceiver(context: ServeContext, store: InboxStore, { halo, m
     now,
     bodyLimitBytes,
     onAccepted: () => pool.wake(),
+    ...(syncer ? { onLifecycle: (activity: Activity) => syncer.nudge(activity.deviceId) } : {}),
     ready,
     ...(options.rejectedSamplePerMinute !== undefined ? { rejectedSamplePerMinute: options.rejectedSamplePerMinute } : {}),
   });
@@ -350,7 +358,7 @@ function startWorkersAfterAdoption(context: ServeContext, store: InboxStore, { p
       pool.start();
       const mode = options.poller ?? 'auto';
       if (mode === 'auto' && alerts.poll.enabled) poller.start(alerts.poll.everyMinutes * 60_000);
-      if (syncer && (options.sync ?? 'auto') === 'auto') syncer.start(context.spec.sync!.everyMinutes * 60_000);
+      if (syncer && (options.sync ?? 'auto') === 'auto') syncer.start(context.spec.sync!.everyMinutes * 60_000, options.syncBackstopMs);
     },
     () => undefined,
   );
@@ -433,6 +441,8 @@ function serveHandle(running: RunningServe): ServeHandle {
     },
     prune: async () => retention?.once(),
     sync: async () => running.syncer?.cycle('manual'),
+    syncBackstop: async () => running.syncer?.backstop(),
+    lastSyncCycle: () => running.syncer?.lastCycle,
     stop: (stopOptions = {}) => {
       stopping ??= stopServe(running, stopOptions.graceMs ?? 10_000);
       return stopping;

@@ -13,6 +13,11 @@
  * - **After writing**, what changed is read back into the cache: assets by id (by their types'
  *   lists when there are many), clients and sites when the cycle made some.
  *
+ * - **Triggers**, fastest first: a device lifecycle webhook (\`nudge\`: a cycle within a moment,
+ *   a burst sharing one); the RMM's activity log read every minute from where the last read ended
+ *   (\`backstop\`: catches a dropped webhook); the timer every \`sync.everyMinutes\`; and the cycle
+ *   at start, which catches what changed while serve was down.
+ *
  * One cycle at a time; a cycle that fails is logged and the next one starts from a full read.
  */
 
@@ -28,7 +33,7 @@ import type { RmmSource } from '../rmm/provider.js';
 import { planFrom, planMeta, readsCustomFields } from '../run/plan-run.js';
 import { splitForSync, type HeldChange } from './policy.js';
 
-export type SyncTrigger = 'start' | 'timer' | 'manual';
+export type SyncTrigger = 'start' | 'timer' | 'manual' | 'webhook' | 'backstop';
 
 export interface SyncControllerOptions {
   loaded: LoadedSpec & { spec: Spec & { sync: Sync } };
@@ -64,6 +69,11 @@ export interface CycleReport {
   skipped?: 'not-leader';
 }
 
+/** How long a lifecycle webhook waits for others of its burst before its cycle starts. */
+const NUDGE_DELAY_MS = 250;
+/** How often the backstop reads the RMM's activity log. */
+export const BACKSTOP_EVERY_MS = 60_000;
+
 /** Above this many changed assets, the cache is refreshed from their types' lists rather than asset by asset. */
 const READ_BACK_ONE_BY_ONE = 100;
 
@@ -72,6 +82,12 @@ export class SyncController {
   #cache: { halo: HaloSnapshot; at: number } | undefined;
   #running: Promise<CycleReport> | undefined;
   #timer: NodeJS.Timeout | undefined;
+  #backstopTimer: NodeJS.Timeout | undefined;
+  #nudgeTimer: NodeJS.Timeout | undefined;
+  /** Where the backstop's next read of the activity log starts. */
+  #cursor: string | undefined;
+  /** Devices whose lifecycle webhooks already ran a cycle since the backstop last looked. */
+  readonly #nudged = new Set<string>();
   #last: CycleReport | undefined;
 
   constructor(options: SyncControllerOptions) {
@@ -82,17 +98,56 @@ export class SyncController {
     return this.#last;
   }
 
-  /** Runs a cycle now, then one every `everyMs`. */
-  start(everyMs: number): void {
-    void this.cycle('start');
+  /** Learns where the activity log ends, runs a cycle, then one every `everyMs` and the backstop every `backstopMs`. */
+  start(everyMs: number, backstopMs = BACKSTOP_EVERY_MS): void {
+    void this.backstop().finally(() => void this.cycle('start'));
     this.#timer = setInterval(() => void this.cycle('timer'), everyMs);
     this.#timer.unref();
+    this.#backstopTimer = setInterval(() => void this.backstop(), backstopMs);
+    this.#backstopTimer.unref();
   }
 
   async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
+    for (const t of [this.#timer, this.#backstopTimer]) if (t) clearInterval(t);
+    if (this.#nudgeTimer) clearTimeout(this.#nudgeTimer);
+    this.#timer = this.#backstopTimer = this.#nudgeTimer = undefined;
     await this.#running?.catch(() => undefined);
+  }
+
+  /** A device lifecycle webhook arrived: a cycle within a moment (a burst of them shares one). */
+  nudge(deviceId?: number | string): void {
+    if (deviceId !== undefined) this.#nudged.add(String(deviceId));
+    if (this.#nudgeTimer) return;
+    this.#nudgeTimer = setTimeout(() => {
+      this.#nudgeTimer = undefined;
+      void this.cycle('webhook');
+    }, NUDGE_DELAY_MS);
+    this.#nudgeTimer.unref();
+  }
+
+  /**
+   * Reads the RMM's activity log since the last look; a device created, changed or deleted there
+   * that no webhook brought runs a cycle (a dropped webhook is caught within a minute). The first
+   * read only learns where the log ends. Undefined when nothing ran.
+   */
+  async backstop(): Promise<CycleReport | undefined> {
+    const { rmm, logger } = this.#o;
+    if (!rmm.readLifecycle) return undefined;
+    if (this.#o.lead && !(await this.#o.lead().catch(() => false))) return undefined;
+    let read: Awaited<ReturnType<NonNullable<RmmSource['readLifecycle']>>>;
+    try {
+      read = await rmm.readLifecycle(this.#cursor);
+    } catch (e) {
+      logger.log('warn', 'sync backstop could not read the activity log', { error: e instanceof Error ? e.message : String(e) });
+      return undefined;
+    }
+    const first = this.#cursor === undefined;
+    this.#cursor = read.cursor;
+    const missed = read.deviceIds.filter((id) => !this.#nudged.has(String(id)));
+    this.#nudged.clear();
+    if (first || (missed.length === 0 && !read.overflow)) return undefined;
+    logger.log('info', 'sync backstop found lifecycle activities no webhook brought', { devices: missed.length, overflow: read.overflow });
+    return this.cycle('backstop');
   }
 
   /** One cycle; a cycle asked for while one runs waits for it and then runs. */

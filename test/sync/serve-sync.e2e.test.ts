@@ -15,6 +15,7 @@ import { silentLogger, systemClock } from '../../src/http/index.js';
 import { generateDemo } from '../../src/sandbox/demo-data.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { startServe, type ServeHandle } from '../../src/serve/start.js';
+import { NinjaOneClient } from '../../src/rmm/ninjaone/client.js';
 import { cli } from '../helpers/cli.js';
 import { demoEnv, ROOT } from '../helpers/sandbox.js';
 
@@ -109,4 +110,43 @@ describe('serve keeps Halo converged (sync)', () => {
     const cycle = await serve.sync();
     expect(cycle).toMatchObject({ resynced: true, drift: 1 });
   });
+
+  it('a lifecycle webhook brings a new device to Halo within moments; a dropped one is caught by the backstop', async () => {
+    const s = await startSyncingServe();
+    await s.sync();
+    // apply registered the webhook (lifecycle activities too, as the spec has sync:) at the demo's public URL; point it here.
+    expect(sandbox.ninjaone.control.webhooks()[0]!.activities).toEqual({ statusCode: ['TRIGGERED', 'RESET', 'NODE_CREATED', 'NODE_UPDATED', 'NODE_DELETED'] });
+    const ninja = new NinjaOneClient((await loadedSpec()).connections.ninjaone, { maxAttempts: 1 });
+    await ninja.registerWebhook({ url: `${s.url}/ninjaone/webhook`, header: 'Authorization', secret: SECRET, lifecycle: true });
+    await ninja.close();
+    expect(await s.syncBackstop()).toBeUndefined(); // learns where the activity log ends
+
+    const devices = sandbox.data.ninjaone.devices;
+    const viaWebhook = sandbox.ninjaone.control.addDevice({ organizationId: devices[0]!.organizationId, locationId: devices[0]!.locationId, nodeClass: 'WINDOWS_WORKSTATION', displayName: 'WEBHOOK-01' });
+    await sandbox.ninjaone.control.flushWebhooks();
+    await until(() => assetOf(viaWebhook.id) !== undefined);
+    expect(s.lastSyncCycle()).toMatchObject({ trigger: 'webhook', applied: { created: 1 } });
+    // The backstop finds that activity too, but a webhook already brought it: no second cycle.
+    expect(await s.syncBackstop()).toBeUndefined();
+
+    sandbox.ninjaone.control.setWebhookDelivery({ dropRate: 1 });
+    const dropped = sandbox.ninjaone.control.addDevice({ organizationId: devices[0]!.organizationId, locationId: devices[0]!.locationId, nodeClass: 'WINDOWS_WORKSTATION', displayName: 'DROPPED-01' });
+    await sandbox.ninjaone.control.flushWebhooks();
+    expect(assetOf(dropped.id)).toBeUndefined();
+    const caught = await s.syncBackstop();
+    expect(caught).toMatchObject({ trigger: 'backstop', applied: { created: 1 } });
+    expect(assetOf(dropped.id)).toMatchObject({ inventory_number: 'DROPPED-01' });
+  });
 });
+
+async function loadedSpec(): Promise<Spec> {
+  return loadSpecFile('spec.yaml', demoEnv(sandbox), dir, { missingEnv: 'error' }).spec as Spec;
+}
+
+async function until(check: () => boolean, ms = 5_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

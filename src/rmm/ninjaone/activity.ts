@@ -179,6 +179,13 @@ function describe(value: unknown): string {
   return String(value);
 }
 
+/** The statuses of a device joining, changing and leaving (NOTES §5), which the sync controller reconciles. */
+export const LIFECYCLE_STATUS_CODES = ['NODE_CREATED', 'NODE_UPDATED', 'NODE_DELETED'] as const;
+
+export function isLifecycleActivity(activity: Pick<Activity, 'statusCode'>): boolean {
+  return (LIFECYCLE_STATUS_CODES as readonly string[]).includes(activity.statusCode);
+}
+
 export function isAlertEvent(activity: Pick<Activity, 'statusCode'>): boolean {
   return (ALERT_STATUS_CODES as readonly string[]).includes(activity.statusCode);
 }

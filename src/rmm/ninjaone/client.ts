@@ -11,6 +11,7 @@ import { ninjaOneHttpOptions } from './http-options.js';
 import { notARow, RowReader, type ProblemSink, type ReadProblem } from '../../http/rows.js';
 import { asArray, asRecord, shapeError, type ShapeContext } from '../../http/shape.js';
 import { nameFrom } from '../../model/device-names.js';
+import { isLifecycleActivity, LIFECYCLE_STATUS_CODES } from './activity.js';
 import { fieldKindOf, NINJAONE } from './provider.js';
 import type { NinjaAlert, NinjaCustomFieldDefinition, NinjaDevice, NinjaLocation, NinjaOrganization, NinjaSnapshot } from './types.js';
 
@@ -23,6 +24,8 @@ export interface WebhookRegistration {
   header: string;
   secret: string;
   organizationIds?: number[];
+  /** NODE_CREATED, NODE_UPDATED and NODE_DELETED too. */
+  lifecycle?: boolean;
 }
 
 export class NinjaOneClient {
@@ -184,6 +187,30 @@ export class NinjaOneClient {
     };
   }
 
+  /**
+   * The device lifecycle activities (NODE_CREATED, NODE_UPDATED, NODE_DELETED) newer than
+   * `afterId`, and the newest activity id NinjaOne has (the next call's `afterId`). One request:
+   * `/v2/activities?newerThan=` answers newest first, at most 1,000; a full page means more
+   * happened than it shows (`overflow`), and the caller reads everything anyway. Without
+   * `afterId` only the newest id is learnt. Activities without an id or device are skipped.
+   */
+  async readLifecycleSince(afterId: number | undefined): Promise<{ lastId: number; deviceIds: number[]; overflow: boolean }> {
+    const label = 'GET /v2/activities';
+    const pageSize = afterId === undefined ? 10 : 1000;
+    const response = await this.http.request({ method: 'GET', path: '/v2/activities', label, query: { class: 'DEVICE', pageSize, ...(afterId !== undefined ? { newerThan: afterId } : {}) } });
+    const body = asRecord(response.body, this.#ctx(label, 'response'));
+    const rows = Array.isArray(body.activities) ? body.activities : [];
+    let lastId = typeof body.lastActivityId === 'number' && Number.isFinite(body.lastActivityId) ? body.lastActivityId : (afterId ?? 0);
+    const deviceIds = new Set<number>();
+    for (const row of rows) {
+      const a = objectOf(row);
+      if (typeof a.id === 'number' && a.id > lastId) lastId = a.id;
+      if (afterId === undefined || typeof a.statusCode !== 'string' || !isLifecycleActivity({ statusCode: a.statusCode })) continue;
+      if (typeof a.deviceId === 'number' && Number.isInteger(a.deviceId)) deviceIds.add(a.deviceId);
+    }
+    return { lastId, deviceIds: [...deviceIds], overflow: afterId !== undefined && rows.length >= pageSize };
+  }
+
   /** Active alerts (`/v2/alerts`, no paging). An alert without its uid or device is left out (reported). */
   async readAlerts(sink = this.onReadProblem): Promise<NinjaAlert[]> {
     const label = 'GET /v2/alerts';
@@ -222,7 +249,7 @@ export class NinjaOneClient {
       label: 'PUT /v2/webhook',
       json: {
         url: registration.url,
-        activities: { statusCode: ['TRIGGERED', 'RESET'] },
+        activities: { statusCode: ['TRIGGERED', 'RESET', ...(registration.lifecycle ? LIFECYCLE_STATUS_CODES : [])] },
         expand: ['device'],
         headers: [{ name: registration.header, value }],
         ...(registration.organizationIds ? { organizationIds: registration.organizationIds } : {}),

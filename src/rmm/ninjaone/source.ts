@@ -15,8 +15,13 @@ export function ninjaOneSource(client: NinjaOneClient, baseUrl: string): RmmSour
         url: registration.url,
         header: registration.header,
         secret: registration.secret,
+        ...(registration.lifecycle ? { lifecycle: true } : {}),
         ...(registration.organizationIds ? { organizationIds: registration.organizationIds.map(Number) } : {}),
       }),
+    readLifecycle: async (cursor) => {
+      const read = await client.readLifecycleSince(cursor === undefined ? undefined : Number(cursor));
+      return { cursor: String(read.lastId), deviceIds: read.deviceIds, overflow: read.overflow };
+    },
     close: () => client.close(),
   };
 }

@@ -109,6 +109,36 @@ export class ActivityFeed {
     return this.publish(this.#conditionActivity(alert, 'RESET'));
   }
 
+  /**
+   * A device's lifecycle activity (NOTES §5: statusCode NODE_CREATED, NODE_UPDATED, NODE_DELETED
+   * are documented values; the rest of the shape — activityType SYSTEM, the status text — is
+   * [unverified], modelled on the Activity schema).
+   */
+  lifecycle(statusCode: 'NODE_CREATED' | 'NODE_UPDATED' | 'NODE_DELETED', deviceId: number): NinjaActivity {
+    const status = { NODE_CREATED: 'Node created', NODE_UPDATED: 'Node updated', NODE_DELETED: 'Node deleted' }[statusCode];
+    return this.publish({ id: this.#nextId++, activityTime: this.clock.epochSeconds(), deviceId, activityType: 'SYSTEM', statusCode, status, activityResult: 'SUCCESS', message: status });
+  }
+
+  /**
+   * `GET /v2/activities` (NOTES §5): newest first; `newerThan` / `olderThan` are activity ids
+   * (exclusive; not both); `pageSize` 10–1000 (default 200); `class` DEVICE (those on a device),
+   * SYSTEM (activityType SYSTEM) or ALL; `type` an activityType, `status` a statusCode.
+   */
+  list(query: { newerThan?: number; olderThan?: number; pageSize: number; class?: string; type?: string; status?: string }): { lastActivityId: number; activities: NinjaActivity[] } {
+    const out: NinjaActivity[] = [];
+    for (let i = this.published.length - 1; i >= 0 && out.length < query.pageSize; i--) {
+      const a = this.published[i]!;
+      if (query.newerThan !== undefined && a.id <= query.newerThan) break;
+      if (query.olderThan !== undefined && a.id >= query.olderThan) continue;
+      if (query.class === 'DEVICE' && a.deviceId === undefined) continue;
+      if (query.class === 'SYSTEM' && a.activityType !== 'SYSTEM') continue;
+      if (query.type !== undefined && a.activityType !== query.type) continue;
+      if (query.status !== undefined && a.statusCode !== query.status) continue;
+      out.push(a);
+    }
+    return { lastActivityId: this.#nextId - 1, activities: out };
+  }
+
   /** Publishes an arbitrary activity, filling in `id` and `activityTime` when missing. */
   fire(input: Record<string, unknown>): NinjaActivity {
     const id = typeof input.id === 'number' ? input.id : this.#nextId;

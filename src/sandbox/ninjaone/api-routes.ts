@@ -225,6 +225,7 @@ function registerAlertRoutes(router: Router, at: At, ctx: ApiContext): void {
   const write = writer(ctx);
 
   router.on('GET', at('/alerts'), reader(ctx)((req) => alertList(ctx, req)));
+  router.on('GET', at('/activities'), reader(ctx)((req) => activityList(ctx, req)));
   router.on(
     'DELETE',
     at('/alert/:uid'),
@@ -341,6 +342,31 @@ function alertList(ctx: ApiContext, req: SimRequest, deviceId?: number): SimResp
     return device !== undefined && matches(device);
   });
   return ok(alerts.map((alert) => ctx.overlays.apply('alerts', renderAlert(alert))));
+}
+
+/** `GET /v2/activities`: the feed, newest first (ActivityFeed.list); `newerThan` and `olderThan` together are refused, as reported of the real API. */
+function activityList(ctx: ApiContext, req: SimRequest): SimResponse {
+  const id = (name: string) => {
+    const value = readInteger(req.query, name);
+    if (typeof value === 'object') throw ctx.errors.error(400, value.error);
+    return value;
+  };
+  const newerThan = id('newerThan');
+  const olderThan = id('olderThan');
+  if (newerThan !== undefined && olderThan !== undefined) throw ctx.errors.error(400, 'newerThan and olderThan cannot be used together');
+  const size = id('pageSize');
+  const pageSize = size === undefined ? 200 : Math.min(1000, Math.max(10, size));
+  const text = (name: string) => req.query.get(name)?.trim() || undefined;
+  const cls = text('class')?.toUpperCase();
+  const listed = ctx.feed.list({
+    pageSize,
+    ...(newerThan !== undefined ? { newerThan } : {}),
+    ...(olderThan !== undefined ? { olderThan } : {}),
+    ...(cls && cls !== 'ALL' ? { class: cls } : {}),
+    ...(text('type') ? { type: text('type')! } : {}),
+    ...(text('status') ? { status: text('status')! } : {}),
+  });
+  return ok({ lastActivityId: listed.lastActivityId, activities: listed.activities });
 }
 
 /** `pageSize` of a `/v2/queries/*` request: clamped to the spec's 10..10000 ([unverified] whether the real API refuses others); undefined when absent. */

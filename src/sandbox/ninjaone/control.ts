@@ -115,7 +115,7 @@ export function createControl(deps: ControlDeps): NinjaOneControl {
 }
 
 /** Adding, changing and deleting devices, organisations and locations, and their custom field values. */
-function tenantControls({ store, clock }: ControlDeps) {
+function tenantControls({ store, clock, feed }: ControlDeps) {
   const device = (id: number) => {
     const found = store.devices.get(id);
     if (!found) throw new ControlError(404, `device ${id} does not exist`);
@@ -132,15 +132,19 @@ function tenantControls({ store, clock }: ControlDeps) {
     addDevice(input: DeviceInput) {
       const record = newDevice(input, store, clock);
       store.putDevice(record);
+      feed.lifecycle('NODE_CREATED', record.id);
       return structuredClone(record);
     },
     updateDevice(id: number, patch: Record<string, unknown>) {
       const record = patchedDevice(device(id), patch, store);
       store.putDevice(record);
+      feed.lifecycle('NODE_UPDATED', id);
       return structuredClone(record);
     },
     deleteDevice(id: number) {
       device(id);
+      // Published before the device goes, so a webhook that expands `device` still has it.
+      feed.lifecycle('NODE_DELETED', id);
       store.removeDevice(id);
     },
     addOrganization(input: Partial<NinjaOrganization> & { name: string }) {
