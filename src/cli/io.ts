@@ -12,6 +12,8 @@ export interface Io {
   cwd: string;
   /** Resolves with the signal's name when the process is asked to stop (SIGINT, SIGTERM). */
   waitForSignal(): Promise<string>;
+  /** Calls `listener` on every SIGHUP until the returned function is called; absent where there are no signals (tests). */
+  onHangup?(listener: () => void): () => void;
   /** Asks a question on the terminal; undefined when there is no terminal to ask on. */
   prompt?(question: string): Promise<string>;
 }
@@ -22,6 +24,10 @@ export function processIo(): Io {
     stderr: process.stderr,
     env: process.env,
     cwd: process.cwd(),
+    onHangup: (listener) => {
+      process.on('SIGHUP', listener);
+      return () => process.off('SIGHUP', listener);
+    },
     waitForSignal: () =>
       new Promise((resolve) => {
         const done = (signal: string) => {

@@ -20,6 +20,7 @@ import type { Logger } from '../http/index.js';
 import type { AcceptResult, InboxStore, RejectReason } from '../store/inbox-store.js';
 import { includeDecision, isLifecycleActivity, readActivity, seriesKey, type Activity, type IncludeDecision } from '../rmm/ninjaone/activity.js';
 import type { WebhookAuth } from './auth.js';
+import { bearerMatches, type ReloadResult } from './reload.js';
 import type { ServeMetrics } from './metrics.js';
 
 /** A request as any HTTP server can give it. */
@@ -56,6 +57,8 @@ export interface HandlerOptions {
   bodyLimitBytes?: number;
   /** An accepted delivery is in the inbox: wake the workers. */
   onAccepted(): void;
+  /** `POST /admin/reload` for a bearer of `secret` (HALOFORM_ADMIN_SECRET); absent: the route answers 404. */
+  admin?: { secret: string; reload(): Promise<ReloadResult> };
   /** A device lifecycle activity (NODE_CREATED, NODE_UPDATED, NODE_DELETED) was stored: the sync controller reconciles it. Absent: sync is off. */
   onLifecycle?(activity: Activity): void;
   ready(): Promise<Readiness>;
@@ -212,6 +215,7 @@ async function preflightRequest(options: HandlerOptions, rejections: Rejections,
     if (method !== 'GET') return notAllowed('GET');
     return { status: 200, headers: { 'content-type': options.metrics.contentType }, body: await options.metrics.text() };
   }
+  if (lower === '/admin/reload') return adminReload(options, request, method);
   if (!WEBHOOK_PATHS.includes(lower)) return json(404, { error: `Not Found: haloform serve answers POST ${WEBHOOK_PATHS.join(' and ')}, GET /healthz, /readyz and /metrics`, status: 404 });
   if (method !== 'POST') return notAllowed('POST');
 
@@ -224,6 +228,19 @@ async function preflightRequest(options: HandlerOptions, rejections: Rejections,
     return rejections.record(request, path, new Refusal(401, 'unauthorized', message));
   }
   return undefined;
+}
+
+/** `POST /admin/reload`: the spec read again and swapped in when valid (src/serve/reload.ts). */
+async function adminReload(options: HandlerOptions, request: PreflightRequest, method: string): Promise<ServeResponse> {
+  const admin = options.admin;
+  if (!admin) return json(404, { error: 'Not Found: POST /admin/reload needs HALOFORM_ADMIN_SECRET set where serve runs', status: 404 });
+  if (method !== 'POST') return notAllowed('POST');
+  if (!bearerMatches(request.headers.authorization, admin.secret)) {
+    options.metrics.rejected.inc({ reason: 'unauthorized' });
+    return json(401, { error: 'Unauthorized: send HALOFORM_ADMIN_SECRET as Authorization: Bearer <secret>', status: 401 });
+  }
+  const result = await admin.reload();
+  return result.ok ? json(200, { status: 'reloaded', hash: result.hash, changed: result.changed }) : json(422, { status: 'refused', reason: result.reason });
 }
 
 /** The body as read and decoded: its bytes, its text, and that text when it may be stored or echoed. */

@@ -22,6 +22,7 @@ export class ServeMetrics {
   readonly latency: Histogram;
   readonly recovered: Counter<'kind'>;
   readonly ticketsCreated: Counter<'placement'>;
+  readonly reloads: Counter<'outcome'>;
 
   constructor(options: { store: InboxStore; haloAccounting?: Accounting; prefix?: string }) {
     const p = options.prefix ?? 'haloform_';
@@ -44,6 +45,8 @@ export class ServeMetrics {
     this.recovered = new Counter({ name: `${p}poller_recovered_total`, help: 'Events the poller found missing: tickets opened for active alerts, closed for reset ones', labelNames: ['kind'], registers });
     this.recovered.inc({ kind: 'opened' }, 0);
     this.recovered.inc({ kind: 'closed' }, 0);
+    this.reloads = new Counter({ name: `${p}spec_reloads_total`, help: 'Spec reloads (SIGHUP, the file changing, POST /admin/reload), by outcome: reloaded, or refused (the running spec stays)', labelNames: ['outcome'], registers });
+    for (const outcome of ['reloaded', 'refused']) this.reloads.inc({ outcome }, 0);
     this.ticketsCreated = new Counter({ name: `${p}tickets_created_total`, help: 'Halo tickets created, by how the device was placed', labelNames: ['placement'], registers });
 
     const store = options.store;

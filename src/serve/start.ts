@@ -28,6 +28,9 @@ import { ninjaOneSource } from '../rmm/ninjaone/source.js';
 import type { Activity } from '../rmm/ninjaone/activity.js';
 import type { LoadedSpec } from '../config/load.js';
 import { SyncController, type CycleReport } from '../sync/controller.js';
+import { checkReload, type ReloadResult } from './reload.js';
+import { watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
 
 /** A reason serve cannot start, worded for the person starting it. */
 export class ServeStartError extends Error {
@@ -42,6 +45,16 @@ export interface ServeOptions {
   sync?: 'auto' | 'manual' | 'off';
   /** How often the sync controller reads NinjaOne's activity log for missed lifecycle webhooks. Default 60 s. */
   syncBackstopMs?: number;
+  /**
+   * Reads the spec file again, for a reload (SIGHUP, the file changing, \`POST /admin/reload\`):
+   * a valid spec with the same connections replaces the running one; anything else is refused
+   * and the running spec stays. Absent: \`reload()\` needs the new spec given.
+   */
+  readSpec?: () => LoadedSpec;
+  /** Reload when this file changes (the spec's path). */
+  watchSpecFile?: string;
+  /** HALOFORM_ADMIN_SECRET: enables \`POST /admin/reload\` for a bearer of it. */
+  adminSecret?: string;
   /** The environment the controller's plans see (HALOFORM_WEBHOOK_SECRET); default none. */
   env?: Readonly<Record<string, string | undefined>>;
   /** A store URL (`sqlite:haloform.db`, `postgres://…`) or an open store (then `stop()` leaves it open). Default sqlite:haloform.db. */
@@ -130,6 +143,8 @@ export interface ServeHandle {
   syncBackstop(): Promise<CycleReport | undefined>;
   /** The last sync cycle, when one ran. */
   lastSyncCycle(): CycleReport | undefined;
+  /** Replaces the running spec with \`next\` (else with what \`readSpec\` reads) when it is valid and keeps the connections; else says why not. */
+  reload(next?: LoadedSpec): Promise<ReloadResult>;
   /** Runs one retention pass now (also when retention is `manual`); undefined when retention is off or another replica leads it. */
   prune(): Promise<PruneResult | undefined>;
   /** Stops accepting, finishes or hands back in-flight work, closes the store (when serve opened it). */
@@ -151,7 +166,11 @@ const DAY_MS = 86_400_000;
 /** What every step of startServe shares: the options, checked, and the clock, identity and logger. */
 interface ServeContext {
   options: ServeOptions;
+  /** The spec serve started with; what runs now is \`live.spec\` (a reload replaces it). */
   spec: Spec;
+  live: { spec: Spec; loaded: (LoadedSpec & { spec: Spec }) | undefined };
+  /** What \`POST /admin/reload\` calls: the handle's reload once serve runs. */
+  reloader: { current: () => Promise<ReloadResult> };
   alerts: NonNullable<Spec['alerts']>;
   /** The accepted webhook secrets, empty ones dropped. */
   secrets: string[];
@@ -191,6 +210,8 @@ interface RunningServe extends OpenedStore, ServeServices {
   started: Promise<void>;
   retention: Retention | undefined;
   ownerTimer: NodeJS.Timeout | undefined;
+  /** Watches the spec file for a reload (ServeOptions.watchSpecFile). */
+  watcher: FSWatcher | undefined;
 }
 
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
@@ -210,7 +231,11 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     const retention = startRetention(context, store);
     const ownerTimer = store.description.startsWith('sqlite:') ? keepSqliteOwnership(store, workerId) : undefined;
     logListening(context, store, server, auth, retention);
-    return serveHandle({ context, ...opened, ...services, cleanups, server, handle, stopSignal, started, retention, ownerTimer });
+    const running: RunningServe = { context, ...opened, ...services, cleanups, server, handle, stopSignal, started, retention, ownerTimer, watcher: undefined };
+    const serve = serveHandle(running);
+    context.reloader.current = () => serve.reload();
+    running.watcher = watchSpec(context, () => void serve.reload());
+    return serve;
   } catch (e) {
     await closeAfterFailedStart(cleanups, store, workerId, ownsStore);
     throw e;
@@ -235,11 +260,11 @@ function createContext(options: ServeOptions): ServeContext {
   const clock = options.clock ?? systemClock;
   const now = () => clock.now();
   const workerId = options.workerId ?? `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
-  const redactor = new Redactor([spec.connections.ninjaone.clientSecret, spec.connections.halo.clientSecret, ...secrets]);
+  const redactor = new Redactor([spec.connections.ninjaone.clientSecret, spec.connections.halo.clientSecret, ...secrets, ...(options.adminSecret ? [options.adminSecret] : [])]);
   const logger =
     options.logger ??
     createJsonLogger({ redactor, level: options.logLevel ?? 'info', base: { component: 'serve' }, ...(options.logSink ? { sink: options.logSink } : {}), now });
-  return { options, spec, alerts: spec.alerts, secrets, retainDays, clock, now, workerId, redactor, logger };
+  return { options, spec, live: { spec, loaded: options.loaded }, reloader: { current: async () => ({ ok: false, reason: 'serve is still starting' }) }, alerts: spec.alerts, secrets, retainDays, clock, now, workerId, redactor, logger };
 }
 
 /** Opens the inbox the options name, or takes the open one they pass. */
@@ -274,8 +299,10 @@ function createServices(context: ServeContext, store: InboxStore, cleanups: (() 
   cleanups.push(() => halo.close(), () => ninja.close());
   const tickets = new HaloTickets(halo);
   const metrics = new ServeMetrics({ store, haloAccounting });
-  const directory = new HaloDirectory({ tickets, ninja, spec, now, ...(options.directoryRefreshMs !== undefined ? { minRefreshMs: options.directoryRefreshMs } : {}) });
-  const processor = new AlertProcessor({ spec, store, tickets, directory, metrics, logger, now });
+  const live = context.live;
+  // Every part reads the spec when it needs it, so a reload reaches them all.
+  const directory = new HaloDirectory({ tickets, ninja, get spec() { return live.spec; }, now, ...(options.directoryRefreshMs !== undefined ? { minRefreshMs: options.directoryRefreshMs } : {}) });
+  const processor = new AlertProcessor({ get spec() { return live.spec; }, store, tickets, directory, metrics, logger, now });
   const pool = new WorkerPool({
     store,
     process: (item, signal) => processor.process(item, signal),
@@ -285,23 +312,24 @@ function createServices(context: ServeContext, store: InboxStore, cleanups: (() 
     metrics,
     ...options.workers,
   });
-  const poller = new Poller({ spec, store, ninja, tickets, directory, metrics, logger, clock, workerId, onQueued: () => pool.wake() });
+  const poller = new Poller({ get spec() { return live.spec; }, store, ninja, tickets, directory, metrics, logger, clock, workerId, onQueued: () => pool.wake() });
   return { halo, ninja, metrics, pool, poller, syncer: createSyncer(context, store, halo, ninja) };
 }
 
 /** The sync controller, when the spec has sync: and serve has the loaded spec; one replica leads it (a store lease). */
-function createSyncer({ options, spec, logger, now, workerId }: ServeContext, store: InboxStore, halo: HaloApiClient, ninja: NinjaOneClient): SyncController | undefined {
+function createSyncer({ options, logger, now, workerId, live }: ServeContext, store: InboxStore, halo: HaloApiClient, ninja: NinjaOneClient): SyncController | undefined {
   const loaded = options.loaded;
-  if (!spec.sync || !loaded || (options.sync ?? 'auto') === 'off') return undefined;
-  const ttl = 2 * spec.sync.everyMinutes * 60_000;
+  if (!loaded || (options.sync ?? 'auto') === 'off') return undefined;
+  // The lease outlives two cycles of the spec's interval (a reload that changes it renews with the new one).
+  const ttl = () => 2 * (live.spec.sync?.everyMinutes ?? 15) * 60_000;
   return new SyncController({
-    loaded: { ...loaded, spec: { ...loaded.spec, sync: spec.sync } },
-    rmm: ninjaOneSource(ninja, spec.connections.ninjaone.baseUrl),
+    loaded,
+    rmm: ninjaOneSource(ninja, live.spec.connections.ninjaone.baseUrl),
     halo,
     env: options.env ?? {},
     logger,
     now,
-    lead: () => store.tryLead(SYNC_LEASE, ttl, workerId),
+    lead: () => store.tryLead(SYNC_LEASE, ttl(), workerId),
   });
 }
 
@@ -318,7 +346,9 @@ async function startReceiver(context: ServeContext, store: InboxStore, { halo, m
   const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const auth = new WebhookAuth({ secrets: options.insecureNoAuth && secrets.length === 0 ? [] : secrets, header: alerts.webhook?.header ?? 'Authorization' });
   const handle = createHandler({
-    spec,
+    get spec() {
+      return context.live.spec;
+    },
     store,
     auth,
     metrics,
@@ -327,6 +357,7 @@ async function startReceiver(context: ServeContext, store: InboxStore, { halo, m
     bodyLimitBytes,
     onAccepted: () => pool.wake(),
     ...(syncer ? { onLifecycle: (activity: Activity) => syncer.nudge(activity.deviceId) } : {}),
+    ...(options.adminSecret ? { admin: { secret: options.adminSecret, reload: () => context.reloader.current() } } : {}),
     ready,
     ...(options.rejectedSamplePerMinute !== undefined ? { rejectedSamplePerMinute: options.rejectedSamplePerMinute } : {}),
   });
@@ -358,7 +389,7 @@ function startWorkersAfterAdoption(context: ServeContext, store: InboxStore, { p
       pool.start();
       const mode = options.poller ?? 'auto';
       if (mode === 'auto' && alerts.poll.enabled) poller.start(alerts.poll.everyMinutes * 60_000);
-      if (syncer && (options.sync ?? 'auto') === 'auto') syncer.start(context.spec.sync!.everyMinutes * 60_000, options.syncBackstopMs);
+      startSyncer(context, syncer);
     },
     () => undefined,
   );
@@ -413,6 +444,70 @@ function logListening({ options, alerts, secrets, retainDays, logger, workerId }
   });
 }
 
+/** Starts the sync controller's timers when it runs on its own (sync: auto) and the running spec has sync:. */
+function startSyncer({ options, live }: ServeContext, syncer: SyncController | undefined): void {
+  if (!syncer || (options.sync ?? 'auto') !== 'auto' || !live.spec.sync) return;
+  syncer.start(live.spec.sync.everyMinutes * 60_000, options.syncBackstopMs);
+}
+
+/**
+ * Swaps in a reloaded spec (\`next\`, else what readSpec reads now) when checkReload allows it:
+ * every part reads the live spec, the sync controller plans with it from a full read. A refused
+ * one is logged and counted, and changes nothing.
+ */
+async function reloadSpec(running: RunningServe, next: LoadedSpec | undefined): Promise<ReloadResult> {
+  const { context, metrics, syncer } = running;
+  const { logger, live, options } = context;
+  let loaded: LoadedSpec | undefined;
+  try {
+    loaded = next ?? options.readSpec?.();
+  } catch (e) {
+    loaded = undefined;
+    logger.log('error', 'spec reload refused: the spec could not be read; the running spec stays', { error: describeError(e) });
+    metrics.reloads.inc({ outcome: 'refused' });
+    return { ok: false, reason: `the spec could not be read: ${describeError(e)}` };
+  }
+  if (!loaded) return { ok: false, reason: 'serve was started without a spec file to read again' };
+  const check = checkReload(live.spec, loaded);
+  if (!check.ok) {
+    logger.log('error', 'spec reload refused; the running spec stays', { reason: check.reason });
+    metrics.reloads.inc({ outcome: 'refused' });
+    return check;
+  }
+  const hash = check.loaded.hash ?? '';
+  const changed = hash !== live.loaded?.hash;
+  live.spec = check.loaded.spec;
+  live.loaded = check.loaded;
+  if (syncer) {
+    syncer.reload(check.loaded);
+    startSyncer(context, syncer);
+  }
+  logger.log('info', 'spec reloaded', { hash, changed });
+  metrics.reloads.inc({ outcome: 'reloaded' });
+  return { ok: true, hash, changed };
+}
+
+/** Reloads when the spec file changes; watches its folder, since editors replace a file rather than write it. */
+function watchSpec({ options, logger }: ServeContext, reload: () => void): FSWatcher | undefined {
+  const file = options.watchSpecFile;
+  if (!file) return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const watcher = watch(dirname(file), (_event, name) => {
+      if (name !== null && name !== basename(file)) return;
+      clearTimeout(timer);
+      // A save is often several writes: reload once they settle.
+      timer = setTimeout(reload, 300);
+      timer.unref();
+    });
+    watcher.unref();
+    return watcher;
+  } catch (e) {
+    logger.log('warn', 'cannot watch the spec file; reload it with SIGHUP or POST /admin/reload', { file, error: describeError(e) });
+    return undefined;
+  }
+}
+
 function syncMode({ spec, loaded, sync }: ServeOptions): string {
   if (!spec.sync) return 'off (the spec has no sync:)';
   if (!loaded || sync === 'off') return 'off';
@@ -440,6 +535,7 @@ function serveHandle(running: RunningServe): ServeHandle {
       return poller.pollOnce();
     },
     prune: async () => retention?.once(),
+    reload: (next) => reloadSpec(running, next),
     sync: async () => running.syncer?.cycle('manual'),
     syncBackstop: async () => running.syncer?.backstop(),
     lastSyncCycle: () => running.syncer?.lastCycle,
@@ -456,6 +552,7 @@ async function stopServe(running: RunningServe, grace: number): Promise<void> {
   const { logger, workerId } = context;
   logger.log('info', 'stopping', { graceMs: grace });
   running.stopSignal.abort();
+  running.watcher?.close();
   await retention?.stop();
   await server.close(Math.min(grace, 5_000));
   await poller.stop();

@@ -23,7 +23,7 @@
 
 import { applyPlan, type ApplyEvent } from '../apply/executor.js';
 import type { LoadedSpec } from '../config/load.js';
-import type { Spec, Sync } from '../config/spec.js';
+import type { Spec } from '../config/spec.js';
 import type { HaloApiClient } from '../halo/client.js';
 import type { HaloAsset, HaloSnapshot } from '../halo/types.js';
 import type { Logger } from '../http/index.js';
@@ -36,7 +36,8 @@ import { splitForSync, type HeldChange } from './policy.js';
 export type SyncTrigger = 'start' | 'timer' | 'manual' | 'webhook' | 'backstop';
 
 export interface SyncControllerOptions {
-  loaded: LoadedSpec & { spec: Spec & { sync: Sync } };
+  /** The spec the cycles plan with; `reload` replaces it. Without sync: a cycle does nothing. */
+  loaded: LoadedSpec & { spec: Spec };
   rmm: RmmSource;
   halo: HaloApiClient;
   env: Readonly<Record<string, string | undefined>>;
@@ -65,8 +66,8 @@ export interface CycleReport {
   refused?: string;
   /** Why the cycle stopped (a read that failed); the next one starts from a full read. */
   error?: string;
-  /** Another replica leads sync: this one did nothing. */
-  skipped?: 'not-leader';
+  /** Another replica leads sync, or the spec (since a reload) has no sync: — this one did nothing. */
+  skipped?: 'not-leader' | 'no-sync';
 }
 
 /** How long a lifecycle webhook waits for others of its burst before its cycle starts. */
@@ -78,11 +79,12 @@ export const BACKSTOP_EVERY_MS = 60_000;
 const READ_BACK_ONE_BY_ONE = 100;
 
 export class SyncController {
-  readonly #o: SyncControllerOptions;
+  #o: SyncControllerOptions;
   #cache: { halo: HaloSnapshot; at: number } | undefined;
   #running: Promise<CycleReport> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #backstopTimer: NodeJS.Timeout | undefined;
+  #backstopMs = BACKSTOP_EVERY_MS;
   #nudgeTimer: NodeJS.Timeout | undefined;
   /** Where the backstop's next read of the activity log starts. */
   #cursor: string | undefined;
@@ -98,9 +100,20 @@ export class SyncController {
     return this.#last;
   }
 
+  /** Takes a reloaded spec: the next cycle plans with it; the timer follows its everyMinutes when it runs. */
+  reload(loaded: LoadedSpec & { spec: Spec }): void {
+    this.#o = { ...this.#o, loaded };
+    // A new mapping may place or type devices differently: the next cycle starts from a full read.
+    this.#cache = undefined;
+    if (this.#timer && loaded.spec.sync) this.start(loaded.spec.sync.everyMinutes * 60_000, this.#backstopMs);
+  }
+
   /** Learns where the activity log ends, runs a cycle, then one every `everyMs` and the backstop every `backstopMs`. */
   start(everyMs: number, backstopMs = BACKSTOP_EVERY_MS): void {
-    void this.backstop().finally(() => void this.cycle('start'));
+    const restart = this.#timer !== undefined;
+    for (const t of [this.#timer, this.#backstopTimer]) if (t) clearInterval(t);
+    this.#backstopMs = backstopMs;
+    if (!restart) void this.backstop().finally(() => void this.cycle('start'));
     this.#timer = setInterval(() => void this.cycle('timer'), everyMs);
     this.#timer.unref();
     this.#backstopTimer = setInterval(() => void this.backstop(), backstopMs);
@@ -132,7 +145,7 @@ export class SyncController {
    */
   async backstop(): Promise<CycleReport | undefined> {
     const { rmm, logger } = this.#o;
-    if (!rmm.readLifecycle) return undefined;
+    if (!rmm.readLifecycle || !this.#o.loaded.spec.sync) return undefined;
     if (this.#o.lead && !(await this.#o.lead().catch(() => false))) return undefined;
     let read: Awaited<ReturnType<NonNullable<RmmSource['readLifecycle']>>>;
     try {
@@ -167,6 +180,7 @@ export class SyncController {
     const startedAt = now();
     const requestsBefore = halo.http.accounting.total().requests;
     const report: CycleReport = { trigger, startedAt, durationMs: 0, resynced: false, drift: 0, haloRequests: 0, replanned: 0, applied: { created: 0, adopted: 0, updated: 0, deactivated: 0 }, held: [], failed: [] };
+    if (!this.#o.loaded.spec.sync) return { ...report, skipped: 'no-sync' };
     if (this.#o.lead && !(await this.#o.lead().catch(() => false))) {
       // Another replica leads; its cache is the one kept fresh. Ours is dropped so a later lead starts from a full read.
       this.#cache = undefined;
@@ -201,7 +215,7 @@ export class SyncController {
 
   async #converge(report: CycleReport): Promise<void> {
     const { loaded, rmm, halo, now } = this.#o;
-    const sync = loaded.spec.sync;
+    const sync = loaded.spec.sync!;
     if (!this.#cache || now() - this.#cache.at >= sync.resyncHours * 3_600_000) {
       const fresh = await halo.readSnapshot({ customFields: readsCustomFields(loaded.spec) });
       if (this.#cache) report.drift = driftBetween(this.#cache.halo, fresh);

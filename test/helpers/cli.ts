@@ -10,7 +10,7 @@ export interface CliRun {
 
 export async function cli(
   argv: string[],
-  options: { cwd?: string; env?: Record<string, string | undefined>; tty?: boolean; signal?: Promise<string>; answer?: string } = {},
+  options: { cwd?: string; env?: Record<string, string | undefined>; tty?: boolean; signal?: Promise<string>; answer?: string; /** Receives a function that sends SIGHUP to the running command. */ hangup?: (fire: () => void) => void } = {},
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -20,6 +20,15 @@ export async function cli(
     env: options.env ?? {},
     cwd: options.cwd ?? new URL('../../', import.meta.url).pathname,
     waitForSignal: () => options.signal ?? new Promise<string>(() => {}),
+    ...(options.hangup
+      ? {
+          onHangup: (listener: () => void) => {
+            let on = true;
+            options.hangup!(() => on && listener());
+            return () => (on = false);
+          },
+        }
+      : {}),
     ...(options.answer !== undefined ? { prompt: async (q: string) => ((stderr += q), options.answer!) } : {}),
   });
   return { code, stdout, stderr };

@@ -89,6 +89,36 @@ describe('haloform serve', () => {
   });
 });
 
+describe('haloform serve reloads its spec on SIGHUP', () => {
+  it('takes a valid new spec and says so; refuses a broken one and keeps the running spec', async () => {
+    let fire: (() => void) | undefined;
+    const settle = () => new Promise((r) => setTimeout(r, 300));
+    const signal = (async () => {
+      while (!fire) await new Promise((r) => setTimeout(r, 20));
+      writeFileSync(join(dir, 'reload.yaml'), specText().replace('ticketType: Alert', 'ticketType: Incident'));
+      fire();
+      await settle();
+      writeFileSync(join(dir, 'reload.yaml'), 'version: 1\nconnections: [broken\n');
+      fire();
+      await settle();
+      return 'SIGTERM';
+    })();
+    writeFileSync(join(dir, 'reload.yaml'), specText());
+
+    const run = await cli(['serve', '-c', 'reload.yaml', '--host', '127.0.0.1', '--port', '0', '--store', 'sqlite:reload.db', '--log-level', 'error'], {
+      cwd: dir,
+      env: { ...ENV, HALOFORM_WEBHOOK_SECRET: SECRET },
+      hangup: (f) => (fire = f),
+      signal,
+    });
+
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('SIGHUP: reloaded reload.yaml.');
+    expect(run.stderr).toMatch(/SIGHUP: kept the running spec; the new reload\.yaml was refused: the new spec has (an error|\d+ errors) \(first: /);
+    expect(run.stderr).not.toContain(SECRET);
+  });
+});
+
 describe('haloform inbox', () => {
   let store: string;
   beforeAll(async () => {

@@ -139,13 +139,83 @@ describe('serve keeps Halo converged (sync)', () => {
   });
 });
 
+describe('spec reload', () => {
+  const specPath = () => join(dir, 'spec.yaml');
+  const reloadable = async (extra: Partial<Parameters<typeof startServe>[0]> = {}) => {
+    const loaded = loadSpecFile('spec.yaml', demoEnv(sandbox), dir, { missingEnv: 'error' });
+    const spec = loaded.spec as Spec;
+    serve = await startServe({
+      spec,
+      loaded: { ...loaded, spec },
+      sync: 'manual',
+      poller: 'off',
+      store: 'sqlite::memory:',
+      port: 0,
+      secrets: [SECRET],
+      logger: silentLogger,
+      readSpec: () => loadSpecFile('spec.yaml', demoEnv(sandbox), dir, { missingEnv: 'error' }),
+      ...extra,
+    });
+    await serve.sync();
+    return serve;
+  };
+  const edit = (change: (text: string) => string) => writeFileSync(specPath(), change(readFileSync(specPath(), 'utf8')));
+
+  it('takes a valid new spec without a restart, and refuses an invalid one, keeping the old one working', async () => {
+    const s = await reloadable();
+    const devices = sandbox.data.ninjaone.devices;
+
+    edit((t) => t.replace('sync:\n  everyMinutes: 15', 'sync:\n  everyMinutes: 15\n  autoApply: [asset.create]'));
+    expect(await s.reload()).toMatchObject({ ok: true, changed: true });
+    sandbox.ninjaone.control.deleteDevice(devices[7]!.id);
+    const held = await s.sync();
+    expect(held).toMatchObject({ applied: { deactivated: 0 }, held: [{ address: `asset["ninja:${devices[7]!.id}"]`, action: 'deactivate' }] });
+
+    writeFileSync(specPath(), `${readFileSync(specPath(), 'utf8')}\n  oops: [unclosed\n`);
+    const refused = await s.reload();
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.reason).toMatch(/^the new spec has (an error|\d+ errors) \(first: /);
+    // The running spec (asset.create only) still works.
+    const added = sandbox.ninjaone.control.addDevice({ organizationId: devices[0]!.organizationId, locationId: devices[0]!.locationId, nodeClass: 'WINDOWS_WORKSTATION', displayName: 'AFTER-REFUSAL' });
+    expect(await s.sync()).toMatchObject({ applied: { created: 1 }, held: [{ action: 'deactivate' }] });
+    expect(assetOf(added.id)).toBeDefined();
+    expect(await (await fetch(`${s.url}/metrics`)).text()).toContain('haloform_spec_reloads_total{outcome="refused"} 1');
+  });
+
+  it('refuses a spec that changes the connections (serve reads them only at start)', async () => {
+    const s = await reloadable();
+    edit((t) => t.replace('    tenant: demo\n', '    tenant: demo2\n'));
+    expect(await s.reload()).toEqual({ ok: false, reason: 'the new spec changes connections, which serve reads only at start: restart serve to use them' });
+  });
+
+  it('POST /admin/reload: 404 without HALOFORM_ADMIN_SECRET, 401 with a wrong one, then reloads', async () => {
+    const without = await reloadable();
+    expect((await fetch(`${without.url}/admin/reload`, { method: 'POST' })).status).toBe(404);
+    await without.stop({ graceMs: 100 });
+
+    const admin = 'admin-secret-0123456789abcdef0123456789';
+    const s = await reloadable({ adminSecret: admin });
+    const wrong = await fetch(`${s.url}/admin/reload`, { method: 'POST', headers: { authorization: 'Bearer nope' } });
+    expect(wrong.status).toBe(401);
+    const ok = await fetch(`${s.url}/admin/reload`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ status: 'reloaded', changed: false });
+  });
+
+  it('reloads when the spec file changes', async () => {
+    const s = await reloadable({ watchSpecFile: specPath() });
+    edit((t) => t.replace('sync:\n  everyMinutes: 15', 'sync:\n  everyMinutes: 20'));
+    await until(async () => (await s.metrics.text()).includes('haloform_spec_reloads_total{outcome="reloaded"} 1'), 8_000);
+  });
+});
+
 async function loadedSpec(): Promise<Spec> {
   return loadSpecFile('spec.yaml', demoEnv(sandbox), dir, { missingEnv: 'error' }).spec as Spec;
 }
 
-async function until(check: () => boolean, ms = 5_000): Promise<void> {
+async function until(check: () => boolean | Promise<boolean>, ms = 5_000): Promise<void> {
   const end = Date.now() + ms;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > end) throw new Error(`not within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }

@@ -21,6 +21,8 @@ import type { LogLevel } from '../../http/index.js';
 import type { CommandContext } from '../context.js';
 import { CONFIG_OPTION, storeOption, type SelectCommand } from '../options.js';
 import { loadForRun, specLoaded } from '../planning.js';
+import { loadSpecFile } from '../../config/load.js';
+import { resolve } from 'node:path';
 
 /** Days of finished deliveries serve keeps unless --retain-days says otherwise (the module comment says why). */
 export const DEFAULT_RETAIN_DAYS = 30;
@@ -115,6 +117,10 @@ export async function serveCommand(args: ServeArgs, ctx: CommandContext): Promis
       spec: loaded.spec,
       loaded,
       env,
+      // A reload reads the file again with the environment serve started with.
+      readSpec: () => loadSpecFile(args.config, env, ctx.io.cwd, { missingEnv: 'error' }),
+      watchSpecFile: resolve(ctx.io.cwd, args.config),
+      ...(env.HALOFORM_ADMIN_SECRET ? { adminSecret: env.HALOFORM_ADMIN_SECRET } : {}),
       store,
       cwd: ctx.io.cwd,
       host: args.host,
@@ -152,7 +158,13 @@ export async function serveCommand(args: ServeArgs, ctx: CommandContext): Promis
     ].join('\n'),
   );
 
+  const stopHangup = ctx.io.onHangup?.(() => {
+    void handle.reload().then((r) =>
+      ctx.io.stderr.write(r.ok ? `SIGHUP: reloaded ${args.config}${r.changed ? '' : ' (unchanged)'}.\n` : `SIGHUP: kept the running spec; the new ${args.config} was refused: ${ctx.secrets.redact(r.reason)}.\n`),
+    );
+  });
   const signal = await ctx.io.waitForSignal();
+  stopHangup?.();
   ctx.io.stderr.write(`${signal}: stopping haloform serve.\n`);
   await handle.stop();
   return 0;
