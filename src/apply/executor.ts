@@ -7,7 +7,7 @@
  */
 
 import type { HaloApiClient } from '../halo/client.js';
-import { findByName, foldName, sameName } from '../halo/names.js';
+import { findByName, sameName } from '../halo/names.js';
 import type { HaloAsset, HaloField, HaloSnapshot } from '../halo/types.js';
 import { assetProperties, type AssetTypeWrite, type AssetWrite, type ClientWrite, type FieldValue, type Saved, type SiteWrite } from '../halo/writes.js';
 import { toWire, type TargetType } from '../model/convert.js';

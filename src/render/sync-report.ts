@@ -6,6 +6,7 @@
 
 import type { HeldChange } from '../sync/policy.js';
 import type { SyncCycle } from '../run/sync-run.js';
+import type { SyncStatus } from '../sync/controller.js';
 import type { Paint } from './paint.js';
 import { escapeControls } from './safe-text.js';
 
@@ -65,6 +66,50 @@ export function renderSyncJson(cycle: SyncCycle): string {
     heldChanges: cycle.held,
     events: cycle.result?.events ?? [],
   })}\n`;
+}
+
+const TRIGGERS = ['start', 'timer', 'webhook', 'backstop', 'manual'] as const;
+
+/** `haloform sync status`: the cache, the last cycle of each trigger, and the held changes. */
+export function renderSyncStatusText(status: SyncStatus & { workerId?: string }, store: string, now: number, paint: Paint): string {
+  const lines = [`${paint.bold('Sync status')} in ${escapeControls(store)}, saved ${ago(now, status.updatedAt)}${status.workerId ? ` by ${escapeControls(status.workerId)}` : ''}:`];
+  const cache = status.cache;
+  lines.push(cache ? `  cache     ${cache.assets} assets, ${cache.clients} clients, ${cache.sites} sites; Halo read whole ${ago(now, cache.filledAt)}` : '  cache     empty (the next cycle reads Halo whole)');
+  lines.push('  last cycles:');
+  for (const trigger of TRIGGERS) {
+    const c = status.lastByTrigger[trigger];
+    if (!c) {
+      lines.push(paint.dim(`    ${trigger.padEnd(9)} never`));
+      continue;
+    }
+    const what = c.skipped
+      ? `skipped (${c.skipped === 'not-leader' ? 'another replica leads sync' : 'the spec has no sync:'})`
+      : c.error
+        ? paint.red(`stopped: ${escapeControls(c.error)}`)
+        : `${c.applied.created} created, ${c.applied.adopted} adopted, ${c.applied.updated} updated, ${c.applied.deactivated} deactivated; ${c.held} held${c.failed > 0 ? paint.red(`; ${c.failed} failed`) : ''}${c.refused ? paint.red(`; applied nothing: ${escapeControls(c.refused)}`) : ''}`;
+    lines.push(`    ${trigger.padEnd(9)} ${ago(now, c.startedAt)}, ${(c.durationMs / 1000).toFixed(1)} s, ${c.haloRequests} Halo request${c.haloRequests === 1 ? '' : 's'}${c.resynced ? ' (read Halo whole)' : ''}: ${what}`);
+  }
+  if (status.heldTotal === 0) lines.push('  held      nothing');
+  else {
+    lines.push(paint.yellow(`  held      ${status.heldTotal} change${status.heldTotal === 1 ? '' : 's'} wait for a reviewed apply:`));
+    for (const [reason, changes] of byReason(status.held)) {
+      lines.push(`    ${escapeControls(reason)}:`);
+      for (const h of changes.slice(0, LISTED)) lines.push(`      ${h.action} ${escapeControls(h.address)}`);
+      if (changes.length > LISTED) lines.push(paint.dim(`      ... and ${changes.length - LISTED} more`));
+    }
+    if (status.held.length < status.heldTotal) lines.push(paint.dim(`    (${status.heldTotal - status.held.length} more not kept in the status)`));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** "3m 20s ago", or the time when it is in the future (a clock difference between machines). */
+function ago(now: number, at: number): string {
+  const s = Math.round((now - at) / 1000);
+  if (s < 0) return new Date(at).toISOString();
+  if (s < 60) return `${s}s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s ago`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m ago`;
+  return `${Math.floor(s / 86_400)}d ago (${new Date(at).toISOString()})`;
 }
 
 function byReason(held: readonly HeldChange[]): Map<string, HeldChange[]> {

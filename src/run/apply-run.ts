@@ -35,7 +35,6 @@ export interface SavedPlanOptions {
 
 export async function checkSavedPlan(saved: Plan, loaded: LoadedSpec & { spec: Spec }, options: SavedPlanOptions): Promise<SavedPlanCheck> {
   const { file, mask } = options;
-  const spec = loaded.spec;
   if (saved.specHash !== loaded.hash) {
     return { ok: false, reason: `Saved plan is stale: ${file} was made from a different spec (${saved.specHash.slice(0, 19)}…, the spec is now ${loaded.hash!.slice(0, 19)}…). Nothing was applied. Run haloform plan again.` };
   }

@@ -8,6 +8,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Accounting } from '../http/index.js';
 import type { InboxStore, RejectReason } from '../store/inbox-store.js';
+import type { CycleReport, SyncStatus } from '../sync/controller.js';
 
 export class ServeMetrics {
   readonly registry = new Registry();
@@ -23,6 +24,24 @@ export class ServeMetrics {
   readonly recovered: Counter<'kind'>;
   readonly ticketsCreated: Counter<'placement'>;
   readonly reloads: Counter<'outcome'>;
+  readonly syncCycles: Histogram<'trigger'>;
+  readonly syncChanges: Counter<'kind' | 'outcome'>;
+  readonly syncHaloRequests: Counter<'trigger'>;
+  readonly syncDrift: Counter;
+  readonly syncCache: Gauge<'kind'>;
+  readonly syncHeld: Gauge;
+
+  /** A sync cycle that ran: its duration, requests, writes and drift; the cache and held gauges from the status after it. */
+  observeSync(report: CycleReport, status: SyncStatus): void {
+    if (report.skipped) return;
+    this.syncCycles.observe({ trigger: report.trigger }, report.durationMs / 1000);
+    this.syncHaloRequests.inc({ trigger: report.trigger }, report.haloRequests);
+    if (report.drift > 0) this.syncDrift.inc(report.drift);
+    for (const [kind, n] of Object.entries(report.appliedByKind)) this.syncChanges.inc({ kind, outcome: 'applied' }, n);
+    for (const [kind, n] of Object.entries(report.failedByKind)) this.syncChanges.inc({ kind, outcome: 'failed' }, n);
+    for (const kind of ['assets', 'clients', 'sites'] as const) this.syncCache.set({ kind }, status.cache?.[kind] ?? 0);
+    this.syncHeld.set(status.heldTotal);
+  }
 
   constructor(options: { store: InboxStore; haloAccounting?: Accounting; prefix?: string }) {
     const p = options.prefix ?? 'haloform_';
@@ -47,6 +66,12 @@ export class ServeMetrics {
     this.recovered.inc({ kind: 'closed' }, 0);
     this.reloads = new Counter({ name: `${p}spec_reloads_total`, help: 'Spec reloads (SIGHUP, the file changing, POST /admin/reload), by outcome: reloaded, or refused (the running spec stays)', labelNames: ['outcome'], registers });
     for (const outcome of ['reloaded', 'refused']) this.reloads.inc({ outcome }, 0);
+    this.syncCycles = new Histogram({ name: `${p}sync_cycle_duration_seconds`, help: 'Sync cycles that ran, by trigger (start, timer, webhook, backstop, manual), and how long they took', labelNames: ['trigger'], buckets: [0.05, 0.25, 1, 5, 15, 60, 300, 1800], registers });
+    this.syncChanges = new Counter({ name: `${p}sync_changes_total`, help: 'Changes sync cycles wrote (outcome applied) or could not (failed), by kind.action', labelNames: ['kind', 'outcome'], registers });
+    this.syncHaloRequests = new Counter({ name: `${p}sync_halo_requests_total`, help: 'Halo requests sync cycles made, by trigger (a cycle with nothing to do makes none)', labelNames: ['trigger'], registers });
+    this.syncDrift = new Counter({ name: `${p}sync_drift_total`, help: 'Halo objects a full re-read found changed behind haloform\'s back', registers });
+    this.syncCache = new Gauge({ name: `${p}sync_cache_objects`, help: 'Halo objects in the sync cache, by kind', labelNames: ['kind'], registers });
+    this.syncHeld = new Gauge({ name: `${p}sync_held_changes`, help: 'Changes the last sync cycle held for a reviewed apply', registers });
     this.ticketsCreated = new Counter({ name: `${p}tickets_created_total`, help: 'Halo tickets created, by how the device was placed', labelNames: ['placement'], registers });
 
     const store = options.store;

@@ -27,7 +27,7 @@ import { NINJAONE } from '../rmm/ninjaone/provider.js';
 import { ninjaOneSource } from '../rmm/ninjaone/source.js';
 import type { Activity } from '../rmm/ninjaone/activity.js';
 import type { LoadedSpec } from '../config/load.js';
-import { SyncController, type CycleReport } from '../sync/controller.js';
+import { SYNC_STATUS_KEY, SyncController, type CycleReport } from '../sync/controller.js';
 import { checkReload, type ReloadResult } from './reload.js';
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -313,11 +313,11 @@ function createServices(context: ServeContext, store: InboxStore, cleanups: (() 
     ...options.workers,
   });
   const poller = new Poller({ get spec() { return live.spec; }, store, ninja, tickets, directory, metrics, logger, clock, workerId, onQueued: () => pool.wake() });
-  return { halo, ninja, metrics, pool, poller, syncer: createSyncer(context, store, halo, ninja) };
+  return { halo, ninja, metrics, pool, poller, syncer: createSyncer(context, store, metrics, halo, ninja) };
 }
 
 /** The sync controller, when the spec has sync: and serve has the loaded spec; one replica leads it (a store lease). */
-function createSyncer({ options, logger, now, workerId, live }: ServeContext, store: InboxStore, halo: HaloApiClient, ninja: NinjaOneClient): SyncController | undefined {
+function createSyncer({ options, logger, now, workerId, live }: ServeContext, store: InboxStore, metrics: ServeMetrics, halo: HaloApiClient, ninja: NinjaOneClient): SyncController | undefined {
   const loaded = options.loaded;
   if (!loaded || (options.sync ?? 'auto') === 'off') return undefined;
   // The lease outlives two cycles of the spec's interval (a reload that changes it renews with the new one).
@@ -330,12 +330,17 @@ function createSyncer({ options, logger, now, workerId, live }: ServeContext, st
     logger,
     now,
     lead: () => store.tryLead(SYNC_LEASE, ttl(), workerId),
+    observe: (report, status) => {
+      metrics.observeSync(report, status);
+      // What `haloform sync status` reads from the same store.
+      store.setMeta(SYNC_STATUS_KEY, JSON.stringify({ ...status, workerId })).catch((e: unknown) => logger.log('warn', 'could not save the sync status', { error: describeError(e) }));
+    },
   });
 }
 
 /** Builds the webhook handler and starts the HTTP server that drives it. */
 async function startReceiver(context: ServeContext, store: InboxStore, { halo, metrics, pool, syncer }: ServeServices): Promise<{ handle: Handler; server: RunningServer; auth: WebhookAuth }> {
-  const { options, spec, alerts, secrets, logger, now } = context;
+  const { options, alerts, secrets, logger, now } = context;
   const ready = async (): Promise<Readiness> => {
     const checks: Record<string, string> = {};
     const [storeCheck, haloCheck] = await Promise.allSettled([store.ping(), halo.http.tokens ? halo.http.tokens.token() : Promise.resolve('')]);

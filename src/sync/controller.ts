@@ -45,7 +45,25 @@ export interface SyncControllerOptions {
   now: () => number;
   /** Whether this process leads sync now (serve's replicas share one store lease); absent: always. */
   lead?: () => Promise<boolean>;
+  /** Called after every cycle that ran (metrics, the status `haloform sync status` reads). */
+  observe?: (report: CycleReport, status: SyncStatus) => void;
 }
+
+/** What \`haloform sync status\` shows: the cache, the last cycle of each trigger, what is held. */
+export interface SyncStatus {
+  updatedAt: number;
+  cache: { filledAt: number; assets: number; clients: number; sites: number } | null;
+  lastByTrigger: Partial<Record<SyncTrigger, Omit<CycleReport, 'held' | 'failed'> & { held: number; failed: number }>>;
+  /** The last cycle's held changes (at most HELD_KEPT), and how many there were. */
+  held: HeldChange[];
+  heldTotal: number;
+}
+
+/** The store meta key serve saves the status under (with the worker that wrote it), for `haloform sync status`. */
+export const SYNC_STATUS_KEY = 'sync:status';
+
+/** Held changes a status keeps (the rest are counted). */
+const HELD_KEPT = 500;
 
 /** One cycle, as the log line and `lastCycle` tell it. */
 export interface CycleReport {
@@ -61,6 +79,9 @@ export interface CycleReport {
   /** Assets found edited in Halo since the cache was filled, whose changes were planned again. */
   replanned: number;
   applied: { created: number; adopted: number; updated: number; deactivated: number };
+  /** What was written, by kind.action (\`asset.create\`), and what failed, the same way. */
+  appliedByKind: Record<string, number>;
+  failedByKind: Record<string, number>;
   held: HeldChange[];
   failed: ApplyEvent[];
   refused?: string;
@@ -91,6 +112,7 @@ export class SyncController {
   /** Devices whose lifecycle webhooks already ran a cycle since the backstop last looked. */
   readonly #nudged = new Set<string>();
   #last: CycleReport | undefined;
+  readonly #lastByTrigger: SyncStatus['lastByTrigger'] = {};
 
   constructor(options: SyncControllerOptions) {
     this.#o = options;
@@ -98,6 +120,19 @@ export class SyncController {
 
   get lastCycle(): CycleReport | undefined {
     return this.#last;
+  }
+
+  /** The cache, the last cycle of each trigger, and the last cycle's held changes. */
+  status(): SyncStatus {
+    const cache = this.#cache;
+    const held = this.#last?.held ?? [];
+    return {
+      updatedAt: this.#o.now(),
+      cache: cache ? { filledAt: cache.at, assets: cache.halo.assets.length, clients: cache.halo.clients.length, sites: cache.halo.sites.length } : null,
+      lastByTrigger: { ...this.#lastByTrigger },
+      held: held.slice(0, HELD_KEPT),
+      heldTotal: held.length,
+    };
   }
 
   /** Takes a reloaded spec: the next cycle plans with it; the timer follows its everyMinutes when it runs. */
@@ -179,7 +214,7 @@ export class SyncController {
     const { halo, logger, now } = this.#o;
     const startedAt = now();
     const requestsBefore = halo.http.accounting.total().requests;
-    const report: CycleReport = { trigger, startedAt, durationMs: 0, resynced: false, drift: 0, haloRequests: 0, replanned: 0, applied: { created: 0, adopted: 0, updated: 0, deactivated: 0 }, held: [], failed: [] };
+    const report: CycleReport = { trigger, startedAt, durationMs: 0, resynced: false, drift: 0, haloRequests: 0, replanned: 0, applied: { created: 0, adopted: 0, updated: 0, deactivated: 0 }, appliedByKind: {}, failedByKind: {}, held: [], failed: [] };
     if (!this.#o.loaded.spec.sync) return { ...report, skipped: 'no-sync' };
     if (this.#o.lead && !(await this.#o.lead().catch(() => false))) {
       // Another replica leads; its cache is the one kept fresh. Ours is dropped so a later lead starts from a full read.
@@ -196,6 +231,8 @@ export class SyncController {
     report.durationMs = now() - startedAt;
     report.haloRequests = halo.http.accounting.total().requests - requestsBefore;
     this.#last = report;
+    this.#lastByTrigger[trigger] = { ...report, held: report.held.length, failed: report.failed.length };
+    this.#o.observe?.(report, this.status());
     const c = report.applied;
     logger.log(report.error || report.refused || report.failed.length > 0 ? 'warn' : 'info', 'sync cycle', {
       trigger,
@@ -236,6 +273,10 @@ export class SyncController {
     const result = await applyPlan(split.plan, this.#cache!.halo, halo, rmm, { batchSize: halo.batchSize });
     report.applied = result.counts;
     report.failed = [...result.failed, ...result.skipped];
+    for (const e of result.events) {
+      const tally = e.status === 'done' ? report.appliedByKind : report.failedByKind;
+      tally[`${e.kind}.${e.action}`] = (tally[`${e.kind}.${e.action}`] ?? 0) + 1;
+    }
     await this.#readBack(result.events);
   }
 

@@ -3,7 +3,7 @@
  * `npm run bench [-- --quick] [-- --only plan-apply,intake,...]`: benchmarks that print figures
  * beside their targets (DESIGN.md §8). Never part of `npm test`. Each writes
  * bench-results/<name>.json. --quick runs the smallest size of each, in under 3 minutes.
- * Benchmarks: spec-load, sandbox-start, plan-apply, rate-limited, intake, alert-ticket, storm.
+ * Benchmarks: spec-load, sandbox-start, plan-apply, rate-limited, intake, alert-ticket, storm, sync.
  */
 
 import os from 'node:os';
@@ -14,6 +14,7 @@ import { benchRateLimited } from './rate-limited.mjs';
 import { benchSandboxStart } from './sandbox-start.mjs';
 import { benchSpecLoad } from './spec-load.mjs';
 import { benchStorm } from './storm.mjs';
+import { benchSync } from './sync.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -29,6 +30,7 @@ const benchmarks = [
   ['intake', () => benchIntake({ quick })],
   ['alert-ticket', () => benchAlertToTicket({ quick })],
   ['storm', () => benchStorm({ scales: quick ? [100] : [100, 25] })],
+  ['sync', () => benchSync({ sizes: quick ? [2000] : [2000, 10000, 50000] })],
 ];
 if (only) for (const name of only) if (!benchmarks.some(([n]) => n === name)) throw new Error(`no benchmark named ${name}; there are ${benchmarks.map(([n]) => n).join(', ')}`);
 

@@ -139,6 +139,49 @@ describe('serve keeps Halo converged (sync)', () => {
   });
 });
 
+describe('haloform sync status and the sync metrics', () => {
+  it('shows the cache, the last cycle of each trigger and the held changes from the store serve uses', async () => {
+    writeFileSync(join(dir, 'spec.yaml'), readFileSync(join(dir, 'spec.yaml'), 'utf8').replace('sync:\n  everyMinutes: 15', 'sync:\n  autoApply: [asset.create]'));
+    const loaded = loadSpecFile('spec.yaml', demoEnv(sandbox), dir, { missingEnv: 'error' });
+    const spec = loaded.spec as Spec;
+    const store = `sqlite:${join(dir, 'sync.db')}`;
+    serve = await startServe({ spec, loaded: { ...loaded, spec }, sync: 'manual', poller: 'off', store, createStore: true, port: 0, secrets: [SECRET], logger: silentLogger });
+    const gone = sandbox.data.ninjaone.devices[9]!;
+    sandbox.ninjaone.control.deleteDevice(gone.id);
+    await serve.sync();
+
+    const text = await cli(['sync', 'status', '--store', store], { cwd: dir });
+    const json = await cli(['sync', 'status', '--store', store, '--format', 'json'], { cwd: dir });
+
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^Sync status in sqlite:.*sync\.db, saved \d+s ago by /);
+    expect(text.stdout).toMatch(/  cache {5}\d+ assets, \d+ clients, \d+ sites; Halo read whole \d+s ago/);
+    expect(text.stdout).toMatch(/    manual {4}\d+s ago, \d+\.\d s, \d+ Halo requests \(read Halo whole\): 0 created, 0 adopted, 0 updated, 0 deactivated; 1 held/);
+    expect(text.stdout).toContain('    webhook   never');
+    expect(text.stdout).toContain('  held      1 change wait for a reviewed apply:\n    asset.deactivate is not in sync.autoApply: it waits for a reviewed apply:\n      deactivate asset["ninja:');
+    expect(JSON.parse(json.stdout)).toMatchObject({ heldTotal: 1, held: [{ address: `asset["ninja:${gone.id}"]` }], lastByTrigger: { manual: { held: 1, resynced: true } } });
+
+    const metrics = await serve.metrics.text();
+    expect(metrics).toMatch(/haloform_sync_cycle_duration_seconds_count\{trigger="manual"\} 1/);
+    expect(metrics).toMatch(/haloform_sync_held_changes 1/);
+    expect(metrics).toMatch(/haloform_sync_cache_objects\{kind="assets"\} \d+/);
+    expect(metrics).toMatch(/haloform_sync_halo_requests_total\{trigger="manual"\} \d+/);
+  });
+
+  it('says when the store holds no sync status, and refuses markdown', async () => {
+    const store = `sqlite:${join(dir, 'empty.db')}`;
+    serve = await startServe({ spec: (await loadedSpec()), store, createStore: true, port: 0, secrets: [SECRET], logger: silentLogger, poller: 'off' });
+    await serve.stop({ graceMs: 100 });
+    serve = undefined;
+    const none = await cli(['sync', 'status', '--store', store], { cwd: dir });
+    expect(none).toMatchObject({ code: 0 });
+    expect(none.stdout).toMatch(/^No sync status in sqlite:.*empty\.db: no serve with a sync: spec has run a cycle with this store yet\.\n$/);
+    const md = await cli(['sync', 'status', '--store', store, '--format', 'markdown'], { cwd: dir });
+    expect(md).toMatchObject({ code: 1 });
+    expect(md.stderr).toContain('sync status prints text or json');
+  });
+});
+
 describe('spec reload', () => {
   const specPath = () => join(dir, 'spec.yaml');
   const reloadable = async (extra: Partial<Parameters<typeof startServe>[0]> = {}) => {

@@ -11,9 +11,9 @@ import type { Argv } from 'yargs';
 import { HaloApiClient } from '../../halo/client.js';
 import { HaloTickets, type HaloTicket } from '../../halo/tickets.js';
 import { Redactor } from '../../http/index.js';
-import { DELIVERY_STATUSES, type Delivery, type DeliveryStatus, type FinishedStatus, type InboxStore } from '../../store/inbox-store.js';
-import { DEFAULT_STORE_URL, openStore, StoreUrlError } from '../../store/open-store.js';
+import { DELIVERY_STATUSES, type Delivery, type DeliveryStatus, type FinishedStatus } from '../../store/inbox-store.js';
 import type { CommandContext } from '../context.js';
+import { withStore } from '../with-store.js';
 import { formatOption, optionalConfigOption, storeOption, type SelectCommand } from '../options.js';
 import { loadForRun, specLoaded } from '../planning.js';
 import { NINJAONE } from '../../rmm/ninjaone/provider.js';
@@ -287,22 +287,6 @@ export function parseSince(text: string, now: number): number | Error {
   const t = Date.parse(text);
   if (!Number.isNaN(t)) return t;
   return new Error(`--since "${text}" is neither a duration (30m, 2h, 7d) nor a date (2026-05-01 or 2026-05-01T09:00:00Z).`);
-}
-
-async function withStore(url: string | undefined, ctx: CommandContext, run: (store: InboxStore) => Promise<number>): Promise<number> {
-  const storeUrl = url ?? ctx.io.env.HALOFORM_STORE ?? DEFAULT_STORE_URL;
-  let store: InboxStore;
-  try {
-    store = await openStore(storeUrl, { cwd: ctx.io.cwd, mustExist: true });
-  } catch (e) {
-    if (e instanceof StoreUrlError) return fail(ctx, e.message);
-    throw e;
-  }
-  try {
-    return await run(store);
-  } finally {
-    await store.close();
-  }
 }
 
 /** The ticket from Halo when a spec is at hand; otherwise why it was not read. */

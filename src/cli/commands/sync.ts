@@ -1,4 +1,5 @@
 /**
+ * `haloform sync status` shows what serve's sync controller last did, from the store it shares.
  * `haloform sync`: one converge cycle of the spec's `sync:` section — plan as `plan` does, apply
  * only the change kinds sync.autoApply allows, hold the rest for a reviewed apply — for a
  * schedule in CI (`.github/workflows/sync.yml`) when serve does not run. Exit codes: 0 ok,
@@ -8,10 +9,12 @@
 
 import type { Argv } from 'yargs';
 import type { Spec, Sync } from '../../config/spec.js';
-import { renderSyncJson, renderSyncMarkdown, renderSyncText } from '../../render/sync-report.js';
+import { renderSyncJson, renderSyncMarkdown, renderSyncStatusText, renderSyncText } from '../../render/sync-report.js';
+import { SYNC_STATUS_KEY, type SyncStatus } from '../../sync/controller.js';
+import { withStore } from '../with-store.js';
 import { syncRun } from '../../run/sync-run.js';
 import { countDiagnostics, type CommandContext } from '../context.js';
-import { CONFIG_OPTION, formatOption, type SelectCommand } from '../options.js';
+import { CONFIG_OPTION, formatOption, storeOption, type SelectCommand } from '../options.js';
 import { clientsFor, loadForRun, specLoaded } from '../planning.js';
 import { watchRun } from '../run-watch.js';
 import { printStats } from './plan.js';
@@ -27,20 +30,25 @@ export interface SyncArgs {
 /** Declares `haloform sync` and its options on the parser. */
 export function declareSync(parser: Argv, select: SelectCommand): Argv {
   return parser.command(
-    'sync',
-    "Converge Halo on the spec once: apply what sync.autoApply allows, hold the rest for a reviewed apply",
+    'sync [action]',
+    "Converge Halo on the spec once: apply what sync.autoApply allows, hold the rest for a reviewed apply (sync status: what serve's sync did)",
     (y) =>
       y
+        .positional('action', { choices: ['status'] as const, describe: "status: serve's last sync cycles, its cache and the held changes, from --store" })
         .option('config', CONFIG_OPTION)
+        .option('store', storeOption('With status: the store serve uses'))
         .option('format', formatOption(['text', 'markdown', 'json'], 'text for a terminal, markdown for a CI job summary, json for programs'))
         .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'Exit 0 with nothing held, 1 on error, 2 with changes held' })
         .option('stats', { type: 'boolean', default: false, describe: 'Print API request counts and times to stderr' })
         .option('verbose', { type: 'boolean', default: false, describe: 'Log API retries and waits (JSON lines on stderr)' })
         .example('haloform sync -c config/haloform.yaml', 'One cycle, as a scheduled CI job runs it')
-        .example('haloform sync --format markdown >> "$GITHUB_STEP_SUMMARY"', 'Held changes in the job summary'),
+        .example('haloform sync --format markdown >> "$GITHUB_STEP_SUMMARY"', 'Held changes in the job summary')
+        .example('haloform sync status --store postgres://haloform@db/haloform', "What serve's sync did last, and what it holds"),
     (a) =>
       select((ctx) =>
-        syncCommand({ config: a.config, format: a.format, detailedExitcode: a['detailed-exitcode'], stats: a.stats, verbose: a.verbose }, ctx),
+        a.action === 'status'
+          ? syncStatusCommand({ ...(a.store !== undefined ? { store: a.store } : {}), format: a.format }, ctx)
+          : syncCommand({ config: a.config, format: a.format, detailedExitcode: a['detailed-exitcode'], stats: a.stats, verbose: a.verbose }, ctx),
       ),
   );
 }
@@ -76,6 +84,36 @@ export async function syncCommand(args: SyncArgs, ctx: CommandContext): Promise<
     return args.detailedExitcode && cycle.held.length > 0 ? 2 : 0;
   } finally {
     await clients.close();
+  }
+}
+
+/** `haloform sync status`: the status serve's sync controller saved in the store. */
+export async function syncStatusCommand(args: { store?: string; format: SyncArgs['format'] }, ctx: CommandContext): Promise<number> {
+  if (args.format === 'markdown') {
+    ctx.io.stderr.write(`${ctx.err.red(ctx.err.bold('Error:'))} sync status prints text or json (--format text|json).\n`);
+    return 1;
+  }
+  return withStore(args.store, ctx, async (store) => {
+    const saved = await store.getMeta(SYNC_STATUS_KEY);
+    const status = saved === undefined ? undefined : parseStatus(saved);
+    if (args.format === 'json') {
+      ctx.io.stdout.write(`${JSON.stringify(status ?? null)}\n`);
+      return 0;
+    }
+    ctx.io.stdout.write(
+      status
+        ? renderSyncStatusText(status, store.description, Date.now(), ctx.out)
+        : `No sync status in ${store.description}: no serve with a sync: spec has run a cycle with this store yet.\n`,
+    );
+    return 0;
+  });
+}
+
+function parseStatus(text: string): (SyncStatus & { workerId?: string }) | undefined {
+  try {
+    return JSON.parse(text) as SyncStatus & { workerId?: string };
+  } catch {
+    return undefined;
   }
 }
 
