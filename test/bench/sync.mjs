@@ -25,10 +25,11 @@ import { percentile, printFigures, ROOT, saveResults, verdict } from './lib.mjs'
 const SECRET = 'bench-sync-secret-0123456789abcdef';
 const ALL_KINDS = '[asset.create, asset.adopt, asset.update, asset.deactivate, client.create, client.adopt, client.update, site.create, site.adopt, site.update, asset_type.create, asset_type.update, asset_field.create, asset_field.update]';
 
-function benchSpec(dir) {
+/** The demo spec, unpaced, its sync allowed `kinds`. */
+function benchSpec(dir, kinds) {
   const text = readFileSync(join(ROOT, 'config/demo.yaml'), 'utf8')
     .replace('    tenant: demo\n', '    tenant: demo\n    rateLimit: false\n')
-    .replace('sync:\n  everyMinutes: 15', `sync:\n  everyMinutes: 15\n  autoApply: ${ALL_KINDS}`);
+    .replace('sync:\n  everyMinutes: 15', `sync:\n  everyMinutes: 15\n  autoApply: ${kinds}`);
   if (!text.includes('rateLimit: false') || !text.includes('autoApply:')) throw new Error('could not shape the bench spec');
   writeFileSync(join(dir, 'spec.yaml'), text);
 }
@@ -53,7 +54,7 @@ export async function benchSync({ sizes }) {
       newDeviceToAssetP50Ms: '< 5000',
       backstopWorstCaseMs: '< 70000',
       alertTicketP50MsDuringImport: '< 1000',
-      peakRssMiB: '< 500 (serve alone)',
+      peakRssMiB: 'serve alone < 500 (this is with the sandbox)',
     },
   });
   saveResults('sync', { rows });
@@ -62,7 +63,8 @@ export async function benchSync({ sizes }) {
 
 async function oneSize(devices) {
   const dir = mkdtempSync(join(tmpdir(), 'haloform-bench-sync-'));
-  benchSpec(dir);
+  // First the customers only (an alert needs its client and site), then, by a spec reload, everything.
+  benchSpec(dir, '[client.create, client.adopt, site.create, site.adopt]');
   const sandbox = await startSandbox({ devices, faults: { halo: [{ latencyMs: 50 }] } });
   let serve;
   let peakRss = process.memoryUsage().rss;
@@ -76,19 +78,22 @@ async function oneSize(devices) {
     await ninja.registerWebhook({ url: `${serve.url}/ninjaone/webhook`, header: 'Authorization', secret: SECRET, lifecycle: true });
     await ninja.close();
 
-    // The first import, with alerts arriving every 250 ms meanwhile.
+    const customers = await serve.sync();
+    if (customers.error || customers.refused) throw new Error(`the customers were not created: ${customers.error ?? customers.refused}`);
+    benchSpec(dir, ALL_KINDS);
+    const reloaded = await serve.reload(loadSpecFile('spec.yaml', env, dir, { missingEnv: 'error' }));
+    if (!reloaded.ok) throw new Error(`the bench spec did not reload: ${reloaded.reason}`);
+
+    // The first import of the devices, with an alert raised every 250 ms meanwhile. (Halo's state
+    // is not polled here: a copy of 50,000 assets every few milliseconds would be the benchmark.)
     const control = sandbox.ninjaone.control;
     const seedDevices = sandbox.data.ninjaone.devices;
-    const alertLatencies = [];
     let importing = true;
+    const alertsSince = Date.now();
     const alerts = (async () => {
-      for (let i = 0; importing; i++) {
-        const device = seedDevices[(i * 7919) % seedDevices.length];
-        const { alert } = control.triggerAlert({ deviceId: device.id });
-        const sent = Date.now();
+      for (let i = 0; i === 0 || importing; i++) {
+        control.triggerAlert({ deviceId: seedDevices[(i * 7919) % seedDevices.length].id });
         void control.flushWebhooks();
-        const found = await until(() => sandbox.halo.control.state().tickets.some((t) => t.ninja_alert_id === alert.uid), 60_000, 20);
-        if (found) alertLatencies.push(Date.now() - sent);
         await new Promise((r) => setTimeout(r, 250));
       }
     })();
@@ -97,19 +102,28 @@ async function oneSize(devices) {
     const importMs = Date.now() - importStarted;
     importing = false;
     await alerts;
+    await control.flushWebhooks();
+    await serve.idle();
     if (first.error || first.refused) throw new Error(`the first import did not finish: ${first.error ?? first.refused}`);
+    // Alert → ticket: from serve receiving the TRIGGERED webhook to its processing done (the ticket made).
+    const triggered = (await serve.store.listDeliveries({ since: alertsSince, limit: 10_000 })).filter((d) => d.statusCode === 'TRIGGERED');
+    const alertLatencies = triggered.filter((d) => d.status === 'done' && d.finishedAt !== undefined).map((d) => d.finishedAt - d.receivedAt);
+    const alertsLost = triggered.length - alertLatencies.length;
 
     const idle = await serve.sync();
 
-    // New devices brought by their lifecycle webhook.
+    // New devices brought by their lifecycle webhook: added → the end of the cycle that created the asset.
     await serve.syncBackstop(); // learns where the activity log ends
     const webhookLatencies = [];
     for (let i = 0; i < 5; i++) {
       const started = Date.now();
-      const added = control.addDevice({ organizationId: seedDevices[0].organizationId, locationId: seedDevices[0].locationId, nodeClass: 'WINDOWS_WORKSTATION', displayName: `BENCH-WEBHOOK-${i}` });
+      control.addDevice({ organizationId: seedDevices[0].organizationId, locationId: seedDevices[0].locationId, nodeClass: 'WINDOWS_WORKSTATION', displayName: `BENCH-WEBHOOK-${i}` });
       await control.flushWebhooks();
-      const found = await until(() => sandbox.halo.control.state().assets.some((a) => a.ninjarmm_id === added.id), 120_000, 20);
-      if (found) webhookLatencies.push(Date.now() - started);
+      const done = () => {
+        const c = serve.lastSyncCycle();
+        return c !== undefined && c.trigger === 'webhook' && c.startedAt >= started && c.applied.created === 1;
+      };
+      if (await until(done, 300_000, 20)) webhookLatencies.push(serve.lastSyncCycle().startedAt + serve.lastSyncCycle().durationMs - started);
     }
     // One with its webhook dropped: the backstop's cycle, after the minute it waits at worst.
     await serve.syncBackstop();
@@ -130,7 +144,7 @@ async function oneSize(devices) {
       newDeviceToAssetP50Ms: Math.round(percentile(sortedWebhook, 0.5)),
       backstopWorstCaseMs: caught?.applied.created === 1 ? 60_000 + backstopMs : 'missed',
       alertTicketP50MsDuringImport: sortedAlerts.length ? Math.round(percentile(sortedAlerts, 0.5)) : 'none',
-      alertsDuringImport: sortedAlerts.length,
+      alertsDuringImport: `${sortedAlerts.length}${alertsLost ? ` (${alertsLost} without a ticket)` : ''}`,
       peakRssMiB: Math.round(peakRss / 2 ** 20),
     };
     row.verdict = [
@@ -138,7 +152,8 @@ async function oneSize(devices) {
       `webhook ${verdict(row.newDeviceToAssetP50Ms < 5000)}`,
       `backstop ${verdict(typeof row.backstopWorstCaseMs === 'number' && row.backstopWorstCaseMs < 70_000)}`,
       `alerts ${verdict(typeof row.alertTicketP50MsDuringImport === 'number' && row.alertTicketP50MsDuringImport < 1000)}`,
-      `memory ${verdict(row.peakRssMiB < 500)}`,
+      // The RSS is of the sandbox and serve together: no verdict against serve's own target.
+      'memory: see peakRssMiB (with the sandbox)',
     ].join(', ');
     return row;
   } finally {

@@ -78,6 +78,23 @@ describe('serve keeps Halo converged (sync)', () => {
     expect(plan.code, plan.stdout.slice(-1500)).toBe(0);
   });
 
+  it('on its own (sync: auto) catches at start what changed while it was down, a new organisation included', async () => {
+    const devices = sandbox.data.ninjaone.devices;
+    const whileDown = sandbox.ninjaone.control.addDevice({ organizationId: devices[0]!.organizationId, locationId: devices[0]!.locationId, nodeClass: 'WINDOWS_WORKSTATION', displayName: 'WHILE-DOWN-01' });
+    const org = sandbox.ninjaone.control.addOrganization({ name: 'Opened While Down Ltd' });
+    const location = sandbox.ninjaone.control.addLocation({ organizationId: org.id, name: 'Head Office' });
+    const newcomer = sandbox.ninjaone.control.addDevice({ organizationId: org.id, locationId: location.id, nodeClass: 'WINDOWS_SERVER', displayName: 'OWD-SRV01' });
+    const loaded = loadSpecFile('spec.yaml', demoEnv(sandbox), dir, { missingEnv: 'error' });
+    const spec = loaded.spec as Spec;
+
+    serve = await startServe({ spec, loaded: { ...loaded, spec }, poller: 'off', store: 'sqlite::memory:', port: 0, secrets: [SECRET], logger: silentLogger });
+
+    await until(() => assetOf(newcomer.id) !== undefined && assetOf(whileDown.id) !== undefined, 10_000);
+    expect(serve.lastSyncCycle()).toMatchObject({ trigger: 'start', applied: { created: 4 } });
+    const client = sandbox.halo.control.state().clients.find((c) => c.name === 'Opened While Down Ltd');
+    expect(assetOf(newcomer.id)).toMatchObject({ client_id: client!.id });
+  });
+
   it('re-plans an asset edited in Halo since the cache was filled instead of writing the stale plan', async () => {
     const s = await startSyncingServe();
     await s.sync();
