@@ -112,6 +112,8 @@ export interface HttpClientOptions {
   auth?: AuthProvider;
   /** A limiter to share; else `rateLimit` looked up in `limiters` under the baseUrl's origin; else no pacing. */
   limiter?: RateLimiter;
+  /** This client's place in the limiter's queue: lower goes first (serve: alert tickets 0, sync 1). Default 0. */
+  priority?: number;
   rateLimit?: RateLimit;
   /** Default: the process-wide registry, so every client of one Halo shares one budget. */
   limiters?: RateLimiterRegistry;
@@ -140,6 +142,7 @@ export class HttpClient {
   readonly redactor: Redactor;
   readonly clock: Clock;
   readonly limiter: RateLimiter | undefined;
+  readonly priority: number;
   /** The client-credentials provider, when `credentials` were given. */
   readonly tokens: ClientCredentials | undefined;
   readonly #logger: Logger;
@@ -177,6 +180,7 @@ export class HttpClient {
     this.#headers = { accept: 'application/json', 'user-agent': `haloform/${VERSION}`, ...options.headers };
     this.limiter =
       options.limiter ?? (options.rateLimit ? (options.limiters ?? sharedRateLimiters).get(new URL(this.baseUrl).origin, options.rateLimit, this.clock) : undefined);
+    this.priority = options.priority ?? 0;
     this.tokens = options.credentials ? new ClientCredentials(this, options.credentials) : undefined;
     this.#auth = this.tokens ?? options.auth;
   }
@@ -254,7 +258,7 @@ export class HttpClient {
     const { options, label } = call;
     let permit;
     try {
-      permit = this.limiter ? await this.limiter.acquire(options.signal) : undefined;
+      permit = this.limiter ? await this.limiter.acquire(options.signal, this.priority) : undefined;
     } catch (error) {
       if (options.signal?.aborted) throw this.#cancelled(call, call.attempts - 1);
       throw error;

@@ -50,6 +50,8 @@ export interface RateLimiterStatus {
 
 interface Waiter {
   since: number;
+  /** Lower goes first (serve: alert tickets 0, sync 1); equal ones in arrival order. */
+  priority: number;
   resolve(permit: Permit): void;
   reject(reason: unknown): void;
   cleanup(): void;
@@ -80,8 +82,11 @@ export class RateLimiter {
     this.#clock = clock;
   }
 
-  /** Waits for a slot (FIFO). Rejects only when `signal` is aborted. */
-  acquire(signal?: AbortSignal): Promise<Permit> {
+  /**
+   * Waits for a slot: by priority (lower first — an alert ticket ahead of a sync import's backlog),
+   * then in arrival order. Rejects only when `signal` is aborted.
+   */
+  acquire(signal?: AbortSignal, priority = 0): Promise<Permit> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<Permit>((resolve, reject) => {
       const onAbort = () => {
@@ -92,12 +97,16 @@ export class RateLimiter {
       };
       const waiter: Waiter = {
         since: this.#clock.now(),
+        priority,
         resolve,
         reject,
         cleanup: () => signal?.removeEventListener('abort', onAbort),
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.#queue.push(waiter);
+      // After every waiter of this priority or a higher one: the queue stays in grant order.
+      let at = this.#queue.length;
+      while (at > 0 && this.#queue[at - 1]!.priority > priority) at -= 1;
+      this.#queue.splice(at, 0, waiter);
       this.#pump();
     });
   }

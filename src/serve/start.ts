@@ -161,6 +161,8 @@ export const RETENTION_LEASE = 'retention';
 export const RETENTION_EVERY_MS = 3_600_000;
 /** The store lease that makes one replica run the sync controller. */
 export const SYNC_LEASE = 'sync';
+/** The sync controller's place in Halo's request queue: behind alert tickets (0). */
+export const SYNC_PRIORITY = 1;
 const DAY_MS = 86_400_000;
 
 /** What every step of startServe shares: the options, checked, and the clock, identity and logger. */
@@ -197,6 +199,8 @@ interface ServeServices {
   poller: Poller;
   /** Absent unless the spec has sync: and serve was given the loaded spec. */
   syncer: SyncController | undefined;
+  /** The sync controller's own Halo client: the same budget (one limiter per Halo origin), its requests queued behind alert tickets'. */
+  syncHalo: HaloApiClient | undefined;
 }
 
 /** Everything a running serve holds, for its handle and its stop. */
@@ -313,7 +317,9 @@ function createServices(context: ServeContext, store: InboxStore, cleanups: (() 
     ...options.workers,
   });
   const poller = new Poller({ get spec() { return live.spec; }, store, ninja, tickets, directory, metrics, logger, clock, workerId, onQueued: () => pool.wake() });
-  return { halo, ninja, metrics, pool, poller, syncer: createSyncer(context, store, metrics, halo, ninja) };
+  const syncHalo = options.loaded && (options.sync ?? 'auto') !== 'off' ? new HaloApiClient(spec.connections.halo, NINJAONE.halo, { redactor, logger, clock, priority: SYNC_PRIORITY, ...options.halo }) : undefined;
+  if (syncHalo) cleanups.push(() => syncHalo.close());
+  return { halo, ninja, metrics, pool, poller, syncHalo, syncer: syncHalo && createSyncer(context, store, metrics, syncHalo, ninja) };
 }
 
 /** The sync controller, when the spec has sync: and serve has the loaded spec; one replica leads it (a store lease). */
@@ -553,7 +559,7 @@ function serveHandle(running: RunningServe): ServeHandle {
 
 /** Stops in order: adoption, retention, the HTTP server, the poller, the workers, the owner lease, the clients, the store. */
 async function stopServe(running: RunningServe, grace: number): Promise<void> {
-  const { context, store, ownsStore, server, poller, pool, halo, ninja, retention, ownerTimer, syncer } = running;
+  const { context, store, ownsStore, server, poller, pool, halo, ninja, retention, ownerTimer, syncer, syncHalo } = running;
   const { logger, workerId } = context;
   logger.log('info', 'stopping', { graceMs: grace });
   running.stopSignal.abort();
@@ -566,7 +572,7 @@ async function stopServe(running: RunningServe, grace: number): Promise<void> {
   if (ownerTimer) clearInterval(ownerTimer);
   if (store.description.startsWith('sqlite:')) await store.resign(SQLITE_OWNER, workerId).catch(() => undefined);
   running.cleanups.length = 0;
-  await Promise.all([halo.close(), ninja.close()]).catch(() => undefined);
+  await Promise.all([halo.close(), ninja.close(), syncHalo?.close()]).catch(() => undefined);
   if (ownsStore) await store.close();
   logger.log('info', 'stopped', {});
 }

@@ -133,6 +133,24 @@ describe('RateLimiter', () => {
     expect(limiter.status().queued).toBe(0);
   });
 
+  it('grants by priority, then in arrival order: an alert ticket jumps a sync backlog', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter({ requests: 1, perSeconds: 1 }, clock);
+    const first = await limiter.acquire(undefined, 1);
+    const order: string[] = [];
+    const take = (name: string, priority: number) => limiter.acquire(undefined, priority).then((p) => (order.push(name), p.release()));
+    const backlog = [take('sync-1', 1), take('sync-2', 1), take('sync-3', 1)];
+    const alert = take('alert', 0);
+    const resync = take('resync', 2);
+    const alert2 = take('alert-2', 0);
+
+    first.release();
+    for (let i = 0; i < 6; i++) await clock.advance(1_000);
+    await Promise.all([...backlog, alert, resync, alert2]);
+
+    expect(order).toEqual(['alert', 'alert-2', 'sync-1', 'sync-2', 'sync-3', 'resync']);
+  });
+
   it('is shared per key, and refuses a second, different budget for the same key', () => {
     const registry = new RateLimiterRegistry();
 
@@ -168,6 +186,27 @@ describe('rate limiting over HTTP', () => {
     const status = http.limiter!.status();
     expect(status.blockedMs).toBe(status.maxWaitMs);
     expect(status.totalWaitMs).toBeGreaterThan(status.blockedMs * 10);
+  });
+
+  it('sends a client’s requests by its priority: two clients on one limiter, the alerts’ ahead of the sync’s backlog (fake time)', async () => {
+    const clock = fakeClock();
+    const api = await startToyApi({ clock, enforce: { requests: 2, windowMs: 1_000 } });
+    const limiter = new RateLimiter({ requests: 2, perSeconds: 1 }, clock);
+    const sync = toyClient(api, clock, { limiter, priority: 1 }).http;
+    const alerts = toyClient(api, clock, { limiter, priority: 0 }).http;
+    opened.push(api, sync, alerts);
+    await Promise.all([sync.tokens!.token(), alerts.tokens!.token()]);
+    const order: string[] = [];
+    const get = (http: typeof sync, name: string) => http.request({ method: 'GET', path: '/api/Asset', label: 'GET /api/Asset' }).then(() => order.push(name));
+
+    const backlog = Array.from({ length: 6 }, (_, i) => get(sync, `sync-${i}`));
+    const ticket = get(alerts, 'alert');
+    for (let i = 0; i < 8; i++) await clock.advance(1_000);
+    await Promise.all([...backlog, ticket]);
+
+    // The first two went before the ticket asked; it is next, ahead of four that asked earlier.
+    expect(order.indexOf('alert')).toBeLessThanOrEqual(2);
+    expect(api.enforced429s).toBe(0);
   });
 
   it('keeps the real server log within the limit under scaled real time', async () => {

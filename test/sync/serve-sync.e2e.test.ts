@@ -89,11 +89,39 @@ describe('serve keeps Halo converged (sync)', () => {
 
     serve = await startServe({ spec, loaded: { ...loaded, spec }, poller: 'off', store: 'sqlite::memory:', port: 0, secrets: [SECRET], logger: silentLogger });
 
-    await until(() => assetOf(newcomer.id) !== undefined && assetOf(whileDown.id) !== undefined, 10_000);
+    // The cycle's report exists once it has finished (its writes reach Halo before that).
+    await until(() => serve!.lastSyncCycle()?.trigger === 'start', 10_000);
     expect(serve.lastSyncCycle()).toMatchObject({ trigger: 'start', applied: { created: 4 } });
+    expect(assetOf(whileDown.id)).toBeDefined();
     const client = sandbox.halo.control.state().clients.find((c) => c.name === 'Opened While Down Ltd');
     expect(assetOf(newcomer.id)).toMatchObject({ client_id: client!.id });
   });
+
+  it('shares Halo’s budget with alert tickets (its requests queued behind theirs): an alert during a cycle gets its ticket before the cycle ends, with no 429', async () => {
+    // 5 requests a second, for Halo and for haloform: a full read is a queue of requests.
+    sandbox.halo.control.setRateLimit({ requests: 5, perSeconds: 1 });
+    writeFileSync(join(dir, 'spec.yaml'), readFileSync(join(dir, 'spec.yaml'), 'utf8').replace('    rateLimit: false\n', '    rateLimit: { requests: 5, perSeconds: 1 }\n'));
+    const loaded = loadSpecFile('spec.yaml', demoEnv(sandbox), dir, { missingEnv: 'error' });
+    const spec = loaded.spec as Spec;
+    serve = await startServe({ spec, loaded: { ...loaded, spec }, sync: 'manual', poller: 'off', store: 'sqlite::memory:', port: 0, secrets: [SECRET], logger: silentLogger });
+    await serve.idle();
+    const ninja = new NinjaOneClient(spec.connections.ninjaone, { maxAttempts: 1 });
+    await ninja.registerWebhook({ url: `${serve.url}/ninjaone/webhook`, header: 'Authorization', secret: SECRET });
+    await ninja.close();
+
+    const cycle = serve.sync();
+    await new Promise((r) => setTimeout(r, 300));
+    const { alert } = sandbox.ninjaone.control.triggerAlert({ deviceId: sandbox.data.ninjaone.devices[0]!.id });
+    await sandbox.ninjaone.control.flushWebhooks();
+    await until(async () => (await serve!.store.listDeliveries({ status: 'done' })).some((d) => d.seriesKey === alert.uid), 30_000);
+    const ticketAt = Date.now();
+    const report = (await cycle)!;
+
+    expect(report.error).toBeUndefined();
+    expect(report.haloRequests).toBeGreaterThan(15);
+    expect(ticketAt).toBeLessThan(report.startedAt + report.durationMs);
+    expect(sandbox.halo.server.requests().filter((r) => r.status === 429)).toEqual([]);
+  }, 60_000);
 
   it('re-plans an asset edited in Halo since the cache was filled instead of writing the stale plan', async () => {
     const s = await startSyncingServe();
@@ -141,8 +169,9 @@ describe('serve keeps Halo converged (sync)', () => {
     const devices = sandbox.data.ninjaone.devices;
     const viaWebhook = sandbox.ninjaone.control.addDevice({ organizationId: devices[0]!.organizationId, locationId: devices[0]!.locationId, nodeClass: 'WINDOWS_WORKSTATION', displayName: 'WEBHOOK-01' });
     await sandbox.ninjaone.control.flushWebhooks();
-    await until(() => assetOf(viaWebhook.id) !== undefined);
+    await until(() => s.lastSyncCycle()?.trigger === 'webhook');
     expect(s.lastSyncCycle()).toMatchObject({ trigger: 'webhook', applied: { created: 1 } });
+    expect(assetOf(viaWebhook.id)).toBeDefined();
     // The backstop finds that activity too, but a webhook already brought it: no second cycle.
     expect(await s.syncBackstop()).toBeUndefined();
 
