@@ -189,7 +189,7 @@ describe('haloform schema', () => {
 });
 
 describe('haloform demo', () => {
-  it('starts the sandbox, plans, applies, plans nothing the second time, and runs an alert round trip — printing no secret', async () => {
+  it('starts the sandbox, plans, applies, plans nothing the second time, runs an alert round trip and syncs a new device — printing no secret', async () => {
     const run = await cli(['demo']);
 
     expect(run.stderr).toBe('');
@@ -200,6 +200,7 @@ describe('haloform demo', () => {
     expect(run.stdout).toContain('No changes. Halo matches the spec and NinjaOne.');
     expect(run.stdout).toMatch(/Halo ticket #\d+: ".+"\n    type Alert · priority \w+ · status New\n    client Contoso · site HQ · asset \S+ · end user \S/);
     expect(run.stdout).toMatch(/status Closed\n.*\n    note: \[haloform\] The alert reset/);
+    expect(run.stdout).toMatch(/Halo asset #\d+ "NEW-LAPTOP-01": client Contoso · site HQ · type Workstation\n    made by serve's sync cycle \d+\.\d s after the device joined \(1 created, 0 held for a reviewed apply\)/);
     expect(run.stdout).not.toContain('sandbox-secret');
     expect(run.stdout).not.toContain('demo-webhook-secret');
   });

@@ -75,7 +75,8 @@ export async function demoCommand(args: DemoArgs, outer: CommandContext): Promis
     }
 
     // serve listens from the start (on a free port), so apply registers the webhook at its address.
-    serve = await startServe({ spec: first.spec, store: 'sqlite::memory:', port: 0, secrets: [secret], poller: 'manual', logSink: () => {} });
+    // Its sync controller runs when a webhook or the demo asks (the spec has sync:).
+    serve = await startServe({ spec: first.spec, loaded: first, sync: 'manual', store: 'sqlite::memory:', port: 0, secrets: [secret], poller: 'manual', logSink: () => {} });
     ctx = createContext({ ...outer.io, env: { ...env, HALOFORM_PUBLIC_URL: `${serve.url}/ninjaone/webhook` } }, outer.out.enabled);
     const loaded = loadForRun(path, ctx);
     if (!specLoaded(loaded)) return 1;
@@ -84,6 +85,7 @@ export async function demoCommand(args: DemoArgs, outer: CommandContext): Promis
 
     if (!(await planApplyPlan(demo, loaded, ctx))) return 1;
     if (!(await alertRoundTrip(demo, serve))) return 1;
+    if (!(await newDeviceSynced(demo, serve))) return 1;
     tryNext(demo);
     return 0;
   } finally {
@@ -173,6 +175,30 @@ async function alertRoundTrip({ say, step, out, sandbox }: Demo, serve: ServeHan
   return true;
 }
 
+/** A device joins NinjaOne; its lifecycle webhook runs serve's sync cycle, and the asset exists without an apply. */
+async function newDeviceSynced({ say, step, out, sandbox }: Demo, serve: ServeHandle): Promise<boolean> {
+  step(8, 'A new laptop joins NinjaOne: serve\'s sync puts it in Halo, no apply needed');
+  await serve.sync(); // fills its cache with a full read, as serve does when it starts
+  const model = sandbox.data.ninjaone.devices.find((d) => d.id === pickDevice(sandbox)?.id);
+  if (!model) return false;
+  const started = Date.now();
+  const added = sandbox.ninjaone.control.addDevice({ organizationId: model.organizationId, locationId: model.locationId, nodeClass: 'WINDOWS_WORKSTATION', displayName: 'NEW-LAPTOP-01' });
+  await sandbox.ninjaone.control.flushWebhooks();
+  for (let waited = 0; serve.lastSyncCycle()?.trigger !== 'webhook' && waited < 30_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+  const cycle = serve.lastSyncCycle();
+  const state = sandbox.halo.control.state();
+  const asset = state.assets.find((a) => a.ninjarmm_id === added.id);
+  if (!asset || cycle?.trigger !== 'webhook') {
+    say(out.red(`  No asset appeared for device ${added.id}; haloform sync status would show why.`));
+    return false;
+  }
+  const name = <T extends { id: number; name?: string }>(rows: T[], key: number | undefined) => rows.find((r) => r.id === key)?.name ?? '(none)';
+  say(`  NinjaOne: NEW-LAPTOP-01 (device ${added.id}) enrolled; NinjaOne sent NODE_CREATED to serve's webhook.`);
+  say(`  Halo asset #${asset.id} "${asset.inventory_number}": client ${name(state.clients, asset.client_id)} · site ${name(state.sites, asset.site_id)} · type ${name(state.assetTypes, asset.assettype_id)}`);
+  say(`    made by serve's sync cycle ${((Date.now() - started) / 1000).toFixed(1)} s after the device joined (${cycle.applied.created} created, ${cycle.held.length} held for a reviewed apply)`);
+  return true;
+}
+
 function tryNext({ say, out, path }: Demo): void {
   say(
     [
@@ -181,7 +207,8 @@ function tryNext({ say, out, path }: Demo): void {
       ...aligned([
         ['npx haloform sandbox', 'the same simulators on ports 7101 and 7102, until Ctrl-C'],
         [`npx haloform plan -c ${path}`, 'in another terminal: what haloform would do'],
-        [`npx haloform serve -c ${path} --store sqlite:demo.db`, 'the alert receiver, against the sandbox'],
+        [`npx haloform serve -c ${path} --store sqlite:demo.db`, 'the alert receiver (and sync), against the sandbox'],
+        [`npx haloform sync -c ${path}`, 'one sync cycle: what changed in NinjaOne, into Halo'],
         ['npx haloform init my-spec.yaml', 'a starter spec of your own'],
         ['npx haloform --help', 'every command'],
       ]),
