@@ -479,11 +479,14 @@ async function reloadSpec(running: RunningServe, next: LoadedSpec | undefined): 
     return { ok: false, reason: `the spec could not be read: ${describeError(e)}` };
   }
   if (!loaded) return { ok: false, reason: 'serve was started without a spec file to read again' };
+  for (const secret of loaded.secrets ?? []) context.redactor.addSecret(secret);
   const check = checkReload(live.spec, loaded);
   if (!check.ok) {
-    logger.log('error', 'spec reload refused; the running spec stays', { reason: check.reason });
+    // The reason may quote the new spec; it leaves serve (the log, the route's answer) with every secret hidden.
+    const reason = context.redactor.redact(check.reason);
+    logger.log('error', 'spec reload refused; the running spec stays', { reason });
     metrics.reloads.inc({ outcome: 'refused' });
-    return check;
+    return { ok: false, reason };
   }
   const hash = check.loaded.hash ?? '';
   const changed = hash !== live.loaded?.hash;
