@@ -14,7 +14,7 @@
  */
 
 import type { Spec } from '../config/spec.js';
-import type { RmmId, RmmSnapshot } from './snapshot.js';
+import type { RmmDevice, RmmId, RmmSnapshot } from './snapshot.js';
 
 /**
  * The Halo fields an RMM's ids live in: the organisation's on the client, the location's on the
@@ -94,6 +94,12 @@ export interface RmmSource {
    * cursor is learnt. Absent when the RMM keeps no such log.
    */
   readLifecycle?(cursor: string | undefined): Promise<{ cursor: string; deviceIds: RmmId[]; overflow: boolean }>;
+  /**
+   * One device as a plan of `spec` reads it, with its own values of the custom fields the spec
+   * maps; `gone` when the RMM no longer has it. Lets a lifecycle event be reconciled without
+   * reading the whole RMM. Absent: every cycle reads it whole.
+   */
+  readDevice?(id: RmmId, spec: Spec): Promise<{ device: RmmDevice; customFields: Record<string, unknown> } | 'gone'>;
   close(): Promise<void>;
 }
 

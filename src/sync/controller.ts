@@ -29,7 +29,8 @@ import type { HaloAsset, HaloSnapshot } from '../halo/types.js';
 import type { Logger } from '../http/index.js';
 import { assetFingerprint } from '../plan/make-plan.js';
 import { hasChanges, type Plan } from '../plan/plan.js';
-import type { RmmSource } from '../rmm/provider.js';
+import { sameRmmId, type RmmSource } from '../rmm/provider.js';
+import type { RmmSnapshot } from '../rmm/snapshot.js';
 import { planFrom, planMeta, readsCustomFields } from '../run/plan-run.js';
 import { splitForSync, type HeldChange } from './policy.js';
 
@@ -96,6 +97,9 @@ const NUDGE_DELAY_MS = 250;
 /** How often the backstop reads the RMM's activity log. */
 export const BACKSTOP_EVERY_MS = 60_000;
 
+/** Up to this many devices named by webhooks are read one by one; more, and the cycle reads the RMM whole. */
+const READ_ONE_BY_ONE = 20;
+
 /** Above this many changed assets, the cache is refreshed from their types' lists rather than asset by asset. */
 const READ_BACK_ONE_BY_ONE = 100;
 
@@ -111,6 +115,10 @@ export class SyncController {
   #cursor: string | undefined;
   /** Devices whose lifecycle webhooks already ran a cycle since the backstop last looked. */
   readonly #nudged = new Set<string>();
+  /** Devices whose lifecycle webhooks wait for the next cycle, which reads just them when it can. */
+  readonly #pending = new Set<string>();
+  /** The RMM as the last cycle read it: a webhook's cycle reads only its devices again, into a copy of this. */
+  #rmm: RmmSnapshot | undefined;
   #last: CycleReport | undefined;
   readonly #lastByTrigger: SyncStatus['lastByTrigger'] = {};
 
@@ -138,8 +146,9 @@ export class SyncController {
   /** Takes a reloaded spec: the next cycle plans with it; the timer follows its everyMinutes when it runs. */
   reload(loaded: LoadedSpec & { spec: Spec }): void {
     this.#o = { ...this.#o, loaded };
-    // A new mapping may place or type devices differently: the next cycle starts from a full read.
+    // A new mapping may place, type or read devices differently: the next cycle reads both whole.
     this.#cache = undefined;
+    this.#rmm = undefined;
     if (this.#timer && loaded.spec.sync) this.start(loaded.spec.sync.everyMinutes * 60_000, this.#backstopMs);
   }
 
@@ -164,7 +173,10 @@ export class SyncController {
 
   /** A device lifecycle webhook arrived: a cycle within a moment (a burst of them shares one). */
   nudge(deviceId?: number | string): void {
-    if (deviceId !== undefined) this.#nudged.add(String(deviceId));
+    if (deviceId !== undefined) {
+      this.#nudged.add(String(deviceId));
+      this.#pending.add(String(deviceId));
+    }
     if (this.#nudgeTimer) return;
     this.#nudgeTimer = setTimeout(() => {
       this.#nudgeTimer = undefined;
@@ -222,10 +234,11 @@ export class SyncController {
       return { ...report, skipped: 'not-leader' };
     }
     try {
-      await this.#converge(report);
+      await this.#converge(report, trigger);
     } catch (e) {
-      // Whatever the cache holds now is suspect: the next cycle reads Halo whole.
+      // Whatever the caches hold now is suspect: the next cycle reads both APIs whole.
       this.#cache = undefined;
+      this.#rmm = undefined;
       report.error = e instanceof Error ? e.message : String(e);
     }
     report.durationMs = now() - startedAt;
@@ -250,7 +263,7 @@ export class SyncController {
     return report;
   }
 
-  async #converge(report: CycleReport): Promise<void> {
+  async #converge(report: CycleReport, trigger: SyncTrigger): Promise<void> {
     const { loaded, rmm, halo, now } = this.#o;
     const sync = loaded.spec.sync!;
     if (!this.#cache || now() - this.#cache.at >= sync.resyncHours * 3_600_000) {
@@ -259,7 +272,7 @@ export class SyncController {
       this.#cache = { halo: fresh, at: now() };
       report.resynced = true;
     }
-    const snapshot = await rmm.read(loaded.spec);
+    const snapshot = (trigger === 'webhook' ? await this.#withDevicesReadAgain() : undefined) ?? (this.#rmm = await rmm.read(loaded.spec));
     const meta = () => planMeta(loaded, { rmm, halo }, new Date(now()));
     const plan = () => planFrom(loaded, snapshot, this.#cache!.halo, meta(), { env: this.#o.env });
     let split = splitForSync(plan(), sync);
@@ -278,6 +291,38 @@ export class SyncController {
       tally[`${e.kind}.${e.action}`] = (tally[`${e.kind}.${e.action}`] ?? 0) + 1;
     }
     await this.#readBack(result.events);
+  }
+
+  /**
+   * The last read of the RMM with the devices webhooks named read again (a deleted one left
+   * out), so a lifecycle event costs a request or two, not a read of every device. Undefined —
+   * read the RMM whole — before the first read, for more than a few devices, for a device in an
+   * organisation or location that read did not have, or for an RMM that cannot read one device.
+   */
+  async #withDevicesReadAgain(): Promise<RmmSnapshot | undefined> {
+    const { rmm, loaded } = this.#o;
+    const base = this.#rmm;
+    const ids = [...this.#pending];
+    this.#pending.clear();
+    if (!base || !rmm.readDevice || ids.length === 0 || ids.length > READ_ONE_BY_ONE) return undefined;
+    const devices = [...base.devices];
+    const customFields = new Map(base.customFields);
+    for (const id of ids) {
+      const at = devices.findIndex((d) => sameRmmId(d.id, id));
+      const read = await rmm.readDevice(at >= 0 ? devices[at]!.id : id, loaded.spec);
+      if (read === 'gone') {
+        if (at >= 0) customFields.delete(devices.splice(at, 1)[0]!.id);
+        continue;
+      }
+      const { device } = read;
+      const known = base.organizations.some((o) => sameRmmId(o.id, device.organizationId)) && base.locations.some((l) => sameRmmId(l.id, device.locationId));
+      if (!known) return undefined;
+      if (at >= 0) devices[at] = device;
+      else devices.push(device);
+      customFields.set(device.id, read.customFields);
+    }
+    this.#rmm = { ...base, devices, customFields };
+    return this.#rmm;
   }
 
   /** Reads again every existing asset the plan changes; those edited since the cache was filled replace their cached copy. Returns how many. */

@@ -167,11 +167,22 @@ describe('serve keeps Halo converged (sync)', () => {
     expect(await s.syncBackstop()).toBeUndefined(); // learns where the activity log ends
 
     const devices = sandbox.data.ninjaone.devices;
+    const wholeReads = () => sandbox.ninjaone.server.requests().filter((r) => r.path === '/v2/devices-detailed').length;
+    const readsBefore = wholeReads();
     const viaWebhook = sandbox.ninjaone.control.addDevice({ organizationId: devices[0]!.organizationId, locationId: devices[0]!.locationId, nodeClass: 'WINDOWS_WORKSTATION', displayName: 'WEBHOOK-01' });
     await sandbox.ninjaone.control.flushWebhooks();
     await until(() => s.lastSyncCycle()?.trigger === 'webhook');
     expect(s.lastSyncCycle()).toMatchObject({ trigger: 'webhook', applied: { created: 1 } });
-    expect(assetOf(viaWebhook.id)).toBeDefined();
+    expect(assetOf(viaWebhook.id)).toMatchObject({ inventory_number: 'WEBHOOK-01', site_id: assetOf(devices[0]!.id)!.site_id });
+    // Only that device was read from NinjaOne, not every device.
+    expect(wholeReads()).toBe(readsBefore);
+    expect(sandbox.ninjaone.server.requests().some((r) => r.path === `/v2/device/${viaWebhook.id}`)).toBe(true);
+
+    // Deleted in NinjaOne: its webhook deactivates the asset, the same way.
+    sandbox.ninjaone.control.deleteDevice(viaWebhook.id);
+    await sandbox.ninjaone.control.flushWebhooks();
+    await until(() => assetOf(viaWebhook.id)?.inactive === true && s.lastSyncCycle()?.applied.deactivated === 1);
+    expect(wholeReads()).toBe(readsBefore);
     // The backstop finds that activity too, but a webhook already brought it: no second cycle.
     expect(await s.syncBackstop()).toBeUndefined();
 

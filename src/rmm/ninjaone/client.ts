@@ -92,6 +92,16 @@ export class NinjaOneClient {
     return this.#device(response.body, 'GET /v2/device/{id}', 'device', sink);
   }
 
+  /** A device's own custom field values (`/v2/device/{id}/custom-fields`, NOTES §4.1: a map by field name), for the named fields only. */
+  async readDeviceCustomFields(id: number, fields: readonly string[]): Promise<Record<string, unknown>> {
+    if (fields.length === 0) return {};
+    const label = 'GET /v2/device/{id}/custom-fields';
+    const response = await this.http.request({ method: 'GET', path: `/v2/device/${id}/custom-fields`, label, accept: [404] });
+    if (response.status === 404) return {};
+    const values = objectOf(response.body);
+    return Object.fromEntries(fields.filter((f) => values[f] !== undefined).map((f) => [f, values[f]]));
+  }
+
   /**
    * Custom field values of every device, for the named fields only, through the bulk query
    * (`/v2/queries/custom-fields`, cursor paging — NOTES §4.2).

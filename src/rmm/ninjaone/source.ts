@@ -3,7 +3,7 @@
 import type { RmmSource } from '../provider.js';
 import type { NinjaOneClient } from './client.js';
 import { NINJAONE } from './provider.js';
-import { readForSpec } from './read-for-spec.js';
+import { mappedCustomFields, readForSpec } from './read-for-spec.js';
 
 export function ninjaOneSource(client: NinjaOneClient, baseUrl: string): RmmSource {
   return {
@@ -21,6 +21,11 @@ export function ninjaOneSource(client: NinjaOneClient, baseUrl: string): RmmSour
     readLifecycle: async (cursor) => {
       const read = await client.readLifecycleSince(cursor === undefined ? undefined : Number(cursor));
       return { cursor: String(read.lastId), deviceIds: read.deviceIds, overflow: read.overflow };
+    },
+    readDevice: async (id, spec) => {
+      const device = await client.readDevice(Number(id));
+      if (!device) return 'gone';
+      return { device, customFields: await client.readDeviceCustomFields(device.id, mappedCustomFields(spec)) };
     },
     close: () => client.close(),
   };

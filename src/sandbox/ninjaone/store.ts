@@ -157,10 +157,16 @@ export class NinjaStore {
   }
 
   /** The next id after the largest in use (how new records are numbered when the caller gives none). */
+  /** The next id of a kind: one above any it ever had, as NinjaOne never gives a deleted device's id to another. */
   nextId(kind: 'organization' | 'location' | 'device'): number {
     const ids = kind === 'organization' ? this.organizationIds : kind === 'location' ? this.locationIds : this.deviceIds;
-    return (ids[ids.length - 1] ?? 0) + 1;
+    const next = Math.max((ids[ids.length - 1] ?? 0) + 1, (this.#highest.get(kind) ?? 0) + 1);
+    this.#highest.set(kind, next);
+    return next;
   }
+
+  /** The highest id each kind has given out, deleted ones included. */
+  readonly #highest = new Map<string, number>();
 
   #listFor(index: Map<number, number[]>, key: number): number[] {
     let list = index.get(key);
