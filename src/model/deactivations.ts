@@ -28,6 +28,18 @@ export function deactivationsOf(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapsh
   const managed = halo.assets.filter((a) => a.rmmId !== undefined && !a.inactive);
   const gone = managed.filter((a) => !deviceIds.has(a.rmmId!)).sort((x, y) => compareRmmIds(x.rmmId!, y.rmmId!));
   if (gone.length === 0) return [];
+  // A device row the RMM sent without its id may be the device of any of these assets: none goes on a read that lost one.
+  const unreadable = ninja.problems.filter((p) => p.api === rmm.name && p.noun === 'device' && p.dropped);
+  if (unreadable.length > 0) {
+    report.warnings.push(
+      warning(
+        'Nothing deactivated',
+        `${rmm.name} sent ${unreadable.length === 1 ? 'a device row' : `${unreadable.length} device rows`} haloform could not read as a device (${list(unreadable.map((p) => p.row), 3)}; see the incomplete rows), and ${unreadable.length === 1 ? 'it' : 'any of them'} may be the device of one of the ${gone.length} managed Halo asset${gone.length === 1 ? '' : 's'} that would be deactivated, so none is this time. They are deactivated once ${rmm.name} sends every device row whole.`,
+        ['assets', 'removed'],
+      ),
+    );
+    return [];
+  }
   if (ninja.devices.length === 0) {
     report.warnings.push(
       warning('Nothing deactivated', `${rmm.name} returned no devices at all, so haloform deactivates none of the ${gone.length} managed Halo assets: an empty read is never trusted to mean every device was removed. Check that the ${rmm.name} API app can see the devices; if every device really is gone, deactivate the assets in Halo by hand.`, ['assets', 'removed']),

@@ -96,10 +96,11 @@ export interface RmmSource {
   readLifecycle?(cursor: string | undefined): Promise<{ cursor: string; deviceIds: RmmId[]; overflow: boolean }>;
   /**
    * One device as a plan of `spec` reads it, with its own values of the custom fields the spec
-   * maps; `gone` when the RMM no longer has it. Lets a lifecycle event be reconciled without
-   * reading the whole RMM. Absent: every cycle reads it whole.
+   * maps; `gone` only when the RMM says it has no such device; undefined when its answer is not
+   * a readable row for it (the caller reads the RMM whole, never taking it for deleted). Lets a
+   * lifecycle event be reconciled without reading the whole RMM. Absent: every cycle reads it whole.
    */
-  readDevice?(id: RmmId, spec: Spec): Promise<{ device: RmmDevice; customFields: Record<string, unknown> } | 'gone'>;
+  readDevice?(id: RmmId, spec: Spec): Promise<{ device: RmmDevice; customFields: Record<string, unknown> } | 'gone' | undefined>;
   close(): Promise<void>;
 }
 

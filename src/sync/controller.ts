@@ -310,6 +310,8 @@ export class SyncController {
     for (const id of ids) {
       const at = devices.findIndex((d) => sameRmmId(d.id, id));
       const read = await rmm.readDevice(at >= 0 ? devices[at]!.id : id, loaded.spec);
+      // An answer that is no readable row for the device is not a deletion: read the RMM whole.
+      if (read === undefined) return undefined;
       if (read === 'gone') {
         if (at >= 0) customFields.delete(devices.splice(at, 1)[0]!.id);
         continue;
@@ -329,15 +331,30 @@ export class SyncController {
   async #refreshTouched(plan: Plan): Promise<number> {
     const cache = this.#cache!.halo;
     const touched = plan.changes.filter((c) => c.kind === 'asset' && c.action !== 'no-op' && c.action !== 'create' && c.haloId !== undefined);
+    // Many at once (a mapping change touching thousands): their types' lists cost fewer requests than one read each.
+    const ids = new Set(touched.map((c) => c.haloId!));
+    const fresh = touched.length <= READ_BACK_ONE_BY_ONE ? await this.#readAssetsOneByOne(ids) : await this.#readAssetsById(ids);
     let stale = 0;
     for (const change of touched) {
-      const fresh = await this.#o.halo.readAsset(change.haloId!);
-      if (fresh && change.fingerprint !== undefined && assetFingerprint(withListedType(fresh, cache)) !== change.fingerprint) {
-        replaceAsset(cache, withListedType(fresh, cache));
+      const asset = fresh.get(change.haloId!);
+      if (asset && change.fingerprint !== undefined && assetFingerprint(withListedType(asset, cache)) !== change.fingerprint) {
+        replaceAsset(cache, withListedType(asset, cache));
         stale++;
       }
     }
     return stale;
+  }
+
+  async #readAssetsOneByOne(ids: ReadonlySet<number>): Promise<Map<number, HaloAsset>> {
+    const read = await Promise.all([...ids].map((id) => this.#o.halo.readAsset(id)));
+    return new Map(read.filter((a): a is HaloAsset => a !== undefined).map((a) => [a.id, a]));
+  }
+
+  /** The assets with these ids, read through their types' lists (with field values). */
+  async #readAssetsById(ids: ReadonlySet<number>): Promise<Map<number, HaloAsset>> {
+    const cache = this.#cache!.halo;
+    const typeIds = [...new Set(cache.assets.filter((a) => ids.has(a.id) && a.assetTypeId !== undefined).map((a) => a.assetTypeId!))];
+    return new Map((await this.#o.halo.readAssets(typeIds)).filter((a) => ids.has(a.id)).map((a) => [a.id, a]));
   }
 
   /** Takes what the cycle wrote back into the cache. */
@@ -358,10 +375,7 @@ export class SyncController {
     const assets = done.filter((e) => e.kind === 'asset');
     if (assets.length === 0) return;
     if (assets.length <= READ_BACK_ONE_BY_ONE) {
-      for (const e of assets) {
-        const fresh = await halo.readAsset(e.haloId!);
-        if (fresh) replaceAsset(cache, withListedType(fresh, cache));
-      }
+      for (const fresh of (await this.#readAssetsOneByOne(new Set(assets.map((e) => e.haloId!)))).values()) replaceAsset(cache, withListedType(fresh, cache));
       return;
     }
     cache.assets = await halo.readAssets(cache.assetTypes.map((t) => t.id));

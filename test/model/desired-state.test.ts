@@ -357,6 +357,16 @@ describe('deactivation', () => {
     expect(actions(result)).toEqual(['asset["ninja:500"] deactivate']);
   });
 
+  it('deactivates nothing when NinjaOne sent a device row it could not read as a device: it may be that very device', () => {
+    const devices = managed(20).slice(1).map((a) => device({ id: a.rmmId as number }));
+    const problems = [{ api: 'NinjaOne', label: 'GET /v2/devices-detailed', noun: 'device', row: 'devices[7]', field: 'id', problem: 'is missing', effect: 'left out', dropped: true }];
+
+    const result = plan(spec('assetTypes:\n  map: { WINDOWS_WORKSTATION: Workstation }\nassets:\n  removed: deactivate\n'), ninjaSnapshot({ ...contoso, devices, problems }), halo(managed(20)));
+
+    expect(actions(result)).toEqual([]);
+    expect(result.warnings.find((w) => w.summary === 'Nothing deactivated')?.detail).toContain('NinjaOne sent a device row haloform could not read as a device (devices[7]; see the incomplete rows)');
+  });
+
   it('keeps it with removed: keep', () => {
     const devices = managed(20).slice(1).map((a) => device({ id: a.rmmId as number }));
 

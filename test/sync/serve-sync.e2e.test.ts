@@ -16,6 +16,7 @@ import { generateDemo } from '../../src/sandbox/demo-data.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { startServe, type ServeHandle } from '../../src/serve/start.js';
 import { NinjaOneClient } from '../../src/rmm/ninjaone/client.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { cli } from '../helpers/cli.js';
 import { demoEnv, ROOT } from '../helpers/sandbox.js';
 
@@ -76,6 +77,27 @@ describe('serve keeps Halo converged (sync)', () => {
     expect(after).toMatchObject({ haloRequests: 0, applied: { created: 0, updated: 0, deactivated: 0 } });
     const plan = await cli(['plan', '-c', 'spec.yaml', '--detailed-exitcode'], { cwd: dir, env: demoEnv(sandbox) });
     expect(plan.code, plan.stdout.slice(-1500)).toBe(0);
+  });
+
+  it('never takes a device NinjaOne sent without its id for a deleted one: its webhook reads NinjaOne whole, and nothing is deactivated', async () => {
+    const s = await startSyncingServe();
+    await s.sync();
+    const ninja = new NinjaOneClient((await loadedSpec()).connections.ninjaone, { maxAttempts: 1 });
+    await ninja.registerWebhook({ url: `${s.url}/ninjaone/webhook`, header: 'Authorization', secret: SECRET, lifecycle: true });
+    await ninja.close();
+    const device = sandbox.data.ninjaone.devices[11]!;
+    const wholeReads = () => sandbox.ninjaone.server.requests().filter((r) => r.path === '/v2/devices-detailed').length;
+    const readsBefore = wholeReads();
+    // From now on NinjaOne sends this device's row without its id, in every read of it.
+    sandbox.ninjaone.control.overlays.add({ list: 'devices', id: device.id, field: 'id', op: { drop: true } });
+
+    sandbox.ninjaone.control.updateDevice(device.id, { displayName: 'RENAMED-WITHOUT-ID' });
+    await sandbox.ninjaone.control.flushWebhooks();
+    await until(() => s.lastSyncCycle()?.trigger === 'webhook');
+
+    expect(wholeReads()).toBeGreaterThan(readsBefore);
+    expect(s.lastSyncCycle()).toMatchObject({ applied: { deactivated: 0 }, failed: [] });
+    expect(assetOf(device.id)).toMatchObject({ inactive: false });
   });
 
   it('on its own (sync: auto) catches at start what changed while it was down, a new organisation included', async () => {
@@ -236,6 +258,13 @@ describe('haloform sync status and the sync metrics', () => {
     const md = await cli(['sync', 'status', '--store', store, '--format', 'markdown'], { cwd: dir });
     expect(md).toMatchObject({ code: 1 });
     expect(md.stderr).toContain('sync status prints text or json');
+
+    const damaged = openSqliteStore(join(dir, 'empty.db'));
+    await damaged.setMeta('sync:status', '{"updatedAt": "not a status');
+    await damaged.close();
+    const unreadable = await cli(['sync', 'status', '--store', store], { cwd: dir });
+    expect(unreadable).toMatchObject({ code: 1, stdout: '' });
+    expect(unreadable.stderr).toMatch(/^Error: the sync status in sqlite:.*empty\.db is not readable; serve writes it again after its next cycle\.\n$/);
   });
 });
 

@@ -96,22 +96,23 @@ export async function syncStatusCommand(args: { store?: string; format: SyncArgs
   return withStore(args.store, ctx, async (store) => {
     const saved = await store.getMeta(SYNC_STATUS_KEY);
     const status = saved === undefined ? undefined : parseStatus(saved);
-    if (args.format === 'json') {
-      ctx.io.stdout.write(`${JSON.stringify(status ?? null)}\n`);
-      return 0;
+    if (saved !== undefined && !status) {
+      ctx.io.stderr.write(`${ctx.err.red(ctx.err.bold('Error:'))} the sync status in ${store.description} is not readable; serve writes it again after its next cycle.\n`);
+      return 1;
     }
-    ctx.io.stdout.write(
-      status
-        ? renderSyncStatusText(status, store.description, Date.now(), ctx.out)
-        : `No sync status in ${store.description}: no serve with a sync: spec has run a cycle with this store yet.\n`,
-    );
+    const text = args.format === 'json' ? `${JSON.stringify(status ?? null)}\n` : status ? renderSyncStatusText(status, store.description, Date.now(), ctx.out) : `No sync status in ${store.description}: no serve with a sync: spec has run a cycle with this store yet.\n`;
+    // A cycle's error may quote what an API answered: the secrets this shell knows stay hidden.
+    ctx.io.stdout.write(ctx.secrets.redact(text));
     return 0;
   });
 }
 
+/** The saved status, or undefined when it is not one (damaged, or written by another version). */
 function parseStatus(text: string): (SyncStatus & { workerId?: string }) | undefined {
   try {
-    return JSON.parse(text) as SyncStatus & { workerId?: string };
+    const value = JSON.parse(text) as SyncStatus & { workerId?: string };
+    const ok = value !== null && typeof value === 'object' && typeof value.updatedAt === 'number' && Array.isArray(value.held) && typeof value.lastByTrigger === 'object' && value.lastByTrigger !== null;
+    return ok ? value : undefined;
   } catch {
     return undefined;
   }

@@ -87,9 +87,16 @@ export class NinjaOneClient {
 
   /** One device, detailed; undefined when NinjaOne does not have it. */
   async readDevice(id: number, sink = this.onReadProblem): Promise<NinjaDevice | undefined> {
+    const read = await this.readDeviceOrGone(id, sink);
+    return read === 'gone' ? undefined : read;
+  }
+
+  /** The device; `gone` only when NinjaOne answers 404; undefined when it sent a row haloform cannot read as that device (reported). */
+  async readDeviceOrGone(id: number, sink = this.onReadProblem): Promise<NinjaDevice | 'gone' | undefined> {
     const response = await this.http.request({ method: 'GET', path: `/v2/device/${id}`, label: 'GET /v2/device/{id}', accept: [404] });
-    if (response.status === 404) return undefined;
-    return this.#device(response.body, 'GET /v2/device/{id}', 'device', sink);
+    if (response.status === 404) return 'gone';
+    const device = this.#device(response.body, 'GET /v2/device/{id}', 'device', sink);
+    return device && device.id === id ? device : undefined;
   }
 
   /** A device's own custom field values (`/v2/device/{id}/custom-fields`, NOTES §4.1: a map by field name), for the named fields only. */

@@ -23,8 +23,8 @@ export function ninjaOneSource(client: NinjaOneClient, baseUrl: string): RmmSour
       return { cursor: String(read.lastId), deviceIds: read.deviceIds, overflow: read.overflow };
     },
     readDevice: async (id, spec) => {
-      const device = await client.readDevice(Number(id));
-      if (!device) return 'gone';
+      const device = await client.readDeviceOrGone(Number(id));
+      if (device === 'gone' || device === undefined) return device;
       return { device, customFields: await client.readDeviceCustomFields(device.id, mappedCustomFields(spec)) };
     },
     close: () => client.close(),
