@@ -14,6 +14,8 @@ export interface Io {
   waitForSignal(): Promise<string>;
   /** Calls `listener` on every SIGHUP until the returned function is called; absent where there are no signals (tests). */
   onHangup?(listener: () => void): () => void;
+  /** The heap bound serve runs under, in MiB, when it runs in its bounded worker (src/cli/heap-bound.ts). */
+  heapBoundMb?: number;
   /** Asks a question on the terminal; undefined when there is no terminal to ask on. */
   prompt?(question: string): Promise<string>;
 }

@@ -391,8 +391,20 @@ export function fingerprint(value: unknown): string {
   return createHash('sha256').update(stableJson(value)).digest('hex').slice(0, 16);
 }
 
+/**
+ * Fingerprints by asset object: a Halo read's records are never changed in place (a re-read
+ * replaces them), so serve's sync, planning against the same cached 50,000 assets every cycle,
+ * hashes each once rather than once a cycle.
+ */
+const assetFingerprints = new WeakMap<HaloAsset, string>();
+
 export function assetFingerprint(asset: HaloAsset): string {
-  return fingerprint({ ...asset, fields: [...asset.fields].sort(([a], [b]) => a - b), userIds: [...asset.userIds].sort((a, b) => a - b) });
+  let known = assetFingerprints.get(asset);
+  if (known === undefined) {
+    known = fingerprint({ ...asset, fields: [...asset.fields].sort(([a], [b]) => a - b), userIds: [...asset.userIds].sort((a, b) => a - b) });
+    assetFingerprints.set(asset, known);
+  }
+  return known;
 }
 
 function stableJson(value: unknown): string {

@@ -1,6 +1,7 @@
 /**
- * Continuous sync (issue 16), with serve in this process and the sandbox in a child process
- * (`haloform sandbox`, both simulators answering after 50 ms), so this process's memory is serve's: serve's sync controller does the first import of N devices (every
+ * Continuous sync (issue 16): serve in a process of its own per size, the sandbox in another
+ * (`haloform sandbox`, both simulators answering after 50 ms), so the first one's memory is
+ * serve's: serve's sync controller does the first import of N devices (every
  * change kind allowed) while alerts arrive through the webhook, then
  * - a cycle with nothing to do: its Halo requests (target 0);
  * - a device added in NinjaOne, brought by its lifecycle webhook: added → asset in Halo, p50
@@ -8,8 +9,8 @@
  * - the same with the webhook dropped: the backstop's cycle time plus the minute it waits at
  *   worst (target < 70 s);
  * - alert → ticket p50 while the first import runs (target < 1 s);
- * - serve's peak RSS (this process: serve and the benchmark's few variables; target < 500 MB;
- *   runs go smallest first, as a process's RSS never shrinks).
+ * - serve's peak RSS (each size runs in a process of its own, with serve's heap bound: serve and
+ *   the benchmark's few variables; target < 500 MB).
  * Writes bench-results/sync.json.
  */
 
@@ -17,6 +18,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SERVE_HEAP_MB } from '../../dist/cli/heap-bound.js';
 import { loadSpecFile } from '../../dist/config/load.js';
 import { silentLogger } from '../../dist/http/index.js';
 import { NinjaOneClient } from '../../dist/rmm/ninjaone/client.js';
@@ -88,9 +91,8 @@ const BUDGET = { requests: 300, perSeconds: 3 };
 
 export async function benchSync({ sizes, budgeted = [] }) {
   const rows = [];
-  // Smallest first (budgeted ones before the rest): a process's RSS never shrinks, so each peak is its own.
-  for (const devices of budgeted) rows.push(await oneSize(devices, true));
-  for (const devices of [...sizes].sort((x, y) => x - y)) rows.push(await oneSize(devices, false));
+  for (const devices of budgeted) rows.push(await oneSizeInChild(devices, true));
+  for (const devices of [...sizes].sort((x, y) => x - y)) rows.push(await oneSizeInChild(devices, false));
   console.log('\nsync: serve keeps Halo converged (the simulators in a child process, answering after 50 ms; "budget": Halo\'s 300 per 5 min, 100× faster, for Halo and haloform)');
   printFigures(rows, {
     key: 'devices',
@@ -107,11 +109,32 @@ export async function benchSync({ sizes, budgeted = [] }) {
   return rows;
 }
 
+/**
+ * One size in a process of its own (so its peak RSS is its own), whose heap has the bound
+ * `haloform serve` gives its worker (src/cli/heap-bound.ts): serve's memory as it runs.
+ */
+async function oneSizeInChild(devices, budgeted) {
+  const child = spawn(process.execPath, ['--expose-gc', `--max-old-space-size=${SERVE_HEAP_MB}`, fileURLToPath(import.meta.url), String(devices), budgeted ? 'budgeted' : 'unbudgeted'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  const row = /^ROW (.*)$/m.exec(out);
+  if (code !== 0 || !row) throw new Error(`the sync benchmark at ${devices} devices exited ${code}: ${out.slice(-2000)}`);
+  return JSON.parse(row[1]);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const row = await oneSize(Number(process.argv[2]), process.argv[3] === 'budgeted');
+  process.stdout.write(`ROW ${JSON.stringify(row)}\n`);
+}
+
 async function oneSize(devices, budgeted) {
   const dir = mkdtempSync(join(tmpdir(), 'haloform-bench-sync-'));
   // First the customers only (an alert needs its client and site), then, by a spec reload, everything.
   benchSpec(dir, '[client.create, client.adopt, site.create, site.adopt]', budgeted);
   const sandbox = await startSandboxChild(devices, budgeted);
+  // The simulator's state (read above for the device ids) is the benchmark's garbage, not serve's.
+  globalThis.gc?.();
   let serve;
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);

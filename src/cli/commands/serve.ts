@@ -13,6 +13,7 @@
  * Declares its own options too.
  */
 
+import { SERVE_HEAP_ENV } from '../heap-bound.js';
 import type { Argv } from 'yargs';
 import { StoreUrlError, DEFAULT_STORE_URL } from '../../store/open-store.js';
 import { PREVIOUS_SECRET_ENV, SECRET_ENV } from '../../serve/auth.js';
@@ -152,6 +153,7 @@ export async function serveCommand(args: ServeArgs, ctx: CommandContext): Promis
       retainDays > 0
         ? `  retention finished deliveries older than ${retainDays} day${retainDays === 1 ? '' : 's'} pruned hourly; dead ones kept (--retain-days)`
         : `  retention off: the inbox keeps everything (--retain-days 0)`,
+      ...(ctx.io.heapBoundMb ? [`  memory    heap bound ${ctx.io.heapBoundMb} MiB, doubled should serve ever run out (${SERVE_HEAP_ENV})`] : []),
       secrets.length === 0 ? `  ${out.yellow('auth      none: --insecure-no-auth (anyone who can reach this port can open tickets)')}` : `  auth      ${secrets.length === 2 ? `${SECRET_ENV} or ${PREVIOUS_SECRET_ENV}` : SECRET_ENV}`,
       'Stop with Ctrl-C (or SIGTERM): in-flight work is finished or handed back.',
       '',
