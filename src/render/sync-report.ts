@@ -74,7 +74,11 @@ const TRIGGERS = ['start', 'timer', 'webhook', 'backstop', 'manual'] as const;
 export function renderSyncStatusText(status: SyncStatus & { workerId?: string }, store: string, now: number, paint: Paint): string {
   const lines = [`${paint.bold('Sync status')} in ${escapeControls(store)}, saved ${ago(now, status.updatedAt)}${status.workerId ? ` by ${escapeControls(status.workerId)}` : ''}:`];
   const cache = status.cache;
-  lines.push(cache ? `  cache     ${cache.assets} assets, ${cache.clients} clients, ${cache.sites} sites; Halo read whole ${ago(now, cache.filledAt)}` : '  cache     empty (the next cycle reads Halo whole)');
+  lines.push(
+    cache
+      ? `  cache     ${cache.assets} assets, ${cache.clients} clients, ${cache.sites} sites; Halo read whole ${ago(now, cache.filledAt)}${cache.fromStore ? ' (taken from the store when this serve took over sync)' : ''}`
+      : '  cache     empty (the next cycle reads Halo whole, or takes the cache the last leader kept in the store)',
+  );
   lines.push('  last cycles:');
   for (const trigger of TRIGGERS) {
     const c = status.lastByTrigger[trigger];

@@ -27,6 +27,7 @@ import { NINJAONE } from '../rmm/ninjaone/provider.js';
 import { ninjaOneSource } from '../rmm/ninjaone/source.js';
 import type { Activity } from '../rmm/ninjaone/activity.js';
 import type { LoadedSpec } from '../config/load.js';
+import { StoredSyncCache } from '../sync/cache-store.js';
 import { SYNC_STATUS_KEY, SyncController, type CycleReport } from '../sync/controller.js';
 import { checkReload, type ReloadResult } from './reload.js';
 import { watch, type FSWatcher } from 'node:fs';
@@ -336,6 +337,8 @@ function createSyncer({ options, logger, now, workerId, live }: ServeContext, st
     logger,
     now,
     lead: () => store.tryLead(SYNC_LEASE, ttl(), workerId),
+    // A replica taking over (the leader's lease ran out) starts from the cache the leader kept.
+    stored: { cache: new StoredSyncCache(store), freshMs: () => ttl() + 60_000 },
     observe: (report, status) => {
       metrics.observeSync(report, status);
       // What `haloform sync status` reads from the same store.
@@ -571,6 +574,8 @@ async function stopServe(running: RunningServe, grace: number): Promise<void> {
   await server.close(Math.min(grace, 5_000));
   await poller.stop();
   await syncer?.stop();
+  // Another replica (or this serve started again) leads sync at once, from the cache this one kept.
+  if (syncer) await store.resign(SYNC_LEASE, workerId).catch(() => undefined);
   await pool.stop(grace);
   if (ownerTimer) clearInterval(ownerTimer);
   if (store.description.startsWith('sqlite:')) await store.resign(SQLITE_OWNER, workerId).catch(() => undefined);
@@ -599,6 +604,7 @@ async function takeSqliteOwnership(store: InboxStore, workerId: string, now: num
     await store.resign(SQLITE_OWNER, holder.owner);
     await store.resign(POLLER_LEASE, holder.owner);
     await store.resign(RETENTION_LEASE, holder.owner);
+    await store.resign(SYNC_LEASE, holder.owner);
     await store.releaseAll(holder.owner);
   }
   if (!(await store.tryLead(SQLITE_OWNER, OWNER_TTL_MS, workerId))) {

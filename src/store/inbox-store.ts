@@ -346,11 +346,36 @@ export interface InboxStore {
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
 
+  /** serve's sync cache (src/sync/cache-store.ts): every row, with the meta written with them. */
+  readCache(): Promise<{ meta: string | undefined; rows: CacheRow[] }>;
+  /**
+   * In one transaction: removes every row of `replaceKinds` (all rows for `'all'`), writes `put`
+   * (a row of the same kind and id is replaced), and sets the cache's meta.
+   */
+  writeCache(write: CacheWrite): Promise<void>;
+
   /** Throws when the store cannot be used (for /readyz). */
   ping(): Promise<void>;
   /** Finishes pending writes and closes. */
   close(): Promise<void>;
 }
+
+/** A row of serve's sync cache: one Halo record (`kind` names its list), its JSON. */
+export interface CacheRow {
+  kind: string;
+  id: number;
+  body: string;
+}
+
+export interface CacheWrite {
+  replaceKinds?: readonly string[] | 'all';
+  /** Taken one by one (a generator encodes each row as it is written: 50,000 assets are never all strings at once). */
+  put?: Iterable<CacheRow>;
+  meta: string;
+}
+
+/** The meta key the sync cache's meta is kept under (written with its rows). */
+export const CACHE_META_KEY = 'sync:cache';
 
 /** Meta keys of the counts of rejected requests not stored, one per reason. */
 export const UNSTORED_PREFIX = 'rejected-not-stored:';

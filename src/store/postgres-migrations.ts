@@ -110,6 +110,13 @@ CREATE INDEX haloform_history_delivery ON haloform_history (delivery_id, id);
 CREATE TABLE haloform_leases (name text PRIMARY KEY, owner text NOT NULL, until bigint NOT NULL);
 `,
   },
+  {
+    version: 2,
+    description: "sync cache: the Halo records serve's sync controller manages",
+    sql: `
+CREATE TABLE haloform_sync_cache (kind text NOT NULL, id bigint NOT NULL, body text NOT NULL, PRIMARY KEY (kind, id));
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -44,11 +44,14 @@ import type {
   SeriesState,
   WorkItem,
 } from './inbox-store.js';
-import { UNSTORED_PREFIX } from './inbox-store.js';
+import { CACHE_META_KEY, UNSTORED_PREFIX, type CacheRow, type CacheWrite } from './inbox-store.js';
 import { deliveryFrom, json, workItemFrom, type DeliveryRow, type WorkItemRow } from './delivery-rows.js';
 import { migrate } from './postgres-migrations.js';
 import { countDeliveries, emptyPruneResult, pruneBatchSize, prunableStatuses } from './prune.js';
 import { GroupCommit, type Pending } from './group-commit.js';
+
+/** Sync cache rows per INSERT (three arrays of this many values). */
+const CACHE_ROWS_PER_STATEMENT = 4000;
 
 export interface PostgresStoreOptions {
   /**
@@ -573,6 +576,40 @@ export class PostgresStore implements InboxStore {
       name: 'haloform-set-meta',
       text: 'INSERT INTO haloform_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value',
       values: [key, value],
+    });
+  }
+
+  async readCache(): Promise<{ meta: string | undefined; rows: CacheRow[] }> {
+    // REPEATABLE READ: the meta and the rows as one writeCache left them.
+    return this.#transaction(async (client) => {
+      await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      const meta = await client.query<{ value: string }>('SELECT value FROM haloform_meta WHERE key = $1', [CACHE_META_KEY]);
+      const rows = await client.query<{ kind: string; id: string; body: string }>('SELECT kind, id, body FROM haloform_sync_cache ORDER BY kind, id');
+      return { meta: meta.rows[0]?.value, rows: rows.rows.map((r) => ({ kind: r.kind, id: Number(r.id), body: r.body })) };
+    });
+  }
+
+  async writeCache(write: CacheWrite): Promise<void> {
+    await this.#transaction(async (client) => {
+      if (write.replaceKinds === 'all') await client.query('DELETE FROM haloform_sync_cache');
+      else if (write.replaceKinds?.length) await client.query('DELETE FROM haloform_sync_cache WHERE kind = ANY($1::text[])', [write.replaceKinds]);
+      // A few thousand rows a statement: 50,000 assets are a dozen round trips, not 50,000.
+      const insert = (chunk: CacheRow[]) =>
+        client.query(
+          `INSERT INTO haloform_sync_cache (kind, id, body) SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[])
+           ON CONFLICT (kind, id) DO UPDATE SET body = EXCLUDED.body`,
+          [chunk.map((r) => r.kind), chunk.map((r) => r.id), chunk.map((r) => r.body)],
+        );
+      let chunk: CacheRow[] = [];
+      for (const row of write.put ?? []) {
+        chunk.push(row);
+        if (chunk.length === CACHE_ROWS_PER_STATEMENT) {
+          await insert(chunk);
+          chunk = [];
+        }
+      }
+      if (chunk.length > 0) await insert(chunk);
+      await client.query('INSERT INTO haloform_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [CACHE_META_KEY, write.meta]);
     });
   }
 

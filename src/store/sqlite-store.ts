@@ -14,8 +14,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { AcceptResult, Completion, Delivery, DeliveryFilter, HistoryEntry, InboxStore, Lease, NewDelivery, NewRejection, PruneOptions, PruneResult, QueueCounts, RejectReason, ReplayResult, SeriesState, WorkItem } from './inbox-store.js';
-import { UNSTORED_PREFIX } from './inbox-store.js';
+import type { AcceptResult, CacheRow, CacheWrite, Completion, Delivery, DeliveryFilter, HistoryEntry, InboxStore, Lease, NewDelivery, NewRejection, PruneOptions, PruneResult, QueueCounts, RejectReason, ReplayResult, SeriesState, WorkItem } from './inbox-store.js';
+import { CACHE_META_KEY, UNSTORED_PREFIX } from './inbox-store.js';
 import { deliveryFrom, json, workItemFrom, type DeliveryRow } from './delivery-rows.js';
 import { countDeliveries, emptyPruneResult, nextTurn, pruneBatchSize, prunableStatuses } from './prune.js';
 import { GroupCommit } from './group-commit.js';
@@ -33,6 +33,7 @@ const SCHEMA_VERSION = '1';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sync_cache (kind TEXT NOT NULL, id INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS deliveries (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   received_at INTEGER NOT NULL,
@@ -490,6 +491,19 @@ export class SqliteStore implements InboxStore {
     this.#s.setMeta.run(key, value);
   }
 
+  async readCache(): Promise<{ meta: string | undefined; rows: CacheRow[] }> {
+    return this.#db.transaction(() => ({ meta: this.#s.getMeta.get(CACHE_META_KEY)?.value, rows: this.#s.cacheRows.all() }))();
+  }
+
+  async writeCache(write: CacheWrite): Promise<void> {
+    this.#db.transaction(() => {
+      if (write.replaceKinds === 'all') this.#s.cacheClear.run();
+      else for (const kind of write.replaceKinds ?? []) this.#s.cacheClearKind.run(kind);
+      for (const row of write.put ?? []) this.#s.cachePut.run(row.kind, row.id, row.body);
+      this.#s.setMeta.run(CACHE_META_KEY, write.meta);
+    })();
+  }
+
   async countUnstoredRejections(counts: Readonly<Partial<Record<RejectReason, number>>>): Promise<void> {
     for (const [reason, n] of Object.entries(counts)) if (n && n > 0) this.#s.addMeta.run(`${UNSTORED_PREFIX}${reason}`, String(n));
   }
@@ -597,6 +611,10 @@ function prepareStatements(db: Database.Database) {
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + CAST(excluded.value AS INTEGER) AS TEXT)',
     ),
     metaLike: db.prepare<[string], { key: string; value: string }>('SELECT key, value FROM meta WHERE key LIKE ?'),
+    cacheRows: db.prepare<[], CacheRow>('SELECT kind, id, body FROM sync_cache ORDER BY kind, id'),
+    cacheClear: db.prepare('DELETE FROM sync_cache'),
+    cacheClearKind: db.prepare<[string]>('DELETE FROM sync_cache WHERE kind = ?'),
+    cachePut: db.prepare<[string, number, string]>('INSERT INTO sync_cache (kind, id, body) VALUES (?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body'),
   };
 }
 

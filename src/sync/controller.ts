@@ -32,6 +32,7 @@ import { hasChanges, type Plan } from '../plan/plan.js';
 import { sameRmmId, type RmmSource } from '../rmm/provider.js';
 import type { RmmSnapshot } from '../rmm/snapshot.js';
 import { planFrom, planMeta, readsCustomFields } from '../run/plan-run.js';
+import { cacheMeta, type CacheIdentity, type CacheList, type StoredSyncCache } from './cache-store.js';
 import { splitForSync, type HeldChange } from './policy.js';
 
 export type SyncTrigger = 'start' | 'timer' | 'manual' | 'webhook' | 'backstop';
@@ -48,12 +49,17 @@ export interface SyncControllerOptions {
   lead?: () => Promise<boolean>;
   /** Called after every cycle that ran (metrics, the status `haloform sync status` reads). */
   observe?: (report: CycleReport, status: SyncStatus) => void;
+  /**
+   * serve's store, where the cache is kept (src/sync/cache-store.ts) for a replica that takes
+   * over, and how recently a leader must have kept it to be taken (the sync lease's time).
+   */
+  stored?: { cache: StoredSyncCache; freshMs: () => number };
 }
 
 /** What \`haloform sync status\` shows: the cache, the last cycle of each trigger, what is held. */
 export interface SyncStatus {
   updatedAt: number;
-  cache: { filledAt: number; assets: number; clients: number; sites: number } | null;
+  cache: { filledAt: number; assets: number; clients: number; sites: number; fromStore?: boolean } | null;
   lastByTrigger: Partial<Record<SyncTrigger, Omit<CycleReport, 'held' | 'failed'> & { held: number; failed: number }>>;
   /** The last cycle's held changes (at most HELD_KEPT), and how many there were. */
   held: HeldChange[];
@@ -73,6 +79,8 @@ export interface CycleReport {
   durationMs: number;
   /** Whether the cycle read Halo whole (the first cycle, a resync, or after a failed one). */
   resynced: boolean;
+  /** Whether the cycle took its cache from the store (another replica's, or this one's before a restart). */
+  fromStore?: boolean;
   /** Halo objects a resync found changed behind haloform's back (assets, clients, sites). */
   drift: number;
   /** Halo requests the cycle made. */
@@ -92,6 +100,13 @@ export interface CycleReport {
   skipped?: 'not-leader' | 'no-sync';
 }
 
+/** The Halo state the controller plans against, when it was read whole, and whether it came from the store. */
+interface SyncControllerCache {
+  halo: HaloSnapshot;
+  at: number;
+  fromStore?: boolean;
+}
+
 /** How long a lifecycle webhook waits for others of its burst before its cycle starts. */
 const NUDGE_DELAY_MS = 250;
 /** How often the backstop reads the RMM's activity log. */
@@ -105,7 +120,9 @@ const READ_BACK_ONE_BY_ONE = 100;
 
 export class SyncController {
   #o: SyncControllerOptions;
-  #cache: { halo: HaloSnapshot; at: number } | undefined;
+  #cache: SyncControllerCache | undefined;
+  /** What changed in the cache since it was last written to the store (`all`: a full read). */
+  #unstored: 'all' | { lists: Set<CacheList>; assetIds: Set<number> } = 'all';
   #running: Promise<CycleReport> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #backstopTimer: NodeJS.Timeout | undefined;
@@ -136,7 +153,7 @@ export class SyncController {
     const held = this.#last?.held ?? [];
     return {
       updatedAt: this.#o.now(),
-      cache: cache ? { filledAt: cache.at, assets: cache.halo.assets.length, clients: cache.halo.clients.length, sites: cache.halo.sites.length } : null,
+      cache: cache ? { filledAt: cache.at, assets: cache.halo.assets.length, clients: cache.halo.clients.length, sites: cache.halo.sites.length, ...(cache.fromStore ? { fromStore: true } : {}) } : null,
       lastByTrigger: { ...this.#lastByTrigger },
       held: held.slice(0, HELD_KEPT),
       heldTotal: held.length,
@@ -266,10 +283,16 @@ export class SyncController {
   async #converge(report: CycleReport, trigger: SyncTrigger): Promise<void> {
     const { loaded, rmm, halo, now } = this.#o;
     const sync = loaded.spec.sync!;
-    if (!this.#cache || now() - this.#cache.at >= sync.resyncHours * 3_600_000) {
+    const resyncMs = sync.resyncHours * 3_600_000;
+    if (!this.#cache) {
+      this.#cache = await this.#fromStore(resyncMs);
+      if (this.#cache) report.fromStore = true;
+    }
+    if (!this.#cache || now() - this.#cache.at >= resyncMs) {
       const fresh = await halo.readSnapshot({ customFields: readsCustomFields(loaded.spec) });
       if (this.#cache) report.drift = driftBetween(this.#cache.halo, fresh);
       this.#cache = { halo: fresh, at: now() };
+      this.#unstored = 'all';
       report.resynced = true;
     }
     const snapshot = (trigger === 'webhook' ? await this.#withDevicesReadAgain() : undefined) ?? (this.#rmm = await rmm.read(loaded.spec));
@@ -282,7 +305,15 @@ export class SyncController {
     }
     report.held = split.held;
     if (split.refused) report.refused = split.refused;
-    if (split.refused || !hasChanges(split.plan)) return;
+    if (split.refused || !hasChanges(split.plan)) {
+      await this.#store('keep the cache in the store', false);
+      return;
+    }
+    // Marked before the first write, cleared once what was written is stored: a replica never
+    // takes a cache this cycle left behind half written. Not marked, nothing is written.
+    if (!(await this.#store('mark the cache in the store as being written', true))) {
+      throw new Error('the sync cache in the store could not be marked as being written, so nothing was written to Halo; the next cycle tries again');
+    }
     const result = await applyPlan(split.plan, this.#cache!.halo, halo, rmm, { batchSize: halo.batchSize });
     report.applied = result.counts;
     report.failed = [...result.failed, ...result.skipped];
@@ -291,6 +322,54 @@ export class SyncController {
       tally[`${e.kind}.${e.action}`] = (tally[`${e.kind}.${e.action}`] ?? 0) + 1;
     }
     await this.#readBack(result.events);
+    await this.#store('store what the cycle wrote', false);
+  }
+
+  /** What the stored cache is a cache of: this Halo, this spec, this custom-field reading. */
+  #identity(): CacheIdentity {
+    const { spec, hash } = this.#o.loaded;
+    const { url, tenant } = spec.connections.halo;
+    return { halo: tenant ? `${url}#${tenant}` : url, specHash: hash ?? '', customFields: readsCustomFields(spec) };
+  }
+
+  /** The cache in the store, when it may be taken (src/sync/cache-store.ts); undefined to read Halo whole. */
+  async #fromStore(resyncMs: number): Promise<SyncControllerCache | undefined> {
+    const { stored, logger, now } = this.#o;
+    if (!stored) return undefined;
+    try {
+      const found = await stored.cache.load(this.#identity(), now(), { freshMs: stored.freshMs(), maxAgeMs: resyncMs });
+      if ('refused' in found) {
+        logger.log('info', 'sync reads Halo whole rather than take the cache in the store', { reason: found.refused });
+        return undefined;
+      }
+      logger.log('info', 'sync took its cache from the store', { assets: found.halo.assets.length, filledAt: new Date(found.meta.filledAt).toISOString() });
+      this.#unstored = { lists: new Set(), assetIds: new Set() };
+      return { halo: found.halo, at: found.meta.filledAt, fromStore: true };
+    } catch (e) {
+      logger.log('warn', 'sync could not read its cache from the store, and reads Halo whole', { error: e instanceof Error ? e.message : String(e) });
+      return undefined;
+    }
+  }
+
+  /**
+   * Writes what changed in the cache since the last write, with its meta (`writing`: a cycle is
+   * about to write to Halo), to the store. False, logged, when the store refused; true without one.
+   */
+  async #store(what: string, writing: boolean): Promise<boolean> {
+    const { stored, logger, now } = this.#o;
+    const cache = this.#cache;
+    if (!stored || !cache) return true;
+    const meta = cacheMeta(this.#identity(), cache.at, now(), writing);
+    const unstored = this.#unstored;
+    try {
+      if (unstored === 'all') await stored.cache.save(cache.halo, meta);
+      else await stored.cache.update(cache.halo, { lists: [...unstored.lists], assetIds: unstored.assetIds }, meta);
+      this.#unstored = { lists: new Set(), assetIds: new Set() };
+      return true;
+    } catch (e) {
+      logger.log('warn', `sync could not ${what}`, { error: e instanceof Error ? e.message : String(e) });
+      return false;
+    }
   }
 
   /**
@@ -339,6 +418,7 @@ export class SyncController {
       const asset = fresh.get(change.haloId!);
       if (asset && change.fingerprint !== undefined && assetFingerprint(withListedType(asset, cache)) !== change.fingerprint) {
         replaceAsset(cache, withListedType(asset, cache));
+        this.#changed({ assetIds: [asset.id] });
         stale++;
       }
     }
@@ -366,19 +446,32 @@ export class SyncController {
       const [clients, sites] = await Promise.all([halo.readClients(), halo.readSites()]);
       cache.clients = clients;
       cache.sites = sites;
+      this.#changed({ lists: ['clients', 'sites'] });
     }
     if (done.some((e) => e.kind === 'asset_type' || e.kind === 'asset_field')) {
       const [fields, assetTypes] = await Promise.all([halo.readFields(), halo.readAssetTypes()]);
       cache.fields = fields;
       cache.assetTypes = assetTypes;
+      this.#changed({ lists: ['fields', 'assetTypes'] });
     }
     const assets = done.filter((e) => e.kind === 'asset');
     if (assets.length === 0) return;
     if (assets.length <= READ_BACK_ONE_BY_ONE) {
-      for (const fresh of (await this.#readAssetsOneByOne(new Set(assets.map((e) => e.haloId!)))).values()) replaceAsset(cache, withListedType(fresh, cache));
+      for (const fresh of (await this.#readAssetsOneByOne(new Set(assets.map((e) => e.haloId!)))).values()) {
+        replaceAsset(cache, withListedType(fresh, cache));
+        this.#changed({ assetIds: [fresh.id] });
+      }
       return;
     }
     cache.assets = await halo.readAssets(cache.assetTypes.map((t) => t.id));
+    this.#changed({ lists: ['assets'] });
+  }
+
+  /** Notes a change to the cache for the next write to the store. */
+  #changed(change: { lists?: readonly CacheList[]; assetIds?: readonly number[] }): void {
+    if (this.#unstored === 'all') return;
+    for (const list of change.lists ?? []) this.#unstored.lists.add(list);
+    for (const id of change.assetIds ?? []) this.#unstored.assetIds.add(id);
   }
 }
 

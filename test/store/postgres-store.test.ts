@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { createDatabase, usePostgres, withSchema } from '../helpers/postgres.js';
 import { openStore, StoreUrlError } from '../../src/store/open-store.js';
-import { LATEST_VERSION } from '../../src/store/postgres-migrations.js';
+import { LATEST_VERSION, MIGRATIONS } from '../../src/store/postgres-migrations.js';
 import { describePostgresUrl, openPostgresStore, PostgresStore } from '../../src/store/postgres-store.js';
 import type { InboxStore } from '../../src/store/inbox-store.js';
 import { delivery, describeInboxStoreContract, settledSeries } from './store-contract.js';
@@ -71,7 +71,7 @@ describe('PostgreSQL store', () => {
     const stores = await Promise.all(Array.from({ length: 6 }, () => openPostgresStore(s.url)));
 
     const versions = await admin.query(`SELECT version FROM ${s.name}.haloform_schema ORDER BY version`);
-    expect(versions.rows.map((r: { version: number }) => r.version)).toEqual([LATEST_VERSION]);
+    expect(versions.rows.map((r: { version: number }) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
     const results = await Promise.all(stores.map((store, i) => store.accept(delivery(500, `series-${i}`))));
     expect(results.filter((r) => r.outcome === 'accepted')).toHaveLength(1);
     expect(results.filter((r) => r.outcome === 'duplicate')).toHaveLength(5);

@@ -603,6 +603,31 @@ export function describeInboxStoreContract(name: string, options: StoreContractO
       });
     });
 
+    describe('sync cache', () => {
+      const row = (kind: string, id: number, body = `{"id":${id}}`) => ({ kind, id, body });
+
+      it('keeps rows with their meta, replaces whole kinds, and upserts by kind and id', async () => {
+        expect(await store.readCache()).toEqual({ meta: undefined, rows: [] });
+        // More rows than one PostgreSQL statement takes: they go in several, in one transaction.
+        const assets = Array.from({ length: 5001 }, (_, i) => row('assets', i + 1));
+        await store.writeCache({ replaceKinds: 'all', put: [row('clients', 1), row('clients', 2), ...assets], meta: 'm1' });
+        const first = await store.readCache();
+        expect(first.meta).toBe('m1');
+        expect(first.rows).toHaveLength(5003);
+        expect(first.rows.slice(0, 2)).toEqual([row('assets', 1), row('assets', 2)]);
+
+        await store.writeCache({ replaceKinds: ['clients'], put: [row('clients', 3), row('assets', 2, '{"id":2,"edited":true}')], meta: 'm2' });
+        const second = await store.readCache();
+        expect(second.meta).toBe('m2');
+        expect(second.rows.filter((r) => r.kind === 'clients')).toEqual([row('clients', 3)]);
+        expect(second.rows.find((r) => r.kind === 'assets' && r.id === 2)).toEqual(row('assets', 2, '{"id":2,"edited":true}'));
+        expect(second.rows).toHaveLength(5002);
+
+        await store.writeCache({ replaceKinds: 'all', meta: 'm3' });
+        expect(await store.readCache()).toEqual({ meta: 'm3', rows: [] });
+      });
+    });
+
     describe('meta and health', () => {
       it('stores small settings', async () => {
         expect(await store.getMeta('adopted')).toBeUndefined();
