@@ -142,7 +142,8 @@ export class HttpClient {
   readonly redactor: Redactor;
   readonly clock: Clock;
   readonly limiter: RateLimiter | undefined;
-  readonly priority: number;
+  /** The lane this client's requests wait in at the limiter (LANES); the sync controller moves its client to `resync` for a whole read. */
+  priority: number;
   /** The client-credentials provider, when `credentials` were given. */
   readonly tokens: ClientCredentials | undefined;
   readonly #logger: Logger;

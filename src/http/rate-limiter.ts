@@ -48,9 +48,17 @@ export interface RateLimiterStatus {
   blockedMs: number;
 }
 
+/**
+ * serve's lanes in Halo's request queue, first served first: alert tickets, then sync's per-device
+ * work (the re-read before a write, the write, the read-back), then whole reads of Halo (sync's
+ * first read and its resyncs) — so a 50,000-asset read never holds a ticket or a new device back
+ * by more than the request it waits behind.
+ */
+export const LANES = { alerts: 0, sync: 1, resync: 2 } as const;
+
 interface Waiter {
   since: number;
-  /** Lower goes first (serve: alert tickets 0, sync 1); equal ones in arrival order. */
+  /** Lower goes first (serve's LANES); equal ones in arrival order. */
   priority: number;
   resolve(permit: Permit): void;
   reject(reason: unknown): void;

@@ -11,6 +11,7 @@ import type { Spec } from '../config/spec.js';
 import { HaloApiClient } from '../halo/client.js';
 import { HaloTickets } from '../halo/tickets.js';
 import { Accounting, ApiError, backoffDelay, createJsonLogger, Redactor, systemClock, type Clock, type Logger, type LogLevel, type SharedHttpOptions } from '../http/index.js';
+import { LANES } from '../http/rate-limiter.js';
 import { NinjaOneClient } from '../rmm/ninjaone/client.js';
 import type { InboxStore, PruneResult } from '../store/inbox-store.js';
 import { DEFAULT_STORE_URL, openStore } from '../store/open-store.js';
@@ -162,8 +163,6 @@ export const RETENTION_LEASE = 'retention';
 export const RETENTION_EVERY_MS = 3_600_000;
 /** The store lease that makes one replica run the sync controller. */
 export const SYNC_LEASE = 'sync';
-/** The sync controller's place in Halo's request queue: behind alert tickets (0). */
-export const SYNC_PRIORITY = 1;
 const DAY_MS = 86_400_000;
 
 /** What every step of startServe shares: the options, checked, and the clock, identity and logger. */
@@ -318,7 +317,7 @@ function createServices(context: ServeContext, store: InboxStore, cleanups: (() 
     ...options.workers,
   });
   const poller = new Poller({ get spec() { return live.spec; }, store, ninja, tickets, directory, metrics, logger, clock, workerId, onQueued: () => pool.wake() });
-  const syncHalo = options.loaded && (options.sync ?? 'auto') !== 'off' ? new HaloApiClient(spec.connections.halo, NINJAONE.halo, { redactor, logger, clock, priority: SYNC_PRIORITY, ...options.halo }) : undefined;
+  const syncHalo = options.loaded && (options.sync ?? 'auto') !== 'off' ? new HaloApiClient(spec.connections.halo, NINJAONE.halo, { redactor, logger, clock, priority: LANES.sync, ...options.halo }) : undefined;
   if (syncHalo) cleanups.push(() => syncHalo.close());
   return { halo, ninja, metrics, pool, poller, syncHalo, syncer: syncHalo && createSyncer(context, store, metrics, syncHalo, ninja) };
 }

@@ -27,6 +27,7 @@ import type { Spec } from '../config/spec.js';
 import type { HaloApiClient } from '../halo/client.js';
 import type { HaloAsset, HaloSnapshot } from '../halo/types.js';
 import type { Logger } from '../http/index.js';
+import { LANES } from '../http/rate-limiter.js';
 import { assetFingerprint } from '../plan/make-plan.js';
 import { hasChanges, type Plan } from '../plan/plan.js';
 import { sameRmmId, type RmmSource } from '../rmm/provider.js';
@@ -289,7 +290,7 @@ export class SyncController {
       if (this.#cache) report.fromStore = true;
     }
     if (!this.#cache || now() - this.#cache.at >= resyncMs) {
-      const fresh = await halo.readSnapshot({ customFields: readsCustomFields(loaded.spec) });
+      const fresh = await this.#inLane(LANES.resync, () => halo.readSnapshot({ customFields: readsCustomFields(loaded.spec) }));
       if (this.#cache) report.drift = driftBetween(this.#cache.halo, fresh);
       this.#cache = { halo: fresh, at: now() };
       this.#unstored = 'all';
@@ -323,6 +324,18 @@ export class SyncController {
     }
     await this.#readBack(result.events);
     await this.#store('store what the cycle wrote', false);
+  }
+
+  /** Runs `read` with the controller's Halo requests in `lane` (a whole read waits behind per-device work). */
+  async #inLane<T>(lane: number, read: () => Promise<T>): Promise<T> {
+    const http = this.#o.halo.http;
+    const before = http.priority;
+    http.priority = Math.max(before, lane);
+    try {
+      return await read();
+    } finally {
+      http.priority = before;
+    }
   }
 
   /** What the stored cache is a cache of: this Halo, this spec, this custom-field reading. */

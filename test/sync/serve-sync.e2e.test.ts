@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSpecFile } from '../../src/config/load.js';
 import type { Spec } from '../../src/config/spec.js';
 import { silentLogger, systemClock } from '../../src/http/index.js';
+import { LANES, RateLimiter } from '../../src/http/rate-limiter.js';
 import { generateDemo } from '../../src/sandbox/demo-data.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { startServe, type ServeHandle } from '../../src/serve/start.js';
@@ -144,6 +145,44 @@ describe('serve keeps Halo converged (sync)', () => {
     expect(ticketAt).toBeLessThan(report.startedAt + report.durationMs);
     expect(sandbox.halo.server.requests().filter((r) => r.status === 429)).toEqual([]);
   }, 60_000);
+
+  it('queues its whole reads of Halo behind its per-device work, and both behind alert tickets (three lanes)', async () => {
+    // A limiter that notes the lane of every request it lets through.
+    class NotingLimiter extends RateLimiter {
+      lanes: number[] = [];
+      override acquire(signal?: AbortSignal, priority = 0) {
+        this.lanes.push(priority);
+        return super.acquire(signal, priority);
+      }
+    }
+    const limiter = new NotingLimiter({ requests: 100_000, perSeconds: 1 }, systemClock);
+    const loaded = loadSpecFile('spec.yaml', demoEnv(sandbox), dir, { missingEnv: 'error' });
+    const spec = loaded.spec as Spec;
+    serve = await startServe({ spec, loaded: { ...loaded, spec }, sync: 'manual', poller: 'off', store: 'sqlite::memory:', port: 0, secrets: [SECRET], logger: silentLogger, halo: { limiter } });
+    const ninja = new NinjaOneClient(spec.connections.ninjaone, { maxAttempts: 1 });
+    await ninja.registerWebhook({ url: `${serve.url}/ninjaone/webhook`, header: 'Authorization', secret: SECRET });
+    await ninja.close();
+    await serve.idle();
+
+    limiter.lanes = [];
+    const first = (await serve.sync())!;
+    expect(first.resynced).toBe(true);
+    expect(new Set(limiter.lanes)).toEqual(new Set([LANES.resync]));
+    expect(limiter.lanes.length).toBe(first.haloRequests);
+
+    const device = sandbox.data.ninjaone.devices[0]!;
+    sandbox.ninjaone.control.addDevice({ organizationId: device.organizationId, locationId: device.locationId, nodeClass: 'WINDOWS_WORKSTATION', displayName: 'LANES-01' });
+    limiter.lanes = [];
+    expect(await serve.sync()).toMatchObject({ resynced: false, applied: { created: 1 } });
+    expect(new Set(limiter.lanes)).toEqual(new Set([LANES.sync]));
+
+    limiter.lanes = [];
+    const { alert } = sandbox.ninjaone.control.triggerAlert({ deviceId: device.id });
+    await sandbox.ninjaone.control.flushWebhooks();
+    await until(async () => (await serve!.store.listDeliveries({ status: 'done' })).some((d) => d.seriesKey === alert.uid), 30_000);
+    expect(limiter.lanes.length).toBeGreaterThan(0);
+    expect(new Set(limiter.lanes)).toEqual(new Set([LANES.alerts]));
+  });
 
   it('re-plans an asset edited in Halo since the cache was filled instead of writing the stale plan', async () => {
     const s = await startSyncingServe();
