@@ -89,11 +89,12 @@ export interface RmmSource {
   /** Registers the alert webhook; absent when the RMM takes none over its API. */
   registerWebhook?(registration: WebhookRegistration): Promise<void>;
   /**
-   * Devices created, changed or deleted since `cursor` (from its activity log), and the cursor to
-   * ask from next; `overflow` when more happened than one read shows. Without a cursor, only the
-   * cursor is learnt. Absent when the RMM keeps no such log.
+   * Devices created, changed or deleted since `cursor` (from its activity log), whether an
+   * organisation or location was (`places`), and the cursor to ask from next; `overflow` when more
+   * happened than one read shows. Without a cursor, only the cursor is learnt. Absent when the RMM
+   * keeps no such log.
    */
-  readLifecycle?(cursor: string | undefined): Promise<{ cursor: string; deviceIds: RmmId[]; overflow: boolean }>;
+  readLifecycle?(cursor: string | undefined): Promise<{ cursor: string; deviceIds: RmmId[]; places: boolean; overflow: boolean }>;
   /**
    * One device as a plan of `spec` reads it, with its own values of the custom fields the spec
    * maps; `gone` only when the RMM says it has no such device; undefined when its answer is not

@@ -59,7 +59,7 @@ export interface HandlerOptions {
   onAccepted(): void;
   /** `POST /admin/reload` for a bearer of `secret` (HALOFORM_ADMIN_SECRET); absent: the route answers 404. */
   admin?: { secret: string; reload(): Promise<ReloadResult> };
-  /** A device lifecycle activity (NODE_CREATED, NODE_UPDATED, NODE_DELETED) was stored: the sync controller reconciles it. Absent: sync is off. */
+  /** A lifecycle activity (a device's NODE_*, an organisation's CLIENT_*, a location's LOCATION_*) was stored: the sync controller reconciles it. Absent: sync is off. */
   onLifecycle?(activity: Activity): void;
   ready(): Promise<Readiness>;
   /** Rejected requests recorded per minute per sender and reason, at most; the rest are counted (`inbox list` says how many). Default 20. */
@@ -300,7 +300,7 @@ function checkActivity(parsed: unknown, body: DecodedBody): Activity | Refusal {
 async function acceptDelivery(options: HandlerOptions, request: ServeRequest, path: string, authVia: string, text: string, activity: Activity): Promise<ServeResponse> {
   const lifecycle = options.onLifecycle && isLifecycleActivity(activity);
   const decision: IncludeDecision = lifecycle
-    ? { include: false, reason: `a device lifecycle activity (${activity.statusCode}): the sync controller reconciles the device` }
+    ? { include: false, reason: `a lifecycle activity (${activity.statusCode}): the sync controller reconciles it` }
     : includeDecision(activity, options.spec.alerts!.include);
   const key = seriesKey(activity);
   try {

@@ -26,7 +26,7 @@ import { AlertProcessor } from './processor.js';
 import { DEFAULT_RETRY, WorkerPool, type RetryPolicy } from './worker-pool.js';
 import { NINJAONE } from '../rmm/ninjaone/provider.js';
 import { ninjaOneSource } from '../rmm/ninjaone/source.js';
-import type { Activity } from '../rmm/ninjaone/activity.js';
+import { isPlaceLifecycleActivity, type Activity } from '../rmm/ninjaone/activity.js';
 import type { LoadedSpec } from '../config/load.js';
 import { StoredSyncCache } from '../sync/cache-store.js';
 import { SYNC_STATUS_KEY, SyncController, type CycleReport } from '../sync/controller.js';
@@ -369,7 +369,7 @@ async function startReceiver(context: ServeContext, store: InboxStore, { halo, m
     now,
     bodyLimitBytes,
     onAccepted: () => pool.wake(),
-    ...(syncer ? { onLifecycle: (activity: Activity) => syncer.nudge(activity.deviceId) } : {}),
+    ...(syncer ? { onLifecycle: (activity: Activity) => (isPlaceLifecycleActivity(activity) ? syncer.nudge(undefined, true) : syncer.nudge(activity.deviceId)) } : {}),
     ...(options.adminSecret ? { admin: { secret: options.adminSecret, reload: () => context.reloader.current() } } : {}),
     ready,
     ...(options.rejectedSamplePerMinute !== undefined ? { rejectedSamplePerMinute: options.rejectedSamplePerMinute } : {}),

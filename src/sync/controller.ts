@@ -135,6 +135,10 @@ export class SyncController {
   readonly #nudged = new Set<string>();
   /** Devices whose lifecycle webhooks wait for the next cycle, which reads just them when it can. */
   readonly #pending = new Set<string>();
+  /** An organisation's or location's lifecycle webhook came: the next cycle reads the RMM whole. */
+  #placePending = false;
+  /** One came since the backstop last looked. */
+  #placeNudged = false;
   /** The RMM as the last cycle read it: a webhook's cycle reads only its devices again, into a copy of this. */
   #rmm: RmmSnapshot | undefined;
   #last: CycleReport | undefined;
@@ -189,9 +193,13 @@ export class SyncController {
     await this.#running?.catch(() => undefined);
   }
 
-  /** A device lifecycle webhook arrived: a cycle within a moment (a burst of them shares one). */
-  nudge(deviceId?: number | string): void {
-    if (deviceId !== undefined) {
+  /**
+   * A lifecycle webhook arrived — of a device, or of an organisation or location (`place`, whose
+   * cycle reads the RMM whole): a cycle within a moment (a burst of them shares one).
+   */
+  nudge(deviceId?: number | string, place = false): void {
+    if (place) this.#placePending = this.#placeNudged = true;
+    else if (deviceId !== undefined) {
       this.#nudged.add(String(deviceId));
       this.#pending.add(String(deviceId));
     }
@@ -222,9 +230,11 @@ export class SyncController {
     const first = this.#cursor === undefined;
     this.#cursor = read.cursor;
     const missed = read.deviceIds.filter((id) => !this.#nudged.has(String(id)));
+    const placeMissed = read.places && !this.#placeNudged;
     this.#nudged.clear();
-    if (first || (missed.length === 0 && !read.overflow)) return undefined;
-    logger.log('info', 'sync backstop found lifecycle activities no webhook brought', { devices: missed.length, overflow: read.overflow });
+    this.#placeNudged = false;
+    if (first || (missed.length === 0 && !placeMissed && !read.overflow)) return undefined;
+    logger.log('info', 'sync backstop found lifecycle activities no webhook brought', { devices: missed.length, places: placeMissed, overflow: read.overflow });
     return this.cycle('backstop');
   }
 
@@ -395,8 +405,10 @@ export class SyncController {
     const { rmm, loaded } = this.#o;
     const base = this.#rmm;
     const ids = [...this.#pending];
+    const place = this.#placePending;
     this.#pending.clear();
-    if (!base || !rmm.readDevice || ids.length === 0 || ids.length > READ_ONE_BY_ONE) return undefined;
+    this.#placePending = false;
+    if (!base || !rmm.readDevice || place || ids.length === 0 || ids.length > READ_ONE_BY_ONE) return undefined;
     const devices = [...base.devices];
     const customFields = new Map(base.customFields);
     for (const id of ids) {

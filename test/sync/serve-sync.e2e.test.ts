@@ -221,7 +221,9 @@ describe('serve keeps Halo converged (sync)', () => {
     const s = await startSyncingServe();
     await s.sync();
     // apply registered the webhook (lifecycle activities too, as the spec has sync:) at the demo's public URL; point it here.
-    expect(sandbox.ninjaone.control.webhooks()[0]!.activities).toEqual({ statusCode: ['TRIGGERED', 'RESET', 'NODE_CREATED', 'NODE_UPDATED', 'NODE_DELETED'] });
+    expect(sandbox.ninjaone.control.webhooks()[0]!.activities).toEqual({
+      statusCode: ['TRIGGERED', 'RESET', 'NODE_CREATED', 'NODE_UPDATED', 'NODE_DELETED', 'CLIENT_CREATED', 'CLIENT_UPDATED', 'CLIENT_DELETED', 'LOCATION_CREATED', 'LOCATION_UPDATED', 'LOCATION_DELETED'],
+    });
     const ninja = new NinjaOneClient((await loadedSpec()).connections.ninjaone, { maxAttempts: 1 });
     await ninja.registerWebhook({ url: `${s.url}/ninjaone/webhook`, header: 'Authorization', secret: SECRET, lifecycle: true });
     await ninja.close();
@@ -254,6 +256,32 @@ describe('serve keeps Halo converged (sync)', () => {
     const caught = await s.syncBackstop();
     expect(caught).toMatchObject({ trigger: 'backstop', applied: { created: 1 } });
     expect(assetOf(dropped.id)).toMatchObject({ inventory_number: 'DROPPED-01' });
+  });
+
+  it('an organisation added in NinjaOne becomes a client through its lifecycle webhook (NinjaOne read whole); a dropped one is caught by the backstop', async () => {
+    const s = await startSyncingServe();
+    await s.sync();
+    const ninja = new NinjaOneClient((await loadedSpec()).connections.ninjaone, { maxAttempts: 1 });
+    await ninja.registerWebhook({ url: `${s.url}/ninjaone/webhook`, header: 'Authorization', secret: SECRET, lifecycle: true });
+    await ninja.close();
+    expect(await s.syncBackstop()).toBeUndefined();
+    const clientNamed = (name: string) => sandbox.halo.control.state().clients.find((c) => c.name === name);
+
+    const org = sandbox.ninjaone.control.addOrganization({ name: 'Lifecycle Webhook Ltd' });
+    await sandbox.ninjaone.control.flushWebhooks();
+    expect(sandbox.ninjaone.control.webhookDeliveries().at(-1)).toMatchObject({ outcome: 'delivered' });
+    await until(() => s.lastSyncCycle()?.trigger === 'webhook');
+    expect(s.lastSyncCycle()).toMatchObject({ trigger: 'webhook', appliedByKind: { 'client.create': 1 } });
+    expect(clientNamed('Lifecycle Webhook Ltd')).toMatchObject({ ninjarmmid: org.id });
+    // Its webhook was taken: the backstop starts no cycle of its own for it.
+    expect(await s.syncBackstop()).toBeUndefined();
+
+    sandbox.ninjaone.control.setWebhookDelivery({ dropRate: 1 });
+    const quiet = sandbox.ninjaone.control.addOrganization({ name: 'Dropped Webhook Ltd' });
+    await sandbox.ninjaone.control.flushWebhooks();
+    expect(clientNamed('Dropped Webhook Ltd')).toBeUndefined();
+    expect(await s.syncBackstop()).toMatchObject({ trigger: 'backstop', appliedByKind: { 'client.create': 1 } });
+    expect(clientNamed('Dropped Webhook Ltd')).toMatchObject({ ninjarmmid: quiet.id });
   });
 });
 

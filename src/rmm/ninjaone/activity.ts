@@ -180,10 +180,18 @@ function describe(value: unknown): string {
 }
 
 /** The statuses of a device joining, changing and leaving (NOTES §5), which the sync controller reconciles. */
-export const LIFECYCLE_STATUS_CODES = ['NODE_CREATED', 'NODE_UPDATED', 'NODE_DELETED'] as const;
+export const LIFECYCLE_STATUS_CODES = ['NODE_CREATED', 'NODE_UPDATED', 'NODE_DELETED', 'CLIENT_CREATED', 'CLIENT_UPDATED', 'CLIENT_DELETED', 'LOCATION_CREATED', 'LOCATION_UPDATED', 'LOCATION_DELETED'] as const;
+
+/** Organisation and location lifecycle codes (NinjaOne calls organisations clients here; the spec's statusCode enum). */
+const PLACE_STATUS_CODES: readonly string[] = ['CLIENT_CREATED', 'CLIENT_UPDATED', 'CLIENT_DELETED', 'LOCATION_CREATED', 'LOCATION_UPDATED', 'LOCATION_DELETED'];
 
 export function isLifecycleActivity(activity: Pick<Activity, 'statusCode'>): boolean {
   return (LIFECYCLE_STATUS_CODES as readonly string[]).includes(activity.statusCode);
+}
+
+/** An organisation or location was created, changed or deleted: not one device, so sync reads NinjaOne whole. */
+export function isPlaceLifecycleActivity(activity: Pick<Activity, 'statusCode'>): boolean {
+  return PLACE_STATUS_CODES.includes(activity.statusCode);
 }
 
 export function isAlertEvent(activity: Pick<Activity, 'statusCode'>): boolean {

@@ -11,7 +11,7 @@ import { ninjaOneHttpOptions } from './http-options.js';
 import { notARow, RowReader, type ProblemSink, type ReadProblem } from '../../http/rows.js';
 import { asArray, asRecord, shapeError, type ShapeContext } from '../../http/shape.js';
 import { nameFrom } from '../../model/device-names.js';
-import { isLifecycleActivity, LIFECYCLE_STATUS_CODES } from './activity.js';
+import { isLifecycleActivity, isPlaceLifecycleActivity, LIFECYCLE_STATUS_CODES } from './activity.js';
 import { fieldKindOf, NINJAONE } from './provider.js';
 import type { NinjaAlert, NinjaCustomFieldDefinition, NinjaDevice, NinjaLocation, NinjaOrganization, NinjaSnapshot } from './types.js';
 
@@ -211,21 +211,28 @@ export class NinjaOneClient {
    * happened than it shows (`overflow`), and the caller reads everything anyway. Without
    * `afterId` only the newest id is learnt. Activities without an id or device are skipped.
    */
-  async readLifecycleSince(afterId: number | undefined): Promise<{ lastId: number; deviceIds: number[]; overflow: boolean }> {
+  /**
+   * Lifecycle activities after `afterId` (`class=ALL`: an organisation's or location's has no
+   * device): the devices they name, whether any was of an organisation or location (`places`),
+   * and whether a full page came back (more may have happened: read NinjaOne whole).
+   */
+  async readLifecycleSince(afterId: number | undefined): Promise<{ lastId: number; deviceIds: number[]; places: boolean; overflow: boolean }> {
     const label = 'GET /v2/activities';
     const pageSize = afterId === undefined ? 10 : 1000;
-    const response = await this.http.request({ method: 'GET', path: '/v2/activities', label, query: { class: 'DEVICE', pageSize, ...(afterId !== undefined ? { newerThan: afterId } : {}) } });
+    const response = await this.http.request({ method: 'GET', path: '/v2/activities', label, query: { class: 'ALL', pageSize, ...(afterId !== undefined ? { newerThan: afterId } : {}) } });
     const body = asRecord(response.body, this.#ctx(label, 'response'));
     const rows = Array.isArray(body.activities) ? body.activities : [];
     let lastId = typeof body.lastActivityId === 'number' && Number.isFinite(body.lastActivityId) ? body.lastActivityId : (afterId ?? 0);
     const deviceIds = new Set<number>();
+    let places = false;
     for (const row of rows) {
       const a = objectOf(row);
       if (typeof a.id === 'number' && a.id > lastId) lastId = a.id;
       if (afterId === undefined || typeof a.statusCode !== 'string' || !isLifecycleActivity({ statusCode: a.statusCode })) continue;
-      if (typeof a.deviceId === 'number' && Number.isInteger(a.deviceId)) deviceIds.add(a.deviceId);
+      if (isPlaceLifecycleActivity({ statusCode: a.statusCode })) places = true;
+      else if (typeof a.deviceId === 'number' && Number.isInteger(a.deviceId)) deviceIds.add(a.deviceId);
     }
-    return { lastId, deviceIds: [...deviceIds], overflow: afterId !== undefined && rows.length >= pageSize };
+    return { lastId, deviceIds: [...deviceIds], places, overflow: afterId !== undefined && rows.length >= pageSize };
   }
 
   /** Active alerts (`/v2/alerts`, no paging). An alert without its uid or device is left out (reported). */

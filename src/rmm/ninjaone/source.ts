@@ -20,7 +20,7 @@ export function ninjaOneSource(client: NinjaOneClient, baseUrl: string): RmmSour
       }),
     readLifecycle: async (cursor) => {
       const read = await client.readLifecycleSince(cursor === undefined ? undefined : Number(cursor));
-      return { cursor: String(read.lastId), deviceIds: read.deviceIds, overflow: read.overflow };
+      return { cursor: String(read.lastId), deviceIds: read.deviceIds, places: read.places, overflow: read.overflow };
     },
     readDevice: async (id, spec) => {
       const device = await client.readDeviceOrGone(Number(id));

@@ -120,6 +120,16 @@ export class ActivityFeed {
   }
 
   /**
+   * An organisation's or location's lifecycle activity: CLIENT_* (NinjaOne's word for an
+   * organisation here) and LOCATION_* are values of the spec's statusCode enum; the shape — no
+   * deviceId, activityType SYSTEM, the ids in `data` — is [unverified], modelled on the schema.
+   */
+  placeLifecycle(statusCode: 'CLIENT_CREATED' | 'CLIENT_UPDATED' | 'LOCATION_CREATED' | 'LOCATION_UPDATED', data: { organizationId: number; locationId?: number }): NinjaActivity {
+    const status = { CLIENT_CREATED: 'Organization created', CLIENT_UPDATED: 'Organization updated', LOCATION_CREATED: 'Location created', LOCATION_UPDATED: 'Location updated' }[statusCode];
+    return this.publish({ id: this.#nextId++, activityTime: this.clock.epochSeconds(), activityType: 'SYSTEM', statusCode, status, activityResult: 'SUCCESS', message: status, data });
+  }
+
+  /**
    * `GET /v2/activities` (NOTES §5): newest first; `newerThan` / `olderThan` are activity ids
    * (exclusive; not both); `pageSize` 10–1000 (default 200); `class` DEVICE (those on a device),
    * SYSTEM (activityType SYSTEM) or ALL; `type` an activityType, `status` a statusCode.

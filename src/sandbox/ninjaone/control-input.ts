@@ -174,6 +174,31 @@ export function newLocation(input: unknown, store: NinjaStore): NinjaLocation {
   return location;
 }
 
+/** An organisation with `input` (name, description) applied. */
+export function patchedOrganization(existing: NinjaOrganization, input: unknown): NinjaOrganization {
+  const body = object(input, 'organization');
+  checkTypes(body, { name: 'string', description: 'string' }, true, true);
+  return { ...existing, ...namePatch(body), ...(body.description !== undefined ? { description: body.description as string } : {}) };
+}
+
+/** A location with `input` (name, address, description) applied; it stays in its organisation. */
+export function patchedLocation(existing: NinjaLocation, input: unknown): NinjaLocation {
+  const body = object(input, 'location');
+  checkTypes(body, { name: 'string', address: 'string', description: 'string' }, true, true);
+  return {
+    ...existing,
+    ...namePatch(body),
+    ...(body.address !== undefined ? { address: body.address as string } : {}),
+    ...(body.description !== undefined ? { description: body.description as string } : {}),
+  };
+}
+
+function namePatch(body: Record<string, unknown>): { name?: string } {
+  if (body.name === undefined) return {};
+  if (typeof body.name !== 'string' || body.name.trim() === '') throw new ControlError(400, 'name: cannot be empty', 'name');
+  return { name: body.name };
+}
+
 /** A `{fieldName: value}` map; every name must be a defined custom field; null clears a value. */
 export function fieldValues(input: unknown, store: NinjaStore): FieldValues {
   const body = object(input, 'values');

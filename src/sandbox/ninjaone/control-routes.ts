@@ -17,8 +17,10 @@ export const CONTROL_ROUTES: readonly (readonly [string, string, string])[] = [
   ['DELETE', '/_sandbox/devices/:id', 'delete a device'],
   ['PATCH', '/_sandbox/devices/:id/custom-fields', 'set custom field values: {<field name>: value | null}'],
   ['POST', '/_sandbox/organizations', 'add an organisation: {name, id?, description?, nodeApprovalMode?}'],
+  ['PATCH', '/_sandbox/organizations/:id', 'rename an organisation: {name?, description?}'],
   ['PATCH', '/_sandbox/organizations/:id/custom-fields', 'set organisation custom field values'],
   ['POST', '/_sandbox/locations', 'add a location: {organizationId, name, id?, address?, description?}'],
+  ['PATCH', '/_sandbox/locations/:id', 'rename a location: {name?, address?, description?}'],
   ['PATCH', '/_sandbox/locations/:id/custom-fields', 'set location custom field values'],
   ['POST', '/_sandbox/alerts', 'raise an alert: {deviceId, uid?, sourceType?, message?, code?, params?, severity?, priority?, ...}'],
   ['POST', '/_sandbox/alerts/:uid/reset', 'reset an alert'],
@@ -52,8 +54,10 @@ export function registerControlRoutes(router: Router, control: NinjaOneControl):
   });
   on('PATCH', '/_sandbox/devices/:id/custom-fields', (req) => json(200, control.setDeviceCustomFields(idParam(req), parseJson(req) as never)));
   on('POST', '/_sandbox/organizations', (req) => json(201, control.addOrganization(parseJson(req) as never)));
+  on('PATCH', '/_sandbox/organizations/:id', (req) => json(200, control.updateOrganization(idParam(req), parseJson(req) as never)));
   on('PATCH', '/_sandbox/organizations/:id/custom-fields', (req) => json(200, control.setOrganizationCustomFields(idParam(req), parseJson(req) as never)));
   on('POST', '/_sandbox/locations', (req) => json(201, control.addLocation(parseJson(req) as never)));
+  on('PATCH', '/_sandbox/locations/:id', (req) => json(200, control.updateLocation(idParam(req), parseJson(req) as never)));
   on('PATCH', '/_sandbox/locations/:id/custom-fields', (req) => json(200, control.setLocationCustomFields(idParam(req), parseJson(req) as never)));
   on('POST', '/_sandbox/alerts', (req) => json(201, control.triggerAlert(parseJson(req) as never)));
   on('POST', '/_sandbox/alerts/:uid/reset', (req) => json(200, { activity: control.resetAlert(req.params.uid!) }));

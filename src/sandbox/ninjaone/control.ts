@@ -18,6 +18,8 @@ import {
   newDevice,
   newLocation,
   newOrganization,
+  patchedLocation,
+  patchedOrganization,
   overlayOutput,
   patchedDevice,
   triggerInput,
@@ -59,7 +61,11 @@ export interface NinjaOneControl {
   /** Deletes a device with its custom field values and alerts. */
   deleteDevice(id: number): void;
   addOrganization(org: Partial<NinjaOrganization> & { name: string }): NinjaOrganization;
+  /** Renames or describes an organisation (CLIENT_UPDATED to the webhooks). */
+  updateOrganization(id: number, patch: { name?: string; description?: string }): NinjaOrganization;
   addLocation(location: Partial<NinjaLocation> & { organizationId: number; name: string }): NinjaLocation;
+  /** Renames, addresses or describes a location (LOCATION_UPDATED to the webhooks). */
+  updateLocation(id: number, patch: { name?: string; address?: string; description?: string }): NinjaLocation;
   /** Sets custom field values (`null` clears one); returns the entity's stored values. */
   setDeviceCustomFields(deviceId: number, values: FieldValues): FieldValues;
   setOrganizationCustomFields(organizationId: number, values: FieldValues): FieldValues;
@@ -150,11 +156,29 @@ function tenantControls({ store, clock, feed }: ControlDeps) {
     addOrganization(input: Partial<NinjaOrganization> & { name: string }) {
       const org = newOrganization(input, store);
       store.putOrganization(org);
+      feed.placeLifecycle('CLIENT_CREATED', { organizationId: org.id });
+      return structuredClone(org);
+    },
+    updateOrganization(id: number, patch: { name?: string; description?: string }) {
+      const existing = store.organizations.get(id);
+      if (!existing) throw new ControlError(404, `organization ${id} does not exist`);
+      const org = patchedOrganization(existing, patch);
+      store.putOrganization(org);
+      feed.placeLifecycle('CLIENT_UPDATED', { organizationId: id });
       return structuredClone(org);
     },
     addLocation(input: Partial<NinjaLocation> & { organizationId: number; name: string }) {
       const location = newLocation(input, store);
       store.putLocation(location);
+      feed.placeLifecycle('LOCATION_CREATED', { organizationId: location.organizationId, locationId: location.id });
+      return structuredClone(location);
+    },
+    updateLocation(id: number, patch: { name?: string; address?: string; description?: string }) {
+      const existing = store.locations.get(id);
+      if (!existing) throw new ControlError(404, `location ${id} does not exist`);
+      const location = patchedLocation(existing, patch);
+      store.putLocation(location);
+      feed.placeLifecycle('LOCATION_UPDATED', { organizationId: location.organizationId, locationId: id });
       return structuredClone(location);
     },
     setDeviceCustomFields(deviceId: number, values: FieldValues) {

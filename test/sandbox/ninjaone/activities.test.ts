@@ -1,12 +1,12 @@
 /** `/v2/activities` and the device lifecycle activities the control API fires (NOTES §5). */
 
 import { describe, expect, it } from 'vitest';
-import { call, get, startSim, token } from './helpers.js';
+import { call, control, get, startSim, token } from './helpers.js';
 import { buildSeed, deviceId } from './seed-builder.js';
 
 interface Listed {
   lastActivityId: number;
-  activities: { id: number; deviceId?: number; activityType: string; statusCode: string }[];
+  activities: { id: number; deviceId?: number; activityType: string; statusCode: string; data?: unknown }[];
 }
 
 describe('/v2/activities', () => {
@@ -27,6 +27,32 @@ describe('/v2/activities', () => {
     ]);
     expect(listed.lastActivityId).toBe(listed.activities[0]!.id);
     expect(listed.activities.every((a) => a.id > before)).toBe(true);
+  });
+
+  it('an organisation or location added or renamed fires CLIENT_* or LOCATION_*, on no device (class ALL lists them, DEVICE does not)', async () => {
+    const sim = await startSim(buildSeed({ devices: 3 }));
+    const bearer = await token(sim);
+    const before = (await get<Listed>(sim, bearer, '/v2/activities')).lastActivityId;
+    const org = await control(sim, 'POST', '/_sandbox/organizations', { name: 'Fabrikam' });
+    const location = await control(sim, 'POST', '/_sandbox/locations', { organizationId: (org.body as { id: number }).id, name: 'Quay' });
+    const renamed = await control(sim, 'PATCH', `/_sandbox/organizations/${(org.body as { id: number }).id}`, { name: 'Fabrikam Group' });
+    const moved = await control(sim, 'PATCH', `/_sandbox/locations/${(location.body as { id: number }).id}`, { address: '1 Quay St' });
+
+    expect([org.status, location.status, renamed.status, moved.status]).toEqual([201, 201, 200, 200]);
+    expect(renamed.body).toMatchObject({ name: 'Fabrikam Group' });
+    expect(moved.body).toMatchObject({ name: 'Quay', address: '1 Quay St' });
+    const all = await get<Listed>(sim, bearer, `/v2/activities?class=ALL&newerThan=${before}`);
+    const ids = { organizationId: (org.body as { id: number }).id, locationId: (location.body as { id: number }).id };
+    expect(all.activities.map((a) => [a.statusCode, a.deviceId, a.activityType, a.data])).toEqual([
+      ['LOCATION_UPDATED', undefined, 'SYSTEM', ids],
+      ['CLIENT_UPDATED', undefined, 'SYSTEM', { organizationId: ids.organizationId }],
+      ['LOCATION_CREATED', undefined, 'SYSTEM', ids],
+      ['CLIENT_CREATED', undefined, 'SYSTEM', { organizationId: ids.organizationId }],
+    ]);
+    expect((await get<Listed>(sim, bearer, `/v2/activities?class=DEVICE&newerThan=${before}`)).activities).toEqual([]);
+    expect(await control(sim, 'PATCH', '/_sandbox/organizations/999', { name: 'x' })).toMatchObject({ status: 404 });
+    expect(await control(sim, 'PATCH', `/_sandbox/locations/${ids.locationId}`, { name: ' ' })).toMatchObject({ status: 400, body: { error: 'name: cannot be empty', field: 'name' } });
+    expect(await control(sim, 'PATCH', `/_sandbox/organizations/${ids.organizationId}`, { colour: 'red' })).toMatchObject({ status: 400 });
   });
 
   it('pages down with olderThan, clamps pageSize to 10..1000, filters by class, type and status, and refuses newerThan with olderThan', async () => {
