@@ -29,7 +29,7 @@ import type { HaloAsset, HaloSnapshot } from '../halo/types.js';
 import type { Logger } from '../http/index.js';
 import { LANES } from '../http/rate-limiter.js';
 import { assetFingerprint } from '../plan/make-plan.js';
-import { hasChanges, type Plan } from '../plan/plan.js';
+import { hasChanges, type AssetChange, type Plan } from '../plan/plan.js';
 import { sameRmmId, type RmmSource } from '../rmm/provider.js';
 import type { RmmSnapshot } from '../rmm/snapshot.js';
 import { planFrom, planMeta, readsCustomFields } from '../run/plan-run.js';
@@ -86,7 +86,11 @@ export interface CycleReport {
   drift: number;
   /** Halo requests the cycle made. */
   haloRequests: number;
-  /** Assets found edited in Halo since the cache was filled, whose changes were planned again. */
+  /**
+   * Assets found changed in Halo since the cache was filled — edited, or made for a device the
+   * cycle would have created (by an apply, a scheduled sync, a person) — whose changes were
+   * planned again from Halo's copy.
+   */
   replanned: number;
   applied: { created: number; adopted: number; updated: number; deactivated: number };
   /** What was written, by kind.action (\`asset.create\`), and what failed, the same way. */
@@ -312,6 +316,8 @@ export class SyncController {
     let split = splitForSync(plan(), sync);
     if (!split.refused && hasChanges(split.plan)) {
       report.replanned = await this.#refreshTouched(split.plan);
+      // Just read whole, Halo cannot hold an asset the cache does not: no need to look.
+      if (!report.resynced) report.replanned += await this.#findMadeElsewhere(split.plan);
       if (report.replanned > 0) split = splitForSync(plan(), sync);
     }
     report.held = split.held;
@@ -450,6 +456,46 @@ export class SyncController {
     return stale;
   }
 
+  /**
+   * For each asset the plan would create, looks in Halo for one made for that device since the
+   * cache was filled (an apply from CI, a scheduled `haloform sync`, a person): by the asset tag
+   * the create would write — one small list request each — or, for many creates or ones without a
+   * tag, through their types' lists. Each found is taken into the cache, so the cycle plans it as
+   * it is rather than create a second asset for the device. Returns how many.
+   */
+  async #findMadeElsewhere(plan: Plan): Promise<number> {
+    const { halo } = this.#o;
+    const cache = this.#cache!.halo;
+    const creates = plan.changes.filter((c): c is AssetChange => c.kind === 'asset' && c.action === 'create');
+    if (creates.length === 0) return 0;
+    const tagOf = (c: AssetChange) => {
+      const tag = c.after?.inventory_number;
+      return typeof tag === 'string' && tag.trim() !== '' ? tag : undefined;
+    };
+    const byTag = creates.length <= READ_BACK_ONE_BY_ONE ? creates.filter((c) => tagOf(c) !== undefined) : [];
+    const byType = creates.filter((c) => !byTag.includes(c));
+    const candidates = (await Promise.all(byTag.map((c) => halo.readAssetsWhere({ inventory_number: tagOf(c)!, includeinactive: true })))).flat();
+    if (byType.length > 0) {
+      const typeAddresses = new Set(byType.map((c) => refOf(c.after?.asset_type)));
+      const typeIds = plan.changes.filter((c) => c.kind === 'asset_type' && typeAddresses.has(c.address) && c.haloId !== undefined).map((c) => c.haloId!);
+      candidates.push(...(await halo.readAssets(typeIds)));
+    }
+    const wanted = new Set(creates.map((c) => String(c.rmmId)));
+    const cached = new Map(cache.assets.map((a) => [a.id, a]));
+    let found = 0;
+    for (const candidate of candidates) {
+      if (candidate.rmmId === undefined || !wanted.has(String(candidate.rmmId))) continue;
+      if (sameRmmId(cached.get(candidate.id)?.rmmId, candidate.rmmId)) continue;
+      // A list row without field values: the asset itself, to plan its update right.
+      const asset = candidate.fields.size > 0 ? candidate : ((await halo.readAsset(candidate.id)) ?? candidate);
+      replaceAsset(cache, withListedType(asset, cache));
+      cached.set(asset.id, asset);
+      this.#changed({ assetIds: [asset.id] });
+      found++;
+    }
+    return found;
+  }
+
   async #readAssetsOneByOne(ids: ReadonlySet<number>): Promise<Map<number, HaloAsset>> {
     const read = await Promise.all([...ids].map((id) => this.#o.halo.readAsset(id)));
     return new Map(read.filter((a): a is HaloAsset => a !== undefined).map((a) => [a.id, a]));
@@ -505,6 +551,11 @@ function withListedType(asset: HaloAsset, cache: HaloSnapshot): HaloAsset {
   if (asset.assetTypeId !== undefined) return asset;
   const cached = cache.assets.find((a) => a.id === asset.id);
   return cached?.assetTypeId !== undefined ? { ...asset, assetTypeId: cached.assetTypeId } : asset;
+}
+
+/** The address a `{ ref }` value points at. */
+function refOf(value: unknown): string | undefined {
+  return value !== null && typeof value === 'object' && 'ref' in value && typeof value.ref === 'string' ? value.ref : undefined;
 }
 
 function replaceAsset(cache: HaloSnapshot, asset: HaloAsset): void {

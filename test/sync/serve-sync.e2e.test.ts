@@ -203,6 +203,29 @@ describe('serve keeps Halo converged (sync)', () => {
     expect(fields.get(102)).toBe('Latitude 7450');
   });
 
+  it('never makes a second asset for a device something else gave one since the cache was filled (an apply from CI, say)', async () => {
+    const s = await startSyncingServe();
+    await s.sync();
+    const device = sandbox.data.ninjaone.devices[0]!;
+    const add = (name: string) => sandbox.ninjaone.control.addDevice({ organizationId: device.organizationId, locationId: device.locationId, nodeClass: 'WINDOWS_WORKSTATION', displayName: name });
+    const assetsFor = (id: number) => sandbox.halo.control.state().assets.filter((a) => a.ninjarmm_id === id);
+    const applyElsewhere = async () => expect((await cli(['apply', '-c', 'spec.yaml', '--auto-approve'], { cwd: dir, env: demoEnv(sandbox) })).code).toBe(0);
+
+    // One: looked for by the asset tag its create would write.
+    const one = add('ELSEWHERE-01');
+    await applyElsewhere();
+    expect(assetsFor(one.id)).toHaveLength(1);
+    expect(await s.sync()).toMatchObject({ replanned: 1, applied: { created: 0 } });
+    expect(assetsFor(one.id)).toHaveLength(1);
+
+    // Many at once: looked for through their type's list.
+    const many = Array.from({ length: 101 }, (_, i) => add(`ELSEWHERE-BULK-${i}`));
+    await applyElsewhere();
+    expect(await s.sync()).toMatchObject({ replanned: 101, applied: { created: 0 } });
+    for (const d of many) expect(assetsFor(d.id)).toHaveLength(1);
+    expect(await s.sync()).toMatchObject({ haloRequests: 0, replanned: 0 });
+  }, 60_000);
+
   it('finds drift made behind its back at the resync', async () => {
     let clock = Date.now();
     const loaded = loadSpecFile('spec.yaml', demoEnv(sandbox), dir, { missingEnv: 'error' });
