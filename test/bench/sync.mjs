@@ -9,6 +9,8 @@
  * - the same with the webhook dropped: the backstop's cycle time plus the minute it waits at
  *   worst (target < 70 s);
  * - alert → ticket p50 while the first import runs (target < 1 s);
+ * - a second serve taking over sync on the same store: its first cycle's Halo requests (target 0:
+ *   it starts from the cache the first one kept there) and time;
  * - serve's peak RSS (each size runs in a process of its own, with serve's heap bound: serve and
  *   the benchmark's few variables; target < 500 MB).
  * Writes bench-results/sync.json.
@@ -103,6 +105,7 @@ export async function benchSync({ sizes, budgeted = [] }) {
       alertTicketP50MsDuringImport: '< 1000',
       serveRssMiB: '< 500',
       halo429s: '= 0',
+      takeoverCycleHaloRequests: '= 0',
     },
   });
   saveResults('sync', { rows });
@@ -142,7 +145,7 @@ async function oneSize(devices, budgeted) {
     const env = { ...process.env, ...sandbox.env, HALOFORM_WEBHOOK_SECRET: SECRET };
     const loaded = loadSpecFile('spec.yaml', env, dir, { missingEnv: 'error' });
     if (!loaded.spec) throw new Error(loaded.diagnostics.map((d) => d.detail).join('\n'));
-    serve = await startServe({ spec: loaded.spec, loaded, env, sync: 'manual', poller: 'off', store: 'sqlite::memory:', port: 0, secrets: [SECRET], logger: silentLogger });
+    serve = await startServe({ spec: loaded.spec, loaded, env, sync: 'manual', poller: 'off', store: `sqlite:${join(dir, 'serve.db')}`, port: 0, secrets: [SECRET], logger: silentLogger });
     const ninja = new NinjaOneClient(loaded.spec.connections.ninjaone, { maxAttempts: 2 });
     await ninja.registerWebhook({ url: `${serve.url}/ninjaone/webhook`, header: 'Authorization', secret: SECRET, lifecycle: true });
     await ninja.close();
@@ -150,7 +153,8 @@ async function oneSize(devices, budgeted) {
     const customers = await serve.sync();
     if (customers.error || customers.refused) throw new Error(`the customers were not created: ${customers.error ?? customers.refused}`);
     benchSpec(dir, ALL_KINDS, budgeted);
-    const reloaded = await serve.reload(loadSpecFile('spec.yaml', env, dir, { missingEnv: 'error' }));
+    const full = loadSpecFile('spec.yaml', env, dir, { missingEnv: 'error' });
+    const reloaded = await serve.reload(full);
     if (!reloaded.ok) throw new Error(`the bench spec did not reload: ${reloaded.reason}`);
 
     // The first import of the devices, with an alert raised every 250 ms meanwhile. (Halo's state
@@ -203,6 +207,11 @@ async function oneSize(devices, budgeted) {
     const caught = await serve.syncBackstop();
     const backstopMs = Date.now() - backstopStarted;
 
+    // Another serve takes over sync on the same store (a replica, or this one restarted): its first cycle.
+    await serve.stop({ graceMs: 1_000 });
+    serve = await startServe({ spec: full.spec, loaded: full, env, sync: 'manual', poller: 'off', store: `sqlite:${join(dir, 'serve.db')}`, port: 0, secrets: [SECRET], logger: silentLogger });
+    const takeover = await serve.sync();
+
     const sortedAlerts = [...alertLatencies].sort((a, b) => a - b);
     const sortedWebhook = [...webhookLatencies].sort((a, b) => a - b);
     const row = {
@@ -214,6 +223,8 @@ async function oneSize(devices, budgeted) {
       backstopWorstCaseMs: caught?.applied.created === 1 ? 60_000 + backstopMs : 'missed',
       alertTicketP50MsDuringImport: sortedAlerts.length ? Math.round(percentile(sortedAlerts, 0.5)) : 'none',
       alertsDuringImport: `${sortedAlerts.length}${alertsLost ? ` (${alertsLost} without a ticket)` : ''}`,
+      takeoverCycleHaloRequests: takeover.fromStore ? takeover.haloRequests : `${takeover.haloRequests} (read whole)`,
+      takeoverCycleS: +(takeover.durationMs / 1000).toFixed(1),
       serveRssMiB: Math.round(peakRss / 2 ** 20),
       halo429s: await sandbox.halo429s(),
     };
