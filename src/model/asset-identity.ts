@@ -58,13 +58,15 @@ export interface AssetIdentity {
 /** Halo assets by RMM id and (when assets.match uses serials and Halo has the field) by serial; devices by serial. */
 export function startIdentities(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapshot, catalog: Catalog, serials: ReadonlyMap<RmmId, DeviceSerial>, rules: SerialRules): AssetIdentities {
   const byNinja = new Map<RmmId, HaloAsset[]>();
-  for (const a of halo.assets) if (a.rmmId !== undefined) byNinja.set(a.rmmId, [...(byNinja.get(a.rmmId) ?? []), a]);
+  for (const a of halo.assets) if (a.rmmId !== undefined) addTo(byNinja, a.rmmId, a);
   const matchBySerial = spec.assets.match.includes('serialNumber') && catalog.serialField !== undefined;
   const devicesBySerial = new Map<string, RmmDevice[]>();
   for (const d of ninja.devices) {
     const s = serials.get(d.id)!.serial;
-    if (s) devicesBySerial.set(serialKey(s), [...(devicesBySerial.get(serialKey(s)) ?? []), d]);
+    if (s) addTo(devicesBySerial, serialKey(s), d);
   }
+  const sharedCounts = new Map<string, number>();
+  devicesBySerial.forEach((devices, key) => sharedCounts.set(key, devices.length));
   const assetsBySerial = new Map<string, HaloAsset[]>();
   if (matchBySerial) {
     const fieldId = catalog.serialField!.id;
@@ -72,7 +74,7 @@ export function startIdentities(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapsh
       if (a.rmmId !== undefined) continue;
       const v = a.fields.get(fieldId);
       if (typeof v !== 'string' || v.trim() === '') continue;
-      assetsBySerial.set(serialKey(v), [...(assetsBySerial.get(serialKey(v)) ?? []), a]);
+      addTo(assetsBySerial, serialKey(v), a);
     }
   }
   return {
@@ -82,7 +84,7 @@ export function startIdentities(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapsh
     byNinja,
     matchBySerial,
     devicesBySerial,
-    sharedCounts: new Map([...devicesBySerial].map(([k, v]) => [k, v.length])),
+    sharedCounts,
     assetsBySerial,
     unusableSerials: new Map(),
     sharedSerials: new Map(),
@@ -91,12 +93,19 @@ export function startIdentities(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapsh
   };
 }
 
+function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const values = map.get(key);
+  if (values) values.push(value);
+  else map.set(key, [value]);
+}
+
 /** The device's asset: the one linked by RMM id, else one matched by serial, else none. */
 export function identityOf(ids: AssetIdentities, device: RmmDevice, label: string): AssetIdentity {
   const linked = ids.byNinja.get(device.id) ?? [];
-  if (linked.length > 0) {
+  if (linked.length === 1) return { live: linked[0]!, match: 'ninja-id' };
+  if (linked.length > 1) {
     const sorted = [...linked].sort((a, b) => Number(a.inactive) - Number(b.inactive) || a.id - b.id);
-    if (linked.length > 1) ids.duplicateLinks.push(`"${label}" (${deviceKey(ids.provider, device.id)}) → Halo assets ${sorted.map((a) => a.id).join(', ')}`);
+    ids.duplicateLinks.push(`"${label}" (${deviceKey(ids.provider, device.id)}) → Halo assets ${sorted.map((a) => a.id).join(', ')}`);
     return { live: sorted[0]!, match: 'ninja-id' };
   }
   return ids.matchBySerial ? serialMatchOf(ids, device, label) : { match: 'new' };

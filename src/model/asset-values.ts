@@ -6,16 +6,16 @@
 
 import { warning } from '../diagnostics/diagnostic.js';
 import type { FieldMapping, Spec } from '../config/spec.js';
-import type { RmmDevice, RmmSnapshot } from '../rmm/snapshot.js';
+import type { RmmDevice, RmmId, RmmSnapshot } from '../rmm/snapshot.js';
 import type { Catalog, MappingTarget } from './catalog.js';
-import { convert } from './convert.js';
+import { convert, type SourceMeta, type TargetType } from './convert.js';
 import type { DesiredValue } from './desired.js';
 import { deviceDisplayName } from './device-names.js';
 import { customFieldOf, pathIsTimestamp, readMappedPath, type DeviceContext } from './device-values.js';
 import type { Report } from './report.js';
 import { placeholderReason, type DeviceSerial, type SerialRules } from './serials.js';
 import { list } from './wording.js';
-import { deviceKey, fillLink, type RmmProvider } from '../rmm/provider.js';
+import { deviceKey, linkFiller, type LinkProperty, type RmmProvider } from '../rmm/provider.js';
 
 /** A value that does not convert to its Halo field's type: not written. */
 interface RefusedValue {
@@ -33,7 +33,52 @@ export interface AssetValues {
   rules: SerialRules;
   /** The mappings that write the serial (source serial, or the serial field): never with a placeholder. */
   serialMappings: FieldMapping[];
+  /** The mappings that can be written, in spec order, with what each needs worked out once for every device. */
+  writes: MappingWrite[];
+  /** The device links the spec asks for, their templates filled with the RMM's address. */
+  links: DeviceLink[];
   refused: Map<FieldMapping, RefusedValue[]>;
+}
+
+/** A mapping with a Halo target: where it writes, and how its values are converted. */
+interface MappingWrite {
+  mapping: FieldMapping;
+  target: MappingTarget;
+  /** It writes the serial: a placeholder is never written. */
+  writesSerial: boolean;
+  meta: SourceMeta;
+}
+
+/** A link property the spec asks for, and how a device's value of it is made. */
+interface DeviceLink {
+  target: LinkProperty;
+  fill: (id: RmmId, uid: string | undefined) => string | undefined;
+}
+
+/** What a link value holds. */
+const LINK_TYPE: TargetType = { type: 'text', options: [], label: 'Halo asset link' };
+
+/** The value steps before the first device: each mapping's target and conversion, each link's template. */
+export function startValues(spec: Spec, ninja: RmmSnapshot, catalog: Catalog, rules: SerialRules, serialMappings: FieldMapping[]): AssetValues {
+  const writes: MappingWrite[] = [];
+  for (const mapping of spec.assets.fields) {
+    const target = catalog.targetOf(mapping);
+    if (!target) continue;
+    const field = customFieldOf(mapping.from);
+    const definition = mapping.source === 'path' && field !== undefined ? ninja.customFieldDefinitions.get(field) : undefined;
+    const meta: SourceMeta = {
+      ...(definition ? { definition } : {}),
+      timestamp: mapping.source === 'path' && pathIsTimestamp(mapping.from, ninja.provider),
+      ...(mapping.dateFormat ? { dateFormat: mapping.dateFormat } : {}),
+    };
+    writes.push({ mapping, target, writesSerial: serialMappings.includes(mapping), meta });
+  }
+  const links: DeviceLink[] = [];
+  const { deviceUrl, remoteUrl } = spec.assets.links;
+  const targets = ninja.provider.halo.links;
+  if (deviceUrl) links.push({ target: targets.device, fill: linkFiller(deviceUrl, ninja.webUrl) });
+  if (remoteUrl) links.push({ target: targets.remote, fill: linkFiller(remoteUrl, ninja.webUrl) });
+  return { spec, ninja, catalog, rules, serialMappings, writes, links, refused: new Map() };
 }
 
 /** What a mapping reads for a device, before conversion (its serial, its name, or its path). */
@@ -52,15 +97,16 @@ export function hasMappedValue(device: RmmDevice, mapping: FieldMapping, spec: S
 /** The device's mapped values in spec order (refused ones noted), then its RMM links unless a mapping writes that property. */
 export function valuesOf(run: AssetValues, device: RmmDevice, label: string, context: DeviceContext, serial: DeviceSerial): DesiredValue[] {
   const values: DesiredValue[] = [];
-  for (const mapping of run.spec.assets.fields) {
-    const target = run.catalog.targetOf(mapping);
-    if (!target) continue;
-    const value = mappedValueOf(run, device, mapping, target, context, serial);
+  for (const write of run.writes) {
+    const value = mappedValueOf(run, device, write, context, serial);
     if (value === undefined) continue;
-    if ('refused' in value) run.refused.set(mapping, [...(run.refused.get(mapping) ?? []), { device: `"${label}" (${deviceKey(run.ninja.provider, device.id)})`, ...value.refused }]);
-    else values.push(value);
+    if ('refused' in value) {
+      const refused = run.refused.get(write.mapping) ?? [];
+      refused.push({ device: `"${label}" (${deviceKey(run.ninja.provider, device.id)})`, ...value.refused });
+      run.refused.set(write.mapping, refused);
+    } else values.push(value);
   }
-  for (const link of deviceLinks(device, run.spec, run.ninja)) if (!values.some((v) => v.kind === 'property' && v.target === link.target)) values.push(link);
+  for (const link of deviceLinks(device, run.links)) if (!values.some((v) => v.kind === 'property' && v.target === link.target)) values.push(link);
   return values;
 }
 
@@ -69,39 +115,28 @@ export function valuesOf(run: AssetValues, device: RmmDevice, label: string, con
  * not convert; undefined when there is nothing to write. A placeholder serial is never written.
  */
 function mappedValueOf(
-  { spec, ninja, rules, serialMappings }: AssetValues,
+  { spec, ninja, rules }: AssetValues,
   device: RmmDevice,
-  mapping: FieldMapping,
-  target: MappingTarget,
+  { mapping, target, writesSerial, meta }: MappingWrite,
   context: DeviceContext,
   serial: DeviceSerial,
 ): DesiredValue | { refused: Omit<RefusedValue, 'device'> } | undefined {
   const raw = sourceValue(device, mapping, spec, context, serial, ninja.provider);
-  if (serialMappings.includes(mapping) && (typeof raw === 'string' || typeof raw === 'number') && placeholderReason(String(raw).trim(), rules)) return undefined;
-  const field = customFieldOf(mapping.from);
-  const definition = mapping.source === 'path' && field !== undefined ? ninja.customFieldDefinitions.get(field) : undefined;
-  const converted = convert(raw, target.type, {
-    ...(definition ? { definition } : {}),
-    timestamp: mapping.source === 'path' && pathIsTimestamp(mapping.from, ninja.provider),
-    ...(mapping.dateFormat ? { dateFormat: mapping.dateFormat } : {}),
-  });
+  if (writesSerial && (typeof raw === 'string' || typeof raw === 'number') && placeholderReason(String(raw).trim(), rules)) return undefined;
+  const converted = convert(raw, target.type, meta);
   if (converted === undefined) return undefined;
   if (!converted.ok) return { refused: { shown: converted.shown, why: converted.why, holds: converted.holds } };
   return { target: target.name, kind: target.kind, value: converted.value, type: target.type };
 }
 
 /** The device's links into its RMM (NinjaOne: ninja_url, ninja_remote_url) from the spec's templates. */
-function deviceLinks(device: RmmDevice, spec: Spec, rmm: RmmSnapshot): DesiredValue[] {
+function deviceLinks(device: RmmDevice, links: readonly DeviceLink[]): DesiredValue[] {
   const out: DesiredValue[] = [];
   const uid = typeof device.record.uid === 'string' ? device.record.uid : undefined;
-  const fill = (template: string) => fillLink(template, rmm.webUrl, device.id, uid);
-  const text = { type: 'text' as const, options: [], label: 'Halo asset link' };
-  const { deviceUrl, remoteUrl } = spec.assets.links;
-  const url = deviceUrl ? fill(deviceUrl) : undefined;
-  const remote = remoteUrl ? fill(remoteUrl) : undefined;
-  const { links } = rmm.provider.halo;
-  if (url) out.push({ target: links.device, kind: 'property', value: url, type: text });
-  if (remote) out.push({ target: links.remote, kind: 'property', value: remote, type: text });
+  for (const link of links) {
+    const value = link.fill(device.id, uid);
+    if (value) out.push({ target: link.target, kind: 'property', value, type: LINK_TYPE });
+  }
   return out;
 }
 

@@ -13,7 +13,7 @@ import type { RmmDevice, RmmSnapshot } from '../rmm/snapshot.js';
 import { address } from './address.js';
 import { identityOf, startIdentities, warnIdentities, type AssetIdentities } from './asset-identity.js';
 import { startUserLinks, userOf, warnUserLinks, type UserLinks } from './asset-users.js';
-import { valuesOf, warnRefusedValues, type AssetValues } from './asset-values.js';
+import { startValues, valuesOf, warnRefusedValues, type AssetValues } from './asset-values.js';
 import type { Catalog } from './catalog.js';
 import type { CustomerModel } from './customers.js';
 import { deactivationsOf } from './deactivations.js';
@@ -22,7 +22,7 @@ import { deviceDisplayName } from './device-names.js';
 import { deviceContexts, type DeviceContext } from './device-values.js';
 import { heldBy, lookalikes } from './read-problems.js';
 import type { Report } from './report.js';
-import { deviceSerial, serialRules, type DeviceSerial } from './serials.js';
+import { deviceSerial, serialRules, type DeviceSerial, type SerialRules } from './serials.js';
 import { list } from './wording.js';
 import { sameName } from '../halo/names.js';
 import type { RmmId } from '../rmm/snapshot.js';
@@ -58,16 +58,33 @@ interface AssetRun {
   placeholderOnly: string[];
 }
 
+/** What more than one step reads of each device, read once a plan: its context and its serial. */
+export interface DeviceReadings {
+  contextOf: (device: RmmDevice) => DeviceContext;
+  /** Each device's serial (assets.serial.from), by device record. */
+  serials: ReadonlyMap<RmmDevice, DeviceSerial>;
+  rules: SerialRules;
+}
+
+/** Each device's serial, and its context as each step asks: the type catalog counts values with them, then the assets are made. */
+export function readDevices(spec: Spec, ninja: RmmSnapshot): DeviceReadings {
+  const rules = serialRules(spec, ninja.provider);
+  const serials = new Map<RmmDevice, DeviceSerial>();
+  for (const d of ninja.devices) serials.set(d, deviceSerial(d, spec.assets.serial.from, spec.assets.serial.fromText, rules));
+  return { contextOf: deviceContexts(ninja), serials, rules };
+}
+
 export function resolveAssets(
   spec: Spec,
   ninja: RmmSnapshot,
   halo: HaloSnapshot,
   customers: CustomerModel,
   catalog: Catalog,
+  readings: DeviceReadings,
   report: Report,
   options: AssetOptions = {},
 ): { assets: DesiredAsset[]; deactivations: Deactivation[] } {
-  const run = startAssetRun(spec, ninja, halo, customers, catalog);
+  const run = startAssetRun(spec, ninja, halo, customers, catalog, readings);
   const assets: DesiredAsset[] = [];
   for (const device of [...ninja.devices].sort((a, b) => compareRmmIds(a.id, b.id))) {
     const asset = assetOf(run, device);
@@ -85,26 +102,21 @@ export function resolveAssets(
 }
 
 /** The run before the first device: every device's serial, and Halo indexed for each step. */
-function startAssetRun(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapshot, customers: CustomerModel, catalog: Catalog): AssetRun {
-  const rules = serialRules(spec, ninja.provider);
-  const serials = new Map(ninja.devices.map((d) => [d.id, deviceSerial(d, spec.assets.serial.from, spec.assets.serial.fromText, rules)]));
+function startAssetRun(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapshot, customers: CustomerModel, catalog: Catalog, readings: DeviceReadings): AssetRun {
+  const { rules, contextOf } = readings;
+  const serials = new Map<RmmId, DeviceSerial>();
+  for (const d of ninja.devices) serials.set(d.id, readings.serials.get(d)!);
+  const serialMappings = spec.assets.fields.filter((m) => m.source === 'serial' || sameName(m.to, spec.assets.serialField));
   return {
     spec,
     provider: ninja.provider,
     customers,
     catalog,
-    contextOf: deviceContexts(ninja),
+    contextOf,
     serials,
     droppedAssets: lookalikes(halo.problems, 'asset'),
     identities: startIdentities(spec, ninja, halo, catalog, serials, rules),
-    values: {
-      spec,
-      ninja,
-      catalog,
-      rules,
-      serialMappings: spec.assets.fields.filter((m) => m.source === 'serial' || sameName(m.to, spec.assets.serialField)),
-      refused: new Map(),
-    },
+    values: startValues(spec, ninja, catalog, rules, serialMappings),
     users: startUserLinks(halo),
     skipped: new Map(),
     placeholderOnly: [],
@@ -157,7 +169,9 @@ function assetOf(run: AssetRun, device: RmmDevice): DesiredAsset | undefined {
 
 /** Notes a device as not synced, for the warning; returns no asset. */
 function noteSkipped(run: AssetRun, reason: string, device: RmmDevice, label: string): undefined {
-  run.skipped.set(reason, [...(run.skipped.get(reason) ?? []), named(run, device, label)]);
+  const devices = run.skipped.get(reason) ?? [];
+  devices.push(named(run, device, label));
+  run.skipped.set(reason, devices);
   return undefined;
 }
 

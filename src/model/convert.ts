@@ -11,7 +11,7 @@ import type { DateFormat, ValueType } from '../config/spec.js';
 import { FIELD_TYPE_WORDS } from '../halo/field-types.js';
 import type { HaloFieldOption, HaloFieldType } from '../halo/types.js';
 import type { RmmCustomFieldDefinition } from '../rmm/snapshot.js';
-import { findByName } from '../halo/names.js';
+import { foldName, indexByName } from '../halo/names.js';
 
 /** The Halo side of a mapping: what it holds, and the options of a selection. */
 export interface TargetType {
@@ -177,8 +177,32 @@ function toBoolean(value: unknown, target: TargetType): Converted {
   return refuse(value, target, 'is not true or false');
 }
 
+/** A selection's options indexed: by folded name and by id as text (the first of equals wins, as a search finds it), and their order. */
+interface OptionIndex {
+  byName: Map<string, HaloFieldOption>;
+  byId: Map<string, HaloFieldOption>;
+  rank: Map<number, number>;
+  /** `comparable`'s answers for the text and number values read so far. */
+  shown: Map<string | number, string | undefined>;
+}
+
+/** Indexes by options list: a read's lists are never changed in place, and every device's values are looked up in the same few. */
+const optionIndexes = new WeakMap<readonly HaloFieldOption[], OptionIndex>();
+
+function optionIndex(options: readonly HaloFieldOption[]): OptionIndex {
+  let index = optionIndexes.get(options);
+  if (index === undefined) {
+    const byId = new Map<string, HaloFieldOption>();
+    for (const o of options) if (!byId.has(String(o.id))) byId.set(String(o.id), o);
+    index = { byName: indexByName(options), byId, rank: new Map(options.map((o, i) => [o.id, i])), shown: new Map() };
+    optionIndexes.set(options, index);
+  }
+  return index;
+}
+
+/** The option named `value` (case and surrounding spaces do not count). */
 function option(target: TargetType, value: unknown): HaloFieldOption | undefined {
-  return findByName(target.options, String(value));
+  return optionIndex(target.options).byName.get(foldName(String(value)));
 }
 
 function optionList(target: TargetType): string {
@@ -206,7 +230,7 @@ function toMultiselect(value: unknown, target: TargetType): Converted {
 
 /** Option names in the field's own order. */
 function ordered(hits: readonly HaloFieldOption[], target: TargetType): string[] {
-  const rank = new Map(target.options.map((o, i) => [o.id, i]));
+  const { rank } = optionIndex(target.options);
   return [...hits].sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0)).map((o) => o.name);
 }
 
@@ -238,22 +262,31 @@ export function comparable(live: unknown, target: TargetType): string | undefine
     }
     case 'select':
     case 'multiselect': {
-      const items = Array.isArray(live) ? live : typeof live === 'string' ? live.split(',') : [live];
-      const names: HaloFieldOption[] = [];
-      const unknown: string[] = [];
-      for (const item of items) {
-        const id = typeof item === 'object' && item !== null ? (item as Record<string, unknown>).id : item;
-        const byId = target.options.find((o) => String(o.id) === String(id).trim());
-        const hit = byId ?? option(target, id);
-        if (hit) names.push(hit);
-        else if (!isEmpty(id)) unknown.push(String(id).trim());
-      }
-      const known = ordered([...new Set(names)], target);
-      return [...known, ...unknown].join(', ') || undefined;
+      if (typeof live !== 'string' && typeof live !== 'number') return selectionShown(live, target);
+      // Thousands of assets hold one of a few option ids (or names): each is read once per options list.
+      const { shown } = optionIndex(target.options);
+      if (!shown.has(live)) shown.set(live, selectionShown(live, target));
+      return shown.get(live);
     }
     default:
       return typeof live === 'string' ? live.trim() || undefined : typeof live === 'object' ? JSON.stringify(live) : String(live);
   }
+}
+
+/** A selection's option names in the field's order, then what names no option; undefined when nothing is left. */
+function selectionShown(live: unknown, target: TargetType): string | undefined {
+  const items = Array.isArray(live) ? live : typeof live === 'string' ? live.split(',') : [live];
+  const { byId } = optionIndex(target.options);
+  const names: HaloFieldOption[] = [];
+  const unknown: string[] = [];
+  for (const item of items) {
+    const id = typeof item === 'object' && item !== null ? (item as Record<string, unknown>).id : item;
+    const hit = byId.get(String(id).trim()) ?? option(target, id);
+    if (hit) names.push(hit);
+    else if (!isEmpty(id)) unknown.push(String(id).trim());
+  }
+  const known = ordered([...new Set(names)], target);
+  return [...known, ...unknown].join(', ') || undefined;
 }
 
 /** What Halo is sent for a display value: option ids for selections, booleans and numbers as such, text as text. */

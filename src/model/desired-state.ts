@@ -8,13 +8,11 @@ import { didYouMean } from '../diagnostics/suggest.js';
 import type { NinjaRef, Spec } from '../config/spec.js';
 import type { HaloSnapshot } from '../halo/types.js';
 import type { RmmId, RmmSnapshot } from '../rmm/snapshot.js';
-import { hasMappedValue, resolveAssets, type AssetOptions } from './assets.js';
+import { hasMappedValue, readDevices, resolveAssets, type AssetOptions, type DeviceReadings } from './assets.js';
 import { resolveCatalog } from './catalog.js';
 import { list, resolveCustomers } from './customers.js';
 import type { Desired } from './desired.js';
-import { deviceContexts } from './device-values.js';
 import { readProblemWarnings } from './read-problems.js';
-import { deviceSerial, serialRules } from './serials.js';
 import { foldName } from '../halo/names.js';
 import { ticketTypeNamed } from '../halo/lookups.js';
 import { deviceKey, sameRmmId, type RmmProvider } from '../rmm/provider.js';
@@ -27,9 +25,10 @@ export function desiredState(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapshot,
   // Every placed organisation and location gets its client and site, devices or not, as Halo's own
   // integration imports them; a skipped one gets nothing.
   const customers = resolveCustomers(spec, ninja, halo, report);
-  const { classesInUse, valuesByClass } = classesInUseOf(spec, ninja, customers);
+  const readings = readDevices(spec, ninja);
+  const { classesInUse, valuesByClass } = classesInUseOf(spec, ninja, customers, readings);
   const catalog = resolveCatalog(spec, halo, classesInUse, report, valuesByClass, ninja);
-  const { assets, deactivations } = resolveAssets(spec, ninja, halo, customers, catalog, report, options);
+  const { assets, deactivations } = resolveAssets(spec, ninja, halo, customers, catalog, readings, report, options);
   const settings = settingsOf(spec, halo);
   const unique = spec.settings.assetTagMustBeUnique ?? halo.settings.assetTagMustBeUnique ?? false;
   if (unique) report.errors.push(...assetTagCollisions(assets, deactivations, halo, ninja.provider));
@@ -60,22 +59,27 @@ type Report = { errors: Diagnostic[]; warnings: Diagnostic[] };
  * The node classes in use — of devices whose location is placed, so skipped organisations create
  * no types — and per class how many devices have a value for each mapped asset field.
  */
-function classesInUseOf(spec: Spec, ninja: RmmSnapshot, customers: ReturnType<typeof resolveCustomers>): { classesInUse: Map<string, number>; valuesByClass: Map<string, Map<string, number>> } {
+function classesInUseOf(
+  spec: Spec,
+  ninja: RmmSnapshot,
+  customers: ReturnType<typeof resolveCustomers>,
+  { contextOf, serials }: DeviceReadings,
+): { classesInUse: Map<string, number>; valuesByClass: Map<string, Map<string, number>> } {
   const classesInUse = new Map<string, number>();
   const valuesByClass = new Map<string, Map<string, number>>();
-  const contextOf = deviceContexts(ninja);
-  const fieldMappings = spec.assets.fields.filter((m) => m.target === 'field');
-  const rules = serialRules(spec, ninja.provider);
+  const fieldMappings = spec.assets.fields.filter((m) => m.target === 'field').map((mapping) => ({ mapping, key: foldName(mapping.to) }));
   for (const d of ninja.devices) {
     if (d.locationId === undefined || d.nodeClass === undefined || 'skipped' in customers.placement(d.locationId)) continue;
     classesInUse.set(d.nodeClass, (classesInUse.get(d.nodeClass) ?? 0) + 1);
-    const counts = valuesByClass.get(d.nodeClass) ?? new Map<string, number>();
-    valuesByClass.set(d.nodeClass, counts);
+    let counts = valuesByClass.get(d.nodeClass);
+    if (!counts) {
+      counts = new Map<string, number>();
+      valuesByClass.set(d.nodeClass, counts);
+    }
     const context = contextOf(d);
-    const serial = deviceSerial(d, spec.assets.serial.from, spec.assets.serial.fromText, rules);
-    for (const m of fieldMappings) {
-      const key = foldName(m.to);
-      if (hasMappedValue(d, m, spec, context, serial, ninja.provider)) counts.set(key, (counts.get(key) ?? 0) + 1);
+    const serial = serials.get(d)!;
+    for (const { mapping, key } of fieldMappings) {
+      if (hasMappedValue(d, mapping, spec, context, serial, ninja.provider)) counts.set(key, (counts.get(key) ?? 0) + 1);
     }
   }
   return { classesInUse, valuesByClass };

@@ -15,12 +15,24 @@ import type { RmmId } from '../rmm/snapshot.js';
 export function nameFrom(record: Readonly<Record<string, unknown>>, sources: readonly string[]): string | undefined {
   for (const source of sources) {
     let value: unknown = record;
-    for (const key of source.split('.')) {
+    for (const key of keysOf(source)) {
       value = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
     }
     if (typeof value === 'string' && value.trim() !== '') return value.trim();
   }
   return undefined;
+}
+
+/** A name source's keys (`system.name` → system, name), split once per source: names are read for every device. */
+const sourceKeys = new Map<string, readonly string[]>();
+
+function keysOf(source: string): readonly string[] {
+  let keys = sourceKeys.get(source);
+  if (keys === undefined) {
+    keys = source.split('.');
+    sourceKeys.set(source, keys);
+  }
+  return keys;
 }
 
 /** `nameFrom`, else "<RMM> device <id>". */

@@ -17,21 +17,15 @@ export interface DeviceContext {
 
 /** The value at `path`, or undefined when the device does not have it. */
 export function readDevicePath(device: RmmDevice, path: DevicePath, context: DeviceContext): unknown {
-  const [root, ...rest] = path;
+  const root = path[0];
   if (!root) return undefined;
+  if (root.name === 'customFields') return readCustomFieldPath(context.customFields, path);
   let value: unknown;
-  if (root.name === 'customFields') {
-    const [field, ...deeper] = rest;
-    if (!field) return context.customFields;
-    value = context.customFields?.[field.name];
-    if (field.index !== undefined) value = Array.isArray(value) ? value[field.index] : undefined;
-    return walk(value, deeper);
-  }
   if (root.name === 'organization') value = context.organization;
   else if (root.name === 'location') value = context.location;
   else value = device.record[root.name];
   if (root.index !== undefined) value = Array.isArray(value) ? value[root.index] : undefined;
-  return walk(value, rest);
+  return walk(value, path, 1);
 }
 
 /**
@@ -41,19 +35,29 @@ export function readDevicePath(device: RmmDevice, path: DevicePath, context: Dev
 export function readMappedPath(device: RmmDevice, mapping: Pick<FieldMapping, 'from' | 'inherit'>, context: DeviceContext): unknown {
   const own = readDevicePath(device, mapping.from, context);
   if (!mapping.inherit || mapping.from[0]?.name !== 'customFields' || !absent(own)) return own;
-  const [, ...rest] = mapping.from;
-  const fromLocation = readDevicePath(device, [{ name: 'customFields' }, ...rest], { ...(context.location?.customFields ? { customFields: context.location.customFields } : {}) });
+  const fromLocation = readCustomFieldPath(context.location?.customFields, mapping.from);
   if (!absent(fromLocation)) return fromLocation;
-  return readDevicePath(device, [{ name: 'customFields' }, ...rest], { ...(context.organization?.customFields ? { customFields: context.organization.customFields } : {}) });
+  return readCustomFieldPath(context.organization?.customFields, mapping.from);
+}
+
+/** A `customFields…` path read from `fields` (a device's, or its location's or organisation's own). */
+function readCustomFieldPath(fields: Readonly<Record<string, unknown>> | undefined, path: DevicePath): unknown {
+  const field = path[1];
+  if (!field) return fields;
+  let value = fields?.[field.name];
+  if (field.index !== undefined) value = Array.isArray(value) ? value[field.index] : undefined;
+  return walk(value, path, 2);
 }
 
 function absent(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
-function walk(start: unknown, path: DevicePath): unknown {
+/** The value reached from `start` by the segments of `path` from `from` on (paths are read for every device: no slices). */
+function walk(start: unknown, path: DevicePath, from: number): unknown {
   let value = start;
-  for (const segment of path) {
+  for (let i = from; i < path.length; i++) {
+    const segment = path[i]!;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
     value = (value as Record<string, unknown>)[segment.name];
     if (segment.index !== undefined) value = Array.isArray(value) ? value[segment.index] : undefined;
@@ -74,20 +78,25 @@ export function customFieldOf(path: DevicePath): string | undefined {
   return undefined;
 }
 
-/** The device context (custom fields, organisation, location and theirs) of each device of a snapshot. */
+/**
+ * The device context (custom fields, organisation, location and theirs) of each device of a
+ * snapshot. An organisation's or location's part is made once and shared by its devices.
+ */
 export function deviceContexts(ninja: RmmSnapshot): (device: RmmDevice) => DeviceContext {
-  const organizations = new Map<RmmId, RmmOrganization>(ninja.organizations.map((o) => [o.id, o]));
-  const locations = new Map<RmmId, RmmLocation>(ninja.locations.map((l) => [l.id, l]));
+  const organizations = new Map(ninja.organizations.map((o) => [o.id, placeContext(o, ninja.organizationCustomFields.get(o.id))]));
+  const locations = new Map(ninja.locations.map((l) => [l.id, placeContext(l, ninja.locationCustomFields.get(l.id))]));
   return (device) => {
-    const org = device.organizationId === undefined ? undefined : organizations.get(device.organizationId);
-    const location = device.locationId === undefined ? undefined : locations.get(device.locationId);
+    const context: DeviceContext = {};
     const customFields = ninja.customFields.get(device.id);
-    const orgFields = org ? ninja.organizationCustomFields.get(org.id) : undefined;
-    const locationFields = location ? ninja.locationCustomFields.get(location.id) : undefined;
-    return {
-      ...(customFields ? { customFields } : {}),
-      ...(org ? { organization: { id: org.id, name: org.name, ...(orgFields ? { customFields: orgFields } : {}) } } : {}),
-      ...(location ? { location: { id: location.id, name: location.name, ...(locationFields ? { customFields: locationFields } : {}) } } : {}),
-    };
+    const organization = device.organizationId === undefined ? undefined : organizations.get(device.organizationId);
+    const location = device.locationId === undefined ? undefined : locations.get(device.locationId);
+    if (customFields) context.customFields = customFields;
+    if (organization) context.organization = organization;
+    if (location) context.location = location;
+    return context;
   };
+}
+
+function placeContext(place: RmmOrganization | RmmLocation, customFields: Readonly<Record<string, unknown>> | undefined): NonNullable<DeviceContext['organization']> {
+  return { id: place.id, name: place.name, ...(customFields ? { customFields } : {}) };
 }

@@ -24,6 +24,8 @@ export const BUILTIN_PLACEHOLDER_SERIALS = [
   '0123456789',
 ] as const;
 
+const BUILTIN_PLACEHOLDER_KEYS: ReadonlySet<string> = new Set(BUILTIN_PLACEHOLDER_SERIALS.map(serialKey));
+
 /** A device's serial: the first usable source, and the placeholders it reported on the way. */
 export interface DeviceSerial {
   serial?: string;
@@ -53,7 +55,7 @@ export function serialRules(spec: Spec, provider: RmmProvider): SerialRules {
 /** Why a serial is a placeholder (never written, never matched), or undefined when it is a real one. */
 export function placeholderReason(serial: string, rules: SerialRules): string | undefined {
   const key = serialKey(serial);
-  if (BUILTIN_PLACEHOLDER_SERIALS.some((p) => p.toLowerCase() === key)) return 'a placeholder the BIOS reports';
+  if (BUILTIN_PLACEHOLDER_KEYS.has(key)) return 'a placeholder the BIOS reports';
   if (rules.rmm.placeholders.has(key)) return `what ${rules.rmm.name} reports when there is no serial`;
   if (rules.ignore.has(key)) return 'listed in assets.ignoreSerials';
   if (key.length < 4) return 'shorter than 4 characters';

@@ -5,7 +5,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import type { DesiredAsset, DesiredAssetType, Desired, DesiredClient, DesiredField, DesiredSite } from '../model/desired.js';
+import type { DesiredAsset, DesiredAssetType, Desired, DesiredClient, DesiredField, DesiredSite, DesiredValue } from '../model/desired.js';
 import { comparable } from '../model/convert.js';
 import type { HaloAsset, HaloClient, HaloSite, HaloSnapshot } from '../halo/types.js';
 import { KINDS, PLAN_FORMAT_VERSION, summarise, type AssetChange, type AssetFieldChange, type AssetTypeChange, type Change, type ClientChange, type Plan, type Ref, type SettingChange, type SiteChange, type WebhookChange, type UserLink, type Value } from './plan.js';
@@ -24,7 +24,8 @@ export interface PlanMeta {
 export function makePlan(desired: Desired, halo: HaloSnapshot, meta: PlanMeta): Plan {
   const lookups = lookupsOf(desired, halo);
   const rmm = desired.rmm;
-  const assets = [...desired.assets].sort((a, b) => a.client.name.localeCompare(b.client.name) || a.name.localeCompare(b.name) || compareRmmIds(a.device.id, b.device.id));
+  // Most assets share their client with the next: the same client needs no collation.
+  const assets = [...desired.assets].sort((a, b) => (a.client === b.client ? 0 : a.client.name.localeCompare(b.client.name)) || a.name.localeCompare(b.name) || compareRmmIds(a.device.id, b.device.id));
   const changes: Change[] = [
     ...settingChanges(desired),
     ...desired.fields.map(fieldChange),
@@ -250,24 +251,15 @@ interface Lookups {
 }
 
 function assetChange(asset: DesiredAsset, lookups: Lookups, rmm: RmmProvider): AssetChange {
-  const deps = [asset.client.address, asset.site.address, asset.type.address];
-  const base = {
-    address: asset.address,
-    kind: 'asset' as const,
-    name: asset.name,
-    client: asset.client.name,
-    rmmId: asset.device.id,
-    dependsOn: deps,
-  };
-  const fieldValues = asset.values.filter((v) => v.kind === 'field');
-  const customValues = asset.values.filter((v) => v.kind === 'customfield');
-  const propertyValues = asset.values.filter((v) => v.kind === 'property');
+  const fieldValues: DesiredValue[] = [];
+  const customValues: DesiredValue[] = [];
+  const propertyValues: DesiredValue[] = [];
+  for (const v of asset.values) (v.kind === 'field' ? fieldValues : v.kind === 'customfield' ? customValues : propertyValues).push(v);
   const userLinks: UserLink[] | undefined = asset.user ? [{ id: asset.user.id, name: asset.user.name }] : undefined;
 
   if (!asset.live) {
     return {
-      ...base,
-      action: 'create',
+      ...assetChangeHead(asset, 'create'),
       reason: `new for ${deviceNoun(rmm, asset.device.id)} (${asset.device.nodeClass})`,
       after: {
         client: { ref: asset.client.address },
@@ -307,46 +299,71 @@ function assetChange(asset: DesiredAsset, lookups: Lookups, rmm: RmmProvider): A
     after.asset_type = { ref: asset.type.address };
   }
   for (const v of propertyValues) {
-    const current = v.target === 'inventory_number' ? live.inventoryNumber : live.properties[v.target];
-    if (comparable(current, v.type) !== comparable(v.value, v.type)) {
-      before[v.target] = comparable(current, v.type) ?? null;
+    const current = comparable(v.target === 'inventory_number' ? live.inventoryNumber : live.properties[v.target], v.type);
+    if (current !== comparable(v.value, v.type)) {
+      before[v.target] = current ?? null;
       after[v.target] = v.value;
     }
   }
-  const diffMap = (values: typeof fieldValues, ids: Map<string, number>, live: ReadonlyMap<number, unknown>, key: 'fields' | 'customfields') => {
-    const was: Record<string, string> = {};
-    const will: Record<string, string> = {};
-    for (const v of values) {
-      const id = ids.get(foldName(v.target));
-      const current = id === undefined ? undefined : live.get(id);
-      if (comparable(current, v.type) !== comparable(v.value, v.type)) {
-        was[v.target] = comparable(current, v.type) ?? '';
-        will[v.target] = v.value;
-      }
-    }
-    if (Object.keys(will).length > 0) {
-      before[key] = was;
-      after[key] = will;
-    }
-  };
-  diffMap(fieldValues, lookups.fieldIdsByName, live.fields, 'fields');
-  diffMap(customValues, lookups.customFieldIdsByName, live.customFields, 'customfields');
+  const fields = diffValues(fieldValues, lookups.fieldIdsByName, live.fields);
+  if (fields) {
+    before.fields = fields.was;
+    after.fields = fields.will;
+  }
+  const customFields = diffValues(customValues, lookups.customFieldIdsByName, live.customFields);
+  if (customFields) {
+    before.customfields = customFields.was;
+    after.customfields = customFields.will;
+  }
   if (userLinks && !(live.userIds.length === 1 && live.userIds[0] === userLinks[0]!.id)) {
     before.users = live.userIds.map((id) => ({ id, name: lookups.usersById.get(id)?.name ?? `user ${id}` }));
     after.users = userLinks;
   }
 
+  // Property by property in the order the plan's JSON shows them: spreading optional parts costs
+  // more than the rest of an unchanged asset's change.
   const changed = Object.keys(after).length > 0;
-  const action = asset.match === 'serial' ? 'adopt' : changed ? 'update' : 'no-op';
+  const change = assetChangeHead(asset, asset.match === 'serial' ? 'adopt' : changed ? 'update' : 'no-op');
+  if (asset.match === 'serial') change.reason = `matched by serial ${asset.serial}`;
+  else if (changed) change.reason = describeUpdate(after, rmm);
+  change.haloId = live.id;
+  if (changed) {
+    change.before = before;
+    change.after = after as NonNullable<AssetChange['after']>;
+  }
+  const targets = fieldTargets(fields ? Object.keys(fields.will) : [], customFields ? Object.keys(customFields.will) : [], lookups);
+  if (targets.fieldIds) change.fieldIds = targets.fieldIds;
+  if (targets.customFieldIds) change.customFieldIds = targets.customFieldIds;
+  change.fingerprint = assetFingerprint(live);
+  return change;
+}
+
+/** What every asset change starts with. */
+function assetChangeHead(asset: DesiredAsset, action: AssetChange['action']): AssetChange {
   return {
-    ...base,
+    address: asset.address,
+    kind: 'asset',
+    name: asset.name,
+    client: asset.client.name,
+    rmmId: asset.device.id,
+    dependsOn: [asset.client.address, asset.site.address, asset.type.address],
     action,
-    ...(asset.match === 'serial' ? { reason: `matched by serial ${asset.serial}` } : changed ? { reason: describeUpdate(after, rmm) } : {}),
-    haloId: live.id,
-    ...(changed ? { before, after: after as NonNullable<AssetChange['after']> } : {}),
-    ...fieldTargets(Object.keys((after.fields as Record<string, string> | undefined) ?? {}), Object.keys((after.customfields as Record<string, string> | undefined) ?? {}), lookups),
-    fingerprint: assetFingerprint(live),
   };
+}
+
+/** The asset's field (or custom field) values that differ from the live ones: what it has (`was`, "" for none) and what it gets. */
+function diffValues(values: readonly DesiredValue[], ids: ReadonlyMap<string, number>, live: ReadonlyMap<number, unknown>): { was: Record<string, string>; will: Record<string, string> } | undefined {
+  let diff: { was: Record<string, string>; will: Record<string, string> } | undefined;
+  for (const v of values) {
+    const id = ids.get(foldName(v.target));
+    const current = comparable(id === undefined ? undefined : live.get(id), v.type);
+    if (current !== comparable(v.value, v.type)) {
+      diff ??= { was: {}, will: {} };
+      diff.was[v.target] = current ?? '';
+      diff.will[v.target] = v.value;
+    }
+  }
+  return diff;
 }
 
 /**
@@ -355,6 +372,7 @@ function assetChange(asset: DesiredAsset, lookups: Lookups, rmm: RmmProvider): A
  * assets, a map each cost ~70 MB.
  */
 function fieldTargets(fields: string[], customFields: string[], lookups: Lookups): Pick<AssetChange, 'fieldIds' | 'customFieldIds'> {
+  if (fields.length === 0 && customFields.length === 0) return {};
   const key = JSON.stringify([fields, customFields]);
   const known = lookups.shared.get(key);
   if (known) return known;
@@ -411,7 +429,10 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v instanceof Map) return [...v].sort(([a], [b]) => String(a).localeCompare(String(b)));
     if (v && typeof v === 'object' && !Array.isArray(v)) {
-      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      // Keys in code-unit order (sort's own); the copy's integer keys still come first, as in any object.
+      const sorted: Record<string, unknown> = Object.create(null) as Record<string, unknown>; // a key "__proto__" stays a key
+      for (const key of Object.keys(v).sort()) sorted[key] = (v as Record<string, unknown>)[key];
+      return sorted;
     }
     return v;
   });

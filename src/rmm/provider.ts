@@ -120,8 +120,14 @@ export function deviceKey(provider: RmmProvider, id: RmmId): string {
  * its uid (undefined when the template needs a uid the device does not have).
  */
 export function fillLink(template: string, webUrl: string, id: RmmId, uid?: string): string | undefined {
-  if (template.includes('{uid}') && !uid) return undefined;
-  return template.replaceAll('{url}', webUrl).replaceAll('{id}', String(id)).replaceAll('{uid}', uid ?? '');
+  return linkFiller(template, webUrl)(id, uid);
+}
+
+/** `fillLink` for one template and address, for many devices: the address is filled in once. */
+export function linkFiller(template: string, webUrl: string): (id: RmmId, uid?: string) => string | undefined {
+  const needsUid = template.includes('{uid}');
+  const withUrl = template.replaceAll('{url}', webUrl);
+  return (id, uid) => (needsUid && !uid ? undefined : withUrl.replaceAll('{id}', String(id)).replaceAll('{uid}', uid ?? ''));
 }
 
 /** Whether two RMM ids are the same (a spec's "7" and NinjaOne's 7 are). */

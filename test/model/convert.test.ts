@@ -119,6 +119,20 @@ describe('reading a live Halo value in the same form', () => {
     expect(comparable(live, to)).toBe(expected);
   });
 
+  it('reads a selection by its own options, however many times and whichever field asked first', () => {
+    const renamed = target('select', [
+      { id: 3, name: 'Platinum' },
+      { id: 4, name: 'Gold' },
+    ]);
+    const answers = () => [comparable(3, tiers), comparable('3', tiers), comparable(3, renamed), comparable('Gold', renamed), comparable(4, tiers)];
+
+    const first = answers();
+    const second = answers();
+
+    expect(first).toEqual(['Gold', 'Gold', 'Platinum', 'Gold', '4']);
+    expect(second).toEqual(first);
+  });
+
   it('so an unchanged value is no change, in every type', () => {
     for (const [raw, to] of [
       ['Gold', tiers],
