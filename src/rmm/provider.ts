@@ -85,7 +85,12 @@ export interface RmmSource {
   /** Its address as a plan's `targets` records it. */
   target: string;
   /** What a plan of `spec` needs, in one read. */
-  read(spec: Spec): Promise<RmmSnapshot>;
+  /**
+   * Everything a plan of `spec` reads. With `since`, device custom field values may be read only
+   * for devices whose values changed since `since.at` (epoch ms), the rest kept from
+   * `since.previous` (an RMM that cannot ask so reads them all).
+   */
+  read(spec: Spec, since?: { at: number; previous: RmmSnapshot }): Promise<RmmSnapshot>;
   /** Registers the alert webhook; absent when the RMM takes none over its API. */
   registerWebhook?(registration: WebhookRegistration): Promise<void>;
   /**

@@ -114,6 +114,8 @@ interface SyncControllerCache {
 
 /** How long a lifecycle webhook waits for others of its burst before its cycle starts. */
 const NUDGE_DELAY_MS = 250;
+/** How far before the last read's start custom fields are asked for again: the RMM's clock and ours may differ. */
+const CLOCK_MARGIN_MS = 5 * 60_000;
 /** How often the backstop reads the RMM's activity log. */
 export const BACKSTOP_EVERY_MS = 60_000;
 
@@ -145,6 +147,9 @@ export class SyncController {
   #placeNudged = false;
   /** The RMM as the last cycle read it: a webhook's cycle reads only its devices again, into a copy of this. */
   #rmm: RmmSnapshot | undefined;
+  /** When the last whole read of the RMM began, and the last that read every device's custom fields. */
+  #rmmReadAt: number | undefined;
+  #customFieldsAllAt: number | undefined;
   #last: CycleReport | undefined;
   readonly #lastByTrigger: SyncStatus['lastByTrigger'] = {};
 
@@ -310,7 +315,7 @@ export class SyncController {
       this.#unstored = 'all';
       report.resynced = true;
     }
-    const snapshot = (trigger === 'webhook' ? await this.#withDevicesReadAgain() : undefined) ?? (this.#rmm = await rmm.read(loaded.spec));
+    const snapshot = (trigger === 'webhook' ? await this.#withDevicesReadAgain() : undefined) ?? (await this.#readRmmWhole(resyncMs));
     const meta = () => planMeta(loaded, { rmm, halo }, new Date(now()));
     const plan = () => planFrom(loaded, snapshot, this.#cache!.halo, meta(), { env: this.#o.env });
     let split = splitForSync(plan(), sync);
@@ -434,6 +439,22 @@ export class SyncController {
       customFields.set(device.id, read.customFields);
     }
     this.#rmm = { ...base, devices, customFields };
+    return this.#rmm;
+  }
+
+  /**
+   * The RMM read whole. Device custom fields are read only where they changed since the last
+   * whole read began (less a margin for the two clocks), the rest kept from it — all of them
+   * again every `sync.resyncHours`, after a reload, and after a failed cycle.
+   */
+  async #readRmmWhole(resyncMs: number): Promise<RmmSnapshot> {
+    const { rmm, loaded, now } = this.#o;
+    const startedAt = now();
+    const previous = this.#rmm;
+    const since = previous && this.#rmmReadAt !== undefined && this.#customFieldsAllAt !== undefined && startedAt - this.#customFieldsAllAt < resyncMs ? { at: this.#rmmReadAt - CLOCK_MARGIN_MS, previous } : undefined;
+    this.#rmm = await rmm.read(loaded.spec, since);
+    this.#rmmReadAt = startedAt;
+    if (!since) this.#customFieldsAllAt = startedAt;
     return this.#rmm;
   }
 

@@ -226,6 +226,33 @@ describe('serve keeps Halo converged (sync)', () => {
     expect(await s.sync()).toMatchObject({ haloRequests: 0, replanned: 0 });
   }, 60_000);
 
+  it('reads device custom fields again only where they changed since its last read (updatedAfter), and all of them after a reload', async () => {
+    const s = await startSyncingServe();
+    await s.sync();
+    const queries = () => sandbox.ninjaone.server.requests().filter((r) => r.path === '/v2/queries/custom-fields');
+    const asked = queries().length;
+    const device = sandbox.data.ninjaone.devices.find((d) => d.deviceType === 'AgentDevice' && assetOf(d.id))!;
+    const warrantyEnd = Date.UTC(2031, 4, 17) / 1000;
+    sandbox.ninjaone.control.setDeviceCustomFields(device.id, { warrantyEnd });
+
+    expect(await s.sync()).toMatchObject({ applied: { updated: 1 }, failed: [] });
+    expect(assetOf(device.id)).toMatchObject({ warranty_end: expect.stringMatching(/^2031-05-17/) });
+    const incremental = queries().slice(asked);
+    expect(incremental.length).toBeGreaterThan(0);
+    expect(incremental.every((r) => /(^|&)updatedAfter=\d+/.test(r.query))).toBe(true);
+    // Values changed before the last read are not asked for again, yet still planned from: nothing to do.
+    expect(await s.sync()).toMatchObject({ haloRequests: 0, applied: { updated: 0 } });
+
+    // A new spec may map other fields: after a reload every value is read again.
+    writeFileSync(join(dir, 'spec.yaml'), readFileSync(join(dir, 'spec.yaml'), 'utf8').replace('sync:\n  everyMinutes: 15', 'sync:\n  everyMinutes: 14'));
+    expect(await s.reload(loadSpecFile('spec.yaml', demoEnv(sandbox), dir, { missingEnv: 'error' }))).toMatchObject({ ok: true, changed: true });
+    const beforeReload = queries().length;
+    expect(await s.sync()).toMatchObject({ resynced: true, applied: { updated: 0 } });
+    const all = queries().slice(beforeReload);
+    expect(all.length).toBeGreaterThan(0);
+    expect(all.some((r) => r.query.includes('updatedAfter'))).toBe(false);
+  });
+
   it('finds drift made behind its back at the resync', async () => {
     let clock = Date.now();
     const loaded = loadSpecFile('spec.yaml', demoEnv(sandbox), dir, { missingEnv: 'error' });

@@ -14,6 +14,7 @@ import { nameFrom } from '../../model/device-names.js';
 import { isLifecycleActivity, isPlaceLifecycleActivity, LIFECYCLE_STATUS_CODES } from './activity.js';
 import { fieldKindOf, NINJAONE } from './provider.js';
 import type { NinjaAlert, NinjaCustomFieldDefinition, NinjaDevice, NinjaLocation, NinjaOrganization, NinjaSnapshot } from './types.js';
+import type { RmmId } from '../snapshot.js';
 
 /** NinjaOne serves 1000 rows a page in practice (NOTES §3.1). */
 export const NINJA_PAGE_SIZE = 1000;
@@ -113,10 +114,10 @@ export class NinjaOneClient {
    * Custom field values of every device, for the named fields only, through the bulk query
    * (`/v2/queries/custom-fields`, cursor paging — NOTES §4.2).
    */
-  async readCustomFields(fields: readonly string[], sink = this.onReadProblem): Promise<Map<number, Record<string, unknown>>> {
+  async readCustomFields(fields: readonly string[], sink = this.onReadProblem, updatedAfter?: number): Promise<Map<number, Record<string, unknown>>> {
     const out = new Map<number, Record<string, unknown>>();
     if (fields.length === 0) return out;
-    await this.#cursorQuery('/v2/queries/custom-fields', { fields: fields.join(',') }, sink, (row) => {
+    await this.#cursorQuery('/v2/queries/custom-fields', { fields: fields.join(','), ...(updatedAfter !== undefined ? { updatedAfter: String(Math.floor(updatedAfter)) } : {}) }, sink, (row) => {
       const deviceId = row.int('deviceId', { identity: 'left out: the values belong to no device haloform can name' });
       const values = objectOf(row.record.fields);
       if (deviceId !== undefined) out.set(deviceId, { ...out.get(deviceId), ...values });
@@ -174,7 +175,14 @@ export class NinjaOneClient {
   }
 
   /** Everything plan needs, read in parallel. `scopedCustomFields`: organisation and location values too. */
-  async readSnapshot(options: { customFields?: readonly string[]; scopedCustomFields?: readonly string[]; deviceKeys?: ReadonlySet<string> } = {}): Promise<NinjaSnapshot> {
+  /**
+   * Everything a plan reads. With `customFieldsSince`, device custom field values are read only for
+   * devices whose values changed since `at` (`updatedAfter`, epoch ms), each replacing its entry
+   * in `previous`; the others keep theirs.
+   */
+  async readSnapshot(
+    options: { customFields?: readonly string[]; scopedCustomFields?: readonly string[]; deviceKeys?: ReadonlySet<string>; customFieldsSince?: { at: number; previous: ReadonlyMap<RmmId, Readonly<Record<string, unknown>>> } } = {},
+  ): Promise<NinjaSnapshot> {
     const problems: ReadProblem[] = [];
     const sink: ProblemSink = (p) => {
       problems.push(p);
@@ -186,17 +194,18 @@ export class NinjaOneClient {
       this.readOrganizations(sink),
       this.readLocations(sink),
       this.readDevices(options.deviceKeys ? { keep: options.deviceKeys } : {}, sink),
-      this.readCustomFields(fields, sink),
+      this.readCustomFields(fields, sink, options.customFieldsSince?.at),
       fields.length + scoped.length > 0 ? this.readCustomFieldDefinitions(sink) : Promise.resolve(new Map<string, NinjaCustomFieldDefinition>()),
       this.readScopedCustomFields(scoped, sink),
     ]);
+    const since = options.customFieldsSince;
     return {
       provider: NINJAONE,
       webUrl: this.webUrl,
       organizations,
       locations,
       devices,
-      customFields,
+      customFields: since ? mergedValues(since.previous, customFields, devices) : customFields,
       organizationCustomFields: scopedValues.organizations,
       locationCustomFields: scopedValues.locations,
       customFieldDefinitions: definitions,
@@ -205,16 +214,12 @@ export class NinjaOneClient {
   }
 
   /**
-   * The device lifecycle activities (NODE_CREATED, NODE_UPDATED, NODE_DELETED) newer than
-   * `afterId`, and the newest activity id NinjaOne has (the next call's `afterId`). One request:
+   * The lifecycle activities newer than `afterId` (`class=ALL`: an organisation's or location's
+   * has no device) — the devices they name, and whether any was of an organisation or location
+   * (`places`) — and the newest activity id NinjaOne has (the next call's `afterId`). One request:
    * `/v2/activities?newerThan=` answers newest first, at most 1,000; a full page means more
    * happened than it shows (`overflow`), and the caller reads everything anyway. Without
-   * `afterId` only the newest id is learnt. Activities without an id or device are skipped.
-   */
-  /**
-   * Lifecycle activities after `afterId` (`class=ALL`: an organisation's or location's has no
-   * device): the devices they name, whether any was of an organisation or location (`places`),
-   * and whether a full page came back (more may have happened: read NinjaOne whole).
+   * `afterId` only the newest id is learnt.
    */
   async readLifecycleSince(afterId: number | undefined): Promise<{ lastId: number; deviceIds: number[]; places: boolean; overflow: boolean }> {
     const label = 'GET /v2/activities';
@@ -408,4 +413,14 @@ function label_(id: number, name: string | undefined): string {
 
 function objectOf(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** `previous` for the devices that still exist, with each device in `changed` replacing its entry. */
+function mergedValues(previous: ReadonlyMap<RmmId, Readonly<Record<string, unknown>>>, changed: ReadonlyMap<number, Record<string, unknown>>, devices: readonly { id: RmmId }[]): Map<number, Record<string, unknown>> {
+  const out = new Map<number, Record<string, unknown>>();
+  for (const { id } of devices) {
+    const values = changed.get(id as number) ?? previous.get(id);
+    if (values) out.set(id as number, { ...values });
+  }
+  return out;
 }

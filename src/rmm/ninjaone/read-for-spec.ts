@@ -6,11 +6,17 @@
 
 import type { Spec } from '../../config/spec.js';
 import type { NinjaOneClient } from './client.js';
+import type { RmmSnapshot } from '../snapshot.js';
 import type { NinjaSnapshot } from './types.js';
 
-/** The NinjaOne snapshot a plan of `spec` needs. */
-export function readForSpec(client: NinjaOneClient, spec: Spec): Promise<NinjaSnapshot> {
-  return client.readSnapshot({ customFields: mappedCustomFields(spec), scopedCustomFields: scopedCustomFields(spec), deviceKeys: deviceKeysFor(spec) });
+/** The NinjaOne snapshot a plan of `spec` needs; with `since`, device custom fields only where they changed (`updatedAfter`). */
+export function readForSpec(client: NinjaOneClient, spec: Spec, since?: { at: number; previous: RmmSnapshot }): Promise<NinjaSnapshot> {
+  return client.readSnapshot({
+    customFields: mappedCustomFields(spec),
+    scopedCustomFields: scopedCustomFields(spec),
+    deviceKeys: deviceKeysFor(spec),
+    ...(since ? { customFieldsSince: { at: since.at, previous: since.previous.customFields } } : {}),
+  });
 }
 
 /**

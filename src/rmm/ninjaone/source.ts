@@ -9,7 +9,7 @@ export function ninjaOneSource(client: NinjaOneClient, baseUrl: string): RmmSour
   return {
     provider: NINJAONE,
     target: baseUrl,
-    read: (spec) => readForSpec(client, spec),
+    read: (spec, since) => readForSpec(client, spec, since),
     registerWebhook: (registration) =>
       client.registerWebhook({
         url: registration.url,

@@ -183,7 +183,9 @@ function tenantControls({ store, clock, feed }: ControlDeps) {
     },
     setDeviceCustomFields(deviceId: number, values: FieldValues) {
       device(deviceId);
-      return setFields(store.deviceFields, deviceId, values);
+      const set = setFields(store.deviceFields, deviceId, values);
+      store.deviceFieldsUpdatedAt.set(deviceId, clock.nowMs());
+      return set;
     },
     setOrganizationCustomFields(organizationId: number, values: FieldValues) {
       if (!store.organizations.has(organizationId)) throw new ControlError(404, `organization ${organizationId} does not exist`);

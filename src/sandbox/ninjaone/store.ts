@@ -23,6 +23,8 @@ export class NinjaStore {
   readonly deviceIds: number[] = [];
   readonly definitions: NinjaCustomFieldDefinition[];
   readonly deviceFields = new Map<number, FieldValues>();
+  /** When a device's custom field values last changed (epoch ms; absent: as seeded), for `updatedAfter`. */
+  readonly deviceFieldsUpdatedAt = new Map<number, number>();
   readonly organizationFields = new Map<number, FieldValues>();
   readonly locationFields = new Map<number, FieldValues>();
   /** Active alerts by uid, in the order they were raised. */
@@ -152,6 +154,7 @@ export class NinjaStore {
     removeSorted(this.deviceIds, id);
     removeSorted(this.#listFor(this.#devicesByOrg, device.organizationId), id);
     this.deviceFields.delete(id);
+    this.deviceFieldsUpdatedAt.delete(id);
     for (const [uid, alert] of this.alerts) if (alert.deviceId === id) this.alerts.delete(uid);
     return device;
   }

@@ -294,3 +294,22 @@ describe('/v2/device-custom-fields with options and scopes', () => {
     expect(definitions.map((d) => d.name)).toEqual(names);
   });
 });
+
+describe('/v2/queries/custom-fields?updatedAfter=', () => {
+  it('answers only devices whose values changed at or after the time (epoch ms); a time that is not one is a 400', async () => {
+    const sim = await startSim(buildSeed({ devices: 4 }));
+    const bearer = await token(sim);
+    const before = sim.control.state().clockMs;
+    sim.control.setDeviceCustomFields(deviceId(2), { assetTag: 'CHANGED' });
+
+    const changed = await get<QueryPage>(sim, bearer, `/v2/queries/custom-fields?fields=assetTag&updatedAfter=${before}`);
+    const later = await get<QueryPage>(sim, bearer, `/v2/queries/custom-fields?fields=assetTag&updatedAfter=${before + 60_000}`);
+    const everything = await get<QueryPage>(sim, bearer, '/v2/queries/custom-fields?fields=assetTag');
+    const bad = await call(sim, bearer, '/v2/queries/custom-fields?updatedAfter=yesterday');
+
+    expect(changed.results.map((r) => [r.deviceId, r.fields])).toEqual([[deviceId(2), { assetTag: 'CHANGED' }]]);
+    expect(later.results).toEqual([]);
+    expect(everything.results.length).toBeGreaterThan(1);
+    expect(bad.status).toBe(400);
+  });
+});
