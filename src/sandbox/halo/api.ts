@@ -29,7 +29,7 @@ export function budgeted(ctx: HaloContext, handler: Handler): Handler {
   };
 }
 
-/** A resource-server endpoint: budget, then bearer token (401), then scope (403). */
+/** A resource-server endpoint: budget, then bearer token (401), then scope (403); after it, the ticket events its writes raised go to the webhooks. */
 export function api(ctx: HaloContext, area: ScopeArea, access: Access, handler: ApiHandler): Handler {
   return budgeted(ctx, (req) => {
     const grant = ctx.authority.verify(req.headers.authorization);
@@ -42,7 +42,11 @@ export function api(ctx: HaloContext, area: ScopeArea, access: Access, handler: 
       const needs = area === 'admin' ? 'admin (or all)' : access === 'read' ? `read:${area} (or edit:${area}, or all)` : `edit:${area} (or all)`;
       return { status: 403, body: haloErrorBody(`The application's token does not allow this request: it needs the scope ${needs}; it has "${[...grant.scopes].join(' ')}".`) };
     }
-    return handler(req, grant);
+    try {
+      return handler(req, grant);
+    } finally {
+      ctx.publishEvents();
+    }
   });
 }
 
@@ -56,15 +60,22 @@ export function routeId(req: SimRequest, what: string): number {
 /**
  * POST: a JSON array of objects; each with an `id` updates, without (or id 0) creates. Items are
  * saved in order; when one fails the error is the answer, and the items before it stay saved
- * (`batchFailure: 'partial'`) or are undone (`'atomic'`). The answer is 201 with the saved object
- * for one item, an array (or the first, per `multiPostResponse`) for several.
+ * (`batchFailure: 'partial'`) or are undone (`'atomic'`, and the ticket events they raised with
+ * them). The answer is 201 with the saved object for one item, an array (or the first, per
+ * `multiPostResponse`) for several. Ids are numbers, but a webhook's is a uuid (`K`).
  */
-export function upsert(ctx: HaloContext, req: SimRequest, typeName: string, save: (item: ItemReader) => number, render: (id: number) => unknown): SimResponse {
+export function upsert<K>(ctx: HaloContext, req: SimRequest, typeName: string, save: (item: ItemReader) => K, render: (id: K) => unknown): SimResponse {
   const body = readArrayBody(req, typeName);
-  const ids: number[] = [];
-  ctx.store.journal.run(ctx.behaviour.batchFailure === 'atomic', () => {
-    body.items.forEach((item, i) => ids.push(save(new ItemReader(item, `[${i}]`, body.decimals))));
-  });
+  const ids: K[] = [];
+  const atomic = ctx.behaviour.batchFailure === 'atomic';
+  try {
+    ctx.store.journal.run(atomic, () => {
+      body.items.forEach((item, i) => ids.push(save(new ItemReader(item, `[${i}]`, body.decimals))));
+    });
+  } catch (e) {
+    if (atomic) ctx.store.ticketChanges.discard();
+    throw e;
+  }
   const saved = ids.map(render);
   if (saved.length === 0) return json(201, []);
   if (saved.length === 1 || ctx.behaviour.multiPostResponse === 'first') return json(201, saved[0]);

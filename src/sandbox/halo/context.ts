@@ -1,6 +1,7 @@
 /**
  * What every route of the Halo simulator shares: the store, the token authority, the request
- * budget, the clock, the behaviour switches chosen at start and the row overlays a test set.
+ * budget, the clock, the behaviour switches chosen at start, the row overlays a test set and the
+ * outgoing webhooks.
  */
 
 import type { RowOverlays } from '../overlays.js';
@@ -9,6 +10,7 @@ import { haloTime } from './halo-time.js';
 import { overlaid, type HaloOverlayList } from './overlay-rows.js';
 import type { RollingWindow } from './rate-limit.js';
 import type { HaloStore } from './store.js';
+import type { HaloWebhooks } from './webhooks.js';
 
 /** Behaviour where the real API is undocumented or unverified; each is an option of startHaloSimulator. */
 export interface HaloBehaviour {
@@ -28,7 +30,13 @@ export class HaloContext {
     readonly behaviour: HaloBehaviour,
     readonly now: () => number,
     readonly overlays: RowOverlays,
+    readonly webhooks: HaloWebhooks,
   ) {}
+
+  /** Posts the ticket events the last writes raised to the webhooks; once per request or control call. */
+  publishEvents(): void {
+    this.webhooks.publish(this);
+  }
 
   /** A rendered row of a read, with the overlays of `list` applied (the last step before it is written). */
   row<T>(list: HaloOverlayList, rendered: T): T {

@@ -1,13 +1,15 @@
 /**
  * The HaloPSA API simulator: a real HTTP server that behaves like a Halo tenant as documented in
  * reference/halopsa/NOTES.md — OAuth client credentials, scopes, list envelopes and the 100-row page
- * cap, array-POST upserts with nested arrays replaced, decimal ids, the 429 budget — over an
- * in-memory copy of a HaloSeed. `haloform sandbox` shows it to new users; every test talks to it.
+ * cap, array-POST upserts with nested arrays replaced, decimal ids, the 429 budget, outgoing webhooks
+ * on ticket changes (payload [unverified]) — over an in-memory copy of a HaloSeed. `haloform sandbox` shows it to new users; every test talks to it.
  */
 
 import type { FaultRule } from '../faults.js';
 import { RowOverlays } from '../overlays.js';
+import { createRandom } from '../random.js';
 import { Router, startSimServer, type SimServer } from '../sim-server.js';
+import { DeliveryQueue, type DeliveryOptions } from '../webhook-delivery.js';
 import { registerAuth } from './auth-routes.js';
 import { Authority } from './auth.js';
 import { HaloContext, type HaloBehaviour } from './context.js';
@@ -15,10 +17,15 @@ import { faultResponse, rateLimitResponse, unknownPath } from './errors.js';
 import { RollingWindow, type RateLimit } from './rate-limit.js';
 import { registerResources } from './resource-routes.js';
 import { HALO_RESOURCES } from './resource-table.js';
+import { registerWebhookRoutes } from './resources/webhooks.js';
 import { controlNotFound, createControl, registerSandboxControl, type HaloControl } from './sandbox-control.js';
 import { HaloStore, type HaloStoreSeed } from './store.js';
+import { HaloWebhooks, type HaloEventSubject } from './webhooks.js';
 
-export type { HaloControl, TechnicianActionInput } from './sandbox-control.js';
+export type { HaloControl, HaloWebhookDelivery, TechnicianActionInput } from './sandbox-control.js';
+export type { HaloEventSubject, WebhookRecord } from './webhooks.js';
+export type { TicketEventName } from './ticket-changes.js';
+export type { DeliveryOptions } from '../webhook-delivery.js';
 export { HALO_CONTROL_ROUTES } from './sandbox-control.js';
 export { HALO_OVERLAY_LISTS, type HaloOverlayList } from './overlay-rows.js';
 export { HALO_FIELD_TYPES } from './field-types.js';
@@ -57,6 +64,8 @@ export interface HaloSimulatorOptions {
   ticketAlertFilters?: boolean;
   /** The clock (ms) for tokens, the rate-limit window and every timestamp. Default Date.now. */
   now?: () => number;
+  /** How outgoing webhooks are delivered (drops, duplicates, delays, retries, ...); settable later through the control. */
+  webhookDelivery?: Partial<DeliveryOptions>;
 }
 
 export interface HaloSimulator {
@@ -64,6 +73,7 @@ export interface HaloSimulator {
   url: string;
   server: SimServer;
   control: HaloControl;
+  /** Stops webhook delivery and the server. */
   stop(): Promise<void>;
 }
 
@@ -85,12 +95,16 @@ export async function startHaloSimulator(seed: HaloStoreSeed, options: HaloSimul
   const store = new HaloStore(seed, now());
   const authority = new Authority(seed.apps, { tenant, ttlSeconds: options.tokenTtlSeconds ?? 3600, seed: options.seed ?? 1, now });
   const limiter = new RollingWindow(options.rateLimit ?? null);
-  const ctx = new HaloContext(store, authority, limiter, behaviour, now, new RowOverlays());
+  const random = createRandom(options.seed ?? 1);
+  const queue = new DeliveryQueue<HaloEventSubject>(random.fork('webhook-delivery'), options.webhookDelivery);
+  const webhooks = new HaloWebhooks(store.journal, queue, random);
+  const ctx = new HaloContext(store, authority, limiter, behaviour, now, new RowOverlays(), webhooks);
   const control = createControl(ctx, seed.apps.map((a) => a.agentId));
 
   const router = new Router({ caseInsensitive: true });
   registerAuth(router, ctx, tenant);
   registerResources(router, ctx, HALO_RESOURCES);
+  registerWebhookRoutes(router, ctx);
   registerSandboxControl(router, control);
 
   const server = await startSimServer({
@@ -109,5 +123,13 @@ export async function startHaloSimulator(seed: HaloStoreSeed, options: HaloSimul
       return unknownPath(req);
     },
   });
-  return { url: server.url, server, control, stop: () => server.close() };
+  return {
+    url: server.url,
+    server,
+    control,
+    stop: async () => {
+      queue.close();
+      await server.close();
+    },
+  };
 }

@@ -27,6 +27,7 @@ import type {
   UserRecord,
 } from './records.js';
 import { Journal, Table } from './table.js';
+import { TicketChanges } from './ticket-changes.js';
 
 /** The name every site's catch-all contact has (NOTES §4.3). */
 export const GENERAL_USER_NAME = 'General User';
@@ -88,6 +89,8 @@ export class HaloStore {
     thirdParty: (t) => (t.third_party_id_string ? [t.third_party_id_string] : []),
   });
   readonly actions = new Table<ActionRecord>('actions', this.journal, { ticket: (a) => [a.ticket_id] });
+  /** Tickets created or changed since the webhooks last published (webhooks.ts). */
+  readonly ticketChanges = new TicketChanges();
   #control: ControlRecord;
 
   /** Copies the seed (never mutated) and gives every site without one its General User. Dates the seed lacks are `startMs`. */
@@ -116,6 +119,7 @@ export class HaloStore {
     for (const site of this.sites.all()) {
       if (this.generalUser(site.id) === undefined) this.addGeneralUser(site.id, created);
     }
+    this.ticketChanges.watch(this.tickets, this.actions);
   }
 
   get control(): ControlRecord {

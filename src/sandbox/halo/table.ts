@@ -39,6 +39,7 @@ interface Index<T> {
 export class Table<T extends { id: number }> {
   readonly #rows = new Map<number, T>();
   readonly #indexes = new Map<string, Index<T>>();
+  readonly #watchers: ((previous: T | undefined, row: T) => void)[] = [];
   #maxId = 0;
   /** False once a row was re-inserted below the max id (an undone delete); all() re-sorts then. */
   #ordered = true;
@@ -89,6 +90,11 @@ export class Table<T extends { id: number }> {
     return this.#index(index).map.get(key)?.size ?? 0;
   }
 
+  /** Calls `watcher` after every later put, with the row it replaced (undefined for a new row). */
+  watch(watcher: (previous: T | undefined, row: T) => void): void {
+    this.#watchers.push(watcher);
+  }
+
   /** Inserts or replaces a row (rows are replaced, never mutated, so the journal can restore the old one). */
   put(row: T): void {
     const previous = this.#rows.get(row.id);
@@ -103,6 +109,7 @@ export class Table<T extends { id: number }> {
       else this.remove(row.id);
       this.#maxId = previousMax;
     });
+    for (const watcher of this.#watchers) watcher(previous, row);
   }
 
   remove(id: number): void {

@@ -7,11 +7,11 @@
 
 import type { Random } from '../random.js';
 import type { NinjaAlert } from '../seed.js';
+import { seededUuid } from '../uuid.js';
+import type { DeliveryQueue } from '../webhook-delivery.js';
 import type { SimClock } from './clock.js';
 import type { NinjaStore } from './store.js';
-import { seededUuid } from './uuid.js';
 import { webhookPayload, wantsActivity, type NinjaActivity, type WebhookConfig } from './webhook-config.js';
-import type { DeliveryQueue } from './webhook-delivery.js';
 
 /** What raising an alert needs; everything but `deviceId` has a default. */
 export interface TriggerAlertInput {
@@ -57,6 +57,16 @@ export const DEFAULT_ALERT = {
   conditionHealthStatus: 'NEEDS_ATTENTION',
 } as const;
 
+/** What the delivery log says a NinjaOne post is about: the activity, and its statusCode (TRIGGERED, RESET, ...) for reading the log. */
+export interface ActivitySubject {
+  activityId: number;
+  statusCode?: string;
+}
+
+function activitySubject(activity: NinjaActivity): ActivitySubject {
+  return { activityId: activity.id, ...(activity.statusCode === undefined ? {} : { statusCode: activity.statusCode }) };
+}
+
 /** Activity ids start here and only grow (int64 in the spec; real ones are six digits and up). */
 const FIRST_ACTIVITY_ID = 100_001;
 
@@ -71,7 +81,7 @@ export class ActivityFeed {
     private readonly store: NinjaStore,
     private readonly clock: SimClock,
     private readonly random: Random,
-    private readonly queue: DeliveryQueue,
+    private readonly queue: DeliveryQueue<ActivitySubject>,
   ) {}
 
   /** Raises an alert (the device must exist) and publishes TRIGGERED. */
@@ -165,7 +175,7 @@ export class ActivityFeed {
     const device = node && { node, organization: this.store.organizations.get(node.organizationId), location: this.store.locations.get(node.locationId) };
     for (const config of this.webhooks.values()) {
       if (!wantsActivity(config, activity, node?.organizationId)) continue;
-      this.queue.enqueue(config, activity, JSON.stringify(webhookPayload(config, activity, device)));
+      this.queue.enqueue(config, activitySubject(activity), JSON.stringify(webhookPayload(config, activity, device)));
     }
     return activity;
   }

@@ -9,7 +9,7 @@ import type { NinjaDevice, NinjaLocation, NinjaOrganization } from '../seed.js';
 import type { TriggerAlertInput } from './activity-feed.js';
 import type { SimClock } from './clock.js';
 import type { FieldValues, NinjaStore } from './store.js';
-import type { DeliveryOptions } from './webhook-delivery.js';
+import { checkDeliveryOptions, type DeliveryOptions } from '../webhook-delivery.js';
 
 /** A control-API input problem: 400 (bad input), 404 (no such record) or 409 (already exists). */
 export class ControlError extends Error {
@@ -287,31 +287,10 @@ export function overlayOutput(overlay: Overlay): Record<string, unknown> {
   return 'drop' in op ? { list, id, field, drop: true } : { list, id, field, value: op.value };
 }
 
-const DELIVERY_KEYS: Record<keyof DeliveryOptions, { min: number; max?: number; integer: boolean }> = {
-  dropRate: { min: 0, max: 1, integer: false },
-  duplicateRate: { min: 0, max: 1, integer: false },
-  delayMs: { min: 0, integer: false },
-  reorderWindow: { min: 0, integer: true },
-  maxAttempts: { min: 1, integer: true },
-  retryBackoffMs: { min: 0, integer: false },
-  timeoutMs: { min: 1, integer: false },
-  concurrency: { min: 1, integer: true },
-};
-
 export function deliveryOptions(input: unknown): Partial<DeliveryOptions> {
-  const body = object(input, 'options');
-  const out: Partial<DeliveryOptions> = {};
-  for (const [key, value] of Object.entries(body)) {
-    const rule = DELIVERY_KEYS[key as keyof DeliveryOptions];
-    if (!rule) throw new ControlError(400, `${key}: unknown delivery option; known: ${Object.keys(DELIVERY_KEYS).join(', ')}`, key);
-    const ok = typeof value === 'number' && Number.isFinite(value) && value >= rule.min && (rule.max === undefined || value <= rule.max) && (!rule.integer || Number.isInteger(value));
-    if (!ok) {
-      const range = rule.max === undefined ? `at least ${rule.min}` : `from ${rule.min} to ${rule.max}`;
-      throw new ControlError(400, `${key}: must be ${rule.integer ? 'an integer' : 'a number'} ${range}, got ${JSON.stringify(value)}`, key);
-    }
-    out[key as keyof DeliveryOptions] = value;
-  }
-  return out;
+  const checked = checkDeliveryOptions(object(input, 'options'));
+  if ('error' in checked) throw new ControlError(400, checked.error, checked.field);
+  return checked.options;
 }
 
 function object(value: unknown, what: string): Record<string, unknown> {

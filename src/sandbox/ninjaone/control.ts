@@ -7,7 +7,7 @@
 
 import type { RowOverlays } from '../overlays.js';
 import type { NinjaAlert, NinjaClientApp, NinjaDevice, NinjaLocation, NinjaOrganization, NinjaSeed } from '../seed.js';
-import type { ActivityFeed, TriggerAlertInput } from './activity-feed.js';
+import type { ActivityFeed, ActivitySubject, TriggerAlertInput } from './activity-feed.js';
 import type { SimClock } from './clock.js';
 import {
   activityInput,
@@ -27,7 +27,7 @@ import {
 import type { TokenIssuer } from './oauth.js';
 import type { FieldValues, NinjaStore } from './store.js';
 import { redactedConfig, type NinjaActivity, type WebhookConfig } from './webhook-config.js';
-import type { DeliveryOptions, DeliveryQueue, WebhookDelivery } from './webhook-delivery.js';
+import type { DeliveryOptions, DeliveryQueue, WebhookDelivery } from '../webhook-delivery.js';
 
 /** A device as the control API takes it: like a seed device, but only organisation (or location) and nodeClass are required. */
 export type DeviceInput = Partial<NinjaDevice> & { organizationId: number; nodeClass: string };
@@ -80,7 +80,7 @@ export interface NinjaOneControl {
   setWebhookDelivery(options: Partial<DeliveryOptions>): DeliveryOptions;
   webhookDelivery(): DeliveryOptions;
   /** Every delivery so far, in queue order, with its outcome. */
-  webhookDeliveries(): WebhookDelivery[];
+  webhookDeliveries(): WebhookDelivery<ActivitySubject>[];
   clearWebhookDeliveries(): void;
   /** Resolves when every queued, delayed, held or retrying delivery is done. */
   flushWebhooks(): Promise<void>;
@@ -103,7 +103,7 @@ export interface ControlDeps {
   store: NinjaStore;
   clock: SimClock;
   feed: ActivityFeed;
-  queue: DeliveryQueue;
+  queue: DeliveryQueue<ActivitySubject>;
   tokens: TokenIssuer;
   errors: ErrorSettings;
   overlays: RowOverlays;

@@ -8,7 +8,7 @@
 import type { Random } from '../random.js';
 import type { SimClock } from './clock.js';
 import type { FieldValues, NinjaStore } from './store.js';
-import { seededString } from './uuid.js';
+import { seededString } from '../uuid.js';
 
 /** A field is readable unless its definition says NONE or WRITE_ONLY (a value with no definition is shown). */
 export function readable(store: NinjaStore, name: string): boolean {

@@ -7,7 +7,7 @@
 import type { Random } from '../random.js';
 import { SimHttpError, type SimResponse } from '../sim-server.js';
 import type { SimClock } from './clock.js';
-import { seededString } from './uuid.js';
+import { seededString } from '../uuid.js';
 
 /** The API's error body: `{"resultCode":"FAILURE","errorMessage":"HTTP 404 Not Found","incidentId":"WEB_MGMT_SERVICE-…"}`. */
 export interface NinjaErrorBody {

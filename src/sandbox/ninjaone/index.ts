@@ -10,7 +10,8 @@ import { RowOverlays } from '../overlays.js';
 import { createRandom } from '../random.js';
 import type { NinjaSeed } from '../seed.js';
 import { Router, startSimServer, type SimRequest, type SimResponse, type SimServer } from '../sim-server.js';
-import { ActivityFeed } from './activity-feed.js';
+import { DeliveryQueue, type DeliveryOptions, type WebhookDelivery as SharedWebhookDelivery } from '../webhook-delivery.js';
+import { ActivityFeed, type ActivitySubject } from './activity-feed.js';
 import { registerApiRoutes } from './api-routes.js';
 import { SimClock } from './clock.js';
 import { createControl, type ErrorSettings, type NinjaOneControl } from './control.js';
@@ -19,9 +20,8 @@ import { CustomFieldCursors } from './custom-fields.js';
 import { IncidentIds, nginxNotFound, NinjaErrors } from './errors.js';
 import { TokenIssuer } from './oauth.js';
 import { NinjaStore } from './store.js';
-import { DeliveryQueue, type DeliveryOptions } from './webhook-delivery.js';
 
-export type { TriggerAlertInput } from './activity-feed.js';
+export type { ActivitySubject, TriggerAlertInput } from './activity-feed.js';
 export { DEFAULT_ALERT } from './activity-feed.js';
 export type { DeviceInput, NinjaOneControl, NinjaOneState } from './control.js';
 export { OVERLAY_LISTS } from './api-routes.js';
@@ -29,8 +29,10 @@ export { CONTROL_ROUTES } from './control-routes.js';
 export type { NinjaErrorBody } from './errors.js';
 export { NGINX_NOT_FOUND_HTML, NOT_AUTHENTICATED_BODY } from './errors.js';
 export type { NinjaActivity, WebhookConfig } from './webhook-config.js';
-export type { DeliveryOptions, WebhookDelivery } from './webhook-delivery.js';
-export { DEFAULT_DELIVERY_OPTIONS } from './webhook-delivery.js';
+export type { DeliveryOptions } from '../webhook-delivery.js';
+export { DEFAULT_DELIVERY_OPTIONS } from '../webhook-delivery.js';
+/** One NinjaOne delivery as the log shows it. */
+export type WebhookDelivery = SharedWebhookDelivery<ActivitySubject>;
 
 export interface NinjaOneSimulatorOptions {
   host?: string;
@@ -74,7 +76,7 @@ export async function startNinjaOneSimulator(seed: NinjaSeed, options: NinjaOneS
   const store = NinjaStore.fromSeed(seed);
   const errors = new NinjaErrors(new IncidentIds(clock, random.fork('incidents')));
   const tokens = new TokenIssuer(store.apps, clock, random.fork('tokens'), positive(options.tokenTtlSeconds ?? 3600, 'tokenTtlSeconds'));
-  const queue = new DeliveryQueue(random.fork('webhook-delivery'), options.webhookDelivery);
+  const queue = new DeliveryQueue<ActivitySubject>(random.fork('webhook-delivery'), options.webhookDelivery);
   const feed = new ActivityFeed(store, clock, random.fork('activities'), queue);
   const cursors = new CustomFieldCursors(store, clock, random.fork('cursors'), positive(options.cursorTtlSeconds ?? 300, 'cursorTtlSeconds'));
   const errorSettings: ErrorSettings = {};

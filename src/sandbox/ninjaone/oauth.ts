@@ -11,7 +11,7 @@ import type { NinjaClientApp } from '../seed.js';
 import type { SimRequest, SimResponse } from '../sim-server.js';
 import type { SimClock } from './clock.js';
 import { oauthError } from './errors.js';
-import { seededString } from './uuid.js';
+import { seededString } from '../uuid.js';
 
 /** What a valid bearer token stands for. */
 export interface TokenGrant {

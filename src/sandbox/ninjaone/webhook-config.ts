@@ -5,6 +5,7 @@
  */
 
 import type { NinjaDevice, NinjaLocation, NinjaOrganization } from '../seed.js';
+import { redactUrl } from '../webhook-delivery.js';
 import { renderDevice } from './device-shapes.js';
 
 /** One app's registration, as PUT /v2/webhook sent it. */
@@ -119,17 +120,6 @@ export function webhookPayload(
 /** The config with header values hidden, for the state dump. */
 export function redactedConfig(config: WebhookConfig): WebhookConfig {
   return { ...config, url: redactUrl(config.url), headers: config.headers.map((h) => ({ name: h.name, value: '(sensitive)' })) };
-}
-
-/** A URL with query values hidden (channels often carry a `?token=` secret — NOTES §6B). */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    for (const key of [...u.searchParams.keys()]) u.searchParams.set(key, '(sensitive)');
-    return u.toString().replace(/%28sensitive%29/g, '(sensitive)');
-  } catch {
-    return url;
-  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,23 +1,23 @@
 /**
- * Delivers webhook posts the way a flaky network would, on purpose and reproducibly: seeded
- * drops, duplicates, delays and reordering; retries with backoff on a non-2xx answer or a network
- * error, then giving up; a log of every delivery; and `flush()` so tests wait for the queue
- * instead of sleeping. NinjaOne's own retry policy is not documented (NOTES §6) — the defaults
- * here are a guess and every knob is settable.
+ * Delivers a simulator's webhook posts the way a flaky network would, on purpose and
+ * reproducibly: seeded drops, duplicates, delays and reordering; retries with backoff on a non-2xx
+ * answer or a network error, then giving up; a log of every delivery; and `flush()` so tests wait
+ * for the queue instead of sleeping. Both simulators use it (NinjaOne's activities, Halo's ticket
+ * events); neither vendor documents its retry policy (reference/ninjaone/NOTES.md §6; nothing for
+ * Halo) — the defaults here are a guess and every knob is settable.
  */
 
 import http, { type ClientRequest } from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
-import type { Random } from '../random.js';
-import { redactUrl } from './webhook-config.js';
+import type { Random } from './random.js';
 
 export interface DeliveryOptions {
   /** Share (0..1) of deliveries never sent (logged as "dropped"). */
   dropRate: number;
   /** Share (0..1) of deliveries sent twice (the copy is logged with `duplicate: true`). */
   duplicateRate: number;
-  /** Milliseconds between an activity and its post. */
+  /** Milliseconds between the event (an activity, a ticket change) and its post. */
   delayMs: number;
   /** Hold this many deliveries, then send them shuffled (0 or 1: send in order). `flush()` releases a partial window. */
   reorderWindow: number;
@@ -42,13 +42,15 @@ export const DEFAULT_DELIVERY_OPTIONS: Readonly<DeliveryOptions> = {
   concurrency: 1,
 };
 
-/** One delivery as the log shows it. Never holds header values or URL query values. */
-export interface WebhookDelivery {
-  /** Order in which deliveries were queued. */
-  seq: number;
-  activityId: number;
-  /** The activity's statusCode (TRIGGERED, RESET, ...), for reading the log. */
-  statusCode?: string;
+/**
+ * One delivery as the log shows it: `seq`, then what the simulator says the post is about
+ * (`Subject`: NinjaOne's activity id and statusCode, Halo's event), then how it went. Never holds
+ * header values or URL query values.
+ */
+export type WebhookDelivery<Subject extends object> = { seq: number } & Subject & DeliveryOutcome;
+
+/** How one delivery went. */
+export interface DeliveryOutcome {
   /** The target, query values hidden. */
   url: string;
   outcome: 'pending' | 'delivered' | 'failed' | 'dropped';
@@ -62,20 +64,21 @@ export interface WebhookDelivery {
   duplicate?: boolean;
 }
 
-interface Job {
-  entry: WebhookDelivery;
+interface Job<Subject extends object> {
+  entry: WebhookDelivery<Subject>;
   url: string;
   headers: Record<string, string>;
   body: string;
   readyAt: number;
 }
 
-export class DeliveryQueue {
+/** The delivery queue of one simulator; `Subject` is what its log says each post is about. */
+export class DeliveryQueue<Subject extends object> {
   #options: DeliveryOptions;
-  readonly #log: WebhookDelivery[] = [];
+  readonly #log: WebhookDelivery<Subject>[] = [];
   #seq = 0;
-  #held: Job[] = [];
-  readonly #ready: Job[] = [];
+  #held: Job<Subject>[] = [];
+  readonly #ready: Job<Subject>[] = [];
   #workers = 0;
   #idle: (() => void)[] = [];
   #closed = false;
@@ -95,7 +98,7 @@ export class DeliveryQueue {
     return { ...this.#options };
   }
 
-  /** Changes some knobs; the rest stay. Callers validate values first (see control-input.ts). */
+  /** Changes some knobs; the rest stay. Callers validate values first (checkDeliveryOptions). */
   setOptions(options: Partial<DeliveryOptions>): DeliveryOptions {
     this.#options = { ...this.#options, ...options };
     if (this.#options.reorderWindow <= 1 && this.#held.length > 0) this.#release();
@@ -103,7 +106,7 @@ export class DeliveryQueue {
     return this.options();
   }
 
-  log(): readonly WebhookDelivery[] {
+  log(): readonly WebhookDelivery<Subject>[] {
     return this.#log;
   }
 
@@ -111,9 +114,9 @@ export class DeliveryQueue {
     this.#log.length = 0;
   }
 
-  /** Queues one post of `body` to `url`. */
-  enqueue(target: { url: string; headers: readonly { name: string; value: string }[] }, activity: { id: number; statusCode?: string }, body: string): void {
-    const base = { activityId: activity.id, ...(activity.statusCode === undefined ? {} : { statusCode: activity.statusCode }), url: redactUrl(target.url) };
+  /** Queues one post of `body` to `url`; `subject` goes into its log entries as given. */
+  enqueue(target: { url: string; headers: readonly { name: string; value: string }[] }, subject: Subject, body: string): void {
+    const base = { ...subject, url: redactUrl(target.url) };
     if (this.#closed) {
       this.#log.push({ seq: ++this.#seq, ...base, outcome: 'failed', attempts: 0, error: 'simulator stopped' });
       return;
@@ -129,7 +132,7 @@ export class DeliveryQueue {
     for (const h of target.headers) if (h.name.toLowerCase() !== 'content-length') headers[h.name] = h.value;
     const readyAt = performance.now() + this.#options.delayMs;
     for (let copy = 0; copy < (duplicate ? 2 : 1); copy++) {
-      const entry: WebhookDelivery = { seq: ++this.#seq, ...base, outcome: 'pending', attempts: 0 };
+      const entry: WebhookDelivery<Subject> = { seq: ++this.#seq, ...base, outcome: 'pending', attempts: 0 };
       if (copy === 1) entry.duplicate = true;
       this.#log.push(entry);
       this.#held.push({ entry, url: target.url, headers, body, readyAt });
@@ -194,7 +197,7 @@ export class DeliveryQueue {
     }
   }
 
-  async #deliver(job: Job): Promise<void> {
+  async #deliver(job: Job<Subject>): Promise<void> {
     const { entry } = job;
     for (;;) {
       if (this.#closed) {
@@ -223,7 +226,7 @@ export class DeliveryQueue {
     }
   }
 
-  #post(job: Job): Promise<{ status: number } | { error: string }> {
+  #post(job: Job<Subject>): Promise<{ status: number } | { error: string }> {
     return new Promise((resolve) => {
       let target: URL;
       try {
@@ -280,4 +283,46 @@ function shuffle<T>(items: T[], random: Random): void {
     const j = Math.floor(random.next() * (i + 1));
     [items[i], items[j]] = [items[j]!, items[i]!];
   }
+}
+
+/** A URL with query values hidden (channels often carry a `?token=` secret — reference/ninjaone/NOTES.md §6B). */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    for (const key of [...u.searchParams.keys()]) u.searchParams.set(key, '(sensitive)');
+    return u.toString().replace(/%28sensitive%29/g, '(sensitive)');
+  } catch {
+    return url;
+  }
+}
+
+const DELIVERY_KEYS: Record<keyof DeliveryOptions, { min: number; max?: number; integer: boolean }> = {
+  dropRate: { min: 0, max: 1, integer: false },
+  duplicateRate: { min: 0, max: 1, integer: false },
+  delayMs: { min: 0, integer: false },
+  reorderWindow: { min: 0, integer: true },
+  maxAttempts: { min: 1, integer: true },
+  retryBackoffMs: { min: 0, integer: false },
+  timeoutMs: { min: 1, integer: false },
+  concurrency: { min: 1, integer: true },
+};
+
+/**
+ * Checks the knobs of a `setOptions` call: the options, or the first bad key with a message that
+ * starts with it (`dropRate: must be a number from 0 to 1, got 2`). Each simulator turns the
+ * problem into its own control error.
+ */
+export function checkDeliveryOptions(body: Record<string, unknown>): { options: Partial<DeliveryOptions> } | { error: string; field: string } {
+  const options: Partial<DeliveryOptions> = {};
+  for (const [key, value] of Object.entries(body)) {
+    const rule = DELIVERY_KEYS[key as keyof DeliveryOptions];
+    if (!rule) return { error: `${key}: unknown delivery option; known: ${Object.keys(DELIVERY_KEYS).join(', ')}`, field: key };
+    const ok = typeof value === 'number' && Number.isFinite(value) && value >= rule.min && (rule.max === undefined || value <= rule.max) && (!rule.integer || Number.isInteger(value));
+    if (!ok) {
+      const range = rule.max === undefined ? `at least ${rule.min}` : `from ${rule.min} to ${rule.max}`;
+      return { error: `${key}: must be ${rule.integer ? 'an integer' : 'a number'} ${range}, got ${JSON.stringify(value)}`, field: key };
+    }
+    options[key as keyof DeliveryOptions] = value;
+  }
+  return { options };
 }

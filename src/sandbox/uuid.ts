@@ -1,9 +1,9 @@
 /**
- * Version-4-shaped UUIDs drawn from the seeded generator, so alert uids, series uids and
- * condition uids are the same on every run with the same seed.
+ * Version-4-shaped UUIDs drawn from the seeded generator, so NinjaOne's alert, series and
+ * condition uids and Halo's webhook and event ids are the same on every run with the same seed.
  */
 
-import type { Random } from '../random.js';
+import type { Random } from './random.js';
 
 export function seededUuid(random: Random): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(random.next() * 16).toString(16));
