@@ -216,6 +216,10 @@ export interface HaloformSpec {
      */
     onReset?: 'close' | 'note' | 'none';
     /**
+     * What happens to the NinjaOne alert when a person closes its ticket in Halo while the alert is still active: resetAlert resets it in NinjaOne (POST /v2/alert/{uid}/reset), nothing leaves it. A ticket haloform closed because the alert reset never resets it back.
+     */
+    onTicketClosed?: 'resetAlert' | 'nothing';
+    /**
      * Close on reset only when no technician has worked on the ticket (no agent action and the status unchanged); otherwise add a note and leave it open.
      */
     closeOnlyUntouched?: boolean;

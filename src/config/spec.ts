@@ -165,6 +165,8 @@ export interface Alerts {
   priority: Record<Severity, number>;
   endUser: 'assetUser' | 'generalUser';
   onReset: 'close' | 'note' | 'none';
+  /** A person closed the ticket while its alert is active: reset the alert in NinjaOne, or leave it. */
+  onTicketClosed: 'resetAlert' | 'nothing';
   closeOnlyUntouched: boolean;
   include: { activityTypes: string[]; severities?: Severity[]; nodeClasses?: string[] };
   poll: { enabled: boolean; everyMinutes: number };

@@ -13,11 +13,12 @@ import type { HaloTicket, HaloTickets } from '../halo/tickets.js';
 import type { Clock, Logger } from '../http/index.js';
 import type { NinjaOneClient } from '../rmm/ninjaone/client.js';
 import type { NinjaAlert } from '../rmm/ninjaone/types.js';
-import type { InboxStore, NewDelivery } from '../store/inbox-store.js';
+import type { InboxStore, NewDelivery, SeriesState } from '../store/inbox-store.js';
 import { fallbackSeriesKey, includeDecision, type Activity } from '../rmm/ninjaone/activity.js';
 import type { HaloDirectory } from './directory.js';
 import { describeError } from './errors.js';
 import type { ServeMetrics } from './metrics.js';
+import { ticketClosedEvent } from './ticket-closed.js';
 
 export interface PollResult {
   /** False when another process holds the poller lease (it polls instead). */
@@ -30,6 +31,8 @@ export interface PollResult {
   closed: number;
   /** Open tickets adopted into the store's series state. */
   adopted: number;
+  /** Events queued for tickets a person closed while their alert is active (alerts.onTicketClosed: resetAlert). */
+  ticketsClosed: number;
 }
 
 export interface PollerOptions {
@@ -105,7 +108,7 @@ export class Poller {
   async #poll(): Promise<PollResult> {
     const { spec, store, metrics, logger } = this.#o;
     const everyMs = spec.alerts!.poll.everyMinutes * 60_000;
-    const none: PollResult = { leader: false, activeAlerts: 0, openTickets: 0, opened: 0, closed: 0, adopted: 0 };
+    const none: PollResult = { leader: false, activeAlerts: 0, openTickets: 0, opened: 0, closed: 0, adopted: 0, ticketsClosed: 0 };
     if (!(await store.tryLead(POLLER_LEASE, Math.max(60_000, 2 * everyMs), this.#o.workerId))) return none;
 
     // Tickets first, alerts second: a ticket created between the two reads has its alert in
@@ -119,15 +122,24 @@ export class Poller {
     const activeKeys = new Set<string>();
     let opened = 0;
     let closed = 0;
+    let ticketsClosed = 0;
 
     for (const alert of alerts) {
       const keys = [alert.uid, ...(alert.sourceConfigUid ? [fallbackSeriesKey(alert.deviceId, alert.sourceConfigUid)] : [])];
       for (const k of keys) activeKeys.add(k);
       if (keys.some((k) => ticketByKey.has(k))) continue;
-      if (!(await this.#wanted(alert))) continue;
       const series = (await store.getSeries(keys[0]!)) ?? (keys[1] ? await store.getSeries(keys[1]) : undefined);
-      // A series that has or had a ticket is not opened again: a person may have closed it.
-      if (series?.ticketId !== undefined || series?.resetAt !== undefined) continue;
+      // A series that has or had a ticket is not opened again: a person may have closed it — and
+      // then, with alerts.onTicketClosed: resetAlert, the alert is reset (the Halo webhook's backstop).
+      if (series?.ticketId !== undefined || series?.resetAt !== undefined) {
+        if (series.ticketId !== undefined && series.key === alert.uid && (await this.#closedByAPerson(series))) {
+          await store.accept(ticketClosedEvent(series.key, series.ticketId, 'poller', this.#o.clock.now()));
+          ticketsClosed += 1;
+          logger.log('info', 'poller: an active alert whose ticket is no longer open', { seriesKey: series.key, ticketId: series.ticketId });
+        }
+        continue;
+      }
+      if (!(await this.#wanted(alert))) continue;
       if ((await Promise.all(keys.map((k) => store.hasPendingWork(k)))).some(Boolean)) continue;
       await store.accept(this.#event(series?.key ?? keys[0]!, triggeredFrom(alert)));
       opened += 1;
@@ -158,8 +170,9 @@ export class Poller {
 
     if (opened > 0) metrics.recovered.inc({ kind: 'opened' }, opened);
     if (closed > 0) metrics.recovered.inc({ kind: 'closed' }, closed);
-    if (opened + closed > 0) this.#o.onQueued();
-    const result: PollResult = { leader: true, activeAlerts: alerts.length, openTickets: tickets.length, opened, closed, adopted };
+    if (ticketsClosed > 0) metrics.recovered.inc({ kind: 'ticket-closed' }, ticketsClosed);
+    if (opened + closed + ticketsClosed > 0) this.#o.onQueued();
+    const result: PollResult = { leader: true, activeAlerts: alerts.length, openTickets: tickets.length, opened, closed, adopted, ticketsClosed };
     logger.log('info', 'poll finished', { ...result });
     return result;
   }
@@ -189,6 +202,16 @@ export class Poller {
     }
     if (adopted > 0) this.#o.logger.log('info', 'adopted open haloform tickets the store did not know', { adopted });
     return adopted;
+  }
+
+  /**
+   * Whether the series' ticket (not among the open ones) may have been closed by a person while
+   * its alert is active, and nobody has acted on it yet: the worker re-reads the ticket to be sure.
+   */
+  async #closedByAPerson(series: SeriesState): Promise<boolean> {
+    if (this.#o.spec.alerts!.onTicketClosed !== 'resetAlert') return false;
+    if (series.resetAt !== undefined || series.closedTicketHandled === series.ticketId) return false;
+    return !(await this.#o.store.hasPendingWork(series.key));
   }
 
   async #wanted(alert: NinjaAlert): Promise<boolean> {

@@ -14,6 +14,7 @@ import type { HaloTicket, HaloTickets } from '../halo/tickets.js';
 import { ApiError, type Logger } from '../http/index.js';
 import type { Completion, InboxStore, PendingEffect, SeriesState, WorkItem } from '../store/inbox-store.js';
 import { includeDecision, readActivity, severityOf, type Activity } from '../rmm/ninjaone/activity.js';
+import { isTicketClosedEvent, ticketIdOf } from './ticket-closed.js';
 import type { HaloDirectory, Placement, TicketLookups } from './directory.js';
 import { PermanentError } from './errors.js';
 import type { ServeMetrics } from './metrics.js';
@@ -31,7 +32,7 @@ import {
 
 /** What processing did, for the inbox and the `processed` metric. */
 export interface ProcessResult extends Completion {
-  outcome: 'created' | 'noted' | 'closed' | 'left-open' | 'reset' | 'ignored' | 'already-applied' | 'late' | 'unchanged';
+  outcome: 'created' | 'noted' | 'closed' | 'left-open' | 'reset' | 'ignored' | 'already-applied' | 'late' | 'unchanged' | 'alert-reset';
 }
 
 /** The newest applied activity ids kept per series. */
@@ -48,6 +49,8 @@ export interface ProcessorOptions {
   metrics: ServeMetrics;
   logger: Logger;
   now: () => number;
+  /** Resets an active NinjaOne alert (alerts.onTicketClosed); `gone` when it has none by that uid. */
+  resetAlert?: (uid: string, signal?: AbortSignal) => Promise<'reset' | 'gone'>;
 }
 
 class Excluded extends Error {}
@@ -63,6 +66,11 @@ export class AlertProcessor {
     const activity = parseStored(item);
     const alerts = this.#o.spec.alerts!;
     const fromPoller = item.source === 'poller';
+    if (isTicketClosedEvent(activity)) {
+      const run = new SeriesRun(this.#o, item, activity, fromPoller, signal);
+      await run.load();
+      return run.ticketClosed(ticketIdOf(item.body));
+    }
     const decision = includeDecision(activity, alerts.include);
     if (decision.include === false) return { status: 'ignored', note: decision.reason, outcome: 'ignored' };
 
@@ -147,6 +155,7 @@ class SeriesRun {
       // A newer firing after the reset: the series is active again.
       delete s.resetAt;
       delete s.resetId;
+      delete s.alertResetForClosedTicketAt;
       s.touched = false;
     }
 
@@ -217,12 +226,44 @@ class SeriesRun {
     s.resetAt = this.o.now();
     if (this.id !== undefined) s.resetId = this.id;
     this.markApplied();
+    if (s.alertResetForClosedTicketAt !== undefined && !created) {
+      // haloform reset the alert because a person closed the ticket: the ticket stays as they left it.
+      await this.save();
+      return this.finish('reset', `the alert reset after its ticket ${s.ticketId} was closed in Halo; the ticket is left as it is`);
+    }
     const effects = this.resetEffects(false);
     await this.decide(effects);
     const closed = !s.ticketOpen;
     const outcome: ProcessResult['outcome'] = this.o.spec.alerts!.onReset !== 'close' ? 'reset' : closed ? 'closed' : 'left-open';
     const said = closed ? `closed ticket ${s.ticketId}` : s.touched ? `left ticket ${s.ticketId} open (a technician worked on it)` : `noted the reset on ticket ${s.ticketId}`;
     return this.finish(created ? 'created' : outcome, created ? `created ticket ${s.ticketId} from the reset; ${said}` : said);
+  }
+
+  /**
+   * A person closed the series' ticket in Halo (the Halo webhook, or the poller finding the ticket
+   * closed while the alert is active): with `alerts.onTicketClosed: resetAlert` the alert is reset
+   * in NinjaOne — once, and never for a ticket haloform closed because the alert had reset.
+   */
+  async ticketClosed(ticketId: number | undefined): Promise<ProcessResult> {
+    const s = this.series;
+    await this.runPending();
+    if (this.o.spec.alerts!.onTicketClosed !== 'resetAlert' || !this.o.resetAlert) return this.finish('unchanged', 'alerts.onTicketClosed is nothing: the alert is left as it is');
+    if (s.resetAt !== undefined) return this.finish('unchanged', 'the alert had already reset (a ticket haloform closes for a reset never resets it back)');
+    if (ticketId === undefined || s.ticketId !== ticketId) return this.finish('unchanged', `ticket ${ticketId ?? '(none named)'} is not this series' ticket (${s.ticketId ?? 'none'})`);
+    if (s.closedTicketHandled === ticketId) return this.finish('unchanged', `the close of ticket ${ticketId} was already handled`);
+    if (this.key.startsWith('device:')) return this.finish('unchanged', 'the series has no alert uid to reset (it is keyed by device and condition)');
+    const ticket = await this.o.tickets.readTicket(ticketId, this.signal);
+    if (ticket && !(await this.isClosed(ticket))) return this.finish('unchanged', `ticket ${ticketId} is open (again)`);
+    s.ticketOpen = false;
+    s.closedTicketHandled = ticketId;
+    if (!ticket) {
+      await this.save();
+      await this.history('ticket-gone', { ticketId });
+      return this.finish('unchanged', `ticket ${ticketId} was deleted, not closed: the alert is left as it is`);
+    }
+    s.alertResetForClosedTicketAt = this.o.now();
+    await this.decide([{ kind: 'reset-alert', uid: this.key, ticketId }]);
+    return this.finish('alert-reset', `reset the alert in NinjaOne: its ticket ${ticketId} was closed in Halo`);
   }
 
   /** The writes a reset makes, by `alerts.onReset`. */
@@ -258,7 +299,14 @@ class SeriesRun {
         s.pending = [];
         break;
       }
-      if (effect.kind === 'note') {
+      if (effect.kind === 'reset-alert') {
+        // A retry after a failure sends it again: a reset alert answers 404 (gone), which is done too.
+        const result = await this.o.resetAlert!(effect.uid, this.signal);
+        s.pending.shift();
+        await this.save();
+        await this.history('alert-reset', { uid: effect.uid, ticketId: effect.ticketId, result });
+        this.o.logger.log('info', 'alert reset in NinjaOne for its closed ticket', { deliveryId: this.item.deliveryId, seriesKey: this.key, ticketId: effect.ticketId, result });
+      } else if (effect.kind === 'note') {
         const lookups = await this.lookups();
         const written = leftByEarlier && (await this.o.tickets.readActions(s.ticketId, this.signal)).some((a) => sameNote(a.text, effect.html));
         if (!written) await this.o.tickets.addNote(s.ticketId, lookups.noteOutcomeId, effect.html, this.signal);

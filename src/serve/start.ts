@@ -306,7 +306,7 @@ function createServices(context: ServeContext, store: InboxStore, cleanups: (() 
   const live = context.live;
   // Every part reads the spec when it needs it, so a reload reaches them all.
   const directory = new HaloDirectory({ tickets, ninja, get spec() { return live.spec; }, now, ...(options.directoryRefreshMs !== undefined ? { minRefreshMs: options.directoryRefreshMs } : {}) });
-  const processor = new AlertProcessor({ get spec() { return live.spec; }, store, tickets, directory, metrics, logger, now });
+  const processor = new AlertProcessor({ get spec() { return live.spec; }, store, tickets, directory, metrics, logger, now, resetAlert: (uid, signal) => ninja.resetAlert(uid, signal) });
   const pool = new WorkerPool({
     store,
     process: (item, signal) => processor.process(item, signal),

@@ -22,7 +22,8 @@ export type DeliveryStatus = 'pending' | 'done' | 'ignored' | 'duplicate' | 'rej
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'done', 'ignored', 'duplicate', 'rejected', 'dead'];
 
 /** Where a delivery came from: NinjaOne's webhook, or the poller filling a gap it found. */
-export type DeliverySource = 'webhook' | 'poller';
+/** Where a delivery came from: NinjaOne's webhook, the poller, or Halo's webhook (a ticket closed). */
+export type DeliverySource = 'webhook' | 'poller' | 'halo';
 
 /** Why a request was rejected; one per 4xx the webhook answers. */
 export type RejectReason = 'unauthorized' | 'too_large' | 'unsupported_media_type' | 'malformed_json' | 'not_an_activity' | 'timeout';
@@ -177,13 +178,21 @@ export interface SeriesState {
    * are sent, so a retry finishes them instead of deciding again — no note is written twice.
    */
   pending?: PendingEffect[];
+  /**
+   * The ticket a "closed in Halo" event was handled for (alerts.onTicketClosed): the alert was
+   * reset for it, or it was found deleted. The poller does not ask again for the same ticket.
+   */
+  closedTicketHandled?: number;
+  /** Epoch ms when haloform reset the NinjaOne alert because its ticket was closed: the RESET that follows changes nothing on the ticket. */
+  alertResetForClosedTicketAt?: number;
   updatedAt: number;
 }
 
-/** A write to Halo the worker has decided on for a series. */
+/** A write the worker has decided on for a series: to the Halo ticket, or the alert's reset in NinjaOne. */
 export type PendingEffect =
   | { kind: 'note'; html: string; label: string }
-  | { kind: 'close-if-untouched'; activityId?: number };
+  | { kind: 'close-if-untouched'; activityId?: number }
+  | { kind: 'reset-alert'; uid: string; ticketId: number };
 
 export interface DeliveryFilter {
   status?: DeliveryStatus;

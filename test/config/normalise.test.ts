@@ -123,6 +123,7 @@ describe('the normalised spec', () => {
       priority: { CRITICAL: 9, MAJOR: 2, MODERATE: 3, MINOR: 4, NONE: 4 },
       endUser: 'assetUser',
       onReset: 'close',
+      onTicketClosed: 'resetAlert',
       closeOnlyUntouched: true,
       include: { activityTypes: ['CONDITION'] },
       poll: { enabled: true, everyMinutes: 10 },

@@ -240,6 +240,25 @@ export class NinjaOneClient {
     return { lastId, deviceIds: [...deviceIds], places, overflow: afterId !== undefined && rows.length >= pageSize };
   }
 
+  /**
+   * Resets an active alert (`POST /v2/alert/{uid}/reset` with an empty custom-data object, NOTES
+   * §5): `reset`, or `gone` when NinjaOne has no such active alert (404: it reset meanwhile, or a
+   * first try reached it). Sending twice is harmless — the second finds it gone.
+   */
+  async resetAlert(uid: string, signal?: AbortSignal): Promise<'reset' | 'gone'> {
+    const response = await this.http.request({
+      method: 'POST',
+      path: `/v2/alert/${encodeURIComponent(uid)}/reset`,
+      label: 'POST /v2/alert/{uid}/reset',
+      json: {},
+      accept: [404],
+      idempotent: true,
+      expect: 'any',
+      ...(signal ? { signal } : {}),
+    });
+    return response.status === 404 ? 'gone' : 'reset';
+  }
+
   /** Active alerts (`/v2/alerts`, no paging). An alert without its uid or device is left out (reported). */
   async readAlerts(sink = this.onReadProblem): Promise<NinjaAlert[]> {
     const label = 'GET /v2/alerts';

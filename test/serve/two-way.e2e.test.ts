@@ -1,0 +1,104 @@
+/**
+ * Two-way close (alerts.onTicketClosed): a person closing an alert's ticket in Halo resets the
+ * alert in NinjaOne — found by the poller here (the Halo webhook is the fast path) — once, never
+ * for a ticket haloform closed because the alert reset, and a reset NinjaOne refuses is retried
+ * and then dead-lettered like any delivery, to be replayed.
+ */
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { specText, startWorld, type World } from './fixtures.js';
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+const alertsWith = (extra: string) => `  ticketType: Alert
+  onReset: close
+  include: { activityTypes: [CONDITION] }
+  poll: { everyMinutes: 10 }
+${extra}`;
+
+const resetRequests = (w: World) => w.sandbox.ninjaone.server.requests().filter((r) => r.method === 'POST' && /^\/v2\/alert\/[^/]+\/reset$/.test(r.path));
+const active = (w: World, uid: string) => w.sandbox.ninjaone.control.state().alerts.some((a) => a.uid === uid);
+
+async function alertWithTicket(w: World): Promise<{ uid: string; ticketId: number }> {
+  const uid = w.trigger({ deviceId: w.cast.linked[0]! });
+  await w.settle();
+  const [ticket] = w.ticketsOf(uid);
+  expect(ticket).toBeDefined();
+  return { uid, ticketId: ticket!.id };
+}
+
+describe('a ticket closed in Halo resets its alert (alerts.onTicketClosed: resetAlert, the default)', () => {
+  it('resets the alert once when a person closes the ticket; the RESET that follows leaves the ticket as they left it', async () => {
+    world = await startWorld();
+    const { uid, ticketId } = await alertWithTicket(world);
+    world.sandbox.halo.control.closeTicket(ticketId);
+    const notesBefore = world.notesOf(ticketId).length;
+
+    const poll = await world.serve.poll();
+    expect(poll).toMatchObject({ ticketsClosed: 1, opened: 0 });
+    await world.settle(); // the reset, then the RESET webhook NinjaOne sends for it
+    await world.settle();
+
+    expect(active(world, uid)).toBe(false);
+    expect(resetRequests(world)).toHaveLength(1);
+    const [ticket] = world.ticketsOf(uid);
+    expect(ticket!.hasbeenclosed || ticket!.status_id === 9).toBe(true);
+    expect(world.notesOf(ticketId)).toHaveLength(notesBefore);
+    const deliveries = await world.serve.store.listDeliveries({ seriesKey: uid });
+    expect(deliveries.find((d) => d.statusCode === 'HALO_TICKET_CLOSED')).toMatchObject({ status: 'done', source: 'poller' });
+    expect(deliveries.find((d) => d.statusCode === 'RESET')).toMatchObject({ status: 'done' });
+
+    // Nothing more to do: the next poll queues nothing, and no second reset is sent.
+    expect(await world.serve.poll()).toMatchObject({ ticketsClosed: 0 });
+    await world.settle();
+    expect(resetRequests(world)).toHaveLength(1);
+  });
+
+  it('never resets back for a ticket haloform closed because the alert reset', async () => {
+    world = await startWorld();
+    const { uid } = await alertWithTicket(world);
+    world.sandbox.ninjaone.control.resetAlert(uid);
+    await world.settle();
+    expect(world.ticketsOf(uid)[0]!.status_id).not.toBe(1);
+
+    expect(await world.serve.poll()).toMatchObject({ ticketsClosed: 0 });
+    await world.settle();
+    expect(resetRequests(world)).toEqual([]);
+  });
+
+  it('retries a reset NinjaOne refuses, then dead-letters it; a replay finishes it', async () => {
+    world = await startWorld();
+    const { uid, ticketId } = await alertWithTicket(world);
+    world.sandbox.ninjaone.server.faults.set([{ route: '/v2/alert/*/reset', method: 'POST', errorRate: 1 }]);
+    world.sandbox.halo.control.closeTicket(ticketId);
+    await world.serve.poll();
+    await world.settle();
+
+    const dead = (await world.serve.store.listDeliveries({ seriesKey: uid })).find((d) => d.statusCode === 'HALO_TICKET_CLOSED')!;
+    expect(dead.status).toBe('dead');
+    expect(resetRequests(world).length).toBeGreaterThan(1);
+    expect(active(world, uid)).toBe(true);
+    // The poller does not queue it again while one is dead: the close was handled, and waits for a replay.
+    expect(await world.serve.poll()).toMatchObject({ ticketsClosed: 0 });
+
+    world.sandbox.ninjaone.server.faults.set([]);
+    expect(await world.serve.store.replay(dead.id)).toMatchObject({ ok: true });
+    await world.settle();
+    await world.settle();
+    expect(active(world, uid)).toBe(false);
+  });
+
+  it('leaves the alert with alerts.onTicketClosed: nothing', async () => {
+    world = await startWorld({ spec: specText({ alerts: alertsWith('  onTicketClosed: nothing') }) });
+    const { uid, ticketId } = await alertWithTicket(world);
+    world.sandbox.halo.control.closeTicket(ticketId);
+    expect(await world.serve.poll()).toMatchObject({ ticketsClosed: 0, opened: 0 });
+    await world.settle();
+    expect(active(world, uid)).toBe(true);
+    expect(resetRequests(world)).toEqual([]);
+  });
+});
