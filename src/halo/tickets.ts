@@ -260,6 +260,11 @@ function ticketFrom(r: Record<string, unknown>, c: ShapeContext, identity: HaloI
   return ticket;
 }
 
+/** A ticket record from elsewhere than a read (the ticket a Halo webhook posts); undefined without an id. */
+export function ticketFromRecord(record: Record<string, unknown>, identity: HaloIdentity, where: string): HaloTicket | undefined {
+  return ticketFromRow(new RowReader(record, 'Halo', 'Halo webhook', 'ticket', where), identity);
+}
+
 function ticketFromRow(row: RowReader, identity: HaloIdentity): HaloTicket | undefined {
   const id = row.int('id', IDENTITY);
   if (id === undefined) return undefined;

@@ -21,6 +21,7 @@ import type { AcceptResult, InboxStore, RejectReason } from '../store/inbox-stor
 import { includeDecision, isLifecycleActivity, readActivity, seriesKey, type Activity, type IncludeDecision } from '../rmm/ninjaone/activity.js';
 import type { WebhookAuth } from './auth.js';
 import { bearerMatches, type ReloadResult } from './reload.js';
+import { HALO_WEBHOOK_PATH, HALO_WEBHOOK_SECRET_ENV, haloWebhookAuthorized } from './halo-webhook.js';
 import type { ServeMetrics } from './metrics.js';
 
 /** A request as any HTTP server can give it. */
@@ -59,6 +60,8 @@ export interface HandlerOptions {
   onAccepted(): void;
   /** `POST /admin/reload` for a bearer of `secret` (HALOFORM_ADMIN_SECRET); absent: the route answers 404. */
   admin?: { secret: string; reload(): Promise<ReloadResult> };
+  /** `POST /halo/webhook` (src/serve/halo-webhook.ts) with HALOFORM_HALO_WEBHOOK_SECRET; absent: the route answers 404. */
+  haloWebhook?: { secret: string; accept(body: unknown, headers: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> };
   /** A lifecycle activity (a device's NODE_*, an organisation's CLIENT_*, a location's LOCATION_*) was stored: the sync controller reconciles it. Absent: sync is off. */
   onLifecycle?(activity: Activity): void;
   ready(): Promise<Readiness>;
@@ -101,7 +104,6 @@ export function createHandler(options: HandlerOptions): Handler {
     if (early) return early;
     const url = new URL(request.url, 'http://haloform');
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    const auth = options.auth.check(request.headers, url.searchParams) as { ok: true; via: string };
     const refuse = (refusal: Refusal) => rejections.record(request, path, refusal);
 
     const body = decodeBody(request, limit);
@@ -110,6 +112,16 @@ export function createHandler(options: HandlerOptions): Handler {
     if (wrongType) return refuse(wrongType);
     const parsed = parseBody(body);
     if (parsed instanceof Refusal) return refuse(parsed);
+    if (path.toLowerCase() === HALO_WEBHOOK_PATH) {
+      try {
+        const answer = await options.haloWebhook!.accept(parsed.value, keptHeaders(request));
+        return answer.status === 422 ? refuse(new Refusal(422, 'not_an_activity', String(answer.body.error), body.storable)) : json(answer.status, answer.body);
+      } catch (e) {
+        options.logger.log('error', 'could not store a Halo webhook; answered 503 so Halo sends it again', { error: (e as Error).message });
+        return json(503, { error: 'Service Unavailable: the event could not be stored; send it again', status: 503 }, { 'retry-after': '5' });
+      }
+    }
+    const auth = options.auth.check(request.headers, url.searchParams) as { ok: true; via: string };
     const activity = checkActivity(parsed.value, body);
     if (activity instanceof Refusal) return refuse(activity);
     return acceptDelivery(options, request, path, auth.via, body.text, activity);
@@ -216,6 +228,18 @@ async function preflightRequest(options: HandlerOptions, rejections: Rejections,
     return { status: 200, headers: { 'content-type': options.metrics.contentType }, body: await options.metrics.text() };
   }
   if (lower === '/admin/reload') return adminReload(options, request, method);
+  if (lower === HALO_WEBHOOK_PATH) {
+    if (!options.haloWebhook) return json(404, { error: `Not Found: POST ${HALO_WEBHOOK_PATH} needs ${HALO_WEBHOOK_SECRET_ENV} set where serve runs`, status: 404 });
+    if (method !== 'POST') return notAllowed('POST');
+    const auth = haloWebhookAuthorized(request.headers.authorization, options.haloWebhook.secret);
+    if (!auth.ok) {
+      const message = auth.presented
+        ? `Unauthorized: the Halo webhook secret does not match ${HALO_WEBHOOK_SECRET_ENV}`
+        : `Unauthorized: no Halo webhook secret; Halo sends it as HTTP Basic (the password ${HALO_WEBHOOK_SECRET_ENV})`;
+      return rejections.record(request, path, new Refusal(401, 'unauthorized', message));
+    }
+    return undefined;
+  }
   if (!WEBHOOK_PATHS.includes(lower)) return json(404, { error: `Not Found: haloform serve answers POST ${WEBHOOK_PATHS.join(' and ')}, GET /healthz, /readyz and /metrics`, status: 404 });
   if (method !== 'POST') return notAllowed('POST');
 

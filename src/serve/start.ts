@@ -17,6 +17,7 @@ import type { InboxStore, PruneResult } from '../store/inbox-store.js';
 import { DEFAULT_STORE_URL, openStore } from '../store/open-store.js';
 import { checkSecrets, PREVIOUS_SECRET_ENV, SECRET_ENV, WebhookAuth } from './auth.js';
 import { HaloDirectory } from './directory.js';
+import { acceptHaloWebhook } from './halo-webhook.js';
 import { describeError } from './errors.js';
 import { createHandler, DEFAULT_BODY_LIMIT, type Handler, type Readiness, type ServeRequest, type ServeResponse } from './handler.js';
 import { startHttpServer, type RunningServer } from './http-server.js';
@@ -57,6 +58,8 @@ export interface ServeOptions {
   watchSpecFile?: string;
   /** HALOFORM_ADMIN_SECRET: enables \`POST /admin/reload\` for a bearer of it. */
   adminSecret?: string;
+  /** HALOFORM_HALO_WEBHOOK_SECRET: enables \`POST /halo/webhook\` (a ticket closed in Halo resets its alert) for HTTP Basic with it as the password. */
+  haloWebhookSecret?: string;
   /** The environment the controller's plans see (HALOFORM_WEBHOOK_SECRET); default none. */
   env?: Readonly<Record<string, string | undefined>>;
   /** A store URL (`sqlite:haloform.db`, `postgres://…`) or an open store (then `stop()` leaves it open). Default sqlite:haloform.db. */
@@ -201,6 +204,7 @@ interface ServeServices {
   syncer: SyncController | undefined;
   /** The sync controller's own Halo client: the same budget (one limiter per Halo origin), its requests queued behind alert tickets'. */
   syncHalo: HaloApiClient | undefined;
+  directory: HaloDirectory;
 }
 
 /** Everything a running serve holds, for its handle and its stop. */
@@ -264,7 +268,7 @@ function createContext(options: ServeOptions): ServeContext {
   const clock = options.clock ?? systemClock;
   const now = () => clock.now();
   const workerId = options.workerId ?? `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
-  const redactor = new Redactor([spec.connections.ninjaone.clientSecret, spec.connections.halo.clientSecret, ...secrets, ...(options.adminSecret ? [options.adminSecret] : [])]);
+  const redactor = new Redactor([spec.connections.ninjaone.clientSecret, spec.connections.halo.clientSecret, ...secrets, ...(options.adminSecret ? [options.adminSecret] : []), ...(options.haloWebhookSecret ? [options.haloWebhookSecret] : [])]);
   const logger =
     options.logger ??
     createJsonLogger({ redactor, level: options.logLevel ?? 'info', base: { component: 'serve' }, ...(options.logSink ? { sink: options.logSink } : {}), now });
@@ -319,7 +323,7 @@ function createServices(context: ServeContext, store: InboxStore, cleanups: (() 
   const poller = new Poller({ get spec() { return live.spec; }, store, ninja, tickets, directory, metrics, logger, clock, workerId, onQueued: () => pool.wake() });
   const syncHalo = options.loaded && (options.sync ?? 'auto') !== 'off' ? new HaloApiClient(spec.connections.halo, NINJAONE.halo, { redactor, logger, clock, priority: LANES.sync, ...options.halo }) : undefined;
   if (syncHalo) cleanups.push(() => syncHalo.close());
-  return { halo, ninja, metrics, pool, poller, syncHalo, syncer: syncHalo && createSyncer(context, store, metrics, syncHalo, ninja) };
+  return { halo, ninja, metrics, pool, poller, syncHalo, directory, syncer: syncHalo && createSyncer(context, store, metrics, syncHalo, ninja) };
 }
 
 /** The sync controller, when the spec has sync: and serve has the loaded spec; one replica leads it (a store lease). */
@@ -347,7 +351,7 @@ function createSyncer({ options, logger, now, workerId, live }: ServeContext, st
 }
 
 /** Builds the webhook handler and starts the HTTP server that drives it. */
-async function startReceiver(context: ServeContext, store: InboxStore, { halo, metrics, pool, syncer }: ServeServices): Promise<{ handle: Handler; server: RunningServer; auth: WebhookAuth }> {
+async function startReceiver(context: ServeContext, store: InboxStore, { halo, metrics, pool, syncer, directory }: ServeServices): Promise<{ handle: Handler; server: RunningServer; auth: WebhookAuth }> {
   const { options, alerts, secrets, logger, now } = context;
   const ready = async (): Promise<Readiness> => {
     const checks: Record<string, string> = {};
@@ -371,6 +375,14 @@ async function startReceiver(context: ServeContext, store: InboxStore, { halo, m
     onAccepted: () => pool.wake(),
     ...(syncer ? { onLifecycle: (activity: Activity) => (isPlaceLifecycleActivity(activity) ? syncer.nudge(undefined, true) : syncer.nudge(activity.deviceId)) } : {}),
     ...(options.adminSecret ? { admin: { secret: options.adminSecret, reload: () => context.reloader.current() } } : {}),
+    ...(options.haloWebhookSecret
+      ? {
+          haloWebhook: {
+            secret: options.haloWebhookSecret,
+            accept: (body: unknown, headers: Record<string, string>) => acceptHaloWebhook({ store, directory, identity: NINJAONE.halo, logger, now, onAccepted: () => pool.wake() }, body, headers),
+          },
+        }
+      : {}),
     ready,
     ...(options.rejectedSamplePerMinute !== undefined ? { rejectedSamplePerMinute: options.rejectedSamplePerMinute } : {}),
   });

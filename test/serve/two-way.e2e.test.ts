@@ -6,6 +6,8 @@
  */
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { HaloApiClient } from '../../src/halo/client.js';
+import { NINJAONE } from '../../src/rmm/ninjaone/provider.js';
 import { specText, startWorld, type World } from './fixtures.js';
 
 let world: World | undefined;
@@ -100,5 +102,68 @@ describe('a ticket closed in Halo resets its alert (alerts.onTicketClosed: reset
     await world.settle();
     expect(active(world, uid)).toBe(true);
     expect(resetRequests(world)).toEqual([]);
+  });
+});
+
+describe('the Halo webhook (POST /halo/webhook, HALOFORM_HALO_WEBHOOK_SECRET)', () => {
+  const HALO_SECRET = 'halo-webhook-secret-0123456789abcdef';
+
+  /** Registers serve's route as a Halo outgoing webhook on ticket updates, Basic auth (as apply would). */
+  async function registerHaloWebhook(w: World, password = HALO_SECRET): Promise<void> {
+    const halo = new HaloApiClient(w.spec.connections.halo, NINJAONE.halo);
+    await halo.http.request({
+      method: 'POST',
+      path: '/api/Webhook',
+      label: 'POST /api/Webhook',
+      json: [{ name: 'haloform alerts', url: `${w.serve.url}/halo/webhook`, active: true, authentication_type: 1, basic_username: 'haloform', basic_password: password, events: [{ event: 'ticket.updated' }] }],
+    });
+    await halo.close();
+  }
+
+  it('resets the alert within moments of the ticket closing, no poll needed; haloform’s own close resets nothing', async () => {
+    world = await startWorld({ serve: { haloWebhookSecret: HALO_SECRET } });
+    await registerHaloWebhook(world);
+    const { uid, ticketId } = await alertWithTicket(world);
+    await world.sandbox.halo.control.flushWebhooks(); // the ticket's own creation and notes: open, ignored
+
+    const closedAt = Date.now();
+    world.sandbox.halo.control.closeTicket(ticketId);
+    await world.sandbox.halo.control.flushWebhooks();
+    await world.settle();
+    expect(active(world, uid)).toBe(false);
+    expect(Date.now() - closedAt).toBeLessThan(5_000);
+    const event = (await world.serve.store.listDeliveries({ seriesKey: uid })).find((d) => d.statusCode === 'HALO_TICKET_CLOSED')!;
+    expect(event).toMatchObject({ status: 'done', source: 'halo' });
+    expect(resetRequests(world)).toHaveLength(1);
+
+    // An alert that resets in NinjaOne: haloform closes its ticket; Halo tells serve; nothing goes back.
+    const other = world.trigger({ deviceId: world.cast.linked[1]! });
+    await world.settle();
+    world.sandbox.ninjaone.control.resetAlert(other);
+    await world.settle();
+    await world.sandbox.halo.control.flushWebhooks();
+    await world.serve.idle();
+    expect(world.ticketsOf(other)[0]!.status_id).toBe(9);
+    expect(resetRequests(world)).toHaveLength(1);
+  });
+
+  it('refuses a wrong secret (401) and a body that is no ticket (422); answers 404 without the secret set', async () => {
+    world = await startWorld({ serve: { haloWebhookSecret: HALO_SECRET } });
+    const post = (body: unknown, authorization?: string) =>
+      fetch(`${world!.serve.url}/halo/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: JSON.stringify(body) });
+    const basic = (password: string) => `Basic ${Buffer.from(`haloform:${password}`).toString('base64')}`;
+    expect((await post({ ticket: { id: 1 } })).status).toBe(401);
+    expect((await post({ ticket: { id: 1 } }, basic('wrong'))).status).toBe(401);
+    const notATicket = await post({ event: 'ticket.updated', ticket: { summary: 'no id' } }, basic(HALO_SECRET));
+    expect(notATicket.status).toBe(422);
+    expect(await notATicket.json()).toMatchObject({ error: "Unprocessable Content: not a Halo ticket event: $.ticket.id must be the ticket's id (a whole number)" });
+    const another = await post({ ticket: { id: 424242, status_id: 9 } }, basic(HALO_SECRET));
+    expect(await another.json()).toMatchObject({ status: 'ignored', reason: 'ticket 424242 is not an alert ticket haloform made' });
+    await world.close();
+
+    world = await startWorld();
+    const off = await fetch(`${world.serve.url}/halo/webhook`, { method: 'POST', body: '{}' });
+    expect(off.status).toBe(404);
+    expect(await off.json()).toMatchObject({ error: 'Not Found: POST /halo/webhook needs HALOFORM_HALO_WEBHOOK_SECRET set where serve runs' });
   });
 });

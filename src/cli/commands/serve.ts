@@ -14,6 +14,7 @@
  */
 
 import { SERVE_HEAP_ENV } from '../heap-bound.js';
+import { HALO_WEBHOOK_PATH, HALO_WEBHOOK_SECRET_ENV } from '../../serve/halo-webhook.js';
 import type { Argv } from 'yargs';
 import { StoreUrlError, DEFAULT_STORE_URL } from '../../store/open-store.js';
 import { PREVIOUS_SECRET_ENV, SECRET_ENV } from '../../serve/auth.js';
@@ -122,6 +123,7 @@ export async function serveCommand(args: ServeArgs, ctx: CommandContext): Promis
       readSpec: () => loadSpecFile(args.config, env, ctx.io.cwd, { missingEnv: 'error' }),
       watchSpecFile: resolve(ctx.io.cwd, args.config),
       ...(env.HALOFORM_ADMIN_SECRET ? { adminSecret: env.HALOFORM_ADMIN_SECRET } : {}),
+      ...(env[HALO_WEBHOOK_SECRET_ENV] ? { haloWebhookSecret: env[HALO_WEBHOOK_SECRET_ENV] } : {}),
       store,
       cwd: ctx.io.cwd,
       host: args.host,
@@ -149,6 +151,7 @@ export async function serveCommand(args: ServeArgs, ctx: CommandContext): Promis
       `${out.green(out.bold('haloform serve is listening'))} on ${handle.bound}${/^(0\.0\.0\.0|\[::\]):/.test(handle.bound) ? ' (every interface)' : ''} — from this machine: ${handle.url}`,
       `  webhook   POST ${handle.url}/ninjaone/webhook  (also /api/notifyninjaalerts)`,
       `  health    GET  ${handle.url}/healthz, /readyz, /metrics`,
+      ...(env[HALO_WEBHOOK_SECRET_ENV] ? [`  halo      POST ${handle.url}${HALO_WEBHOOK_PATH}  (a ticket closed in Halo resets its alert; Basic auth, ${HALO_WEBHOOK_SECRET_ENV})`] : []),
       `  inbox     ${handle.store.description}   (haloform inbox list --store ${store})`,
       retainDays > 0
         ? `  retention finished deliveries older than ${retainDays} day${retainDays === 1 ? '' : 's'} pruned hourly; dead ones kept (--retain-days)`
