@@ -189,7 +189,7 @@ describe('haloform schema', () => {
 });
 
 describe('haloform demo', () => {
-  it('starts the sandbox, plans, applies, plans nothing the second time, runs an alert round trip and syncs a new device — printing no secret', async () => {
+  it('starts the sandbox, plans, applies, plans nothing the second time, runs an alert round trip, syncs a new device and resets an alert whose ticket a technician closed — printing no secret', async () => {
     const run = await cli(['demo']);
 
     expect(run.stderr).toBe('');
@@ -201,8 +201,10 @@ describe('haloform demo', () => {
     expect(run.stdout).toMatch(/Halo ticket #\d+: ".+"\n    type Alert · priority \w+ · status New\n    client Contoso · site HQ · asset \S+ · end user \S/);
     expect(run.stdout).toMatch(/status Closed\n.*\n    note: \[haloform\] The alert reset/);
     expect(run.stdout).toMatch(/Halo asset #\d+ "NEW-LAPTOP-01": client Contoso · site HQ · type Workstation\n    made by serve's sync cycle \d+\.\d s after the device joined \(1 created, 0 held for a reviewed apply\)/);
+    expect(run.stdout).toMatch(/A technician closed ticket #\d+ with a note; Halo told serve, and serve reset the alert in NinjaOne \(POST \/v2\/alert\/\{uid\}\/reset\) \d+ ms later\.\n.*\n    type Alert · priority \w+ · status Closed\n.*\n    note: Killed the runaway process/);
     expect(run.stdout).not.toContain('sandbox-secret');
     expect(run.stdout).not.toContain('demo-webhook-secret');
+    expect(run.stdout).not.toContain('demo-halo-webhook-secret');
   });
 });
 

@@ -16,6 +16,9 @@ import { renderPlanText, summaryLine } from '../../render/plan-text.js';
 import type { HaloState } from '../../sandbox/halo/index.js';
 import { startSandbox, type Sandbox } from '../../sandbox/index.js';
 import { startServe, type ServeHandle } from '../../serve/index.js';
+import { HALO_WEBHOOK_PATH } from '../../serve/halo-webhook.js';
+import { HaloApiClient } from '../../halo/client.js';
+import { NINJAONE } from '../../rmm/ninjaone/provider.js';
 import { PACKAGE_ROOT } from '../../version.js';
 import { createContext, type CommandContext } from '../context.js';
 import { optionalConfigOption, type SelectCommand } from '../options.js';
@@ -40,6 +43,7 @@ export function declareDemo(parser: Argv, select: SelectCommand): Argv {
 
 /** A webhook secret for the demo only: the sandbox's NinjaOne sends it back to the local serve. */
 const DEMO_WEBHOOK_SECRET = 'demo-webhook-secret-not-for-production';
+const DEMO_HALO_WEBHOOK_SECRET = 'demo-halo-webhook-secret-not-for-production';
 
 export async function demoCommand(args: DemoArgs, outer: CommandContext): Promise<number> {
   const path = displayPath(args.config ?? fileURLToPath(new URL('config/demo.yaml', PACKAGE_ROOT)), outer.io.cwd);
@@ -76,7 +80,7 @@ export async function demoCommand(args: DemoArgs, outer: CommandContext): Promis
 
     // serve listens from the start (on a free port), so apply registers the webhook at its address.
     // Its sync controller runs when a webhook or the demo asks (the spec has sync:).
-    serve = await startServe({ spec: first.spec, loaded: first, sync: 'manual', store: 'sqlite::memory:', port: 0, secrets: [secret], poller: 'manual', logSink: () => {} });
+    serve = await startServe({ spec: first.spec, loaded: first, sync: 'manual', store: 'sqlite::memory:', port: 0, secrets: [secret], poller: 'manual', haloWebhookSecret: DEMO_HALO_WEBHOOK_SECRET, logSink: () => {} });
     ctx = createContext({ ...outer.io, env: { ...env, HALOFORM_PUBLIC_URL: `${serve.url}/ninjaone/webhook` } }, outer.out.enabled);
     const loaded = loadForRun(path, ctx);
     if (!specLoaded(loaded)) return 1;
@@ -86,6 +90,7 @@ export async function demoCommand(args: DemoArgs, outer: CommandContext): Promis
     if (!(await planApplyPlan(demo, loaded, ctx))) return 1;
     if (!(await alertRoundTrip(demo, serve))) return 1;
     if (!(await newDeviceSynced(demo, serve))) return 1;
+    if (!(await ticketClosedInHalo(demo, serve, loaded.spec))) return 1;
     tryNext(demo);
     return 0;
   } finally {
@@ -196,6 +201,51 @@ async function newDeviceSynced({ say, step, out, sandbox }: Demo, serve: ServeHa
   say(`  NinjaOne: NEW-LAPTOP-01 (device ${added.id}) enrolled; NinjaOne sent NODE_CREATED to serve's webhook.`);
   say(`  Halo asset #${asset.id} "${asset.inventory_number}": client ${name(state.clients, asset.client_id)} · site ${name(state.sites, asset.site_id)} · type ${name(state.assetTypes, asset.assettype_id)}`);
   say(`    made by serve's sync cycle ${((Date.now() - started) / 1000).toFixed(1)} s after the device joined (${cycle.applied.created} created, ${cycle.held.length} held for a reviewed apply)`);
+  return true;
+}
+
+/** A technician closes an alert's ticket in Halo; Halo's webhook tells serve, and serve resets the alert in NinjaOne. */
+async function ticketClosedInHalo({ say, step, out, sandbox }: Demo, serve: ServeHandle, spec: Spec): Promise<boolean> {
+  step(9, 'A technician closes an alert\'s ticket in Halo: serve resets the alert in NinjaOne');
+  // In a tenant: Configuration → Integrations → Webhooks, or the API as here (README, "Two-way close").
+  const halo = new HaloApiClient(spec.connections.halo, NINJAONE.halo);
+  try {
+    await halo.http.request({
+      method: 'POST',
+      path: '/api/Webhook',
+      label: 'POST /api/Webhook',
+      json: [{ name: 'haloform alerts', url: `${serve.url}${HALO_WEBHOOK_PATH}`, active: true, authentication_type: 1, basic_username: 'haloform', basic_password: DEMO_HALO_WEBHOOK_SECRET, events: [{ event: 'ticket.updated' }] }],
+    });
+  } finally {
+    await halo.close();
+  }
+  say(`  Halo posts ticket changes to ${serve.url}${HALO_WEBHOOK_PATH} (registered for the demo; Basic auth, HALOFORM_HALO_WEBHOOK_SECRET).`);
+  const device = pickDevice(sandbox);
+  if (!device) return false;
+  const { alert } = sandbox.ninjaone.control.triggerAlert({ deviceId: device.id, severity: 'MODERATE', sourceType: 'CONDITION_AGENT_CPU', message: 'CPU above 95% for 15 minutes' });
+  await sandbox.ninjaone.control.flushWebhooks();
+  await serve.idle();
+  await sandbox.halo.control.flushWebhooks();
+  const ticket = sandbox.halo.control.state().tickets.find((t) => t.ninja_alert_id === alert.uid);
+  if (!ticket) {
+    say(out.red(`  No ticket appeared for alert ${alert.uid}; haloform inbox list would show why.`));
+    return false;
+  }
+  say(`  NinjaOne: ${device.displayName} — ${alert.message}; Halo ticket #${ticket.id} opened.`);
+  const started = Date.now();
+  sandbox.halo.control.closeTicket(ticket.id, { note: 'Killed the runaway process; CPU back to normal.' });
+  await sandbox.halo.control.flushWebhooks();
+  await serve.idle();
+  await sandbox.ninjaone.control.flushWebhooks();
+  await serve.idle();
+  const stillActive = sandbox.ninjaone.control.state().alerts.some((a) => a.uid === alert.uid);
+  if (stillActive) {
+    say(out.red(`  The alert ${alert.uid} is still active in NinjaOne; haloform inbox list would show why.`));
+    return false;
+  }
+  say(`  A technician closed ticket #${ticket.id} with a note; Halo told serve, and serve reset the alert in NinjaOne (POST /v2/alert/{uid}/reset) ${Date.now() - started} ms later.`);
+  say(ticketLines(sandbox.halo.control.state(), ticket.id).join('\n'));
+  say(`  NinjaOne's RESET that followed left the ticket as the technician closed it. Without the webhook, serve's poller finds it within alerts.poll.everyMinutes.`);
   return true;
 }
 
