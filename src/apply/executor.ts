@@ -6,6 +6,8 @@
  * carries its RMM id, so the next plan finds what this one made (DESIGN.md §3).
  */
 
+import { HALO_WEBHOOK_EVENTS, HALO_WEBHOOK_SECRET_ENV } from '../halo/webhooks.js';
+import { isWebhookKind } from '../model/address.js';
 import type { HaloApiClient } from '../halo/client.js';
 import { findByName, sameName } from '../halo/names.js';
 import type { HaloAsset, HaloField, HaloSnapshot } from '../halo/types.js';
@@ -14,7 +16,7 @@ import { toWire, type TargetType } from '../model/convert.js';
 import { ApiError } from '../http/index.js';
 import type { RmmSource } from '../rmm/provider.js';
 import type { RmmId } from '../rmm/snapshot.js';
-import { isRef, type Action, type AssetChange, type AssetFieldChange, type AssetTypeChange, type Change, type ClientChange, type Kind, type Plan, type Ref, type SettingChange, type SiteChange, type WebhookChange } from '../plan/plan.js';
+import { isRef, type Action, type AssetChange, type AssetFieldChange, type AssetTypeChange, type Change, type ClientChange, type Kind, type Plan, type Ref, type SettingChange, type SiteChange, type WebhookChange, type HaloWebhookChange } from '../plan/plan.js';
 
 export type ApplyStatus = 'done' | 'failed' | 'skipped';
 
@@ -48,6 +50,8 @@ export interface ApplyOptions {
   onKind?(kind: Kind, total: number): void;
   /** HALOFORM_WEBHOOK_SECRET, for the RMM's webhook registration. */
   webhookSecret?: string;
+  /** HALOFORM_HALO_WEBHOOK_SECRET: the password of Halo's webhook to serve (alerts.haloWebhook). */
+  haloWebhookSecret?: string;
 }
 
 interface Context {
@@ -116,8 +120,9 @@ export async function applyPlan(plan: Plan, live: HaloSnapshot, halo: HaloApiCli
     },
   });
   await applyWebhook(ctx, pending('ninja_webhook'));
+  await applyHaloWebhook(ctx, pending('halo_webhook'));
 
-  const done = ctx.events.filter((e) => e.status === 'done' && e.kind !== 'ninja_webhook');
+  const done = ctx.events.filter((e) => e.status === 'done' && !isWebhookKind(e.kind));
   const count = (action: Action) => done.filter((e) => e.action === action).length;
   return {
     events: ctx.events,
@@ -219,6 +224,23 @@ async function applyWebhook(ctx: Context, changes: WebhookChange[]): Promise<voi
         ...(Array.isArray(orgs) ? { organizationIds: orgs } : {}),
         ...(c.after?.lifecycle ? { lifecycle: true } : {}),
       });
+      finish(ctx, c, 'done');
+    } catch (e) {
+      finish(ctx, c, 'failed', { message: message(e) });
+    }
+  }
+}
+
+async function applyHaloWebhook(ctx: Context, changes: HaloWebhookChange[]): Promise<void> {
+  ctx.options.onKind?.('halo_webhook', changes.length);
+  for (const c of changes) {
+    const password = ctx.options.haloWebhookSecret;
+    if (!password) {
+      finish(ctx, c, 'failed', { message: `${HALO_WEBHOOK_SECRET_ENV} is not set` });
+      continue;
+    }
+    try {
+      await ctx.halo.registerWebhook({ name: c.name, url: c.after?.url ?? '', events: c.after?.events ?? HALO_WEBHOOK_EVENTS, username: 'haloform', password });
       finish(ctx, c, 'done');
     } catch (e) {
       finish(ctx, c, 'failed', { message: message(e) });

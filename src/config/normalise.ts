@@ -156,6 +156,7 @@ function alertsOf(alerts: NonNullable<Filled['alerts']>): NonNullable<Spec['aler
     endUser: alerts.endUser ?? 'assetUser',
     onReset: alerts.onReset ?? 'close',
     onTicketClosed: alerts.onTicketClosed ?? 'resetAlert',
+    haloWebhook: alerts.haloWebhook ?? false,
     closeOnlyUntouched: alerts.closeOnlyUntouched ?? true,
     include: {
       activityTypes: [...(alerts.include?.activityTypes ?? ['CONDITION'])],

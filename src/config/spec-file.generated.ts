@@ -220,6 +220,10 @@ export interface HaloformSpec {
      */
     onTicketClosed?: 'resetAlert' | 'nothing';
     /**
+     * apply registers a Halo outgoing webhook on ticket updates to serve's POST /halo/webhook (alerts.webhook.publicUrl with its path replaced), so a ticket closed in Halo resets its alert at once rather than at the next poll. Needs alerts.webhook and HALOFORM_HALO_WEBHOOK_SECRET (apply and serve).
+     */
+    haloWebhook?: boolean;
+    /**
      * Close on reset only when no technician has worked on the ticket (no agent action and the status unchanged); otherwise add a note and leave it open.
      */
     closeOnlyUntouched?: boolean;

@@ -311,6 +311,24 @@ export class HaloApiClient {
     await this.http.request({ method: 'POST', path: `/api/Field/AddFieldToAll/${fieldId}`, label: 'POST /api/Field/AddFieldToAll/{id}', idempotent: true });
   }
 
+  /**
+   * Adds or updates (found by name) the outgoing webhook to serve: `POST /api/Webhook` with the
+   * found one's id, HTTP Basic auth (authentication_type 1 [unverified number]). Halo never
+   * answers the password back, so it is sent on every apply.
+   */
+  async registerWebhook(hook: { name: string; url: string; events: readonly string[]; username: string; password: string }): Promise<void> {
+    const listed = await this.http.request({ method: 'GET', path: '/api/Webhook', label: 'GET /api/Webhook' });
+    const rows = Array.isArray(listed.body) ? listed.body : [];
+    const found = rows.find((r): r is Record<string, unknown> => r !== null && typeof r === 'object' && (r as Record<string, unknown>).name === hook.name);
+    const id = typeof found?.id === 'string' ? found.id : undefined;
+    await this.http.request({
+      method: 'POST',
+      path: '/api/Webhook',
+      label: 'POST /api/Webhook',
+      json: [{ ...(id ? { id } : {}), name: hook.name, url: hook.url, active: true, authentication_type: 1, basic_username: hook.username, basic_password: hook.password, events: hook.events.map((event) => ({ event })) }],
+    });
+  }
+
   async close(): Promise<void> {
     await this.http.close();
   }

@@ -5,10 +5,17 @@
  */
 
 /** Resource kinds, in the order apply processes them. */
-export const KINDS = ['setting', 'asset_field', 'asset_type', 'client', 'site', 'asset', 'ninja_webhook'] as const;
+export const KINDS = ['setting', 'asset_field', 'asset_type', 'client', 'site', 'asset', 'ninja_webhook', 'halo_webhook'] as const;
 export type Kind = (typeof KINDS)[number];
 
-export function address(kind: Exclude<Kind, 'ninja_webhook'>, key: string): string {
+/** The webhook registrations: sent on every apply, not counted as changes (src/plan/plan.ts). */
+export const WEBHOOK_KINDS: ReadonlySet<Kind> = new Set(['ninja_webhook', 'halo_webhook']);
+
+export function isWebhookKind(kind: Kind): kind is 'ninja_webhook' | 'halo_webhook' {
+  return WEBHOOK_KINDS.has(kind);
+}
+
+export function address(kind: Exclude<Kind, 'ninja_webhook' | 'halo_webhook'>, key: string): string {
   return `${kind}[${JSON.stringify(key)}]`;
 }
 

@@ -3,7 +3,7 @@
  * problem the plan must show before anything is written. Pure.
  */
 
-import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { NinjaRef, Spec } from '../config/spec.js';
 import type { HaloSnapshot } from '../halo/types.js';
@@ -15,6 +15,7 @@ import type { Desired } from './desired.js';
 import { readProblemWarnings } from './read-problems.js';
 import { foldName } from '../halo/names.js';
 import { ticketTypeNamed } from '../halo/lookups.js';
+import { haloWebhookUrl } from '../halo/webhooks.js';
 import { deviceKey, sameRmmId, type RmmProvider } from '../rmm/provider.js';
 
 export type DesiredOptions = AssetOptions;
@@ -34,6 +35,7 @@ export function desiredState(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapshot,
   if (unique) report.errors.push(...assetTagCollisions(assets, deactivations, halo, ninja.provider));
   checkTicketType(spec, halo, report);
   const webhook = webhookOf(spec, ninja, report);
+  const haloWebhook = haloWebhookOf(spec, report);
   warnUnknownMappings(spec, ninja, report);
   // What was wrong with rows either API sent: read around, and said.
   report.warnings.push(...readProblemWarnings([...ninja.problems, ...halo.problems], halo));
@@ -48,6 +50,7 @@ export function desiredState(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapshot,
     assets,
     deactivations,
     ...(webhook ? { webhook } : {}),
+    ...(haloWebhook ? { haloWebhook } : {}),
     errors: report.errors,
     warnings: report.warnings,
   };
@@ -126,6 +129,21 @@ function webhookOf(spec: Spec, ninja: RmmSnapshot, report: Report): Desired['web
     } else ids.push(id);
   });
   return { url: hook.publicUrl, header: hook.header, ...(hook.organisations ? { organizationIds: ids } : {}), lifecycle: spec.sync !== undefined };
+}
+
+/** Halo's webhook to serve when alerts.haloWebhook asks for it: beside alerts.webhook's address. */
+function haloWebhookOf(spec: Spec, report: Report): Desired['haloWebhook'] {
+  const alerts = spec.alerts;
+  if (!alerts?.haloWebhook) return undefined;
+  if (!alerts.webhook) {
+    report.errors.push(error('No address for the Halo webhook', "alerts.haloWebhook asks apply to register Halo's webhook to serve, whose address comes from alerts.webhook.publicUrl; set alerts.webhook.publicUrl, or remove alerts.haloWebhook.", ['alerts', 'haloWebhook']));
+    return undefined;
+  }
+  if (alerts.onTicketClosed === 'nothing') {
+    report.warnings.push(warning('Halo webhook not registered', 'alerts.haloWebhook is on but alerts.onTicketClosed is nothing: a closed ticket would change nothing, so apply registers no Halo webhook. Remove one of the two.', ['alerts', 'haloWebhook']));
+    return undefined;
+  }
+  return { url: haloWebhookUrl(alerts.webhook.publicUrl) };
 }
 
 /** Explicit mappings naming organisations the RMM does not have, or locations their organisation does not have. */

@@ -109,6 +109,8 @@ export interface Desired {
   sites: DesiredSite[];
   assets: DesiredAsset[];
   deactivations: Deactivation[];
+  /** Halo's webhook to serve (alerts.haloWebhook). */
+  haloWebhook?: { url: string };
   webhook?: { url: string; header: string; organizationIds?: RmmId[]; /** Device lifecycle activities too, for the sync controller (the spec has sync:). */ lifecycle: boolean };
   errors: Diagnostic[];
   warnings: Diagnostic[];

@@ -8,8 +8,9 @@ import { createHash } from 'node:crypto';
 import type { DesiredAsset, DesiredAssetType, Desired, DesiredClient, DesiredField, DesiredSite, DesiredValue } from '../model/desired.js';
 import { comparable } from '../model/convert.js';
 import type { HaloAsset, HaloClient, HaloSite, HaloSnapshot } from '../halo/types.js';
-import { KINDS, PLAN_FORMAT_VERSION, summarise, type AssetChange, type AssetFieldChange, type AssetTypeChange, type Change, type ClientChange, type Plan, type Ref, type SettingChange, type SiteChange, type WebhookChange, type UserLink, type Value } from './plan.js';
+import { KINDS, PLAN_FORMAT_VERSION, summarise, type AssetChange, type AssetFieldChange, type AssetTypeChange, type Change, type ClientChange, type Plan, type Ref, type SettingChange, type SiteChange, type WebhookChange, type HaloWebhookChange, type UserLink, type Value } from './plan.js';
 import { foldName } from '../halo/names.js';
+import { HALO_WEBHOOK_EVENTS, HALO_WEBHOOK_NAME, HALO_WEBHOOK_SECRET_ENV } from '../halo/webhooks.js';
 import { compareRmmIds, deviceNoun, type RmmProvider } from '../rmm/provider.js';
 
 export interface PlanMeta {
@@ -35,6 +36,7 @@ export function makePlan(desired: Desired, halo: HaloSnapshot, meta: PlanMeta): 
     ...assets.map((asset) => assetChange(asset, lookups, rmm)),
     ...desired.deactivations.map((d) => deactivationChange(d, rmm)),
     ...(desired.webhook && rmm.webhook ? [webhookChange(desired.webhook, rmm.webhook)] : []),
+    ...(desired.haloWebhook ? [haloWebhookChange(desired.haloWebhook)] : []),
   ];
   const order = new Map(KINDS.map((k, i) => [k, i]));
   changes.sort((a, b) => order.get(a.kind)! - order.get(b.kind)!);
@@ -126,6 +128,17 @@ function webhookChange(webhook: NonNullable<Desired['webhook']>, words: NonNulla
     name: words.name,
     reason: words.reason,
     after: { url: webhook.url, header: webhook.header, organisations: webhook.organizationIds ?? 'all', ...(webhook.lifecycle ? { lifecycle: true as const } : {}) },
+  };
+}
+
+function haloWebhookChange(hook: NonNullable<Desired['haloWebhook']>): HaloWebhookChange {
+  return {
+    address: 'halo_webhook',
+    kind: 'halo_webhook',
+    action: 'update',
+    name: HALO_WEBHOOK_NAME,
+    reason: 'alerts.haloWebhook: a ticket closed in Halo resets its alert at once; re-sent on every apply, as Halo never answers the password back',
+    after: { url: hook.url, events: [...HALO_WEBHOOK_EVENTS], auth: `HTTP Basic, the password ${HALO_WEBHOOK_SECRET_ENV}` },
   };
 }
 

@@ -7,7 +7,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { HaloFieldType } from '../halo/types.js';
 import type { AssetProperty } from '../halo/writes.js';
-import type { Kind } from '../model/address.js';
+import { isWebhookKind, type Kind } from '../model/address.js';
 import type { HaloIdentity } from '../rmm/provider.js';
 import type { RmmId } from '../rmm/snapshot.js';
 
@@ -138,7 +138,13 @@ export type AssetChange = ChangeOf<
 /** The NinjaOne webhook registration (NinjaOne cannot report it, so apply sends it every time). */
 export type WebhookChange = ChangeOf<'ninja_webhook', { url: string; header: string; organisations: RmmId[] | 'all'; /** Device lifecycle activities too (NODE_CREATED, …), for serve's sync; present only when the spec has sync:. */ lifecycle?: true }>;
 
-export type Change = SettingChange | AssetFieldChange | AssetTypeChange | ClientChange | SiteChange | AssetChange | WebhookChange;
+/**
+ * Halo's outgoing webhook to serve's POST /halo/webhook, for alerts.onTicketClosed (a ticket closed
+ * in Halo resets its alert). Upserted by name on every apply: Halo never answers its password back.
+ */
+export type HaloWebhookChange = ChangeOf<'halo_webhook', { url: string; events: string[]; auth: string }>;
+
+export type Change = SettingChange | AssetFieldChange | AssetTypeChange | ClientChange | SiteChange | AssetChange | WebhookChange | HaloWebhookChange;
 
 /** A change's attributes as plain records, for code that reads any kind alike (renderers, comparisons). */
 export function attributes(change: Change): { before?: Record<string, Value>; after?: Record<string, Value> } {
@@ -177,7 +183,7 @@ export interface Plan {
   warnings: Diagnostic[];
   /** Every resource haloform manages, changed or not, in apply order. */
   changes: Change[];
-  /** Counts by action, over all kinds but ninja_webhook (which NinjaOne cannot report). */
+  /** Counts by action, over all kinds but the webhook registrations (re-sent on every apply). */
   summary: Summary;
   /** Counts by kind and action. */
   byKind: Partial<Record<Kind, Partial<Record<Action, number>>>>;
@@ -195,7 +201,7 @@ export function summarise(changes: readonly Change[]): { summary: Summary; byKin
   for (const c of changes) {
     const kind = (byKind[c.kind] ??= {});
     kind[c.action] = (kind[c.action] ?? 0) + 1;
-    if (c.kind === 'ninja_webhook') continue;
+    if (isWebhookKind(c.kind)) continue;
     if (c.action === 'no-op') summary.unchanged += 1;
     else summary[c.action] += 1;
   }

@@ -25,6 +25,7 @@ function shownValue(kind: Change['kind'], key: string, value: Value): Value {
   if (kind === 'asset_field' && key === 'asset_types') return value === 'all' ? 'all (Add to all asset types)' : Array.isArray(value) ? value.join(', ') : value;
   if (kind === 'asset_type' && key === 'fields' && Array.isArray(value)) return value.map((r) => (isRef(r) ? addressName(r.ref) : String(r))).join(', ');
   if (kind === 'ninja_webhook' && key === 'organisations' && Array.isArray(value)) return value.join(', ');
+  if (kind === 'halo_webhook' && key === 'events' && Array.isArray(value)) return value.join(', ');
   if (isNamed(value)) return value.name;
   return value;
 }

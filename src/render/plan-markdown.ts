@@ -4,6 +4,7 @@
  * limit: details are cut with a note pointing to the JSON artifact. Pure.
  */
 
+import { isWebhookKind } from '../model/address.js';
 import { formatPath, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { shownAttributes } from './attributes.js';
 import { addressName, hasChanges, isRef, KINDS, type Action, type Change, type Plan, type PlanRmm, type Value } from '../plan/plan.js';
@@ -46,7 +47,7 @@ export function renderPlanMarkdown(unsafe: Plan, options: MarkdownOptions): stri
     head.push('| | create | adopt | update | deactivate | unchanged |', '|---|---:|---:|---:|---:|---:|');
     for (const kind of KINDS) {
       const counts = plan.byKind[kind];
-      if (!counts || kind === 'ninja_webhook') continue;
+      if (!counts || isWebhookKind(kind)) continue;
       head.push(`| ${kind} | ${ACTIONS.map((a) => counts[a] ?? 0).join(' | ')} | ${counts['no-op'] ?? 0} |`);
     }
     const s = plan.summary;
@@ -65,7 +66,7 @@ export function renderPlanMarkdown(unsafe: Plan, options: MarkdownOptions): stri
   // Details: global changes, then one folded section per client.
   const sections: string[] = [];
   if (!failed && hasChanges(plan)) {
-    const isGlobal = (c: Change) => c.client === undefined && c.kind !== 'ninja_webhook';
+    const isGlobal = (c: Change) => c.client === undefined && !isWebhookKind(c.kind);
     const global = plan.changes.filter((c) => isGlobal(c) && c.action !== 'no-op');
     if (global.length > 0) sections.push(section(plan.rmm, 'Settings, asset fields and asset types', global, plan.changes.filter((c) => isGlobal(c) && c.action === 'no-op').length));
     const groups = new Map<string, Change[]>();
@@ -77,6 +78,8 @@ export function renderPlanMarkdown(unsafe: Plan, options: MarkdownOptions): stri
     // Not a change the summary counts: NinjaOne cannot report its webhook, so apply re-sends it.
     const webhook = plan.changes.filter((c) => c.kind === 'ninja_webhook');
     if (webhook.length > 0) sections.push(section(plan.rmm, `${plan.rmm.name} webhook`, webhook, 0, 're-sent on every apply'));
+    const haloWebhook = plan.changes.filter((c) => c.kind === 'halo_webhook');
+    if (haloWebhook.length > 0) sections.push(section(plan.rmm, 'Halo webhook', haloWebhook, 0, 're-sent on every apply'));
   }
 
   let body = head.join('\n');

@@ -4,6 +4,7 @@
  * one summary line. Reads the same Plan object the JSON prints. Pure.
  */
 
+import { isWebhookKind } from '../model/address.js';
 import { formatPath, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { shownAttributes } from './attributes.js';
 import { addressName, hasChanges, isRef, type Action, type Change, type Plan, type PlanRmm, type Value } from '../plan/plan.js';
@@ -49,13 +50,13 @@ export function renderPlanText(unsafe: Plan, options: TextOptions): string {
 
   if (!hasChanges(plan)) {
     out.push(paint.green(paint.bold('No changes.')) + ` Halo matches the spec and ${plan.rmm.name}.`);
-    const webhook = plan.changes.find((c) => c.kind === 'ninja_webhook');
-    if (webhook) out.push('', paint.dim(`(apply still sends the ${plan.rmm.name} webhook registration, as on every apply: ${plan.rmm.name} cannot report the webhook it has.)`));
+    const webhooks = plan.changes.filter((c) => isWebhookKind(c.kind)).map((c) => (c.kind === 'ninja_webhook' ? `the ${plan.rmm.name} webhook registration` : "Halo's webhook to serve"));
+    if (webhooks.length > 0) out.push('', paint.dim(`(apply still sends ${webhooks.join(' and ')}, as on every apply: neither can be read back whole.)`));
     return `${out.join('\n')}\n`;
   }
 
   out.push('haloform will perform the following actions:', '');
-  const global = plan.changes.filter((c) => c.client === undefined && c.kind !== 'ninja_webhook');
+  const global = plan.changes.filter((c) => c.client === undefined && !isWebhookKind(c.kind));
   for (const c of global) if (c.action !== 'no-op') out.push(...block(c, plan.rmm, paint), '');
 
   const groups = new Map<string, Change[]>();
@@ -85,6 +86,8 @@ export function renderPlanText(unsafe: Plan, options: TextOptions): string {
   // The webhook belongs to no client: under its own heading, so it is not read as the last client's.
   const webhook = plan.changes.find((c) => c.kind === 'ninja_webhook');
   if (webhook) out.push(heading(`${plan.rmm.name}`, paint), '', ...block(webhook, plan.rmm, paint), '');
+  const haloWebhook = plan.changes.find((c) => c.kind === 'halo_webhook');
+  if (haloWebhook) out.push(heading('Halo webhook', paint), '', ...block(haloWebhook, plan.rmm, paint), '');
 
   out.push(paint.bold(summaryLine(plan)));
   return `${out.join('\n')}\n`;
@@ -110,7 +113,7 @@ function block(c: Change, rmm: PlanRmm, paint: Paint): string[] {
   const colour = action === 'create' ? paint.green : action === 'deactivate' ? paint.red : paint.yellow;
   const symbol = action === 'create' ? '+' : action === 'deactivate' ? '-' : '~';
   const label = c.kind === 'asset' ? `${c.address} (${c.name})` : c.address;
-  const verb = c.kind === 'ninja_webhook' ? 'will be registered' : c.kind === 'asset_field' && action === 'update' ? 'will be added to all asset types' : VERB[action];
+  const verb = isWebhookKind(c.kind) ? 'will be registered' : c.kind === 'asset_field' && action === 'update' ? 'will be added to all asset types' : VERB[action];
   const lines = [paint.bold(`  # ${label} ${verb}`) + (c.reason ? paint.dim(` (${c.reason})`) : '')];
   lines.push(colour(`  ${symbol} ${c.kind} ${quoted(c.name)} {`));
   const shown = shownAttributes(c, rmm);

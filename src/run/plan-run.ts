@@ -4,6 +4,7 @@
  * by `plan`, `apply` and the demo; knows nothing of the terminal.
  */
 
+import { HALO_WEBHOOK_SECRET_ENV } from '../halo/webhooks.js';
 import type { LoadedSpec } from '../config/load.js';
 import type { Spec } from '../config/spec.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
@@ -74,6 +75,7 @@ export function planFrom(loaded: LoadedSpec & { spec: Spec }, rmm: RmmSnapshot, 
     // Only apply needs it, and apply refuses before writing anything; the plan itself is fine.
     desired.warnings.push(webhookSecretMissing('warning'));
   }
+  if (desired.haloWebhook && !options.env[HALO_WEBHOOK_SECRET_ENV]) desired.warnings.push(haloWebhookSecretMissing('warning'));
   const plan = makePlan(desired, halo, {
     ...meta,
     read: {
@@ -97,6 +99,15 @@ export function webhookSecretMissing(severity: 'error' | 'warning'): Diagnostic 
     summary: 'Webhook secret not set',
     detail: `alerts.webhook makes apply register a NinjaOne webhook that carries HALOFORM_WEBHOOK_SECRET, but the variable is not set here${severity === 'warning' ? ', so apply would refuse to run' : ''}. Set it to a long random value, the same one \`haloform serve\` checks, e.g. export HALOFORM_WEBHOOK_SECRET=$(openssl rand -hex 32).`,
     path: ['alerts', 'webhook'],
+  };
+}
+
+export function haloWebhookSecretMissing(severity: 'error' | 'warning'): Diagnostic {
+  return {
+    severity,
+    summary: 'Halo webhook secret not set',
+    detail: `alerts.haloWebhook makes apply register Halo's webhook to serve with HALOFORM_HALO_WEBHOOK_SECRET as its password, but the variable is not set here${severity === 'warning' ? ', so apply would refuse to run' : ''}. Set it to a long random value, the same one \`haloform serve\` checks, e.g. export HALOFORM_HALO_WEBHOOK_SECRET=$(openssl rand -hex 32).`,
+    path: ['alerts', 'haloWebhook'],
   };
 }
 

@@ -21,8 +21,9 @@ import type { HaloDirectory } from './directory.js';
 import { ticketKey } from './poller.js';
 import { ticketClosedEvent } from './ticket-closed.js';
 
-export const HALO_WEBHOOK_PATH = '/halo/webhook';
-export const HALO_WEBHOOK_SECRET_ENV = 'HALOFORM_HALO_WEBHOOK_SECRET';
+import { HALO_WEBHOOK_PATH } from '../halo/webhooks.js';
+
+export { HALO_WEBHOOK_PATH, HALO_WEBHOOK_SECRET_ENV } from '../halo/webhooks.js';
 
 /** Whether the Authorization header is Basic with `secret` as its password (or a Bearer of it). */
 export function haloWebhookAuthorized(header: string | string[] | undefined, secret: string): { ok: boolean; presented: boolean } {

@@ -6,6 +6,7 @@
  * one to exist first is held with it. The alert webhook is apply's alone and never synced.
  */
 
+import { isWebhookKind } from '../model/address.js';
 import type { Sync } from '../config/spec.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { MASS_DEACTIVATION } from '../model/deactivations.js';
@@ -36,7 +37,7 @@ export function syncKindOf(change: Pick<Change, 'kind' | 'action'>): string {
 export function splitForSync(plan: Plan, sync: Sync): SyncSplit {
   const guard = plan.errors.find((e) => e.summary === MASS_DEACTIVATION);
   const others = plan.errors.filter((e) => e !== guard);
-  const pending = plan.changes.filter((c) => c.action !== 'no-op' && c.kind !== 'ninja_webhook');
+  const pending = plan.changes.filter((c) => c.action !== 'no-op' && !isWebhookKind(c.kind));
   if (others.length > 0) {
     const refused = `the plan has ${others.length === 1 ? 'an error' : `${others.length} errors`} (${others.map((e) => e.summary).join('; ')}), so the cycle applies nothing until it is fixed`;
     return { plan: subPlan(plan, []), held: pending.map((c) => held(c, refused)), refused };
@@ -97,7 +98,7 @@ function held(change: Change, reason: string): HeldChange {
 function subPlan(plan: Plan, allowed: readonly string[]): Plan {
   const keep = new Set(allowed);
   const changes = plan.changes
-    .filter((c) => c.kind !== 'ninja_webhook')
+    .filter((c) => !isWebhookKind(c.kind))
     .map((c): Change => (c.action === 'no-op' || keep.has(c.address) ? c : asNoOp(c)));
   return { ...plan, errors: [], changes, ...summarise(changes) };
 }

@@ -144,6 +144,48 @@ describe('confirmation', () => {
   });
 });
 
+describe("Halo's webhook to serve (alerts.haloWebhook)", () => {
+  it('registers it beside alerts.webhook, Basic auth with HALOFORM_HALO_WEBHOOK_SECRET, and updates the same one on the next apply', async () => {
+    const s = await sandbox({ devices: 10 });
+    const env = demoEnv(s, { HALOFORM_PUBLIC_URL: 'https://haloform.example.com/msp/ninjaone/webhook' });
+
+    const planned = await cli(['plan', '-c', DEMO], { env });
+    expect(planned.stdout).toContain('  ~ halo_webhook "haloform alert tickets" {\n      + url = "https://haloform.example.com/msp/halo/webhook"\n      + events = "ticket.updated"\n      + auth = "HTTP Basic, the password HALOFORM_HALO_WEBHOOK_SECRET"');
+    expect((await cli(['apply', '-c', DEMO, '--auto-approve'], { env })).code).toBe(0);
+    expect((await cli(['apply', '-c', DEMO, '--auto-approve'], { env })).code).toBe(0);
+
+    const hooks = s.halo.control.webhooks();
+    expect(hooks).toHaveLength(1);
+    expect(hooks[0]).toMatchObject({ name: 'haloform alert tickets', url: 'https://haloform.example.com/msp/halo/webhook', active: true, authentication_type: 1, basic_username: 'haloform', events: [{ event: 'ticket.updated' }] });
+    expect(JSON.stringify(hooks)).not.toContain('test-halo-webhook-secret');
+  });
+
+  it('refuses to register it without its secret, before writing anything; plan warns', async () => {
+    const s = await sandbox({ devices: 10 });
+    const { HALOFORM_HALO_WEBHOOK_SECRET: _unset, ...env } = demoEnv(s);
+
+    const planned = await cli(['plan', '-c', DEMO], { env });
+    const run = await cli(['apply', '-c', DEMO, '--auto-approve'], { env });
+
+    expect(planned.stdout + planned.stderr).toContain('Halo webhook secret not set');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Error: Halo webhook secret not set');
+    expect(s.halo.server.requests().filter((r) => r.method === 'POST' && r.path !== '/auth/token')).toEqual([]);
+  });
+
+  it('is an error without alerts.webhook to take serve’s address from', async () => {
+    const s = await sandbox({ devices: 10 });
+    const dir = mkdtempSync(join(tmpdir(), 'haloform-halo-webhook-'));
+    const spec = readFileSync(join(ROOT, DEMO), 'utf8').replace(/\n  webhook: \{ publicUrl: [^\n]*\n/, '\n');
+    expect(spec).not.toContain('publicUrl');
+    writeFileSync(join(dir, 'spec.yaml'), spec);
+
+    const run = await cli(['plan', '-c', 'spec.yaml'], { env: demoEnv(s), cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout + run.stderr).toContain('No address for the Halo webhook');
+  });
+});
+
 describe('saved plans', () => {
   function saveDir(): string {
     return mkdtempSync(join(tmpdir(), 'haloform-plan-'));

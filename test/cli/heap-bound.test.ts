@@ -142,7 +142,7 @@ describe('haloform serve', () => {
     await waitFor('the rest of the banner', () => out.includes('Stop with Ctrl-C'));
     expect(out).not.toContain('heap bound');
     serve.process.kill('SIGTERM');
-    expect(await serve.exited).toBe(0);
+    expect(await serve.exited, serve.stderr.join('\n')).toBe(0);
 
     const bad = spawnSync(process.execPath, [MAIN, 'serve', ...args], { cwd: dir, env: { ...env(), HALOFORM_SERVE_HEAP_MB: 'lots' }, encoding: 'utf8' });
     expect(bad.status).toBe(1);

@@ -124,6 +124,7 @@ describe('the normalised spec', () => {
       endUser: 'assetUser',
       onReset: 'close',
       onTicketClosed: 'resetAlert',
+      haloWebhook: false,
       closeOnlyUntouched: true,
       include: { activityTypes: ['CONDITION'] },
       poll: { enabled: true, everyMinutes: 10 },

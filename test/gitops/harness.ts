@@ -53,6 +53,7 @@ export async function startJob(options: { devices?: number; pr?: number } = {}):
   const env: Record<string, string> = {
     ...sandbox.env,
     HALOFORM_WEBHOOK_SECRET: webhookSecret,
+    HALOFORM_HALO_WEBHOOK_SECRET: secret('halo-webhook-secret'),
     GITHUB_TOKEN: github.token,
     GITHUB_REPOSITORY: github.repository,
     GITHUB_API_URL: github.url,

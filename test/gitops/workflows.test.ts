@@ -143,7 +143,7 @@ describe('the GitOps workflows', () => {
         expect(step.run ?? '', 'no ${{ }} inside a shell line').not.toContain('${{');
       }
     }
-    for (const secret of ['NINJAONE_CLIENT_ID', 'NINJAONE_CLIENT_SECRET', 'HALO_CLIENT_ID', 'HALO_CLIENT_SECRET', 'HALOFORM_WEBHOOK_SECRET']) {
+    for (const secret of ['NINJAONE_CLIENT_ID', 'NINJAONE_CLIENT_SECRET', 'HALO_CLIENT_ID', 'HALO_CLIENT_SECRET', 'HALOFORM_WEBHOOK_SECRET', 'HALOFORM_HALO_WEBHOOK_SECRET']) {
       expect(text).toContain(`${secret}: \${{ secrets.${secret} }}`);
     }
   });

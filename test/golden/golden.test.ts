@@ -58,7 +58,7 @@ function writes(requests: readonly LoggedRequest[]): string[] {
 }
 
 function haloformIn(cwd: string, sandbox: Sandbox, extraEnv: Record<string, string> = {}) {
-  const env = { ...sandbox.env, HALOFORM_WEBHOOK_SECRET: WEBHOOK_SECRET, ...extraEnv };
+  const env = { ...sandbox.env, HALOFORM_WEBHOOK_SECRET: WEBHOOK_SECRET, HALOFORM_HALO_WEBHOOK_SECRET: 'golden-halo-webhook-secret-0123456789', ...extraEnv };
   return (argv: string[], options: { tty?: boolean } = {}): Promise<CliRun> => cli(argv, { cwd, env, ...options });
 }
 
@@ -101,7 +101,7 @@ describe('haloform plan -c config/demo.yaml against the demo sandbox', () => {
   it('names, in every warning, the device or object it is about, and says what to do', { timeout: 30_000 }, async () => {
     const sandbox = await startSandbox();
     try {
-      // As a person runs it: the sandbox's URLs and credentials, no webhook secret.
+      // As a person runs it: the sandbox's URLs and credentials, no webhook secrets.
       const run = await cli(['plan', '-c', 'config/demo.yaml', '--format', 'json'], { cwd: root, env: sandbox.env });
 
       expect(run).toMatchObject({ code: 0, stderr: '' });
@@ -121,6 +121,7 @@ describe('haloform plan -c config/demo.yaml against the demo sandbox', () => {
         'Incomplete Halo site',
         'Incomplete Halo user',
         'Webhook secret not set',
+        'Halo webhook secret not set',
       ]);
       for (const w of plan.warnings) {
         // What it is about: a quoted name ("CONT-PC097", "Contoso Ltd/Warehouse") or a variable.

@@ -21,7 +21,9 @@ import { DEFAULT_CONFIG, formatOption, optionalConfigOption, withPlanningOptions
 import { clientsFor, loadForRun, readAndPlan, specLoaded } from '../planning.js';
 import { targetsOf, type Clients } from '../../run/clients.js';
 import { applyRun, checkSavedPlan } from '../../run/apply-run.js';
-import { webhookSecretMissing } from '../../run/plan-run.js';
+import { haloWebhookSecretMissing, webhookSecretMissing } from '../../run/plan-run.js';
+import { HALO_WEBHOOK_SECRET_ENV } from '../../halo/webhooks.js';
+import { isWebhookKind } from '../../model/address.js';
 import { watchRun, type RunWatch } from '../run-watch.js';
 import { printStats } from './plan.js';
 
@@ -119,7 +121,7 @@ export async function applyCommand(args: ApplyArgs, ctx: CommandContext): Promis
       showPlan(plan);
       if (plan.errors.length > 0 || !run.halo) return 1;
       live = run.halo;
-      if (!hasChanges(plan) && !plan.changes.some((c) => c.kind === 'ninja_webhook')) return 0;
+      if (!hasChanges(plan) && !plan.changes.some((c) => isWebhookKind(c.kind))) return 0;
       if (hasChanges(plan) && !args.autoApprove) {
         if (!ctx.io.prompt) {
           return fail(
@@ -140,8 +142,13 @@ export async function applyCommand(args: ApplyArgs, ctx: CommandContext): Promis
       ctx.printDiagnostics(loaded.source.attach([webhookSecretMissing('error')]), [loaded.source]);
       return fail('nothing was applied.');
     }
+    const haloWebhookSecret = ctx.io.env[HALO_WEBHOOK_SECRET_ENV];
+    if (plan.changes.some((c) => c.kind === 'halo_webhook') && !haloWebhookSecret) {
+      ctx.printDiagnostics(loaded.source.attach([haloWebhookSecretMissing('error')]), [loaded.source]);
+      return fail('nothing was applied.');
+    }
 
-    const result = await runApply(plan, live, clients, ctx, args, webhookSecret);
+    const result = await runApply(plan, live, clients, ctx, args, webhookSecret, haloWebhookSecret);
     if (args.stats) printStats(clients, ctx);
     return result.failed.length > 0 || result.skipped.length > 0 ? 1 : 0;
   } finally {
@@ -149,7 +156,7 @@ export async function applyCommand(args: ApplyArgs, ctx: CommandContext): Promis
   }
 }
 
-async function runApply(plan: Plan, live: HaloSnapshot, clients: Clients, ctx: CommandContext, args: ApplyArgs, webhookSecret: string | undefined): Promise<ApplyResult> {
+async function runApply(plan: Plan, live: HaloSnapshot, clients: Clients, ctx: CommandContext, args: ApplyArgs, webhookSecret: string | undefined, haloWebhookSecret: string | undefined): Promise<ApplyResult> {
   const bar = args.format === 'text' && ctx.io.stderr.isTTY === true;
   let progress: Progress | undefined;
   const watch = watchRun(ctx, clients, { heartbeat: !bar, write: (line) => (progress ? progress.say(line) : ctx.io.stderr.write(`${line}\n`)) });
@@ -159,6 +166,7 @@ async function runApply(plan: Plan, live: HaloSnapshot, clients: Clients, ctx: C
   try {
     result = await applyRun(plan, live, clients, {
       ...(webhookSecret ? { webhookSecret } : {}),
+      ...(haloWebhookSecret ? { haloWebhookSecret } : {}),
       onKind: (kind, total) => progress?.kind(kind, total),
       onEvent: (event) => progress?.event(event),
     });

@@ -16,9 +16,7 @@ import { renderPlanText, summaryLine } from '../../render/plan-text.js';
 import type { HaloState } from '../../sandbox/halo/index.js';
 import { startSandbox, type Sandbox } from '../../sandbox/index.js';
 import { startServe, type ServeHandle } from '../../serve/index.js';
-import { HALO_WEBHOOK_PATH } from '../../serve/halo-webhook.js';
-import { HaloApiClient } from '../../halo/client.js';
-import { NINJAONE } from '../../rmm/ninjaone/provider.js';
+import { HALO_WEBHOOK_NAME } from '../../halo/webhooks.js';
 import { PACKAGE_ROOT } from '../../version.js';
 import { createContext, type CommandContext } from '../context.js';
 import { optionalConfigOption, type SelectCommand } from '../options.js';
@@ -68,7 +66,7 @@ export async function demoCommand(args: DemoArgs, outer: CommandContext): Promis
 
     // Every later step runs with the sandbox's addresses and credentials, as a user's shell would.
     const secret = outer.io.env.HALOFORM_WEBHOOK_SECRET ?? DEMO_WEBHOOK_SECRET;
-    const env = { ...outer.io.env, ...sandbox.env, HALOFORM_WEBHOOK_SECRET: secret };
+    const env = { ...outer.io.env, ...sandbox.env, HALOFORM_WEBHOOK_SECRET: secret, HALOFORM_HALO_WEBHOOK_SECRET: outer.io.env.HALOFORM_HALO_WEBHOOK_SECRET ?? DEMO_HALO_WEBHOOK_SECRET };
     let ctx = createContext({ ...outer.io, env }, outer.out.enabled);
 
     step(2, `Validate the spec: haloform validate -c ${path}`);
@@ -80,7 +78,7 @@ export async function demoCommand(args: DemoArgs, outer: CommandContext): Promis
 
     // serve listens from the start (on a free port), so apply registers the webhook at its address.
     // Its sync controller runs when a webhook or the demo asks (the spec has sync:).
-    serve = await startServe({ spec: first.spec, loaded: first, sync: 'manual', store: 'sqlite::memory:', port: 0, secrets: [secret], poller: 'manual', haloWebhookSecret: DEMO_HALO_WEBHOOK_SECRET, logSink: () => {} });
+    serve = await startServe({ spec: first.spec, loaded: first, sync: 'manual', store: 'sqlite::memory:', port: 0, secrets: [secret], poller: 'manual', haloWebhookSecret: env.HALOFORM_HALO_WEBHOOK_SECRET, logSink: () => {} });
     ctx = createContext({ ...outer.io, env: { ...env, HALOFORM_PUBLIC_URL: `${serve.url}/ninjaone/webhook` } }, outer.out.enabled);
     const loaded = loadForRun(path, ctx);
     if (!specLoaded(loaded)) return 1;
@@ -90,7 +88,7 @@ export async function demoCommand(args: DemoArgs, outer: CommandContext): Promis
     if (!(await planApplyPlan(demo, loaded, ctx))) return 1;
     if (!(await alertRoundTrip(demo, serve))) return 1;
     if (!(await newDeviceSynced(demo, serve))) return 1;
-    if (!(await ticketClosedInHalo(demo, serve, loaded.spec))) return 1;
+    if (!(await ticketClosedInHalo(demo, serve))) return 1;
     tryNext(demo);
     return 0;
   } finally {
@@ -129,7 +127,7 @@ async function planApplyPlan({ say, step, out, sandbox, path }: Demo, loaded: Lo
     if (first.plan.errors.length > 0 || !first.halo) return false;
 
     step(4, 'Apply: haloform apply --auto-approve');
-    const result = await applyRun(first.plan, first.halo, clients, { webhookSecret: ctx.io.env.HALOFORM_WEBHOOK_SECRET! });
+    const result = await applyRun(first.plan, first.halo, clients, { webhookSecret: ctx.io.env.HALOFORM_WEBHOOK_SECRET!, haloWebhookSecret: ctx.io.env.HALOFORM_HALO_WEBHOOK_SECRET! });
     const { created, adopted, updated, deactivated } = result.counts;
     if (result.failed.length > 0) {
       for (const f of result.failed) say(out.red(`  ✗ ${f.address}: ${f.message}`));
@@ -205,21 +203,14 @@ async function newDeviceSynced({ say, step, out, sandbox }: Demo, serve: ServeHa
 }
 
 /** A technician closes an alert's ticket in Halo; Halo's webhook tells serve, and serve resets the alert in NinjaOne. */
-async function ticketClosedInHalo({ say, step, out, sandbox }: Demo, serve: ServeHandle, spec: Spec): Promise<boolean> {
+async function ticketClosedInHalo({ say, step, out, sandbox }: Demo, serve: ServeHandle): Promise<boolean> {
   step(9, 'A technician closes an alert\'s ticket in Halo: serve resets the alert in NinjaOne');
-  // In a tenant: Configuration → Integrations → Webhooks, or the API as here (README, "Two-way close").
-  const halo = new HaloApiClient(spec.connections.halo, NINJAONE.halo);
-  try {
-    await halo.http.request({
-      method: 'POST',
-      path: '/api/Webhook',
-      label: 'POST /api/Webhook',
-      json: [{ name: 'haloform alerts', url: `${serve.url}${HALO_WEBHOOK_PATH}`, active: true, authentication_type: 1, basic_username: 'haloform', basic_password: DEMO_HALO_WEBHOOK_SECRET, events: [{ event: 'ticket.updated' }] }],
-    });
-  } finally {
-    await halo.close();
+  const registered = sandbox.halo.control.webhooks().find((w) => w.name === HALO_WEBHOOK_NAME);
+  if (!registered) {
+    say(out.red("  apply did not register Halo's webhook to serve; the demo spec has alerts.haloWebhook: true."));
+    return false;
   }
-  say(`  Halo posts ticket changes to ${serve.url}${HALO_WEBHOOK_PATH} (registered for the demo; Basic auth, HALOFORM_HALO_WEBHOOK_SECRET).`);
+  say(`  apply registered Halo's webhook to ${String(registered.url)} (alerts.haloWebhook; Basic auth, HALOFORM_HALO_WEBHOOK_SECRET).`);
   const device = pickDevice(sandbox);
   if (!device) return false;
   const { alert } = sandbox.ninjaone.control.triggerAlert({ deviceId: device.id, severity: 'MODERATE', sourceType: 'CONDITION_AGENT_CPU', message: 'CPU above 95% for 15 minutes' });
