@@ -157,6 +157,7 @@ function alertsOf(alerts: NonNullable<Filled['alerts']>): NonNullable<Spec['aler
     onReset: alerts.onReset ?? 'close',
     onTicketClosed: alerts.onTicketClosed ?? 'resetAlert',
     haloWebhook: alerts.haloWebhook ?? false,
+    reopenWithinMinutes: alerts.reopenWithinMinutes ?? 0,
     closeOnlyUntouched: alerts.closeOnlyUntouched ?? true,
     include: {
       activityTypes: [...(alerts.include?.activityTypes ?? ['CONDITION'])],

@@ -220,6 +220,10 @@ export interface HaloformSpec {
      */
     onTicketClosed?: 'resetAlert' | 'nothing';
     /**
+     * A firing of an alert whose ticket closed less than this many minutes ago reopens that ticket with a note, instead of opening a new one (a flapping condition keeps one ticket). 0, the default, always opens a new ticket.
+     */
+    reopenWithinMinutes?: number;
+    /**
      * apply registers a Halo outgoing webhook on ticket updates to serve's POST /halo/webhook (alerts.webhook.publicUrl with its path replaced), so a ticket closed in Halo resets its alert at once rather than at the next poll. Needs alerts.webhook and HALOFORM_HALO_WEBHOOK_SECRET (apply and serve).
      */
     haloWebhook?: boolean;

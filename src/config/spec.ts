@@ -167,6 +167,8 @@ export interface Alerts {
   onReset: 'close' | 'note' | 'none';
   /** A person closed the ticket while its alert is active: reset the alert in NinjaOne, or leave it. */
   onTicketClosed: 'resetAlert' | 'nothing';
+  /** A firing within this many minutes of its ticket closing reopens it (0: off). */
+  reopenWithinMinutes: number;
   /** apply registers Halo's webhook to serve's POST /halo/webhook (the fast path of onTicketClosed). */
   haloWebhook: boolean;
   closeOnlyUntouched: boolean;

@@ -24,6 +24,8 @@ export interface HaloTicket {
   userId?: number;
   /** The RMM alert (series) the ticket is for, in the field the provider names (`ninja_alert_id`). */
   ninjaAlertId?: string;
+  /** `dateclosed` as epoch ms (Halo writes no offset: read as UTC [unverified zone]). */
+  closedAt?: number;
   /** `third_party_id_string`: haloform writes `haloform:<series>` here too (NOTES §4.4: one tenant did not keep it). */
   thirdPartyId?: string;
   assetIds: number[];
@@ -280,6 +282,7 @@ function ticketFromRow(row: RowReader, identity: HaloIdentity): HaloTicket | und
   const userId = row.int('user_id');
   const alertId = row.string(identity.ticketAlert);
   const thirdParty = row.string('third_party_id_string');
+  const closedAt = haloTimeMs(row.string('dateclosed'));
   return {
     id,
     summary: row.string('summary') ?? '',
@@ -290,8 +293,16 @@ function ticketFromRow(row: RowReader, identity: HaloIdentity): HaloTicket | und
     ...(userId !== undefined ? { userId } : {}),
     ...(alertId ? { ninjaAlertId: alertId } : {}),
     ...(thirdParty ? { thirdPartyId: thirdParty } : {}),
+    ...(closedAt !== undefined ? { closedAt } : {}),
     assetIds,
   };
+}
+
+/** Halo's `2024-05-01T09:30:12.357` (no offset) as epoch ms, read as UTC; undefined for anything else, and for Halo's empty date (1900). */
+function haloTimeMs(text: string | undefined): number | undefined {
+  if (!text || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text)) return undefined;
+  const ms = Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`);
+  return Number.isFinite(ms) && ms > Date.UTC(1901, 0, 1) ? ms : undefined;
 }
 
 function actionFrom(r: Record<string, unknown>, c: ShapeContext): HaloAction {

@@ -119,6 +119,8 @@ export class Poller {
 
     const ticketByKey = new Map<string, HaloTicket>();
     for (const t of tickets) ticketByKey.set(ticketKey(t)!, t);
+    // A ticket reopened for a flapping condition's next alert keeps its first alert's key: known by id.
+    const openTicketIds = new Set(tickets.map((t) => t.id));
     const activeKeys = new Set<string>();
     let opened = 0;
     let closed = 0;
@@ -132,7 +134,7 @@ export class Poller {
       // A series that has or had a ticket is not opened again: a person may have closed it — and
       // then, with alerts.onTicketClosed: resetAlert, the alert is reset (the Halo webhook's backstop).
       if (series?.ticketId !== undefined || series?.resetAt !== undefined) {
-        if (series.ticketId !== undefined && series.key === alert.uid && (await this.#closedByAPerson(series))) {
+        if (series.ticketId !== undefined && !openTicketIds.has(series.ticketId) && series.key === alert.uid && (await this.#closedByAPerson(series))) {
           await store.accept(ticketClosedEvent(series.key, series.ticketId, 'poller', this.#o.clock.now()));
           ticketsClosed += 1;
           logger.log('info', 'poller: an active alert whose ticket is no longer open', { seriesKey: series.key, ticketId: series.ticketId });

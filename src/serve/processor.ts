@@ -13,7 +13,7 @@ import type { Spec } from '../config/spec.js';
 import type { HaloTicket, HaloTickets } from '../halo/tickets.js';
 import { ApiError, type Logger } from '../http/index.js';
 import type { Completion, InboxStore, PendingEffect, SeriesState, WorkItem } from '../store/inbox-store.js';
-import { includeDecision, readActivity, severityOf, type Activity } from '../rmm/ninjaone/activity.js';
+import { fallbackSeriesKey, includeDecision, readActivity, severityOf, type Activity } from '../rmm/ninjaone/activity.js';
 import { isTicketClosedEvent, ticketIdOf } from './ticket-closed.js';
 import type { HaloDirectory, Placement, TicketLookups } from './directory.js';
 import { PermanentError } from './errors.js';
@@ -25,6 +25,7 @@ import {
   firedAgainNoteHtml,
   isHaloformNote,
   leftOpenNoteHtml,
+  reopenedNoteHtml,
   resetNoteHtml,
   ticketDetailsHtml,
   ticketSummary,
@@ -32,11 +33,33 @@ import {
 
 /** What processing did, for the inbox and the `processed` metric. */
 export interface ProcessResult extends Completion {
-  outcome: 'created' | 'noted' | 'closed' | 'left-open' | 'reset' | 'ignored' | 'already-applied' | 'late' | 'unchanged' | 'alert-reset';
+  outcome: 'created' | 'noted' | 'closed' | 'left-open' | 'reset' | 'ignored' | 'already-applied' | 'late' | 'unchanged' | 'alert-reset' | 'reopened';
 }
 
 /** The newest applied activity ids kept per series. */
 const APPLIED_KEPT = 100;
+
+/** The status a reopened ticket goes back to when haloform does not know the one it was created with: Halo's stock New. */
+const REOPEN_STATUS_ID = 1;
+
+/** Store meta keys of the last closed ticket of a device and condition (alerts.reopenWithinMinutes). */
+const RECENT_CLOSED_PREFIX = 'closed-ticket:';
+
+interface RecentClosed {
+  ticketId: number;
+  closedAt: number;
+  initialStatusId?: number;
+}
+
+function parseRecent(raw: string | undefined): RecentClosed | undefined {
+  if (!raw) return undefined;
+  try {
+    const r = JSON.parse(raw) as Partial<RecentClosed>;
+    return typeof r.ticketId === 'number' && typeof r.closedAt === 'number' ? { ticketId: r.ticketId, closedAt: r.closedAt, ...(typeof r.initialStatusId === 'number' ? { initialStatusId: r.initialStatusId } : {}) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** A poller-made TRIGGERED stands in for a webhook whose activity time is at most this much later. */
 const COVER_TOLERANCE_S = 1;
@@ -136,6 +159,8 @@ class SeriesRun {
     const s = this.series;
     if (this.id !== undefined && s.applied.includes(this.id)) return this.alreadyApplied();
     await this.runPending();
+    s.conditionKey ??= this.conditionKey();
+    if (s.conditionKey === undefined) delete s.conditionKey;
 
     const late = s.resetAt !== undefined && (this.id === undefined || s.resetId === undefined || this.id < s.resetId);
     if (late) {
@@ -177,6 +202,22 @@ class SeriesRun {
         await this.decide([{ kind: 'note', html: firedAgainNoteHtml(this.activity, s.triggerCount), label: 'fired-again' }]);
         return this.finish('noted', `the alert fired again (${s.triggerCount} times); noted on ticket ${s.ticketId}`);
       }
+      const closedMinutesAgo = ticket ? await this.reopensAfter(ticket) : undefined;
+      if (closedMinutesAgo !== undefined) {
+        // Closed a moment ago (a flapping condition): the same ticket again, not another.
+        s.triggerCount += 1;
+        this.noteTrigger();
+        this.markApplied();
+        s.ticketOpen = true;
+        delete s.ticketClosedAt;
+        delete s.closedTicketHandled;
+        const reopenTo = s.initialStatusId ?? REOPEN_STATUS_ID;
+        await this.decide([
+          { kind: 'reopen', statusId: reopenTo },
+          { kind: 'note', html: reopenedNoteHtml(this.activity, closedMinutesAgo), label: 'reopened' },
+        ]);
+        return this.finish('reopened', `the alert fired again ${closedMinutesAgo} min after ticket ${s.ticketId} closed: reopened it (alerts.reopenWithinMinutes)`);
+      }
       // Closed by a person, or deleted: this firing is a new occurrence with a new ticket.
       await this.history('previous-ticket-closed', { ticketId: s.ticketId, deleted: ticket === undefined });
       delete s.ticketId;
@@ -186,6 +227,8 @@ class SeriesRun {
       s.touched = false;
     }
 
+    const reopened = await this.reopenRecent();
+    if (reopened) return reopened;
     await this.ensureTicket(needsNodeClass);
     s.triggerCount = Math.max(1, s.triggerCount);
     if (this.fromPoller) {
@@ -255,7 +298,9 @@ class SeriesRun {
     const ticket = await this.o.tickets.readTicket(ticketId, this.signal);
     if (ticket && !(await this.isClosed(ticket))) return this.finish('unchanged', `ticket ${ticketId} is open (again)`);
     s.ticketOpen = false;
+    s.ticketClosedAt ??= this.o.now();
     s.closedTicketHandled = ticketId;
+    if (ticket) await this.rememberClosed(ticketId);
     if (!ticket) {
       await this.save();
       await this.history('ticket-gone', { ticketId });
@@ -299,7 +344,13 @@ class SeriesRun {
         s.pending = [];
         break;
       }
-      if (effect.kind === 'reset-alert') {
+      if (effect.kind === 'reopen') {
+        await this.o.tickets.setStatus(s.ticketId, effect.statusId, this.signal);
+        s.pending.shift();
+        await this.save();
+        await this.history('ticket-reopened', { ticketId: s.ticketId, statusId: effect.statusId });
+        this.o.logger.log('info', 'ticket reopened', { deliveryId: this.item.deliveryId, seriesKey: this.key, ticketId: s.ticketId });
+      } else if (effect.kind === 'reset-alert') {
         // A retry after a failure sends it again: a reset alert answers 404 (gone), which is done too.
         const result = await this.o.resetAlert!(effect.uid, this.signal);
         s.pending.shift();
@@ -352,6 +403,8 @@ class SeriesRun {
     }
     await this.o.tickets.setStatus(ticketId, lookups.closedStatusId, this.signal);
     s.ticketOpen = false;
+    s.ticketClosedAt = this.o.now();
+    await this.rememberClosed(ticketId);
     await this.history('ticket-closed', { ticketId, statusId: lookups.closedStatusId });
     this.o.logger.log('info', 'ticket closed', { deliveryId: this.item.deliveryId, seriesKey: this.key, ticketId });
   }
@@ -447,6 +500,63 @@ class SeriesRun {
     const decision = includeDecision({ ...this.activity, statusCode: 'TRIGGERED' }, this.o.spec.alerts!.include, placement.device.nodeClass);
     // A class that stays unknown is let through: an alert is never dropped for a missing detail.
     if (decision.include === false) throw new Excluded(decision.reason);
+  }
+
+  /** The device and condition of the firing: a flapping condition's next alert has another uid, but these. */
+  conditionKey(): string | undefined {
+    const { deviceId, sourceConfigUid } = this.activity;
+    return deviceId !== undefined && sourceConfigUid ? fallbackSeriesKey(deviceId, sourceConfigUid) : undefined;
+  }
+
+  /** Notes which ticket of this device and condition closed when, for alerts.reopenWithinMinutes. */
+  async rememberClosed(ticketId: number): Promise<void> {
+    const key = this.conditionKey() ?? this.series.conditionKey;
+    if (!key || this.o.spec.alerts!.reopenWithinMinutes <= 0) return;
+    const recent: RecentClosed = { ticketId, closedAt: this.series.ticketClosedAt ?? this.o.now(), ...(this.series.initialStatusId !== undefined ? { initialStatusId: this.series.initialStatusId } : {}) };
+    await this.o.store.setMeta(`${RECENT_CLOSED_PREFIX}${key}`, JSON.stringify(recent));
+  }
+
+  /**
+   * A new series (a flapping condition's next alert comes with another uid) whose device and
+   * condition had a ticket close within alerts.reopenWithinMinutes: that ticket is reopened with a
+   * note and becomes this series' ticket, instead of another one.
+   */
+  async reopenRecent(): Promise<ProcessResult | undefined> {
+    const s = this.series;
+    const key = this.conditionKey();
+    if (!key || this.o.spec.alerts!.reopenWithinMinutes <= 0) return undefined;
+    const recent = parseRecent(await this.o.store.getMeta(`${RECENT_CLOSED_PREFIX}${key}`));
+    if (!recent) return undefined;
+    const ticket = await this.o.tickets.readTicket(recent.ticketId, this.signal);
+    const closedMinutesAgo = ticket ? await this.reopensAfter(ticket, recent.closedAt) : undefined;
+    if (closedMinutesAgo === undefined) return undefined;
+    s.ticketId = recent.ticketId;
+    if (recent.initialStatusId !== undefined) s.initialStatusId = recent.initialStatusId;
+    s.conditionKey = key;
+    s.triggerCount = Math.max(1, s.triggerCount);
+    if (this.fromPoller) s.openedByPoller = true;
+    else this.noteTrigger();
+    this.markApplied();
+    s.ticketOpen = true;
+    await this.decide([
+      { kind: 'reopen', statusId: recent.initialStatusId ?? REOPEN_STATUS_ID },
+      { kind: 'note', html: reopenedNoteHtml(this.activity, closedMinutesAgo), label: 'reopened' },
+    ]);
+    return this.finish('reopened', `the condition fired again ${closedMinutesAgo} min after ticket ${recent.ticketId} closed: reopened it (alerts.reopenWithinMinutes)`);
+  }
+
+  /**
+   * How many minutes ago the closed `ticket` closed, when that is within alerts.reopenWithinMinutes
+   * (so a firing reopens it); undefined otherwise. When haloform closed it or saw it closed, its own
+   * clock says when; else Halo's `dateclosed`.
+   */
+  async reopensAfter(ticket: HaloTicket, knownClosedAt = this.series.ticketClosedAt): Promise<number | undefined> {
+    const within = this.o.spec.alerts!.reopenWithinMinutes;
+    if (within <= 0 || !(await this.isClosed(ticket))) return undefined;
+    const closedAt = knownClosedAt ?? ticket.closedAt;
+    if (closedAt === undefined) return undefined;
+    const ago = this.o.now() - closedAt;
+    return ago >= 0 && ago <= within * 60_000 ? Math.round(ago / 60_000) : undefined;
   }
 
   async isClosed(ticket: HaloTicket): Promise<boolean> {

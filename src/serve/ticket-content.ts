@@ -123,6 +123,14 @@ export function firedAgainNoteHtml(activity: Activity, count: number): string {
   return note(`The alert fired again${when} (${ordinal(count)} time): ${present(activity.message) ?? alertTitle(activity) ?? 'NinjaOne alert'}`);
 }
 
+/** A firing soon after the ticket closed: it reopened the ticket (alerts.reopenWithinMinutes). */
+export function reopenedNoteHtml(activity: Activity, closedMinutesAgo: number): string {
+  const when = activity.activityTime !== undefined ? ` at ${isoTime(activity.activityTime)}` : '';
+  return note(
+    `The alert fired again${when}: ${present(activity.message) ?? alertTitle(activity) ?? 'NinjaOne alert'}. The ticket had closed ${closedMinutesAgo} minute${closedMinutesAgo === 1 ? '' : 's'} before, so haloform reopened it rather than open another (alerts.reopenWithinMinutes).`,
+  );
+}
+
 export function resetNoteHtml(activity: Activity, fromPoller: boolean): string {
   if (fromPoller) return note('The alert is no longer active in NinjaOne (found by haloform\'s poller: the reset webhook did not arrive).');
   const when = activity.activityTime !== undefined ? ` at ${isoTime(activity.activityTime)}` : '';

@@ -183,6 +183,10 @@ export interface SeriesState {
    * reset for it, or it was found deleted. The poller does not ask again for the same ticket.
    */
   closedTicketHandled?: number;
+  /** The device and condition of the series' alert (`device:<id>/config:<uid>`), for alerts.reopenWithinMinutes. */
+  conditionKey?: string;
+  /** Epoch ms when haloform closed the ticket, or first saw it closed (for alerts.reopenWithinMinutes). */
+  ticketClosedAt?: number;
   /** Epoch ms when haloform reset the NinjaOne alert because its ticket was closed: the RESET that follows changes nothing on the ticket. */
   alertResetForClosedTicketAt?: number;
   updatedAt: number;
@@ -192,7 +196,8 @@ export interface SeriesState {
 export type PendingEffect =
   | { kind: 'note'; html: string; label: string }
   | { kind: 'close-if-untouched'; activityId?: number }
-  | { kind: 'reset-alert'; uid: string; ticketId: number };
+  | { kind: 'reset-alert'; uid: string; ticketId: number }
+  | { kind: 'reopen'; statusId: number };
 
 export interface DeliveryFilter {
   status?: DeliveryStatus;

@@ -125,6 +125,7 @@ describe('the normalised spec', () => {
       onReset: 'close',
       onTicketClosed: 'resetAlert',
       haloWebhook: false,
+      reopenWithinMinutes: 0,
       closeOnlyUntouched: true,
       include: { activityTypes: ['CONDITION'] },
       poll: { enabled: true, everyMinutes: 10 },

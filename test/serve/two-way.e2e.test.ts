@@ -167,3 +167,54 @@ describe('the Halo webhook (POST /halo/webhook, HALOFORM_HALO_WEBHOOK_SECRET)', 
     expect(await off.json()).toMatchObject({ error: 'Not Found: POST /halo/webhook needs HALOFORM_HALO_WEBHOOK_SECRET set where serve runs' });
   });
 });
+
+describe('alerts.reopenWithinMinutes: a flapping condition keeps one ticket', () => {
+  it('reopens the ticket its device and condition closed minutes ago, with a note, for the next alert (another uid); off, a new ticket', async () => {
+    world = await startWorld({ spec: specText({ alerts: alertsWith('  reopenWithinMinutes: 30') }) });
+    const device = world.cast.linked[0]!;
+    const flap = () => world!.trigger({ deviceId: device, sourceType: 'CONDITION_AGENT_OFFLINE', message: 'Device offline' });
+    const first = flap();
+    await world.settle();
+    const [ticket] = world.ticketsOf(first);
+    world.sandbox.ninjaone.control.resetAlert(first);
+    await world.settle();
+    expect(world.state().tickets.find((t) => t.id === ticket!.id)!.status_id).toBe(9);
+
+    const second = flap();
+    await world.settle();
+    const reopened = world.state().tickets.find((t) => t.id === ticket!.id)!;
+    expect(reopened.status_id).not.toBe(9);
+    expect(world.state().tickets).toHaveLength(1);
+    expect(world.notesOf(ticket!.id).at(-1)).toMatch(/The alert fired again.*Device offline\. The ticket had closed 0 minutes before, so haloform reopened it rather than open another \(alerts\.reopenWithinMinutes\)\./);
+    expect((await world.serve.store.listDeliveries({ seriesKey: second }))[0]).toMatchObject({ status: 'done', ticketId: ticket!.id });
+
+    // Its reset closes the same ticket again; the poller sees nothing amiss.
+    world.sandbox.ninjaone.control.resetAlert(second);
+    await world.settle();
+    expect(world.state().tickets.find((t) => t.id === ticket!.id)!.status_id).toBe(9);
+    expect(await world.serve.poll()).toMatchObject({ opened: 0, closed: 0, ticketsClosed: 0 });
+    await world.close();
+
+    world = await startWorld();
+    const a = world.trigger({ deviceId: device, sourceType: 'CONDITION_AGENT_OFFLINE', message: 'Device offline' });
+    await world.settle();
+    world.sandbox.ninjaone.control.resetAlert(a);
+    await world.settle();
+    world.trigger({ deviceId: device, sourceType: 'CONDITION_AGENT_OFFLINE', message: 'Device offline' });
+    await world.settle();
+    expect(world.state().tickets).toHaveLength(2);
+  });
+});
+
+describe('alerts.reopenWithinMinutes within one series', () => {
+  it('a repeat of an alert whose ticket a person closed minutes ago reopens that ticket', async () => {
+    world = await startWorld({ spec: specText({ alerts: alertsWith('  reopenWithinMinutes: 30\n  onTicketClosed: nothing') }) });
+    const { uid, ticketId } = await alertWithTicket(world);
+    world.sandbox.halo.control.closeTicket(ticketId);
+    world.fireAgain(uid);
+    await world.settle();
+    expect(world.ticketsOf(uid)).toHaveLength(1);
+    expect(world.state().tickets.find((t) => t.id === ticketId)!.status_id).not.toBe(9);
+    expect(world.notesOf(ticketId).at(-1)).toContain('so haloform reopened it rather than open another');
+  });
+});
