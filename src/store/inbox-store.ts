@@ -205,6 +205,9 @@ export interface DeliveryFilter {
   since?: number;
   seriesKey?: string;
   activityId?: number;
+  deviceId?: number;
+  /** The Halo ticket the delivery went to. */
+  ticketId?: number;
   /** Newest first; default 100. */
   limit?: number;
 }

@@ -406,6 +406,8 @@ export class PostgresStore implements InboxStore {
     if (filter.since !== undefined) add('received_at >= ?', filter.since);
     if (filter.seriesKey !== undefined) add('series_key = ?', filter.seriesKey);
     if (filter.activityId !== undefined) add('activity_id = ?', filter.activityId);
+    if (filter.deviceId !== undefined) add('device_id = ?', filter.deviceId);
+    if (filter.ticketId !== undefined) add('ticket_id = ?', filter.ticketId);
     values.push(Math.max(1, Math.min(filter.limit ?? 100, 10_000)));
     const sql = `SELECT * FROM haloform_deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${values.length}`;
     return (await this.#pool.query<DeliveryRow>(sql, values)).rows.map(deliveryFrom);

@@ -372,6 +372,14 @@ export class SqliteStore implements InboxStore {
       where.push('activity_id = @activityId');
       params.activityId = filter.activityId;
     }
+    if (filter.deviceId !== undefined) {
+      where.push('device_id = @deviceId');
+      params.deviceId = filter.deviceId;
+    }
+    if (filter.ticketId !== undefined) {
+      where.push('ticket_id = @ticketId');
+      params.ticketId = filter.ticketId;
+    }
     const sql = `SELECT * FROM deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
     return this.#db.prepare<Record<string, unknown>, DeliveryRow>(sql).all(params).map(deliveryFrom);
   }

@@ -147,6 +147,20 @@ describe('haloform inbox', () => {
     expect(run).toMatchObject({ code: 0, stdout: `No deliveries with status dead in ${store}.\n` });
   });
 
+  it('filters by device, series and ticket, and says what matched nothing', async () => {
+    const byDevice = await cli(['inbox', 'list', '--device', '7', '--store', store, '--format', 'json']);
+    const bySeries = await cli(['inbox', 'list', '--series', 'series-a', '--store', store, '--format', 'json']);
+    const otherDevice = await cli(['inbox', 'list', '--device', '8', '--series', 'series-a', '--store', store]);
+    const noTicket = await cli(['inbox', 'list', '--ticket', '4711', '--store', store]);
+
+    expect(byDevice.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { id: number }).id)).toEqual([2, 1]);
+    expect(bySeries.stdout.trim().split('\n')).toHaveLength(2);
+    expect(otherDevice).toMatchObject({ code: 0, stdout: `No deliveries for device 8 in series series-a in ${store}.\n` });
+    expect(noTicket).toMatchObject({ code: 0, stdout: `No deliveries to ticket 4711 in ${store}.\n` });
+    expect(await cli(['inbox', 'list', '--ticket', '-3', '--store', store])).toMatchObject({ code: 1, stderr: 'Error: --ticket must be a whole number, the id (got -3).\n' });
+    expect(await cli(['inbox', 'list', '--device', 'abc', '--store', store])).toMatchObject({ code: 1, stderr: 'Error: --device must be a whole number, the id (got something that is not a number).\n' });
+  });
+
   it('refuses a status it does not know, naming the ones it does', async () => {
     const run = await cli(['inbox', 'list', '--status', 'lost', '--store', store]);
 

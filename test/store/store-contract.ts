@@ -396,6 +396,18 @@ export function describeInboxStoreContract(name: string, options: StoreContractO
         expect((await store.listDeliveries({ activityId: 2 })).map((d) => d.id)).toEqual([b.deliveryId]);
         expect((await store.listDeliveries({ limit: 1 })).map((d) => d.id)).toEqual([c.deliveryId]);
       });
+
+      it('lists by device and by the ticket a delivery went to', async () => {
+        const a = await store.accept(delivery(1, 'a'));
+        const b = await store.accept(delivery(2, 'b', { deviceId: 8 }));
+        const [claimed] = await store.claim(1, 60_000, 'w');
+        expect(claimed!.deliveryId).toBe(a.deliveryId);
+        await store.complete(a.deliveryId, 'w', { status: 'done', ticketId: 4711 });
+
+        expect((await store.listDeliveries({ deviceId: 8 })).map((d) => d.id)).toEqual([b.deliveryId]);
+        expect((await store.listDeliveries({ ticketId: 4711 })).map((d) => d.id)).toEqual([a.deliveryId]);
+        expect(await store.listDeliveries({ deviceId: 7, ticketId: 1 })).toEqual([]);
+      });
     });
 
     describe('leadership', () => {

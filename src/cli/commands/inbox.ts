@@ -22,6 +22,10 @@ export interface InboxListArgs {
   store?: string;
   status?: DeliveryStatus;
   since?: string;
+  /** NinjaOne device id, alert series (seriesUid), Halo ticket id. */
+  device?: number;
+  series?: string;
+  ticket?: number;
   limit: number;
   format: 'text' | 'json';
 }
@@ -67,10 +71,14 @@ function declareInboxList(parser: Argv, select: SelectCommand): Argv {
       y
         .option('status', { choices: DELIVERY_STATUSES, describe: 'Only deliveries with this status' })
         .option('since', { type: 'string', requiresArg: true, describe: 'Received since: 30m, 2h, 7d or a date' })
+        .option('device', { type: 'number', requiresArg: true, describe: 'Only deliveries about this NinjaOne device id' })
+        .option('series', { type: 'string', requiresArg: true, describe: "Only this alert series (NinjaOne's seriesUid, the alert uid)" })
+        .option('ticket', { type: 'number', requiresArg: true, describe: 'Only deliveries that went to this Halo ticket' })
         .option('limit', { type: 'number', default: 50, describe: 'At most this many' })
         .option('store', INBOX_STORE_OPTION)
         .option('format', formatOption(['text', 'json'], 'json: one delivery per line'))
         .example('haloform inbox list --status dead', 'What serve gave up on')
+        .example('haloform inbox list --ticket 4711', 'Everything that touched ticket 4711')
         .example('haloform inbox list --status rejected --since 1h', 'Requests refused in the last hour'),
     (a) =>
       select((ctx) =>
@@ -79,6 +87,9 @@ function declareInboxList(parser: Argv, select: SelectCommand): Argv {
             ...(a.store !== undefined ? { store: a.store } : {}),
             ...(a.status !== undefined ? { status: a.status } : {}),
             ...(a.since !== undefined ? { since: a.since } : {}),
+            ...(a.device !== undefined ? { device: a.device } : {}),
+            ...(a.series !== undefined ? { series: a.series } : {}),
+            ...(a.ticket !== undefined ? { ticket: a.ticket } : {}),
             limit: a.limit,
             format: a.format,
           },
@@ -138,8 +149,19 @@ function declareInboxPrune(parser: Argv, select: SelectCommand): Argv {
 export async function inboxListCommand(args: InboxListArgs, ctx: CommandContext): Promise<number> {
   const since = args.since === undefined ? undefined : parseSince(args.since, Date.now());
   if (since instanceof Error) return fail(ctx, since.message);
+  for (const [flag, value] of [['--device', args.device], ['--ticket', args.ticket]] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value <= 0)) return fail(ctx, `${flag} must be a whole number, the id (got ${Number.isNaN(value) ? 'something that is not a number' : value}).`);
+  }
+  if (args.series !== undefined && args.series.trim() === '') return fail(ctx, '--series must name an alert series: the alert uid (seriesUid) NinjaOne sent.');
   return withStore(args.store, ctx, async (store) => {
-    const deliveries = await store.listDeliveries({ ...(args.status ? { status: args.status } : {}), ...(since !== undefined ? { since } : {}), limit: args.limit });
+    const deliveries = await store.listDeliveries({
+      ...(args.status ? { status: args.status } : {}),
+      ...(since !== undefined ? { since } : {}),
+      ...(args.device !== undefined ? { deviceId: args.device } : {}),
+      ...(args.series !== undefined ? { seriesKey: args.series.trim() } : {}),
+      ...(args.ticket !== undefined ? { ticketId: args.ticket } : {}),
+      limit: args.limit,
+    });
     if (args.format === 'json') {
       for (const d of deliveries) ctx.io.stdout.write(`${JSON.stringify(withoutBody(d))}\n`);
       return 0;
@@ -154,7 +176,8 @@ export async function inboxListCommand(args: InboxListArgs, ctx: CommandContext)
             .join(', ')}): serve stores a sample of each sender's rejections, --rejected-sample per minute per reason.\n`
         : '';
     if (deliveries.length === 0) {
-      ctx.io.stdout.write(`No deliveries${args.status ? ` with status ${args.status}` : ''}${args.since ? ` since ${args.since}` : ''} in ${store.description}.\n${unstoredLine}`);
+      const about = [args.device !== undefined ? ` for device ${args.device}` : '', args.series !== undefined ? ` in series ${args.series.trim()}` : '', args.ticket !== undefined ? ` to ticket ${args.ticket}` : ''].join('');
+      ctx.io.stdout.write(`No deliveries${args.status ? ` with status ${args.status}` : ''}${about}${args.since ? ` since ${args.since}` : ''} in ${store.description}.\n${unstoredLine}`);
       return 0;
     }
     const rows = deliveries.map((d) => [
