@@ -158,6 +158,14 @@ function alertsOf(alerts: NonNullable<Filled['alerts']>): NonNullable<Spec['aler
     onTicketClosed: alerts.onTicketClosed ?? 'resetAlert',
     haloWebhook: alerts.haloWebhook ?? false,
     reopenWithinMinutes: alerts.reopenWithinMinutes ?? 0,
+    maintenanceWindows: (alerts.maintenanceWindows ?? []).map((w) => ({
+      ...(w.name !== undefined ? { name: w.name } : {}),
+      ...(w.organisations ? { organisations: w.organisations.map(ninjaRef) } : {}),
+      days: [...(w.days ?? ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])],
+      from: minutesOf(w.from),
+      to: minutesOf(w.to),
+      timezone: w.timezone ?? 'UTC',
+    })),
     closeOnlyUntouched: alerts.closeOnlyUntouched ?? true,
     include: {
       activityTypes: [...(alerts.include?.activityTypes ?? ['CONDITION'])],
@@ -240,6 +248,12 @@ function links(spec: NonNullable<HaloformSpec['assets']>['links']): Spec['assets
 function serialSources(from: readonly string[] | undefined): Spec['assets']['serial'] {
   const fromText = [...(from ?? NINJAONE.devices.serialSources)];
   return { from: fromText.map(parseDevicePath), fromText };
+}
+
+/** `06:30` → 390 (the schema has checked the form). */
+function minutesOf(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return h! * 60 + m!;
 }
 
 export function ninjaRef(value: number | string): NinjaRef {

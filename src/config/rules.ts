@@ -38,6 +38,7 @@ export const RULES: readonly Rule[] = [
   serialsWrittenWhenMatched,
   nodeClassesKnown,
   webhookUsesHttps,
+  maintenanceWindowsValid,
 ];
 
 export function checkRules(spec: Spec, context: RuleContext): Diagnostic[] {
@@ -357,6 +358,22 @@ function webhookUsesHttps(spec: Spec): Diagnostic[] {
       ['alerts', 'webhook', 'publicUrl'],
     ),
   ];
+}
+
+/** A maintenance window's time zone must be one this machine knows, and it must last. */
+function maintenanceWindowsValid(spec: Spec): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  spec.alerts?.maintenanceWindows.forEach((w, i) => {
+    try {
+      new Intl.DateTimeFormat('en-GB', { timeZone: w.timezone });
+    } catch {
+      out.push(error('Unknown time zone', `alerts.maintenanceWindows[${i}].timezone is "${w.timezone}", which is not a time zone this machine knows. Use an IANA name such as Europe/London, America/New_York or UTC.`, ['alerts', 'maintenanceWindows', i, 'timezone']));
+    }
+    if (w.from === w.to) {
+      out.push(error('Empty maintenance window', `alerts.maintenanceWindows[${i}] starts and ends at the same time, so it never covers anything. Set to after from (or earlier, for a window past midnight).`, ['alerts', 'maintenanceWindows', i, 'to']));
+    }
+  });
+  return out;
 }
 
 function refKey(ref: NinjaRef): string {

@@ -224,6 +224,42 @@ export interface HaloformSpec {
      */
     reopenWithinMinutes?: number;
     /**
+     * Times when an alert opens no ticket (it is logged as suppressed): weekly windows, each optionally for some organisations only. A device NinjaOne has in maintenance (its maintenance status IN_MAINTENANCE, as the webhook sends the device) is suppressed too.
+     */
+    maintenanceWindows?: {
+      /**
+       * What the window is for, shown in the log and the inbox.
+       */
+      name?: string;
+      /**
+       * Only alerts of these NinjaOne organisations (ids or exact names). Left out: every organisation.
+       *
+       * @minItems 1
+       */
+      organisations?: [NinjaRef, ...NinjaRef[]];
+      /**
+       * The days the window starts on. Left out: every day.
+       *
+       * @minItems 1
+       */
+      days?: [
+        'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun',
+        ...('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[]
+      ];
+      /**
+       * Start, HH:MM in the window's time zone.
+       */
+      from: string;
+      /**
+       * End, HH:MM; earlier than from means the next day (22:00 to 06:00).
+       */
+      to: string;
+      /**
+       * An IANA time zone (Europe/London); default UTC.
+       */
+      timezone?: string;
+    }[];
+    /**
      * apply registers a Halo outgoing webhook on ticket updates to serve's POST /halo/webhook (alerts.webhook.publicUrl with its path replaced), so a ticket closed in Halo resets its alert at once rather than at the next poll. Needs alerts.webhook and HALOFORM_HALO_WEBHOOK_SECRET (apply and serve).
      */
     haloWebhook?: boolean;

@@ -160,6 +160,18 @@ export interface Sync {
   autoApplyGiven: boolean;
 }
 
+export type WeekDay = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+/** A weekly maintenance window: from `from` to `to` (minutes into the day) in `timezone`, on `days` (the start's day). */
+export interface MaintenanceWindow {
+  name?: string;
+  organisations?: NinjaRef[];
+  days: WeekDay[];
+  from: number;
+  to: number;
+  timezone: string;
+}
+
 export interface Alerts {
   ticketType: string;
   priority: Record<Severity, number>;
@@ -167,6 +179,8 @@ export interface Alerts {
   onReset: 'close' | 'note' | 'none';
   /** A person closed the ticket while its alert is active: reset the alert in NinjaOne, or leave it. */
   onTicketClosed: 'resetAlert' | 'nothing';
+  /** Weekly windows in which an alert opens no ticket (suppressed). */
+  maintenanceWindows: MaintenanceWindow[];
   /** A firing within this many minutes of its ticket closing reopens it (0: off). */
   reopenWithinMinutes: number;
   /** apply registers Halo's webhook to serve's POST /halo/webhook (the fast path of onTicketClosed). */

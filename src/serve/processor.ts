@@ -15,6 +15,7 @@ import { ApiError, type Logger } from '../http/index.js';
 import type { Completion, InboxStore, PendingEffect, SeriesState, WorkItem } from '../store/inbox-store.js';
 import { fallbackSeriesKey, includeDecision, readActivity, severityOf, type Activity } from '../rmm/ninjaone/activity.js';
 import { isTicketClosedEvent, ticketIdOf } from './ticket-closed.js';
+import { maintenanceReason } from './maintenance.js';
 import type { HaloDirectory, Placement, TicketLookups } from './directory.js';
 import { PermanentError } from './errors.js';
 import type { ServeMetrics } from './metrics.js';
@@ -33,7 +34,7 @@ import {
 
 /** What processing did, for the inbox and the `processed` metric. */
 export interface ProcessResult extends Completion {
-  outcome: 'created' | 'noted' | 'closed' | 'left-open' | 'reset' | 'ignored' | 'already-applied' | 'late' | 'unchanged' | 'alert-reset' | 'reopened';
+  outcome: 'created' | 'noted' | 'closed' | 'left-open' | 'reset' | 'ignored' | 'already-applied' | 'late' | 'unchanged' | 'alert-reset' | 'reopened' | 'suppressed';
 }
 
 /** The newest applied activity ids kept per series. */
@@ -227,6 +228,16 @@ class SeriesRun {
       s.touched = false;
     }
 
+    const quiet = maintenanceReason(this.o.spec.alerts!, this.activity, this.o.now());
+    if (quiet) {
+      // No ticket, and none later from this firing's reset either.
+      s.suppressedAt = this.o.now();
+      this.markApplied();
+      await this.save();
+      await this.history('suppressed', { reason: quiet });
+      this.o.logger.log('info', 'alert suppressed', { deliveryId: this.item.deliveryId, seriesKey: this.key, reason: quiet });
+      return { status: 'ignored', note: `suppressed: ${quiet}`, outcome: 'suppressed' };
+    }
     const reopened = await this.reopenRecent();
     if (reopened) return reopened;
     await this.ensureTicket(needsNodeClass);
@@ -252,6 +263,12 @@ class SeriesRun {
       return this.finish('unchanged', 'the series had already reset');
     }
     let created = false;
+    if (s.ticketId === undefined && s.suppressedAt !== undefined) {
+      s.resetAt = this.o.now();
+      this.markApplied();
+      await this.save();
+      return { status: 'ignored', note: 'the alert was suppressed (maintenance) and is over: no ticket', outcome: 'suppressed' };
+    }
     if (s.ticketId === undefined) {
       if (this.fromPoller) return this.finish('unchanged', 'the series has no ticket');
       // The RESET came first (or its TRIGGERED was lost): it carries the same alert, so the ticket

@@ -183,6 +183,8 @@ export interface SeriesState {
    * reset for it, or it was found deleted. The poller does not ask again for the same ticket.
    */
   closedTicketHandled?: number;
+  /** Epoch ms when a firing was suppressed (maintenance): its reset opens no ticket. */
+  suppressedAt?: number;
   /** The device and condition of the series' alert (`device:<id>/config:<uid>`), for alerts.reopenWithinMinutes. */
   conditionKey?: string;
   /** Epoch ms when haloform closed the ticket, or first saw it closed (for alerts.reopenWithinMinutes). */

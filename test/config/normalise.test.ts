@@ -126,6 +126,7 @@ describe('the normalised spec', () => {
       onTicketClosed: 'resetAlert',
       haloWebhook: false,
       reopenWithinMinutes: 0,
+      maintenanceWindows: [],
       closeOnlyUntouched: true,
       include: { activityTypes: ['CONDITION'] },
       poll: { enabled: true, everyMinutes: 10 },
