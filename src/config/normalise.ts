@@ -158,6 +158,7 @@ function alertsOf(alerts: NonNullable<Filled['alerts']>): NonNullable<Spec['aler
     onTicketClosed: alerts.onTicketClosed ?? 'resetAlert',
     haloWebhook: alerts.haloWebhook ?? false,
     reopenWithinMinutes: alerts.reopenWithinMinutes ?? 0,
+    ...(alerts.template ? { template: { ...alerts.template } } : {}),
     maintenanceWindows: (alerts.maintenanceWindows ?? []).map((w) => ({
       ...(w.name !== undefined ? { name: w.name } : {}),
       ...(w.organisations ? { organisations: w.organisations.map(ninjaRef) } : {}),

@@ -8,7 +8,7 @@ import { didYouMean, suggest } from '../diagnostics/suggest.js';
 import type { HaloformSpec } from './spec-file.generated.js';
 import type { NinjaRef, Spec } from './spec.js';
 import { stringsIn, urlPasswords } from './secret-values.js';
-import { DEVICE_PATH_ROOTS, HALO_ASSET_PROPERTIES, NODE_CLASSES, SECRET_PATHS } from './vocabulary.js';
+import { DEVICE_PATH_ROOTS, HALO_ASSET_PROPERTIES, NODE_CLASSES, SECRET_PATHS, TEMPLATE_PLACEHOLDERS, templatePlaceholders } from './vocabulary.js';
 
 export interface RuleContext {
   /** The spec data as written (defaults filled in). */
@@ -39,6 +39,7 @@ export const RULES: readonly Rule[] = [
   nodeClassesKnown,
   webhookUsesHttps,
   maintenanceWindowsValid,
+  templatePlaceholdersKnown,
 ];
 
 export function checkRules(spec: Spec, context: RuleContext): Diagnostic[] {
@@ -373,6 +374,21 @@ function maintenanceWindowsValid(spec: Spec): Diagnostic[] {
       out.push(error('Empty maintenance window', `alerts.maintenanceWindows[${i}] starts and ends at the same time, so it never covers anything. Set to after from (or earlier, for a window past midnight).`, ['alerts', 'maintenanceWindows', i, 'to']));
     }
   });
+  return out;
+}
+
+/** Every {placeholder} of alerts.template is one haloform fills. */
+function templatePlaceholdersKnown(spec: Spec): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const known = Object.keys(TEMPLATE_PLACEHOLDERS);
+  for (const part of ['summary', 'details'] as const) {
+    const text = spec.alerts?.template?.[part];
+    if (!text) continue;
+    for (const name of new Set(templatePlaceholders(text))) {
+      if (known.includes(name)) continue;
+      out.push(error('Unknown placeholder', `alerts.template.${part} names {${name}}, which haloform does not fill.${didYouMean(name, known)} Placeholders: ${known.map((k) => `{${k}}`).join(', ')}.`, ['alerts', 'template', part]));
+    }
+  }
   return out;
 }
 

@@ -260,6 +260,19 @@ export interface HaloformSpec {
       timezone?: string;
     }[];
     /**
+     * The alert ticket's summary and the opening of its details, with placeholders in braces: {device}, {organisation}, {location}, {client}, {site}, {condition}, {message}, {severity}, {priority}, {nodeClass}, {parameters}, {triggered}, {alertId}, {deviceLink}. Values are stripped of control characters, and escaped in the details; the alert's table of facts follows the details.
+     */
+    template?: {
+      /**
+       * The ticket's summary (plain text, one line, cut at Halo's 250 characters).
+       */
+      summary?: string;
+      /**
+       * The opening of the ticket's details, before the table of the alert's facts; new lines become line breaks.
+       */
+      details?: string;
+    };
+    /**
      * apply registers a Halo outgoing webhook on ticket updates to serve's POST /halo/webhook (alerts.webhook.publicUrl with its path replaced), so a ticket closed in Halo resets its alert at once rather than at the next poll. Needs alerts.webhook and HALOFORM_HALO_WEBHOOK_SECRET (apply and serve).
      */
     haloWebhook?: boolean;

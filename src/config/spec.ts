@@ -179,6 +179,8 @@ export interface Alerts {
   onReset: 'close' | 'note' | 'none';
   /** A person closed the ticket while its alert is active: reset the alert in NinjaOne, or leave it. */
   onTicketClosed: 'resetAlert' | 'nothing';
+  /** The ticket's summary and the opening of its details, with {placeholders} (src/serve/ticket-content.ts). */
+  template?: { summary?: string; details?: string };
   /** Weekly windows in which an alert opens no ticket (suppressed). */
   maintenanceWindows: MaintenanceWindow[];
   /** A firing within this many minutes of its ticket closing reopens it (0: off). */

@@ -64,3 +64,26 @@ export const SECRET_PATHS: readonly (readonly string[])[] = [
   ['connections', 'ninjaone', 'clientSecret'],
   ['connections', 'halo', 'clientSecret'],
 ];
+
+/** The placeholders alerts.template may use, each with what it stands for. */
+export const TEMPLATE_PLACEHOLDERS = {
+  device: "the device's name",
+  organisation: 'its NinjaOne organisation',
+  location: 'its NinjaOne location',
+  client: 'the Halo client the ticket is for',
+  site: 'the Halo site',
+  condition: "the condition's name (else the message)",
+  message: "the alert's message",
+  severity: 'CRITICAL, MAJOR, MODERATE, MINOR or NONE',
+  priority: "NinjaOne's priority",
+  nodeClass: "the device's node class",
+  parameters: "the condition's values in words",
+  triggered: 'when it triggered',
+  alertId: "the alert's uid (seriesUid)",
+  deviceLink: 'the device in NinjaOne (a URL)',
+} as const;
+
+/** The placeholders a template names (for the spec check). */
+export function templatePlaceholders(template: string): string[] {
+  return [...template.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]!);
+}

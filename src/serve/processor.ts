@@ -30,6 +30,7 @@ import {
   resetNoteHtml,
   ticketDetailsHtml,
   ticketSummary,
+  templateValues,
 } from './ticket-content.js';
 
 /** What processing did, for the inbox and the `processed` metric. */
@@ -475,12 +476,14 @@ class SeriesRun {
     s.deviceId = deviceId;
     s.createStartedAt = this.o.now();
     await this.save();
+    const links = { ninjaDeviceUrl: fillLink(NINJAONE.devices.deviceLink, this.o.spec.connections.ninjaone.webUrl, deviceId)! };
+    const template = alerts.template;
     let ticket: HaloTicket;
     try {
       ticket = await this.o.tickets.createTicket(
         {
-          summary: ticketSummary(this.activity, placement.device.name),
-          detailsHtml: ticketDetailsHtml(this.activity, placement.device, placement, { ninjaDeviceUrl: fillLink(NINJAONE.devices.deviceLink, this.o.spec.connections.ninjaone.webUrl, deviceId)! }),
+          summary: ticketSummary(this.activity, placement.device.name, template?.summary ? { text: template.summary, values: templateValues(this.activity, placement.device, placement, links) } : undefined),
+          detailsHtml: ticketDetailsHtml(this.activity, placement.device, placement, links, template?.details),
           ticketTypeId: lookups.ticketTypeId,
           clientId: placement.clientId,
           siteId: placement.siteId,

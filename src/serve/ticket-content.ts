@@ -12,6 +12,9 @@ import { CONTROLS } from '../render/safe-text.js';
 import type { Activity } from '../rmm/ninjaone/activity.js';
 import { severityOf } from '../rmm/ninjaone/activity.js';
 import { formatDateTime, humaniseCode, humaniseParams } from './humanise.js';
+import { TEMPLATE_PLACEHOLDERS } from '../config/vocabulary.js';
+
+export { TEMPLATE_PLACEHOLDERS, templatePlaceholders } from '../config/vocabulary.js';
 
 /** Starts every note haloform writes; plain text, so it survives Halo's HTML handling. */
 export const NOTE_MARKER = '[haloform]';
@@ -46,10 +49,11 @@ export interface DeviceText {
  * message, the subject, the source name and the condition code in words. Plain text (Halo shows
  * the summary as text), on one line, cut at Halo's limit.
  */
-export function ticketSummary(activity: Activity, deviceName: string | undefined): string {
+export function ticketSummary(activity: Activity, deviceName: string | undefined, template?: { text: string; values: TemplateValues }): string {
   const what = alertTitle(activity) ?? 'NinjaOne alert';
   const name = present(deviceName);
-  const text = name ? `${name}: ${what}` : what;
+  const filled = template ? present(fillTemplate(template.text, template.values, (v) => v.replace(/\s+/g, ' ')).replace(/\s+/g, ' ')) : undefined;
+  const text = filled ?? (name ? `${name}: ${what}` : what);
   if (text.length <= MAX_SUMMARY) return text;
   // Never half an emoji: a cut between the two halves of a surrogate pair moves back one.
   const end = /[\uD800-\uDBFF]/.test(text.charAt(MAX_SUMMARY - 2)) ? MAX_SUMMARY - 2 : MAX_SUMMARY - 1;
@@ -62,7 +66,7 @@ export function ticketSummary(activity: Activity, deviceName: string | undefined
  * when it triggered, and NinjaOne's ids — then the condition values in words, the device link,
  * and why the catch-all, if it was used.
  */
-export function ticketDetailsHtml(activity: Activity, device: DeviceText, placement: PlacementText, links: { ninjaDeviceUrl?: string }): string {
+export function ticketDetailsHtml(activity: Activity, device: DeviceText, placement: PlacementText, links: { ninjaDeviceUrl?: string }, template?: string): string {
   const condition = present(activity.conditionName);
   const message = present(activity.message);
   const deviceName = present(device.name);
@@ -84,12 +88,47 @@ export function ticketDetailsHtml(activity: Activity, device: DeviceText, placem
     ['Activity id', activity.id !== undefined ? String(activity.id) : undefined],
   ];
   const params = humaniseParams(activity.params).map((p) => [p.label, p.text] as [string, string]);
-  const parts = [`<p>${escapeHtml(alertTitle(activity) ?? 'NinjaOne raised an alert.')}</p>`, table(rows)];
+  const opening = template
+    ? `<p>${fillTemplate(escapeHtml(template), templateValues(activity, device, placement, links), escapeHtml).replace(/\r?\n/g, '<br>')}</p>`
+    : `<p>${escapeHtml(alertTitle(activity) ?? 'NinjaOne raised an alert.')}</p>`;
+  const parts = [opening, table(rows)];
   if (params.length > 0) parts.push(`<p><b>Condition values</b></p>${table(params)}`);
   if (links.ninjaDeviceUrl) parts.push(`<p><a href="${escapeHtml(links.ninjaDeviceUrl)}">Open the device in NinjaOne</a></p>`);
   if (placement.how === 'catch-all') parts.push(`<p><b>Placed in the catch-all:</b> ${escapeHtml(placement.reason ?? '')}</p>`);
   parts.push('<p><small>Created by haloform serve from a NinjaOne alert; it closes itself when the alert resets.</small></p>');
   return parts.join('\n');
+}
+
+export type TemplateValues = Partial<Record<keyof typeof TEMPLATE_PLACEHOLDERS, string>>;
+
+/** What each placeholder stands for in this alert (absent when it is not known). */
+export function templateValues(activity: Activity, device: DeviceText, placement: Partial<PlacementText>, links: { ninjaDeviceUrl?: string }): TemplateValues {
+  const entries: [keyof TemplateValues, string | undefined][] = [
+    ['device', present(device.name)],
+    ['organisation', present(device.organization)],
+    ['location', present(device.location)],
+    ['client', present(placement.clientName)],
+    ['site', present(placement.siteName)],
+    ['condition', alertTitle(activity)],
+    ['message', present(activity.message)],
+    ['severity', severityOf(activity)],
+    ['priority', present(activity.priority)],
+    ['nodeClass', present(device.nodeClass)],
+    ['parameters', present(humaniseParams(activity.params).map((p) => `${p.label}: ${p.text}`).join('; '))],
+    ['triggered', activity.activityTime !== undefined ? formatDateTime(activity.activityTime * 1000) : undefined],
+    ['alertId', present(activity.seriesUid)],
+    ['deviceLink', present(links.ninjaDeviceUrl)],
+  ];
+  return Object.fromEntries(entries.filter((e): e is [keyof TemplateValues, string] => e[1] !== undefined));
+}
+
+/** The template with each {placeholder} replaced by its value made safe by `safe` (an unknown one is left as written; the spec check refuses those). */
+function fillTemplate(template: string, values: TemplateValues, safe: (value: string) => string): string {
+  return template.replace(/\{([A-Za-z]+)\}/g, (whole, name: string) => {
+    if (!(name in TEMPLATE_PLACEHOLDERS)) return whole;
+    const value = values[name as keyof TemplateValues];
+    return value === undefined ? '' : safe(cleanText(value));
+  });
 }
 
 /** What the alert is about, in the order people named it best; undefined when it says nothing. */

@@ -83,3 +83,31 @@ describe('maintenance', () => {
     ]);
   });
 });
+
+describe('alerts.template', () => {
+  const withTemplate = (template: string) => `  ticketType: Alert
+  onReset: close
+  include: { activityTypes: [CONDITION] }
+  poll: { everyMinutes: 10 }
+  template:
+${template}`;
+
+  it('writes the summary and the opening of the details from the template, values escaped and control characters gone', async () => {
+    world = await startWorld({ spec: specText({ alerts: withTemplate('    summary: "[{severity}] {device} — {condition}"\n    details: "Client {client}, site {site}.\\nSee {deviceLink} <b>now</b>"') }) });
+    const uid = world.trigger({ deviceId: world.cast.linked[0]!, severity: 'CRITICAL', message: 'Disk <script>alert(1)</script>\u202E full' });
+    await world.settle();
+    const [ticket] = world.ticketsOf(uid);
+    expect(ticket!.summary).toMatch(/^\[CRITICAL\] \S+ — Disk <script>alert\(1\)<\/script> full$/);
+    const details = String(ticket!.details_html ?? ticket!.details ?? '');
+    expect(details).toMatch(/^<p>Client [^<]+, site [^<]+\.<br>See https?:\/\/\S+ &lt;b&gt;now&lt;\/b&gt;<\/p>\n<table>/);
+    expect(details).not.toContain('<script>');
+    expect(details).not.toContain('\u202E');
+  });
+
+  it('refuses a placeholder it does not fill, with a did-you-mean', () => {
+    const loaded = loadSpecText('spec.yaml', specText({ alerts: withTemplate('    summary: "{devcie}: {condition}"') }), { NINJAONE_URL: 'https://eu.ninjarmm.com', NINJAONE_CLIENT_ID: 'a', NINJAONE_CLIENT_SECRET: 'b', HALO_URL: 'https://halo.example', HALO_CLIENT_ID: 'c', HALO_CLIENT_SECRET: 'd' }, { missingEnv: 'error' });
+    const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => d.summary)).toEqual(['Unknown placeholder']);
+    expect(errors[0]!.detail).toMatch(/^alerts\.template\.summary names \{devcie\}, which haloform does not fill\. Did you mean "device"\? Placeholders: \{device\}, /);
+  });
+});
