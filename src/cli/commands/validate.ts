@@ -81,7 +81,7 @@ export function summarise(spec: Spec): string {
     `  asset types: ${plural(spec.assetTypes.map.length, 'node class')} mapped, others: ${spec.assetTypes.unmapped}`,
     `  assets: ${plural(spec.assets.fields.length, 'field mapping')}, matched by ${spec.assets.match.join(' then ')}, removed devices: ${spec.assets.removed}`,
     spec.alerts
-      ? `  alerts: ticket type "${spec.alerts.ticketType}", on reset: ${spec.alerts.onReset}${spec.alerts.webhook ? `, webhook ${spec.alerts.webhook.publicUrl}` : ''}`
+      ? `  alerts: ticket type "${spec.alerts.ticketType}", on reset: ${spec.alerts.onReset}, ticket closed in Halo: ${spec.alerts.onTicketClosed === 'resetAlert' ? `reset the alert${spec.alerts.haloWebhook ? ' (Halo webhook)' : ' (poller)'}` : 'nothing'}${spec.alerts.reopenWithinMinutes > 0 ? `, reopen within ${spec.alerts.reopenWithinMinutes} min` : ''}${spec.alerts.maintenanceWindows.length > 0 ? `, ${spec.alerts.maintenanceWindows.length} maintenance window${spec.alerts.maintenanceWindows.length === 1 ? '' : 's'}` : ''}${spec.alerts.webhook ? `, webhook ${spec.alerts.webhook.publicUrl}` : ''}`
       : '  alerts: not configured (serve will not start)',
     spec.sync
       ? `  sync: applies ${spec.sync.autoApply.join(', ') || 'nothing'} on its own${spec.sync.autoApplyGiven ? '' : ' (the defaults)'}; holds the rest for apply`
