@@ -76,8 +76,10 @@ function storedCacheContract(storeUrl: () => string): void {
     expect(taken).toMatchObject({ fromStore: true, resynced: false, haloRequests: 0, applied: { created: 0, adopted: 0, updated: 0, deactivated: 0 } });
     expect(assetsOf(added.id)).toHaveLength(1);
     expect(second.log.find((l) => l.msg === 'sync took its cache from the store')?.fields).toMatchObject({ assets: sandbox.halo.control.state().assets.length });
-    const status = JSON.parse((await second.serve.store.getMeta('sync:status'))!) as { cache: unknown };
-    expect(status.cache).toMatchObject({ fromStore: true, assets: sandbox.halo.control.state().assets.length });
+    // serve saves the status after the cycle, without holding the cycle up for it.
+    const status = async () => (JSON.parse((await second.serve.store.getMeta('sync:status')) ?? '{}') as { cache?: { fromStore?: boolean } }).cache;
+    for (let i = 0; i < 100 && !(await status())?.fromStore; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await status()).toMatchObject({ fromStore: true, assets: sandbox.halo.control.state().assets.length });
 
     // What the new leader writes is stored too: a device moved, then a third serve.
     const moved = sandbox.data.ninjaone.devices[1]!;
