@@ -145,6 +145,13 @@ export async function serveCommand(args: ServeArgs, ctx: CommandContext): Promis
     throw e;
   }
 
+  // Listening for signals before the banner says how to stop: a SIGTERM right after it must drain, not kill.
+  const signalled = ctx.io.waitForSignal();
+  const stopHangup = ctx.io.onHangup?.(() => {
+    void handle.reload().then((r) =>
+      ctx.io.stderr.write(r.ok ? `SIGHUP: reloaded ${args.config}${r.changed ? '' : ' (unchanged)'}.\n` : `SIGHUP: kept the running spec; the new ${args.config} was refused: ${ctx.secrets.redact(r.reason)}.\n`),
+    );
+  });
   const { out } = ctx;
   ctx.io.stdout.write(
     [
@@ -163,12 +170,7 @@ export async function serveCommand(args: ServeArgs, ctx: CommandContext): Promis
     ].join('\n'),
   );
 
-  const stopHangup = ctx.io.onHangup?.(() => {
-    void handle.reload().then((r) =>
-      ctx.io.stderr.write(r.ok ? `SIGHUP: reloaded ${args.config}${r.changed ? '' : ' (unchanged)'}.\n` : `SIGHUP: kept the running spec; the new ${args.config} was refused: ${ctx.secrets.redact(r.reason)}.\n`),
-    );
-  });
-  const signal = await ctx.io.waitForSignal();
+  const signal = await signalled;
   stopHangup?.();
   ctx.io.stderr.write(`${signal}: stopping haloform serve.\n`);
   await handle.stop();
