@@ -317,10 +317,9 @@ export class HaloApiClient {
    * answers the password back, so it is sent on every apply.
    */
   async registerWebhook(hook: { name: string; url: string; events: readonly string[]; username: string; password: string }): Promise<void> {
-    const listed = await this.http.request({ method: 'GET', path: '/api/Webhook', label: 'GET /api/Webhook' });
-    const rows = Array.isArray(listed.body) ? listed.body : [];
-    const found = rows.find((r): r is Record<string, unknown> => r !== null && typeof r === 'object' && (r as Record<string, unknown>).name === hook.name);
-    const id = typeof found?.id === 'string' ? found.id : undefined;
+    // A bare array or an envelope, as every Halo list: a shape neither is an error, never a second webhook.
+    const found = (await this.list('/api/Webhook', 'webhooks')).find(({ r }) => r.name === hook.name)?.r;
+    const id = typeof found?.id === 'string' && found.id.trim() !== '' ? found.id : undefined;
     await this.http.request({
       method: 'POST',
       path: '/api/Webhook',

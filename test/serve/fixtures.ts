@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSpecText } from '../../src/config/load.js';
 import type { Spec } from '../../src/config/spec.js';
+import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { RateLimiterRegistry, silentLogger, type Logger } from '../../src/http/index.js';
 import { NinjaOneClient } from '../../src/rmm/ninjaone/client.js';
 import { generateDemo, haloLookups } from '../../src/sandbox/demo-data.js';
@@ -158,6 +159,21 @@ ${
 }
 ${options.webhookHeader ? `  webhook: { publicUrl: "http://127.0.0.1:1/ninjaone/webhook", header: ${options.webhookHeader} }` : ''}
 `;
+}
+
+/** The `alerts:` section specText writes by default, with `extra` (indented YAML lines) after it. */
+export function alertsWith(extra: string): string {
+  return `  ticketType: Alert
+  onReset: close
+  include: { activityTypes: [CONDITION] }
+  poll: { everyMinutes: 10 }
+${extra}`;
+}
+
+/** Errors a spec text has, with stand-in connections (nothing is called). */
+export function specErrors(text: string): Diagnostic[] {
+  const env = { NINJAONE_URL: 'https://eu.ninjarmm.com', NINJAONE_CLIENT_ID: 'a', NINJAONE_CLIENT_SECRET: 'b', HALO_URL: 'https://halo.example', HALO_CLIENT_ID: 'c', HALO_CLIENT_SECRET: 'd' };
+  return loadSpecText('spec.yaml', text, env, { missingEnv: 'error' }).diagnostics.filter((d) => d.severity === 'error');
 }
 
 export function loadSpec(text: string, env: Record<string, string>): Spec {

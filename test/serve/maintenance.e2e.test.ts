@@ -6,8 +6,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { inWindow } from '../../src/serve/maintenance.js';
-import { loadSpecText } from '../../src/config/load.js';
-import { specText, startWorld, type World } from './fixtures.js';
+import { alertsWith, specErrors, specText, startWorld, type World } from './fixtures.js';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -15,17 +14,12 @@ afterEach(async () => {
   world = undefined;
 });
 
-const alertsWith = (windows: string) => `  ticketType: Alert
-  onReset: close
-  include: { activityTypes: [CONDITION] }
-  poll: { everyMinutes: 10 }
-  maintenanceWindows:
-${windows}`;
+const withWindows = (windows: string) => alertsWith(`  maintenanceWindows:\n${windows}`);
 const ALWAYS = '    - { name: Patch night, from: "00:00", to: "23:59" }';
 
 describe('maintenance', () => {
   it('suppresses an alert inside a window — no ticket, nor from its reset — and says why in the inbox', async () => {
-    world = await startWorld({ spec: specText({ alerts: alertsWith(ALWAYS) }) });
+    world = await startWorld({ spec: specText({ alerts: withWindows(ALWAYS) }) });
     const uid = world.trigger({ deviceId: world.cast.linked[0]! });
     await world.settle();
     world.sandbox.ninjaone.control.resetAlert(uid);
@@ -40,7 +34,7 @@ describe('maintenance', () => {
   });
 
   it('opens the ticket as usual when the window is for another organisation', async () => {
-    world = await startWorld({ spec: specText({ alerts: alertsWith('    - { organisations: [999999], from: "00:00", to: "23:59" }') }) });
+    world = await startWorld({ spec: specText({ alerts: withWindows('    - { organisations: [999999], from: "00:00", to: "23:59" }') }) });
     const uid = world.trigger({ deviceId: world.cast.linked[0]! });
     await world.settle();
     expect(world.ticketsOf(uid)).toHaveLength(1);
@@ -75,8 +69,7 @@ describe('maintenance', () => {
   });
 
   it('refuses a time zone it does not know and a window that never covers anything, naming the window', () => {
-    const loaded = loadSpecText('spec.yaml', specText({ alerts: alertsWith('    - { from: "22:00", to: "22:00", timezone: Europe/Londn }') }), { NINJAONE_URL: 'https://eu.ninjarmm.com', NINJAONE_CLIENT_ID: 'a', NINJAONE_CLIENT_SECRET: 'b', HALO_URL: 'https://halo.example', HALO_CLIENT_ID: 'c', HALO_CLIENT_SECRET: 'd' }, { missingEnv: 'error' });
-    const errors = loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.summary}: ${d.detail}`);
+    const errors = specErrors(specText({ alerts: withWindows('    - { from: "22:00", to: "22:00", timezone: Europe/Londn }') })).map((d) => `${d.summary}: ${d.detail}`);
     expect(errors.sort()).toEqual([
       'Empty maintenance window: alerts.maintenanceWindows[0] starts and ends at the same time, so it never covers anything. Set to after from (or earlier, for a window past midnight).',
       'Unknown time zone: alerts.maintenanceWindows[0].timezone is "Europe/Londn", which is not a time zone this machine knows. Use an IANA name such as Europe/London, America/New_York or UTC.',
@@ -85,12 +78,7 @@ describe('maintenance', () => {
 });
 
 describe('alerts.template', () => {
-  const withTemplate = (template: string) => `  ticketType: Alert
-  onReset: close
-  include: { activityTypes: [CONDITION] }
-  poll: { everyMinutes: 10 }
-  template:
-${template}`;
+  const withTemplate = (template: string) => alertsWith(`  template:\n${template}`);
 
   it('writes the summary and the opening of the details from the template, values escaped and control characters gone', async () => {
     world = await startWorld({ spec: specText({ alerts: withTemplate('    summary: "[{severity}] {device} — {condition}"\n    details: "Client {client}, site {site}.\\nSee {deviceLink} <b>now</b>"') }) });
@@ -105,8 +93,7 @@ ${template}`;
   });
 
   it('refuses a placeholder it does not fill, with a did-you-mean', () => {
-    const loaded = loadSpecText('spec.yaml', specText({ alerts: withTemplate('    summary: "{devcie}: {condition}"') }), { NINJAONE_URL: 'https://eu.ninjarmm.com', NINJAONE_CLIENT_ID: 'a', NINJAONE_CLIENT_SECRET: 'b', HALO_URL: 'https://halo.example', HALO_CLIENT_ID: 'c', HALO_CLIENT_SECRET: 'd' }, { missingEnv: 'error' });
-    const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
+    const errors = specErrors(specText({ alerts: withTemplate('    summary: "{devcie}: {condition}"') }));
     expect(errors.map((d) => d.summary)).toEqual(['Unknown placeholder']);
     expect(errors[0]!.detail).toMatch(/^alerts\.template\.summary names \{devcie\}, which haloform does not fill\. Did you mean "device"\? Placeholders: \{device\}, /);
   });

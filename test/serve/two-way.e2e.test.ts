@@ -8,19 +8,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HaloApiClient } from '../../src/halo/client.js';
 import { NINJAONE } from '../../src/rmm/ninjaone/provider.js';
-import { specText, startWorld, type World } from './fixtures.js';
+import { alertsWith, specText, startWorld, type World } from './fixtures.js';
 
 let world: World | undefined;
 afterEach(async () => {
   await world?.close();
   world = undefined;
 });
-
-const alertsWith = (extra: string) => `  ticketType: Alert
-  onReset: close
-  include: { activityTypes: [CONDITION] }
-  poll: { everyMinutes: 10 }
-${extra}`;
 
 const resetRequests = (w: World) => w.sandbox.ninjaone.server.requests().filter((r) => r.method === 'POST' && /^\/v2\/alert\/[^/]+\/reset$/.test(r.path));
 const active = (w: World, uid: string) => w.sandbox.ninjaone.control.state().alerts.some((a) => a.uid === uid);

@@ -83,9 +83,7 @@ describe('serve keeps Halo converged (sync)', () => {
   it('never takes a device NinjaOne sent without its id for a deleted one: its webhook reads NinjaOne whole, and nothing is deactivated', async () => {
     const s = await startSyncingServe();
     await s.sync();
-    const ninja = new NinjaOneClient((await loadedSpec()).connections.ninjaone, { maxAttempts: 1 });
-    await ninja.registerWebhook({ url: `${s.url}/ninjaone/webhook`, header: 'Authorization', secret: SECRET, lifecycle: true });
-    await ninja.close();
+    await pointLifecycleWebhookAt(s);
     const device = sandbox.data.ninjaone.devices[11]!;
     const wholeReads = () => sandbox.ninjaone.server.requests().filter((r) => r.path === '/v2/devices-detailed').length;
     const readsBefore = wholeReads();
@@ -274,9 +272,7 @@ describe('serve keeps Halo converged (sync)', () => {
     expect(sandbox.ninjaone.control.webhooks()[0]!.activities).toEqual({
       statusCode: ['TRIGGERED', 'RESET', 'NODE_CREATED', 'NODE_UPDATED', 'NODE_DELETED', 'CLIENT_CREATED', 'CLIENT_UPDATED', 'CLIENT_DELETED', 'LOCATION_CREATED', 'LOCATION_UPDATED', 'LOCATION_DELETED'],
     });
-    const ninja = new NinjaOneClient((await loadedSpec()).connections.ninjaone, { maxAttempts: 1 });
-    await ninja.registerWebhook({ url: `${s.url}/ninjaone/webhook`, header: 'Authorization', secret: SECRET, lifecycle: true });
-    await ninja.close();
+    await pointLifecycleWebhookAt(s);
     expect(await s.syncBackstop()).toBeUndefined(); // learns where the activity log ends
 
     const devices = sandbox.data.ninjaone.devices;
@@ -311,9 +307,7 @@ describe('serve keeps Halo converged (sync)', () => {
   it('an organisation added in NinjaOne becomes a client through its lifecycle webhook (NinjaOne read whole); a dropped one is caught by the backstop', async () => {
     const s = await startSyncingServe();
     await s.sync();
-    const ninja = new NinjaOneClient((await loadedSpec()).connections.ninjaone, { maxAttempts: 1 });
-    await ninja.registerWebhook({ url: `${s.url}/ninjaone/webhook`, header: 'Authorization', secret: SECRET, lifecycle: true });
-    await ninja.close();
+    await pointLifecycleWebhookAt(s);
     expect(await s.syncBackstop()).toBeUndefined();
     const clientNamed = (name: string) => sandbox.halo.control.state().clients.find((c) => c.name === name);
 
@@ -454,6 +448,13 @@ describe('spec reload', () => {
     await until(async () => (await s.metrics.text()).includes('haloform_spec_reloads_total{outcome="reloaded"} 1'), 8_000);
   });
 });
+
+/** Registers serve's webhook in NinjaOne with the lifecycle activities (apply registered it at the demo's public address). */
+async function pointLifecycleWebhookAt(s: ServeHandle): Promise<void> {
+  const ninja = new NinjaOneClient((await loadedSpec()).connections.ninjaone, { maxAttempts: 1 });
+  await ninja.registerWebhook({ url: `${s.url}/ninjaone/webhook`, header: 'Authorization', secret: SECRET, lifecycle: true });
+  await ninja.close();
+}
 
 async function loadedSpec(): Promise<Spec> {
   return loadSpecFile('spec.yaml', demoEnv(sandbox), dir, { missingEnv: 'error' }).spec as Spec;
