@@ -7,6 +7,7 @@
 
 import yargs, { type Argv } from 'yargs';
 import { VERSION } from '../version.js';
+import { declareAlerts } from './commands/alerts.js';
 import { declareApply } from './commands/apply.js';
 import { declareDemo } from './commands/demo.js';
 import { declareInbox } from './commands/inbox.js';
@@ -22,7 +23,7 @@ import type { Io } from './io.js';
 import type { DeclareCommand, RunCommand, SelectCommand } from './options.js';
 
 /** Every command, in the order --help lists them; each module declares its own options. */
-const COMMANDS: readonly DeclareCommand[] = [declareValidate, declarePlan, declareApply, declareSync, declareSandbox, declareServe, declareInbox, declareInit, declareSchema, declareDemo];
+const COMMANDS: readonly DeclareCommand[] = [declareValidate, declarePlan, declareApply, declareSync, declareSandbox, declareServe, declareInbox, declareAlerts, declareInit, declareSchema, declareDemo];
 
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   let selected: RunCommand | undefined;

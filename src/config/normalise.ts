@@ -6,7 +6,7 @@
 import type { SpecPath } from '../diagnostics/diagnostic.js';
 import type { FieldMapping as FieldMappingFile, HaloformSpec, OrganisationMapping as OrganisationMappingFile } from './spec-file.generated.js';
 import { Secret } from './secret.js';
-import type { DevicePath, FieldMapping, LocationPolicy, NinjaRef, OrganisationMapping, Severity, SiteMapping, Spec, SyncKind } from './spec.js';
+import type { AlertRoute, DevicePath, FieldMapping, LocationPolicy, NinjaRef, OrganisationMapping, RouteMatch, RouteSettings, Severity, SiteMapping, Spec, SyncKind } from './spec.js';
 import { NINJAONE } from '../rmm/ninjaone/provider.js';
 import { HALO_ASSET_PROPERTIES, NINJAONE_INSTANCES } from './vocabulary.js';
 
@@ -159,6 +159,10 @@ function alertsOf(alerts: NonNullable<Filled['alerts']>): NonNullable<Spec['aler
     haloWebhook: alerts.haloWebhook ?? false,
     reopenWithinMinutes: alerts.reopenWithinMinutes ?? 0,
     ...(alerts.template ? { template: { ...alerts.template } } : {}),
+    routes: (alerts.routes ?? []).map(routeOf),
+    ...(alerts.stormThreshold
+      ? { stormThreshold: { alerts: alerts.stormThreshold.alerts, withinMinutes: alerts.stormThreshold.withinMinutes ?? 5, per: alerts.stormThreshold.per ?? 'organisation+condition' } }
+      : {}),
     maintenanceWindows: (alerts.maintenanceWindows ?? []).map((w) => ({
       ...(w.name !== undefined ? { name: w.name } : {}),
       ...(w.organisations ? { organisations: w.organisations.map(ninjaRef) } : {}),
@@ -184,6 +188,30 @@ function alertsOf(alerts: NonNullable<Filled['alerts']>): NonNullable<Spec['aler
         }
       : {}),
   };
+}
+
+type RouteFile = NonNullable<NonNullable<Filled['alerts']>['routes']>[number];
+
+function routeOf(route: RouteFile, index: number): AlertRoute {
+  const list = <T>(value: T | T[] | undefined): T[] | undefined => (value === undefined ? undefined : Array.isArray(value) ? [...value] : [value]);
+  const m = route.match;
+  const match: RouteMatch = {};
+  const put = <K extends keyof RouteMatch>(key: K, value: RouteMatch[K] | undefined) => {
+    if (value !== undefined) match[key] = value;
+  };
+  put('severities', list(m.severity) as Severity[] | undefined);
+  put('priorities', list(m.priority));
+  put('activityTypes', list(m.activityType));
+  put('conditions', list(m.condition));
+  put('organisations', list(m.organisation)?.map(ninjaRef));
+  put('deviceClasses', list(m.deviceClass));
+  put('deviceRoles', list(m.deviceRole));
+  put('tags', list(m.tags));
+  const set: RouteSettings = {};
+  for (const key of ['ticketType', 'team', 'agent', 'category', 'priority', 'status', 'sla'] as const) {
+    if (route[key] !== undefined) (set as Record<string, unknown>)[key] = route[key];
+  }
+  return { name: route.name ?? `routes[${index}]`, index, match, suppress: route.suppress ?? false, set };
 }
 
 function organisationMapping(

@@ -40,6 +40,7 @@ export const RULES: readonly Rule[] = [
   webhookUsesHttps,
   maintenanceWindowsValid,
   templatePlaceholdersKnown,
+  routesValid,
 ];
 
 export function checkRules(spec: Spec, context: RuleContext): Diagnostic[] {
@@ -345,6 +346,7 @@ function nodeClassesKnown(spec: Spec): Diagnostic[] {
   return [
     ...spec.assetTypes.map.flatMap((m) => check(m.nodeClass, m.path, 'key')),
     ...(spec.alerts?.include.nodeClasses ?? []).flatMap((c, i) => check(c, ['alerts', 'include', 'nodeClasses', i], 'value')),
+    ...(spec.alerts?.routes ?? []).flatMap((r, i) => (r.match.deviceClasses ?? []).flatMap((c, j) => check(c, routeMatchPath(r.match.deviceClasses!, i, 'deviceClass', j), 'value'))),
   ];
 }
 
@@ -373,6 +375,41 @@ function maintenanceWindowsValid(spec: Spec): Diagnostic[] {
     if (w.from === w.to) {
       out.push(error('Empty maintenance window', `alerts.maintenanceWindows[${i}] starts and ends at the same time, so it never covers anything. Set to after from (or earlier, for a window past midnight).`, ['alerts', 'maintenanceWindows', i, 'to']));
     }
+  });
+  return out;
+}
+
+/** The path of a route's match criterion: `condition` when one value was written, `condition[j]` in a list. */
+function routeMatchPath(values: readonly unknown[], route: number, key: string, j: number): SpecPath {
+  return values.length === 1 ? ['alerts', 'routes', route, 'match', key] : ['alerts', 'routes', route, 'match', key, j];
+}
+
+/**
+ * alerts.routes: conditions written as /regular expressions/ compile, names are unique, a
+ * suppressing route sets nothing, and no route hides behind one that matches every alert.
+ */
+function routesValid(spec: Spec): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Map<string, number>();
+  let catchAll: number | undefined;
+  spec.alerts?.routes.forEach((route, i) => {
+    const path = ['alerts', 'routes', i];
+    (route.match.conditions ?? []).forEach((c, j) => {
+      const m = /^\/(.+)\/([a-z]*)$/s.exec(c);
+      if (!m) return;
+      try {
+        new RegExp(m[1]!, m[2]);
+      } catch (e) {
+        out.push(error('Bad regular expression', `alerts.routes[${i}].match.condition ${c} is not a regular expression JavaScript accepts (${(e as Error).message.replace(/^Invalid regular expression: /, '')}). Fix it, or write the condition's name without slashes.`, routeMatchPath(route.match.conditions!, i, 'condition', j)));
+      }
+    });
+    const earlier = seen.get(route.name.toLowerCase());
+    if (earlier !== undefined) out.push(error('Duplicate route name', `alerts.routes[${i}] is named "${route.name}", as alerts.routes[${earlier}] is; the plan, the log and inbox list --route tell routes apart by name. Rename one.`, [...path, 'name']));
+    else seen.set(route.name.toLowerCase(), i);
+    const set = Object.keys(route.set);
+    if (route.suppress && set.length > 0) out.push(error('Conflicting keys', `alerts.routes[${i}] suppresses its alerts (suppress: true) and also sets ${set.join(', ')}, which would never be used. Remove ${set.length === 1 ? 'it' : 'them'}, or remove suppress.`, [...path, 'suppress']));
+    if (catchAll !== undefined) out.push(warning('Route never taken', `alerts.routes[${i}] ("${route.name}") comes after alerts.routes[${catchAll}], which matches every alert, so no alert reaches it. Move it before, or give routes[${catchAll}] a match.`, path));
+    else if (Object.keys(route.match).length === 0) catchAll = i;
   });
   return out;
 }

@@ -273,6 +273,106 @@ export interface HaloformSpec {
       details?: string;
     };
     /**
+     * Routing rules for alert tickets, first match wins: each matches alerts by what NinjaOne says of them and sets the ticket's type, team, agent, category, priority, status or SLA, or suppresses the ticket. What a route leaves out, and every alert no route matches, take the default route: alerts.ticketType and alerts.priority. plan checks every name against Halo and shows the routing table; `haloform alerts route --activity file.json` says which route an activity takes and why.
+     */
+    routes?: {
+      /**
+       * The route's name, shown in the plan, the log, the inbox (`inbox list --route`) and `alerts route`. Left out: routes[N].
+       */
+      name?: string;
+      /**
+       * What an alert must have to take this route: every key given must match (a list matches any of its values). `{}` matches every alert.
+       */
+      match: {
+        /**
+         * NinjaOne severity: CRITICAL, MAJOR, MODERATE, MINOR or NONE (an alert without one is NONE).
+         */
+        severity?:
+          | ('CRITICAL' | 'MAJOR' | 'MODERATE' | 'MINOR' | 'NONE')
+          | [
+              'CRITICAL' | 'MAJOR' | 'MODERATE' | 'MINOR' | 'NONE',
+              ...('CRITICAL' | 'MAJOR' | 'MODERATE' | 'MINOR' | 'NONE')[]
+            ];
+        /**
+         * NinjaOne's own priority of the alert: HIGH, MEDIUM, LOW or NONE (an alert without one is NONE).
+         */
+        priority?: string | [string, ...string[]];
+        /**
+         * NinjaOne activity types, as in alerts.include.activityTypes (CONDITION, ...).
+         */
+        activityType?: string | [string, ...string[]];
+        /**
+         * The condition: its name as NinjaOne shows it (the alert's condition name, source name or subject; case is ignored), or a regular expression between slashes (/disk .* free/i), tested on those and on the message.
+         */
+        condition?: string | [string, ...string[]];
+        /**
+         * NinjaOne organisations, by id or exact name.
+         */
+        organisation?: NinjaRef | [NinjaRef, ...NinjaRef[]];
+        /**
+         * NinjaOne node classes (WINDOWS_SERVER, WINDOWS_WORKSTATION, MAC, ...).
+         */
+        deviceClass?: string | [string, ...string[]];
+        /**
+         * NinjaOne device role ids (the device's nodeRoleId; Administration > Devices > Roles).
+         */
+        deviceRole?: number | [number, ...number[]];
+        /**
+         * NinjaOne device tags: the device has at least one of them (case is ignored).
+         */
+        tags?: string | [string, ...string[]];
+      };
+      /**
+       * true: alerts taking this route open no ticket; they are logged as suppressed. Nothing else may be set with it.
+       */
+      suppress?: boolean;
+      /**
+       * Name of the Halo ticket type. Left out: alerts.ticketType.
+       */
+      ticketType?: string;
+      /**
+       * Name of the Halo team the ticket is assigned to.
+       */
+      team?: string;
+      /**
+       * The Halo agent the ticket is assigned to: their name, or their id.
+       */
+      agent?: string | number;
+      /**
+       * The ticket's category as Halo names it (Hardware>Server).
+       */
+      category?: string;
+      /**
+       * The Halo priority: its id, or its name. Left out: by severity, as alerts.priority says.
+       */
+      priority?: string | number;
+      /**
+       * Name of the Halo status a new ticket starts in. Left out: the ticket type's initial status.
+       */
+      status?: string;
+      /**
+       * Name of the Halo SLA. Left out: as Halo decides (the ticket type's or the client's).
+       */
+      sla?: string;
+    }[];
+    /**
+     * Storm roll-up: when this many devices alert on one condition (of one organisation) within the window, one parent ticket lists the devices instead of a ticket each; later alerts of the storm become notes on it, and it closes with the storm's last reset. Alerts before the threshold keep their own tickets, and the parent names them.
+     */
+    stormThreshold?: {
+      /**
+       * How many alerts (distinct devices) within the window start a storm.
+       */
+      alerts: number;
+      /**
+       * The window, in minutes.
+       */
+      withinMinutes?: number;
+      /**
+       * What one storm shares: organisation+condition (the default), or the condition alone, across organisations.
+       */
+      per?: 'organisation+condition' | 'condition';
+    };
+    /**
      * apply registers a Halo outgoing webhook on ticket updates to serve's POST /halo/webhook (alerts.webhook.publicUrl with its path replaced), so a ticket closed in Halo resets its alert at once rather than at the next poll. Needs alerts.webhook and HALOFORM_HALO_WEBHOOK_SECRET (apply and serve).
      */
     haloWebhook?: boolean;

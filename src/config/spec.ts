@@ -172,6 +172,47 @@ export interface MaintenanceWindow {
   timezone: string;
 }
 
+/** What a route matches: every criterion given must hold; a list holds when any value does. */
+export interface RouteMatch {
+  severities?: Severity[];
+  priorities?: string[];
+  activityTypes?: string[];
+  /** Condition names (case-folded equality) or regular expressions (`/…/flags`), as written. */
+  conditions?: string[];
+  organisations?: NinjaRef[];
+  deviceClasses?: string[];
+  deviceRoles?: number[];
+  tags?: string[];
+}
+
+/** What a route sets on the ticket; left out = the default route's (alerts.ticketType, alerts.priority) or Halo's. */
+export interface RouteSettings {
+  ticketType?: string;
+  team?: string;
+  agent?: string | number;
+  category?: string;
+  priority?: string | number;
+  status?: string;
+  sla?: string;
+}
+
+/** One of alerts.routes. */
+export interface AlertRoute {
+  /** Its name, or `routes[N]`. */
+  name: string;
+  /** Its position in alerts.routes. */
+  index: number;
+  match: RouteMatch;
+  suppress: boolean;
+  set: RouteSettings;
+}
+
+export interface StormThreshold {
+  alerts: number;
+  withinMinutes: number;
+  per: 'organisation+condition' | 'condition';
+}
+
 export interface Alerts {
   ticketType: string;
   priority: Record<Severity, number>;
@@ -185,6 +226,10 @@ export interface Alerts {
   maintenanceWindows: MaintenanceWindow[];
   /** A firing within this many minutes of its ticket closing reopens it (0: off). */
   reopenWithinMinutes: number;
+  /** Routing rules, first match wins; an alert none matches takes the default route. */
+  routes: AlertRoute[];
+  /** Storm roll-up; undefined: off. */
+  stormThreshold?: StormThreshold;
   /** apply registers Halo's webhook to serve's POST /halo/webhook (the fast path of onTicketClosed). */
   haloWebhook: boolean;
   closeOnlyUntouched: boolean;

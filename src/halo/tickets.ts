@@ -64,6 +64,12 @@ export interface NewAlertTicket {
   /** A specific end user (on `siteId`); undefined selects the site's General User. */
   userId?: number;
   priorityId?: number;
+  /** From the alert's route (alerts.routes): the team by name, the agent, category, starting status and SLA. */
+  team?: string;
+  agentId?: number;
+  category?: string;
+  statusId?: number;
+  slaId?: number;
   assetIds: number[];
   /** The NinjaOne alert uid (series). */
   ninjaAlertId: string;
@@ -162,6 +168,11 @@ export class HaloTickets {
       site_id: input.siteId,
       ...(input.userId !== undefined ? { user_id: input.userId } : { usertype: GENERAL_USER_TYPE }),
       ...(input.priorityId !== undefined ? { priority_id: input.priorityId } : {}),
+      ...(input.team !== undefined ? { team: input.team } : {}),
+      ...(input.agentId !== undefined ? { agent_id: input.agentId } : {}),
+      ...(input.category !== undefined ? { category_1: input.category } : {}),
+      ...(input.statusId !== undefined ? { status_id: input.statusId } : {}),
+      ...(input.slaId !== undefined ? { sla_id: input.slaId } : {}),
       assets: input.assetIds.map((id) => ({ id })),
       [this.halo.identity.ticketAlert]: input.ninjaAlertId,
       ...(input.ninjaDeviceId !== undefined ? { [this.halo.identity.ticketDevice]: input.ninjaDeviceId } : {}),

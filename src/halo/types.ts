@@ -8,6 +8,7 @@
 
 import type { ReadProblem } from '../http/rows.js';
 import type { RmmId } from '../rmm/snapshot.js';
+import type { HaloRoutingLookups } from './routing-lookups.js';
 
 export interface HaloTopLevel {
   id: number;
@@ -144,4 +145,6 @@ export interface HaloSnapshot {
   customFields: HaloCustomField[];
   /** What was wrong with rows Halo sent: each kept with the value absent, or left out. */
   problems: ReadProblem[];
+  /** The lists alerts.routes names (teams, agents, …); read by plan only when the spec routes alerts. */
+  routing?: HaloRoutingLookups;
 }

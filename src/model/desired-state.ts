@@ -15,6 +15,7 @@ import type { Desired } from './desired.js';
 import { readProblemWarnings } from './read-problems.js';
 import { foldName } from '../halo/names.js';
 import { ticketTypeNamed } from '../halo/lookups.js';
+import { routingTable } from './routing-table.js';
 import { haloWebhookUrl } from '../halo/webhooks.js';
 import { deviceKey, sameRmmId, type RmmProvider } from '../rmm/provider.js';
 
@@ -36,6 +37,7 @@ export function desiredState(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapshot,
   checkTicketType(spec, halo, report);
   const webhook = webhookOf(spec, ninja, report);
   const haloWebhook = haloWebhookOf(spec, report);
+  const routing = routingTable(spec, ninja, halo, report);
   warnUnknownMappings(spec, ninja, report);
   // What was wrong with rows either API sent: read around, and said.
   report.warnings.push(...readProblemWarnings([...ninja.problems, ...halo.problems], halo));
@@ -51,6 +53,7 @@ export function desiredState(spec: Spec, ninja: RmmSnapshot, halo: HaloSnapshot,
     deactivations,
     ...(webhook ? { webhook } : {}),
     ...(haloWebhook ? { haloWebhook } : {}),
+    ...(routing ? { routing } : {}),
     errors: report.errors,
     warnings: report.warnings,
   };

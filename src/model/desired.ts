@@ -4,6 +4,7 @@
  * resolvers in this folder; diffed into a Plan by src/plan/. Pure data.
  */
 
+import type { PlanRoute } from './routing-table.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { HaloAsset, HaloAssetType, HaloClient, HaloField, HaloFieldOption, HaloFieldType, HaloSite, HaloUser } from '../halo/types.js';
 import type { RmmDevice } from '../rmm/snapshot.js';
@@ -109,6 +110,8 @@ export interface Desired {
   sites: DesiredSite[];
   assets: DesiredAsset[];
   deactivations: Deactivation[];
+  /** alerts.routes as a table, the default route last; undefined when the spec routes nothing. */
+  routing?: PlanRoute[];
   /** Halo's webhook to serve (alerts.haloWebhook). */
   haloWebhook?: { url: string };
   webhook?: { url: string; header: string; organizationIds?: RmmId[]; /** Device lifecycle activities too, for the sync controller (the spec has sync:). */ lifecycle: boolean };

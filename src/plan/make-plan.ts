@@ -53,6 +53,7 @@ export function makePlan(desired: Desired, halo: HaloSnapshot, meta: PlanMeta): 
     changes,
     summary,
     byKind,
+    ...(desired.routing ? { routing: desired.routing } : {}),
     read: meta.read,
   };
 }

@@ -4,6 +4,7 @@
  * object, so the three can never disagree.
  */
 
+import type { PlanRoute } from '../model/routing-table.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { HaloFieldType } from '../halo/types.js';
 import type { AssetProperty } from '../halo/writes.js';
@@ -187,6 +188,8 @@ export interface Plan {
   summary: Summary;
   /** Counts by kind and action. */
   byKind: Partial<Record<Kind, Partial<Record<Action, number>>>>;
+  /** alerts.routes as a table, the default route last (what serve will do with alerts; nothing apply changes). */
+  routing?: PlanRoute[];
   /** What was read, for the reader's orientation. */
   read: { organizations: number; locations: number; devices: number; haloClients: number; haloAssets: number };
 }

@@ -4,6 +4,8 @@
  * limit: details are cut with a note pointing to the JSON artifact. Pure.
  */
 
+import type { PlanRoute } from '../model/routing-table.js';
+import { routeTicketWords } from './plan-text.js';
 import { isWebhookKind } from '../model/address.js';
 import { formatPath, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { shownAttributes } from './attributes.js';
@@ -54,6 +56,7 @@ export function renderPlanMarkdown(unsafe: Plan, options: MarkdownOptions): stri
     head.push(`| **total** | **${s.create}** | **${s.adopt}** | **${s.update}** | **${s.deactivate}** | ${s.unchanged} |`, '');
   }
 
+  if (!failed && plan.routing) head.push(routingSection(plan.routing), '');
   head.push(...diagnosticAlerts(plan.errors, 'CAUTION', options.locate));
   head.push(...diagnosticAlerts(plan.warnings, 'WARNING', options.locate));
   if (failed) head.push('Nothing will be changed until the errors are fixed.', '');
@@ -108,6 +111,19 @@ export function diagnosticAlerts(list: readonly Diagnostic[], kind: 'CAUTION' | 
     const body = `**${escape(d.summary)}**${where ? ` — \`${where}\`` : ''}${d.address ? ` — \`${d.address}\`` : ''}: ${escape(d.detail)}`;
     return [`> [!${kind}]`, ...body.split('\n').map((l) => `> ${l}`), ''];
   });
+}
+
+/** The routing table, folded: what each route matches and what its tickets get, first match wins. */
+function routingSection(routes: readonly PlanRoute[]): string {
+  const lines = [`<details><summary><b>Alert routing</b> — ${routes.length - 1} route${routes.length === 2 ? '' : 's'} and the default, first match wins</summary>`, '', '| # | route | when | then |', '|---:|---|---|---|'];
+  routes.forEach((r, i) => lines.push(`| ${i + 1} | ${cell(r.name)} | ${cell(r.match.join(' and '))} | ${r.then === 'suppress' ? 'no ticket (suppressed)' : cell(routeTicketWords(r.then))} |`));
+  lines.push('', '</details>');
+  return lines.join('\n');
+}
+
+/** Text for a table cell: escaped, pipes and line breaks kept out. */
+function cell(text: string): string {
+  return escape(text).replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
 }
 
 function section(rmm: PlanRmm, title: string, changes: Change[], unchanged: number, note?: string): string {

@@ -9,6 +9,7 @@ import { formatPath, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { shownAttributes } from './attributes.js';
 import { addressName, hasChanges, isRef, type Action, type Change, type Plan, type PlanRmm, type Value } from '../plan/plan.js';
 import type { Paint } from './paint.js';
+import type { PlanRoute, PlanRouteTicket } from '../model/routing-table.js';
 import { displayPlan, quoted } from './safe-text.js';
 
 export interface TextOptions {
@@ -47,6 +48,8 @@ export function renderPlanText(unsafe: Plan, options: TextOptions): string {
   if (plan.warnings.length > 0) {
     for (const w of plan.warnings) out.push(diag(w), '');
   }
+
+  if (plan.routing) out.push(...routingLines(plan.routing, paint), '');
 
   if (!hasChanges(plan)) {
     out.push(paint.green(paint.bold('No changes.')) + ` Halo matches the spec and ${plan.rmm.name}.`);
@@ -91,6 +94,31 @@ export function renderPlanText(unsafe: Plan, options: TextOptions): string {
 
   out.push(paint.bold(summaryLine(plan)));
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * The routing table: what each route matches and what its tickets get, first match wins. Not a
+ * change (apply writes nothing for it): what serve will do with alerts once the spec is merged.
+ */
+export function routingLines(routes: readonly PlanRoute[], paint: Paint): string[] {
+  const out = [heading('Alert routing (first match wins)', paint), ''];
+  routes.forEach((r, i) => {
+    const last = i === routes.length - 1;
+    out.push(`  ${paint.bold(`${i + 1}. ${last ? r.name : quoted(r.name)}`)}  ${last ? paint.dim(r.match.join(' and ')) : `${paint.dim('when')} ${r.match.join(paint.dim(' and '))}`}`);
+    out.push(`       ${r.then === 'suppress' ? paint.yellow('→ no ticket (suppressed, logged)') : `→ ${routeTicketWords(r.then)}`}`);
+  });
+  return out;
+}
+
+/** "ticket type Alerts, priority High (2), team Infrastructure, …" */
+export function routeTicketWords(t: PlanRouteTicket): string {
+  const parts = [`ticket type ${quoted(t.ticketType)}`, `priority ${t.priority}`];
+  if (t.team !== undefined) parts.push(`team ${quoted(t.team)}`);
+  if (t.agent !== undefined) parts.push(`agent ${t.agent}`);
+  if (t.category !== undefined) parts.push(`category ${quoted(t.category)}`);
+  if (t.status !== undefined) parts.push(`status ${quoted(t.status)}`);
+  if (t.sla !== undefined) parts.push(`SLA ${quoted(t.sla)}`);
+  return parts.join(', ');
 }
 
 /** "1 device", "2 devices" */

@@ -44,7 +44,7 @@ export function jsonSafe(json: string): string {
 }
 
 /** A plan as a person should see it: its changes with every string escaped, its diagnostics with controls escaped (their line breaks kept). */
-export function displayPlan<T extends { changes: unknown[]; errors: D[]; warnings: D[] }, D extends { summary: string; detail: string }>(plan: T): T {
+export function displayPlan<T extends { changes: unknown[]; errors: D[]; warnings: D[]; routing?: unknown[] }, D extends { summary: string; detail: string }>(plan: T): T {
   const diagnostic = (d: D): D => ({ ...d, summary: escapeControls(d.summary), detail: escapeControls(d.detail) });
-  return { ...plan, changes: displaySafe(plan.changes), errors: plan.errors.map(diagnostic), warnings: plan.warnings.map(diagnostic) };
+  return { ...plan, changes: displaySafe(plan.changes), errors: plan.errors.map(diagnostic), warnings: plan.warnings.map(diagnostic), ...(plan.routing ? { routing: displaySafe(plan.routing) } : {}) };
 }

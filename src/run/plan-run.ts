@@ -10,6 +10,9 @@ import type { Spec } from '../config/spec.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { HaloSnapshot } from '../halo/types.js';
 import { ApiError } from '../http/index.js';
+import type { ReadProblem } from '../http/rows.js';
+import { routingListsNeeded } from '../halo/route-targets.js';
+import { readRoutingLookups } from '../halo/routing-lookups.js';
 import { desiredState } from '../model/desired-state.js';
 import type { RmmSnapshot } from '../rmm/snapshot.js';
 import { makePlan } from '../plan/make-plan.js';
@@ -39,7 +42,7 @@ export async function planRun(loaded: LoadedSpec & { spec: Spec }, clients: Clie
   const provider = clients.rmm.provider;
   const meta = planMeta(loaded, clients, options.now);
   const readingDone = options.onReading?.();
-  const [ninjaRead, haloRead] = await Promise.allSettled([clients.rmm.read(spec), clients.halo.readSnapshot({ customFields: readsCustomFields(spec) })]).finally(() => readingDone?.());
+  const [ninjaRead, haloRead] = await Promise.allSettled([clients.rmm.read(spec), readHalo(clients, spec)]).finally(() => readingDone?.());
   const readErrors: Diagnostic[] = [];
   if (ninjaRead.status === 'rejected') readErrors.push(readFailure(provider.name, ninjaRead.reason));
   if (haloRead.status === 'rejected') readErrors.push(readFailure('Halo', haloRead.reason));
@@ -48,6 +51,19 @@ export async function planRun(loaded: LoadedSpec & { spec: Spec }, clients: Clie
   }
   const plan = planFrom(loaded, ninjaRead.value, haloRead.value, meta, options);
   return { loaded, plan, halo: haloRead.value, rmm: ninjaRead.value };
+}
+
+/** Halo's snapshot, with the lists alerts.routes names when it routes alerts (read beside it, only those it names). */
+async function readHalo(clients: Clients, spec: Spec): Promise<HaloSnapshot> {
+  const need = routingListsNeeded(spec.alerts);
+  const routes = (spec.alerts?.routes.length ?? 0) > 0;
+  const problems: ReadProblem[] = [];
+  const [snapshot, routing] = await Promise.all([
+    clients.halo.readSnapshot({ customFields: readsCustomFields(spec) }),
+    routes ? readRoutingLookups(clients.halo, need, (p) => problems.push(p)) : Promise.resolve(undefined),
+  ]);
+  if (!routing) return snapshot;
+  return { ...snapshot, routing, problems: [...snapshot.problems, ...problems] };
 }
 
 /** Whether a plan of `spec` reads Halo's asset custom fields (a mapping writes one). */

@@ -22,12 +22,21 @@ import { PermanentError } from './errors.js';
 import type { DeviceText, PlacementText } from './ticket-content.js';
 import { catchAllIn, ticketTypeNamed } from '../halo/lookups.js';
 import { foldName } from '../halo/names.js';
+import { resolveRouteTargets, routingListsNeeded, type RouteProblem, type RouteTarget } from '../halo/route-targets.js';
+import { readRoutingLookups } from '../halo/routing-lookups.js';
 
 /** The ids a ticket is created and closed with. */
 export interface TicketLookups {
+  /** The default route's ticket type (alerts.ticketType). */
   ticketTypeId: number;
+  /** Every ticket type an alert ticket can have: the default's and the routes' (the poller reads each). */
+  ticketTypeIds: number[];
   closedStatusId: number;
   noteOutcomeId: number;
+  /** Each route's ticket settings in Halo, by its index in alerts.routes. */
+  routes: Map<number, RouteTarget>;
+  /** What a route names that Halo no longer has (left to Halo on the ticket, and said in a note). */
+  routeProblems: RouteProblem[];
 }
 
 /** Where a device's ticket goes. */
@@ -70,6 +79,8 @@ export class HaloDirectory {
   #customersLoading: Promise<{ clients: HaloClient[]; sites: HaloSite[] }> | undefined;
   #assets: Cache<Map<number, HaloLinkedAsset>> | undefined;
   #assetsLoading: Promise<Map<number, HaloLinkedAsset>> | undefined;
+  readonly #routingDevices = new Map<number, Cache<NinjaDevice | undefined>>();
+  #organizations: Cache<Map<number, string>> | undefined;
 
   constructor(options: DirectoryOptions) {
     this.#o = options;
@@ -88,7 +99,14 @@ export class HaloDirectory {
 
   async #loadLookups(): Promise<TicketLookups> {
     const alerts = this.#o.spec.alerts!;
-    const [types, statuses, outcomes] = await Promise.all([this.#o.tickets.halo.readTicketTypes(), this.#o.tickets.readStatuses(), this.#o.tickets.readOutcomes()]);
+    const need = routingListsNeeded(alerts);
+    const routed = alerts.routes.length > 0;
+    const [types, statuses, outcomes, lists] = await Promise.all([
+      this.#o.tickets.halo.readTicketTypes(),
+      this.#o.tickets.readStatuses(),
+      this.#o.tickets.readOutcomes(),
+      routed ? readRoutingLookups(this.#o.tickets.halo, { ...need, statuses: false }) : Promise.resolve(undefined),
+    ]);
     const found = ticketTypeNamed(types, alerts.ticketType);
     if ('missing' in found) {
       throw new PermanentError(`${found.missing} Create it in Halo or fix alerts.ticketType (haloform plan checks it), then run haloform inbox replay --dead.`);
@@ -97,7 +115,9 @@ export class HaloDirectory {
     const closed = statuses.find((s) => foldName(s.name) === 'closed')?.id ?? DEFAULT_CLOSED_STATUS;
     const outcome = outcomes.find((o) => foldName(o.name) === 'internal note') ?? outcomes[0];
     if (!outcome) throw new PermanentError('Halo lists no action outcomes (GET /api/Outcome), and a note needs one. Check the API application can read outcomes.');
-    const value = { ticketTypeId: type.id, closedStatusId: closed, noteOutcomeId: outcome.id };
+    const { targets, problems } = lists ? resolveRouteTargets(alerts.routes, types, { ...lists, statuses }) : { targets: new Map<number, RouteTarget>(), problems: [] };
+    const ticketTypeIds = [...new Set([type.id, ...[...targets.values()].flatMap((t) => (t.ticketTypeId !== undefined ? [t.ticketTypeId] : []))])];
+    const value: TicketLookups = { ticketTypeId: type.id, ticketTypeIds, closedStatusId: closed, noteOutcomeId: outcome.id, routes: targets, routeProblems: problems };
     this.#lookups = { value, at: this.#o.now() };
     return value;
   }
@@ -264,6 +284,42 @@ export class HaloDirectory {
    * delivery is retried. 404 (deleted, or out of the API application's reach) and other refusals
    * (401, 403): placed without it, saying so.
    */
+  /**
+   * The device as NinjaOne's detailed list has it (with its tags and role, which
+   * `/v2/device/{id}` lacks, NOTES §4), for routing an alert whose webhook did not say enough.
+   * Kept for minRefreshMs; undefined when it cannot be read (routing then decides without it).
+   */
+  async routingDevice(deviceId: number): Promise<NinjaDevice | undefined> {
+    if (!this.#o.ninja) return undefined;
+    const cached = this.#routingDevices.get(deviceId);
+    if (cached && this.#o.now() - cached.at < this.#minRefreshMs) return cached.value;
+    let device: NinjaDevice | undefined;
+    try {
+      device = (await this.#o.ninja.readDevices({ df: `id = ${deviceId}` })).find((d) => d.id === deviceId);
+    } catch (e) {
+      if (e instanceof ApiError && !e.retryable) return undefined;
+      throw e;
+    }
+    if (this.#routingDevices.size >= 1000) this.#routingDevices.delete(this.#routingDevices.keys().next().value!);
+    this.#routingDevices.set(deviceId, { value: device, at: this.#o.now() });
+    return device;
+  }
+
+  /** A NinjaOne organisation's name (routes match organisations by name too); the list is kept for the lookups' time. */
+  async organizationName(organizationId: number): Promise<string | undefined> {
+    if (!this.#o.ninja) return undefined;
+    if (!this.#organizations || this.#o.now() - this.#organizations.at >= this.#lookupTtlMs) {
+      try {
+        const list = await this.#o.ninja.readOrganizations();
+        this.#organizations = { value: new Map(list.map((o) => [Number(o.id), o.name])), at: this.#o.now() };
+      } catch (e) {
+        if (e instanceof ApiError && !e.retryable) return undefined;
+        throw e;
+      }
+    }
+    return this.#organizations.value.get(organizationId);
+  }
+
   async #readNinjaDevice(deviceId: number): Promise<NinjaRead> {
     try {
       const device = await this.#o.ninja!.readDevice(deviceId);

@@ -10,6 +10,7 @@
 
 import type { Spec } from '../config/spec.js';
 import type { HaloTicket, HaloTickets } from '../halo/tickets.js';
+import { parseStorm, STORM_PREFIX } from './storm.js';
 import type { Clock, Logger } from '../http/index.js';
 import type { NinjaOneClient } from '../rmm/ninjaone/client.js';
 import type { NinjaAlert } from '../rmm/ninjaone/types.js';
@@ -150,6 +151,11 @@ export class Poller {
 
     for (const t of tickets) {
       const key = ticketKey(t)!;
+      if (key.startsWith(STORM_PREFIX)) {
+        // A storm's parent closes with its devices' resets: each member whose alert is gone resets.
+        closed += await this.#resetGoneMembers(key, activeKeys);
+        continue;
+      }
       if (activeKeys.has(key)) continue;
       const series = await store.getSeries(key);
       // The reset was applied and the ticket left open on purpose (touched, or onReset: note).
@@ -179,10 +185,40 @@ export class Poller {
     return result;
   }
 
+  /** Queues a RESET for each device of a storm that still counts as alerting but whose alert is gone. */
+  async #resetGoneMembers(stormKey: string, activeKeys: ReadonlySet<string>): Promise<number> {
+    const { store, logger } = this.#o;
+    let queued = 0;
+    for (const f of parseStorm(await store.getMeta(stormKey))?.firings ?? []) {
+      if (!f.joined || !f.active || activeKeys.has(f.series) || (await store.hasPendingWork(f.series))) continue;
+      await store.accept(
+        this.#event(f.series, {
+          activityType: 'CONDITION',
+          statusCode: 'RESET',
+          status: 'Reset',
+          ...(f.series.startsWith('device:') ? {} : { seriesUid: f.series }),
+          deviceId: f.deviceId,
+          activityTime: this.#o.clock.now() / 1000,
+        }),
+      );
+      queued += 1;
+      logger.log('info', 'poller: a storm device whose alert is gone', { seriesKey: f.series, storm: stormKey });
+    }
+    return queued;
+  }
+
   async #openTickets(): Promise<HaloTicket[]> {
-    const { ticketTypeId } = await this.#o.directory.lookups();
-    const tickets = await this.#o.tickets.findTickets({ ticketTypeId, openOnly: true });
-    const closedStatus = (await this.#o.directory.lookups()).closedStatusId;
+    // One read per ticket type alert tickets can have (alerts.ticketType and the routes').
+    const { ticketTypeIds, closedStatusId: closedStatus } = await this.#o.directory.lookups();
+    const seen = new Set<number>();
+    const tickets: HaloTicket[] = [];
+    for (const ticketTypeId of ticketTypeIds) {
+      for (const t of await this.#o.tickets.findTickets({ ticketTypeId, openOnly: true })) {
+        if (seen.has(t.id)) continue;
+        seen.add(t.id);
+        tickets.push(t);
+      }
+    }
     return tickets.filter((t) => t.statusId !== closedStatus && ticketKey(t) !== undefined);
   }
 
@@ -191,6 +227,8 @@ export class Poller {
     let adopted = 0;
     for (const t of tickets) {
       const key = ticketKey(t)!;
+      // A storm's parent is its members' ticket, not a series of its own.
+      if (key.startsWith(STORM_PREFIX)) continue;
       const series = await store.getSeries(key);
       if (series?.ticketId !== undefined) continue;
       await store.saveSeries({

@@ -16,6 +16,8 @@ import type { Completion, InboxStore, PendingEffect, SeriesState, WorkItem } fro
 import { fallbackSeriesKey, includeDecision, readActivity, severityOf, type Activity } from '../rmm/ninjaone/activity.js';
 import { isTicketClosedEvent, ticketIdOf } from './ticket-closed.js';
 import { maintenanceReason } from './maintenance.js';
+import { fire, leave, ownTicket, parentCreated, stormKeyOf, type StormRole, type StormState } from './storm.js';
+import { addDeviceFacts, decidedBlind, factsOf, routeAlert, routeName, type RouteDecision } from './routing.js';
 import type { HaloDirectory, Placement, TicketLookups } from './directory.js';
 import { PermanentError } from './errors.js';
 import type { ServeMetrics } from './metrics.js';
@@ -28,6 +30,11 @@ import {
   leftOpenNoteHtml,
   reopenedNoteHtml,
   resetNoteHtml,
+  routeProblemNoteHtml,
+  stormDetailsHtml,
+  stormJoinNoteHtml,
+  stormLeaveNoteHtml,
+  stormSummary,
   ticketDetailsHtml,
   ticketSummary,
   templateValues,
@@ -126,6 +133,10 @@ function parseStored(item: WorkItem): Activity {
 class SeriesRun {
   series!: SeriesState;
   #lookups: TicketLookups | undefined;
+  #route: RouteDecision | undefined;
+  #placement: Placement | undefined;
+  /** The storm this firing was counted in (alerts.stormThreshold). */
+  #stormKey: string | undefined;
   /** The pending writes now are this attempt's own (decided and saved by it). */
   #deciding = false;
 
@@ -239,9 +250,13 @@ class SeriesRun {
       this.o.logger.log('info', 'alert suppressed', { deliveryId: this.item.deliveryId, seriesKey: this.key, reason: quiet });
       return { status: 'ignored', note: `suppressed: ${quiet}`, outcome: 'suppressed' };
     }
+    const suppressed = await this.suppressedByRoute();
+    if (suppressed) return suppressed;
     const reopened = await this.reopenRecent();
     if (reopened) return reopened;
-    await this.ensureTicket(needsNodeClass);
+    const storm = await this.storm(needsNodeClass);
+    if (storm.role === 'join') return this.joinStorm(storm);
+    await this.ensureTicket(needsNodeClass, storm.role === 'lead' ? storm.state : undefined);
     s.triggerCount = Math.max(1, s.triggerCount);
     if (this.fromPoller) {
       s.openedByPoller = true;
@@ -251,6 +266,16 @@ class SeriesRun {
     }
     this.markApplied();
     await this.decide([]);
+    if (storm.role === 'lead') {
+      const parentId = s.ticketId!;
+      await this.o.store.updateMeta(this.#stormKey!, (raw) => json(parentCreated(raw, this.key, parentId)));
+      await this.history('storm-started', { ticketId: parentId, storm: this.#stormKey, devices: storm.state.firings.length });
+      return this.finish('created', `created ticket ${parentId} for an alert storm of ${storm.state.firings.length} devices (alerts.stormThreshold)`);
+    }
+    if (this.#stormKey) {
+      const own = s.ticketId!;
+      await this.o.store.updateMeta(this.#stormKey, (raw) => json(ownTicket(raw, this.key, own)));
+    }
     return this.finish('created', `created ticket ${s.ticketId}`);
   }
 
@@ -280,6 +305,12 @@ class SeriesRun {
       const ignored = await this.o.store.listDeliveries({ seriesKey: this.key, status: 'ignored', limit: 20 });
       const left = ignored.find((d) => d.statusCode === 'TRIGGERED');
       if (left) return { status: 'ignored', note: `its TRIGGERED (delivery ${left.id}) was ignored: ${left.reason ?? 'excluded by alerts.include'}`, outcome: 'ignored' };
+      const suppressed = await this.suppressedByRoute();
+      if (suppressed) {
+        s.resetAt = this.o.now();
+        await this.save();
+        return suppressed;
+      }
       await this.ensureTicket(asTrigger.include === 'needs-node-class');
       s.triggerCount = Math.max(1, s.triggerCount);
       created = true;
@@ -291,6 +322,17 @@ class SeriesRun {
       // haloform reset the alert because a person closed the ticket: the ticket stays as they left it.
       await this.save();
       return this.finish('reset', `the alert reset after its ticket ${s.ticketId} was closed in Halo; the ticket is left as it is`);
+    }
+    if (s.storm !== undefined && !created) {
+      let left: ReturnType<typeof leave> | undefined;
+      await this.o.store.updateMeta(s.storm, (raw) => {
+        left = leave(raw, this.key);
+        return json(left.next);
+      });
+      if (left?.wasMember && left.active > 0) {
+        await this.decide([{ kind: 'note', html: stormLeaveNoteHtml(left.device ?? `NinjaOne device ${s.deviceId ?? '?'}`, left.active, left.members), label: 'storm-left' }]);
+        return this.finish('noted', `the alert reset; ${left.active} of the ${left.members} devices of the storm on ticket ${s.ticketId} still alert, so it stays open`);
+      }
     }
     const effects = this.resetEffects(false);
     await this.decide(effects);
@@ -452,15 +494,21 @@ class SeriesRun {
    * counted, and the retry would note "fired again" on it; unsaved, `createStartedAt` stays in
    * the store and the retry finds the ticket in Halo instead.
    */
-  async ensureTicket(needsNodeClass: boolean): Promise<void> {
+  async ensureTicket(needsNodeClass: boolean, storm?: StormState): Promise<void> {
     const s = this.series;
+    const alertKey = storm ? storm.key : this.key;
     const lookups = await this.lookups();
+    const route = await this.decideRoute();
+    const target = route.route ? (lookups.routes.get(route.route.index) ?? {}) : {};
+    const ticketTypeId = target.ticketTypeId ?? lookups.ticketTypeId;
+    s.route = routeName(route);
     if (s.createStartedAt !== undefined) {
       // Open tickets of the alert type only: Halo may ignore the alert-id filter (it is not in its
       // swagger), and a ticket created moments ago is open.
-      const found = (await this.o.tickets.findTickets({ ticketTypeId: lookups.ticketTypeId, ninjaAlertId: this.key, openOnly: true }, this.signal)).sort((a, b) => a.id - b.id)[0];
+      const found = (await this.o.tickets.findTickets({ ticketTypeId, ninjaAlertId: alertKey, openOnly: true }, this.signal)).sort((a, b) => a.id - b.id)[0];
       if (found) {
         s.ticketId = found.id;
+        if (storm) s.storm = storm.key;
         s.ticketOpen = !(await this.isClosed(found));
         s.initialStatusId ??= found.statusId;
         delete s.createStartedAt;
@@ -470,7 +518,7 @@ class SeriesRun {
     }
     const deviceId = this.activity.deviceId ?? s.deviceId;
     if (deviceId === undefined) throw new PermanentError(`delivery ${this.item.deliveryId}: the activity names no device, so its ticket cannot be placed`);
-    const placement = await this.o.directory.place(deviceId, this.activity.device, { needNodeClass: needsNodeClass });
+    const placement = await this.placement(needsNodeClass);
     if (needsNodeClass) this.checkNodeClass(placement);
     const alerts = this.o.spec.alerts!;
     s.deviceId = deviceId;
@@ -482,17 +530,26 @@ class SeriesRun {
     try {
       ticket = await this.o.tickets.createTicket(
         {
-          summary: ticketSummary(this.activity, placement.device.name, template?.summary ? { text: template.summary, values: templateValues(this.activity, placement.device, placement, links) } : undefined),
-          detailsHtml: ticketDetailsHtml(this.activity, placement.device, placement, links, template?.details),
-          ticketTypeId: lookups.ticketTypeId,
+          summary: storm
+            ? stormSummary(storm.condition, storm.firings.length, storm.organisation ?? placement.clientName)
+            : ticketSummary(this.activity, placement.device.name, template?.summary ? { text: template.summary, values: templateValues(this.activity, placement.device, placement, links) } : undefined),
+          detailsHtml: storm
+            ? stormDetailsHtml(storm, alerts.stormThreshold!, ticketSummary(this.activity, placement.device.name))
+            : ticketDetailsHtml(this.activity, placement.device, placement, links, template?.details),
+          ticketTypeId,
           clientId: placement.clientId,
           siteId: placement.siteId,
           ...(placement.userId !== undefined ? { userId: placement.userId } : {}),
-          priorityId: alerts.priority[severityOf(this.activity)],
-          assetIds: placement.assetId !== undefined ? [placement.assetId] : [],
-          ninjaAlertId: this.key,
-          ninjaDeviceId: deviceId,
-          thirdPartyId: `haloform:${this.key}`,
+          priorityId: target.priorityId ?? alerts.priority[severityOf(this.activity)],
+          ...(target.team !== undefined ? { team: target.team } : {}),
+          ...(target.agentId !== undefined ? { agentId: target.agentId } : {}),
+          ...(target.category !== undefined ? { category: target.category } : {}),
+          ...(target.statusId !== undefined ? { statusId: target.statusId } : {}),
+          ...(target.slaId !== undefined ? { slaId: target.slaId } : {}),
+          assetIds: placement.assetId !== undefined && !storm ? [placement.assetId] : [],
+          ninjaAlertId: alertKey,
+          ...(storm ? {} : { ninjaDeviceId: deviceId }),
+          thirdPartyId: `haloform:${alertKey}`,
         },
         this.signal,
       );
@@ -508,12 +565,108 @@ class SeriesRun {
     s.ticketOpen = true;
     s.initialStatusId = ticket.statusId;
     s.touched = false;
+    if (storm) s.storm = storm.key;
     delete s.createStartedAt;
     if (placement.how === 'catch-all' && placement.reason) s.pending = [...(s.pending ?? []), { kind: 'note', html: catchAllNoteHtml(placement.reason), label: 'catch-all' }];
+    const gone = route.route ? lookups.routeProblems.filter((p) => p.route === route.route!.index && p.severity === 'error') : [];
+    if (gone.length > 0) s.pending = [...(s.pending ?? []), { kind: 'note', html: routeProblemNoteHtml(route.route!.name, gone.map((p) => p.detail)), label: 'route-problem' }];
     this.o.metrics.ticketsCreated.inc({ placement: placement.how });
     if (!this.fromPoller) this.o.metrics.latency.observe(Math.max(0, this.o.now() - this.item.receivedAt) / 1000);
-    await this.history('ticket-created', placementDetail(ticket.id, placement));
-    this.o.logger.log('info', 'ticket created', { deliveryId: this.item.deliveryId, seriesKey: this.key, ticketId: ticket.id, placement: placement.how, clientId: placement.clientId, siteId: placement.siteId, assetId: placement.assetId });
+    await this.history('ticket-created', { ...placementDetail(ticket.id, placement), route: s.route, ...(route.route ? { routeIndex: route.route.index } : {}) });
+    this.o.logger.log('info', 'ticket created', { deliveryId: this.item.deliveryId, seriesKey: this.key, ticketId: ticket.id, route: s.route, placement: placement.how, clientId: placement.clientId, siteId: placement.siteId, assetId: placement.assetId });
+  }
+
+  /**
+   * The alert's route (alerts.routes, first match wins), decided once per run. When a route asks
+   * about the device and the webhook did not say it (its organisation, class, role or tags), the
+   * device is read from NinjaOne and the routes weighed again; what stays unknown does not match.
+   */
+  async decideRoute(): Promise<RouteDecision> {
+    if (this.#route) return this.#route;
+    const alerts = this.o.spec.alerts!;
+    if (alerts.routes.length === 0) return (this.#route = { trace: [] });
+    const facts = factsOf(this.activity);
+    let decision = routeAlert(alerts, facts);
+    const deviceId = this.activity.deviceId ?? this.series.deviceId;
+    if (decidedBlind(decision) && deviceId !== undefined) {
+      const device = await this.o.directory.routingDevice(deviceId);
+      if (device) addDeviceFacts(facts, { ...(device.organizationId !== undefined ? { organizationId: Number(device.organizationId) } : {}), ...(device.nodeClass ? { nodeClass: device.nodeClass } : {}), record: device.record });
+      if (facts.organizationName === undefined && facts.organizationId !== undefined && alerts.routes.some((r) => r.match.organisations?.some((o) => o.kind === 'name'))) {
+        const name = await this.o.directory.organizationName(facts.organizationId);
+        if (name) facts.organizationName = name;
+      }
+      decision = routeAlert(alerts, facts);
+    }
+    return (this.#route = decision);
+  }
+
+  /** Where the device's tickets go, placed once per run. */
+  async placement(needsNodeClass: boolean): Promise<Placement> {
+    const deviceId = this.activity.deviceId ?? this.series.deviceId;
+    if (deviceId === undefined) throw new PermanentError(`delivery ${this.item.deliveryId}: the activity names no device, so its ticket cannot be placed`);
+    this.#placement ??= await this.o.directory.place(deviceId, this.activity.device, { needNodeClass: needsNodeClass });
+    return this.#placement;
+  }
+
+  /**
+   * Counts the firing toward its storm (alerts.stormThreshold) and says what it does: its own
+   * ticket (`single`), the storm's parent ticket (`lead`), or a note on the parent (`join`). While
+   * another firing creates the parent, this one waits (a retry in a moment).
+   */
+  async storm(needsNodeClass: boolean): Promise<StormRole> {
+    const threshold = this.o.spec.alerts!.stormThreshold;
+    const deviceId = this.activity.deviceId ?? this.series.deviceId;
+    if (!threshold || deviceId === undefined) return { role: 'single' };
+    const facts = factsOf(this.activity);
+    const placement = await this.placement(needsNodeClass);
+    if (needsNodeClass) this.checkNodeClass(placement);
+    if (facts.organizationId === undefined && placement.device.organizationId !== undefined) facts.organizationId = placement.device.organizationId;
+    facts.organizationName ??= placement.device.organization;
+    const at = stormKeyOf(threshold, facts, this.activity.sourceConfigUid);
+    if (!at) return { role: 'single' };
+    const now = this.o.now();
+    let role = { role: 'single' } as StormRole;
+    await this.o.store.updateMeta(at.key, (raw) => {
+      const counted = fire(raw, at, { series: this.key, deviceId, device: placement.device.name ?? `NinjaOne device ${deviceId}`, at: now }, threshold, now);
+      role = counted.role;
+      return JSON.stringify(counted.next);
+    });
+    this.#stormKey = at.key;
+    if (role.role === 'wait') throw new Error(`the alert storm's parent ticket is being created by series ${role.by}; this firing joins it on the next attempt`);
+    return role;
+  }
+
+  /** A firing of a storm under way: its series' ticket is the parent, and the parent gets a note. */
+  async joinStorm(storm: Extract<StormRole, { role: 'join' }>): Promise<ProcessResult> {
+    const s = this.series;
+    s.ticketId = storm.parentTicketId;
+    s.storm = this.#stormKey!;
+    s.ticketOpen = true;
+    s.triggerCount = Math.max(1, s.triggerCount);
+    if (this.fromPoller) s.openedByPoller = true;
+    else this.noteTrigger();
+    this.markApplied();
+    const placement = this.#placement;
+    const device = placement?.device.name ?? `NinjaOne device ${s.deviceId ?? this.activity.deviceId ?? '?'}`;
+    s.deviceId ??= this.activity.deviceId;
+    await this.decide([{ kind: 'note', html: stormJoinNoteHtml(device, s.deviceId ?? 0, this.activity, storm.devices), label: 'storm-joined' }]);
+    await this.history('storm-joined', { ticketId: storm.parentTicketId, storm: s.storm, devices: storm.devices });
+    return this.finish('noted', `joined the alert storm on ticket ${storm.parentTicketId} (${storm.devices} devices; alerts.stormThreshold)`);
+  }
+
+  /** The alert's route suppresses it (suppress: true): no ticket, logged as suppressed. */
+  async suppressedByRoute(): Promise<ProcessResult | undefined> {
+    const decision = await this.decideRoute();
+    if (!decision.route?.suppress) return undefined;
+    const s = this.series;
+    const reason = `route "${decision.route.name}" (alerts.routes[${decision.route.index}]) suppresses it`;
+    s.suppressedAt = this.o.now();
+    s.route = decision.route.name;
+    this.markApplied();
+    await this.save();
+    await this.history('suppressed', { reason, route: decision.route.name });
+    this.o.logger.log('info', 'alert suppressed', { deliveryId: this.item.deliveryId, seriesKey: this.key, reason, route: decision.route.name });
+    return { status: 'ignored', note: `suppressed: ${reason}`, outcome: 'suppressed' };
   }
 
   checkNodeClass(placement: Placement): void {
@@ -531,7 +684,8 @@ class SeriesRun {
   /** Notes which ticket of this device and condition closed when, for alerts.reopenWithinMinutes. */
   async rememberClosed(ticketId: number): Promise<void> {
     const key = this.conditionKey() ?? this.series.conditionKey;
-    if (!key || this.o.spec.alerts!.reopenWithinMinutes <= 0) return;
+    // A storm's parent is many devices' ticket: a device firing again opens its own.
+    if (!key || this.o.spec.alerts!.reopenWithinMinutes <= 0 || this.series.storm !== undefined) return;
     const recent: RecentClosed = { ticketId, closedAt: this.series.ticketClosedAt ?? this.o.now(), ...(this.series.initialStatusId !== undefined ? { initialStatusId: this.series.initialStatusId } : {}) };
     await this.o.store.setMeta(`${RECENT_CLOSED_PREFIX}${key}`, JSON.stringify(recent));
   }
@@ -619,6 +773,11 @@ class SeriesRun {
   finish(outcome: ProcessResult['outcome'], note: string): ProcessResult {
     return { status: 'done', outcome, note, ...(this.series.ticketId !== undefined ? { ticketId: this.series.ticketId } : {}) };
   }
+}
+
+/** A storm state as stored; undefined removes it. */
+function json(state: StormState | undefined): string | undefined {
+  return state ? JSON.stringify(state) : undefined;
 }
 
 /** The same note, whatever markup Halo gave back: compares the text without tags and spacing. */

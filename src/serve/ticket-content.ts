@@ -181,6 +181,38 @@ export function leftOpenNoteHtml(reason: string): string {
   return note(`haloform did not close this ticket: ${reason}.`);
 }
 
+/** A storm's parent ticket summary: the condition, how many devices, the organisation. */
+export function stormSummary(condition: string, devices: number, organisation: string | undefined): string {
+  const text = cleanText(`Alert storm: ${condition} on ${devices} devices${organisation ? ` (${organisation})` : ''}`).replace(/\s+/g, ' ');
+  return text.length <= MAX_SUMMARY ? text : `${text.slice(0, MAX_SUMMARY - 1)}…`;
+}
+
+/** A storm's parent ticket details: why it exists, and every device so far, with the tickets opened before the storm. */
+export function stormDetailsHtml(storm: { condition: string; organisation?: string; firings: readonly { device: string; deviceId: number; ticketId?: number }[] }, threshold: { alerts: number; withinMinutes: number }, latestAlert: string): string {
+  const items = storm.firings.map((f) => `<li>${escapeHtml(f.device)} (NinjaOne device ${f.deviceId})${f.ticketId !== undefined ? ` — its own ticket ${f.ticketId}, opened before the storm` : ''}</li>`);
+  return [
+    `<p>${escapeHtml(`${storm.firings.length} devices fired "${storm.condition}"${storm.organisation ? ` in ${storm.organisation}` : ''} within ${threshold.withinMinutes} minutes (alerts.stormThreshold: ${threshold.alerts}), so haloform opened this one ticket for the storm instead of a ticket per device. Devices that fire it later are added as notes; the ticket closes when the last of them resets.`)}</p>`,
+    `<p>${escapeHtml(`Latest alert: ${latestAlert}`)}</p>`,
+    `<p>Devices:</p><ul>${items.join('')}</ul>`,
+  ].join('');
+}
+
+/** A device joined the storm. */
+export function stormJoinNoteHtml(device: string, deviceId: number, activity: Activity, devices: number): string {
+  const title = alertTitle(activity);
+  return note(`Also alerting: ${device} (NinjaOne device ${deviceId})${title ? `: ${title}` : ''}. ${devices} devices in this storm so far.`);
+}
+
+/** A device of the storm recovered while others still alert. */
+export function stormLeaveNoteHtml(device: string, active: number, members: number): string {
+  return note(`${device} recovered: its alert reset. ${active} of the ${members} devices on this ticket still alerting; it closes with the last.`);
+}
+
+/** The ticket's route names what Halo no longer has: those settings were left to Halo. */
+export function routeProblemNoteHtml(route: string, problems: readonly string[]): string {
+  return note(`Route "${route}" names what Halo does not have, so Halo's defaults were used for it: ${problems.join(' ')} Fix alerts.routes (haloform plan checks it).`);
+}
+
 export function catchAllNoteHtml(reason: string): string {
   return note(`This ticket is in the catch-all because ${reason}`);
 }

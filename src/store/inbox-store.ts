@@ -191,6 +191,10 @@ export interface SeriesState {
   ticketClosedAt?: number;
   /** Epoch ms when haloform reset the NinjaOne alert because its ticket was closed: the RESET that follows changes nothing on the ticket. */
   alertResetForClosedTicketAt?: number;
+  /** The route (alerts.routes) its ticket took, or `default`; set when the ticket is created or the alert suppressed by a route. */
+  route?: string;
+  /** The storm (alerts.stormThreshold) whose parent ticket is this series' ticket. */
+  storm?: string;
   updatedAt: number;
 }
 
@@ -210,6 +214,8 @@ export interface DeliveryFilter {
   deviceId?: number;
   /** The Halo ticket the delivery went to. */
   ticketId?: number;
+  /** Only deliveries of series whose ticket took this route (alerts.routes; `default`). */
+  route?: string;
   /** Newest first; default 100. */
   limit?: number;
 }
@@ -364,6 +370,12 @@ export interface InboxStore {
 
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
+  /**
+   * Reads and rewrites one meta value atomically, against every worker and replica: `change` gets
+   * the value (undefined when unset) and returns the new one (undefined: remove it). It must be
+   * pure and quick: it may run again when another writer came first. Returns what it wrote.
+   */
+  updateMeta(key: string, change: (value: string | undefined) => string | undefined): Promise<string | undefined>;
 
   /** serve's sync cache (src/sync/cache-store.ts): every row, with the meta written with them. */
   readCache(): Promise<{ meta: string | undefined; rows: CacheRow[] }>;

@@ -408,6 +408,7 @@ export class PostgresStore implements InboxStore {
     if (filter.activityId !== undefined) add('activity_id = ?', filter.activityId);
     if (filter.deviceId !== undefined) add('device_id = ?', filter.deviceId);
     if (filter.ticketId !== undefined) add('ticket_id = ?', filter.ticketId);
+    if (filter.route !== undefined) add("series_key IN (SELECT series_key FROM haloform_series WHERE data::jsonb ->> 'route' = ?)", filter.route);
     values.push(Math.max(1, Math.min(filter.limit ?? 100, 10_000)));
     const sql = `SELECT * FROM haloform_deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${values.length}`;
     return (await this.#pool.query<DeliveryRow>(sql, values)).rows.map(deliveryFrom);
@@ -578,6 +579,19 @@ export class PostgresStore implements InboxStore {
       name: 'haloform-set-meta',
       text: 'INSERT INTO haloform_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value',
       values: [key, value],
+    });
+  }
+
+  async updateMeta(key: string, change: (value: string | undefined) => string | undefined): Promise<string | undefined> {
+    this.#open();
+    return this.#transaction(async (client) => {
+      // A lock on the key, not the row: two first writers of a key that has no row yet queue too.
+      await client.query("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':haloform_meta:' || $1))", [key]);
+      const row = (await client.query<{ value: string }>('SELECT value FROM haloform_meta WHERE key = $1', [key])).rows[0];
+      const next = change(row?.value);
+      if (next === undefined) await client.query('DELETE FROM haloform_meta WHERE key = $1', [key]);
+      else await client.query('INSERT INTO haloform_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [key, next]);
+      return next;
     });
   }
 

@@ -380,6 +380,10 @@ export class SqliteStore implements InboxStore {
       where.push('ticket_id = @ticketId');
       params.ticketId = filter.ticketId;
     }
+    if (filter.route !== undefined) {
+      where.push("series_key IN (SELECT series_key FROM series WHERE json_extract(data, '$.route') = @route)");
+      params.route = filter.route;
+    }
     const sql = `SELECT * FROM deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
     return this.#db.prepare<Record<string, unknown>, DeliveryRow>(sql).all(params).map(deliveryFrom);
   }
@@ -499,6 +503,18 @@ export class SqliteStore implements InboxStore {
     this.#s.setMeta.run(key, value);
   }
 
+  async updateMeta(key: string, change: (value: string | undefined) => string | undefined): Promise<string | undefined> {
+    // IMMEDIATE: the write lock from the read on, so another process cannot write between the two.
+    return this.#db
+      .transaction(() => {
+        const next = change(this.#s.getMeta.get(key)?.value);
+        if (next === undefined) this.#s.deleteMeta.run(key);
+        else this.#s.setMeta.run(key, next);
+        return next;
+      })
+      .immediate();
+  }
+
   async readCache(): Promise<{ meta: string | undefined; rows: CacheRow[] }> {
     return this.#db.transaction(() => ({ meta: this.#s.getMeta.get(CACHE_META_KEY)?.value, rows: this.#s.cacheRows.all() }))();
   }
@@ -615,6 +631,7 @@ function prepareStatements(db: Database.Database) {
     resign: db.prepare('DELETE FROM leases WHERE name = ? AND owner = ?'),
     getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
     setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+    deleteMeta: db.prepare('DELETE FROM meta WHERE key = ?'),
     addMeta: db.prepare(
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + CAST(excluded.value AS INTEGER) AS TEXT)',
     ),

@@ -26,6 +26,8 @@ export interface InboxListArgs {
   device?: number;
   series?: string;
   ticket?: number;
+  /** The route (alerts.routes name, or `default`) the series' ticket took. */
+  route?: string;
   limit: number;
   format: 'text' | 'json';
 }
@@ -74,11 +76,13 @@ function declareInboxList(parser: Argv, select: SelectCommand): Argv {
         .option('device', { type: 'number', requiresArg: true, describe: 'Only deliveries about this NinjaOne device id' })
         .option('series', { type: 'string', requiresArg: true, describe: "Only this alert series (NinjaOne's seriesUid, the alert uid)" })
         .option('ticket', { type: 'number', requiresArg: true, describe: 'Only deliveries that went to this Halo ticket' })
+        .option('route', { type: 'string', requiresArg: true, describe: 'Only alerts that took this route (an alerts.routes name, or default)' })
         .option('limit', { type: 'number', default: 50, describe: 'At most this many' })
         .option('store', INBOX_STORE_OPTION)
         .option('format', formatOption(['text', 'json'], 'json: one delivery per line'))
         .example('haloform inbox list --status dead', 'What serve gave up on')
         .example('haloform inbox list --ticket 4711', 'Everything that touched ticket 4711')
+        .example('haloform inbox list --route backup-failures', 'Alerts the backup-failures route took')
         .example('haloform inbox list --status rejected --since 1h', 'Requests refused in the last hour'),
     (a) =>
       select((ctx) =>
@@ -90,6 +94,7 @@ function declareInboxList(parser: Argv, select: SelectCommand): Argv {
             ...(a.device !== undefined ? { device: a.device } : {}),
             ...(a.series !== undefined ? { series: a.series } : {}),
             ...(a.ticket !== undefined ? { ticket: a.ticket } : {}),
+            ...(a.route !== undefined ? { route: a.route } : {}),
             limit: a.limit,
             format: a.format,
           },
@@ -153,6 +158,7 @@ export async function inboxListCommand(args: InboxListArgs, ctx: CommandContext)
     if (value !== undefined && (!Number.isInteger(value) || value <= 0)) return fail(ctx, `${flag} must be a whole number, the id (got ${Number.isNaN(value) ? 'something that is not a number' : value}).`);
   }
   if (args.series !== undefined && args.series.trim() === '') return fail(ctx, '--series must name an alert series: the alert uid (seriesUid) NinjaOne sent.');
+  if (args.route !== undefined && args.route.trim() === '') return fail(ctx, '--route must name a route: a name from alerts.routes, or default.');
   return withStore(args.store, ctx, async (store) => {
     const deliveries = await store.listDeliveries({
       ...(args.status ? { status: args.status } : {}),
@@ -160,6 +166,7 @@ export async function inboxListCommand(args: InboxListArgs, ctx: CommandContext)
       ...(args.device !== undefined ? { deviceId: args.device } : {}),
       ...(args.series !== undefined ? { seriesKey: args.series.trim() } : {}),
       ...(args.ticket !== undefined ? { ticketId: args.ticket } : {}),
+      ...(args.route !== undefined ? { route: args.route.trim() } : {}),
       limit: args.limit,
     });
     if (args.format === 'json') {
@@ -176,7 +183,7 @@ export async function inboxListCommand(args: InboxListArgs, ctx: CommandContext)
             .join(', ')}): serve stores a sample of each sender's rejections, --rejected-sample per minute per reason.\n`
         : '';
     if (deliveries.length === 0) {
-      const about = [args.device !== undefined ? ` for device ${args.device}` : '', args.series !== undefined ? ` in series ${args.series.trim()}` : '', args.ticket !== undefined ? ` to ticket ${args.ticket}` : ''].join('');
+      const about = [args.device !== undefined ? ` for device ${args.device}` : '', args.series !== undefined ? ` in series ${args.series.trim()}` : '', args.ticket !== undefined ? ` to ticket ${args.ticket}` : '', args.route !== undefined ? ` that took route "${args.route.trim()}"` : ''].join('');
       ctx.io.stdout.write(`No deliveries${args.status ? ` with status ${args.status}` : ''}${about}${args.since ? ` since ${args.since}` : ''} in ${store.description}.\n${unstoredLine}`);
       return 0;
     }
