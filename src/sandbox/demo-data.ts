@@ -48,10 +48,15 @@ export const SANDBOX_CREDENTIALS = {
 
 /**
  * The lists tickets refer to, as a stock Halo has them: ticket types (with "Alert"), statuses
- * (1 New … 9 Closed — reference/halopsa/NOTES.md §4.6), outcomes (7 Internal Note), priorities.
- * Shared by the demo and by test and benchmark seeds.
+ * (1 New … 9 Closed — reference/halopsa/NOTES.md §4.6), outcomes (7 Internal Note), priorities
+ * (all in SLA 1), and what alert routing names: SLAs 1 Standard SLA and 2 Premium SLA; teams
+ * 1 Service Desk, 2 Infrastructure, 3 Backup, 4 1st Line Support; agents 1 API User (the one
+ * Halo's API logs in as), 2 Alex Morgan, 3 Sam Taylor, 4 Jordan Lee and 5 Former Tech (disabled);
+ * ticket categories (type 1) 1 Hardware>Server, 2 Hardware>Workstation, 3 Backup>Failure,
+ * 4 Software>Patching, 5 Network>Connectivity, and one of type 2. Shared by the demo and by test
+ * and benchmark seeds.
  */
-export function haloLookups(): Pick<HaloSeed, 'ticketTypes' | 'statuses' | 'outcomes' | 'priorities'> {
+export function haloLookups(): Required<Pick<HaloSeed, 'ticketTypes' | 'statuses' | 'outcomes' | 'priorities' | 'slas' | 'teams' | 'agents' | 'categories'>> {
   return {
     ticketTypes: [
       { id: 1, name: 'Incident', initial_status: 1, default_priority: 3 },
@@ -71,10 +76,36 @@ export function haloLookups(): Pick<HaloSeed, 'ticketTypes' | 'statuses' | 'outc
       { id: 8, outcome: 'Closed' },
     ],
     priorities: [
-      { id: 1, name: 'Critical' },
-      { id: 2, name: 'High' },
-      { id: 3, name: 'Medium' },
-      { id: 4, name: 'Low' },
+      { id: 1, name: 'Critical', slaid: 1 },
+      { id: 2, name: 'High', slaid: 1 },
+      { id: 3, name: 'Medium', slaid: 1 },
+      { id: 4, name: 'Low', slaid: 1 },
+    ],
+    slas: [
+      { id: 1, name: 'Standard SLA' },
+      { id: 2, name: 'Premium SLA' },
+    ],
+    teams: [
+      { id: 1, name: 'Service Desk', inactive: false, department_id: 1 },
+      { id: 2, name: 'Infrastructure', inactive: false, department_id: 1 },
+      { id: 3, name: 'Backup', inactive: false, department_id: 1 },
+      { id: 4, name: '1st Line Support', inactive: false, department_id: 1 },
+    ],
+    agents: [
+      { id: 1, name: 'API User', isdisabled: false },
+      { id: 2, name: 'Alex Morgan', email: 'alex.morgan@acme-it.example', isdisabled: false, team: 'Service Desk' },
+      { id: 3, name: 'Sam Taylor', email: 'sam.taylor@acme-it.example', isdisabled: false, team: 'Infrastructure' },
+      { id: 4, name: 'Jordan Lee', email: 'jordan.lee@acme-it.example', isdisabled: false, team: 'Backup' },
+      { id: 5, name: 'Former Tech', email: 'former.tech@acme-it.example', isdisabled: true, team: '1st Line Support' },
+    ],
+    categories: [
+      { id: 1, value: 'Hardware>Server', type_id: 1 },
+      { id: 2, value: 'Hardware>Workstation', type_id: 1 },
+      { id: 3, value: 'Backup>Failure', type_id: 1 },
+      { id: 4, value: 'Software>Patching', type_id: 1 },
+      { id: 5, value: 'Network>Connectivity', type_id: 1 },
+      // A category of the second category field: not listed for type_id 1.
+      { id: 6, value: 'Root Cause>Hardware Fault', type_id: 2 },
     ],
   };
 }

@@ -260,7 +260,52 @@ export interface HaloOutcome {
 }
 
 export interface HaloPriority {
-  /** Halo returns priority ids as strings (NOTES §4). */
+  /**
+   * The ticket's `priority_id` (Policy's `priorityid`). The simulator renders it twice: as the
+   * row's `id`, a string as Halo sends it (NOTES §4), and as `priorityid`.
+   */
+  id: number;
+  name: string;
+  /** The SLA the priority belongs to (Policy's `slaid`): priorities are per SLA (NOTES §4.6). Left out: rendered without one. */
+  slaid?: number;
+}
+
+/**
+ * A team (`/api/Team`; the swagger types its rows SectionDetail): tickets name it in `team`, by
+ * name. `name` is null on a team an old import made without one (real tenants have them).
+ */
+export interface HaloTeam {
+  id: number;
+  name: string | null;
+  inactive?: boolean;
+  department_id?: number;
+}
+
+/** An agent (`/api/Agent`, swagger `Uname`): tickets carry its id in `agent_id`. Agent 1 is Halo's own API user. */
+export interface HaloAgent {
+  id: number;
+  name: string;
+  email?: string;
+  /** A disabled agent (one who left) stays listed. */
+  isdisabled: boolean;
+  /** The agent's team, by name. */
+  team?: string;
+}
+
+/**
+ * A ticket category (`/api/Category`, swagger `CategoryDetail`): `value` is the text tickets carry
+ * in `category_1` ("Hardware>Server"), `type_id` which of a ticket's category fields it is for
+ * (1 = `category_1`). The row shape is read from the swagger, not observed [unverified].
+ */
+export interface HaloCategory {
+  id: number;
+  value: string | null;
+  type_id: number;
+  category_name?: string;
+}
+
+/** An SLA (`/api/SLA`, swagger `SlaHead`): tickets carry its id in `sla_id`; priorities belong to one. */
+export interface HaloSla {
   id: number;
   name: string;
 }
@@ -281,6 +326,11 @@ export interface HaloSeed {
   statuses: HaloStatus[];
   outcomes: HaloOutcome[];
   priorities: HaloPriority[];
+  /** Alert routing's lists (`/api/SLA`, `/api/Team`, `/api/Agent`, `/api/Category`). Left out: none. */
+  slas?: HaloSla[];
+  teams?: HaloTeam[];
+  agents?: HaloAgent[];
+  categories?: HaloCategory[];
   /** Global settings (`/api/Control`). `allowduplicateinv: false` = "Asset Tag must be unique" on. */
   control: { allowduplicateinv: boolean; [setting: string]: unknown };
 }

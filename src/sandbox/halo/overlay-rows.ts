@@ -23,6 +23,10 @@ export const HALO_OVERLAY_LISTS: Readonly<Record<string, string>> = {
   Status: '/api/Status',
   Outcome: '/api/Outcome',
   Priority: '/api/Priority',
+  SLA: '/api/SLA',
+  Team: '/api/Team',
+  Agent: '/api/Agent',
+  Category: '/api/Category',
   Tickets: '/api/Tickets',
   Actions: '/api/Actions',
   /** The settings object (no id: overlay it with id "*"). */

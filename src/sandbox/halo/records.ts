@@ -5,16 +5,20 @@
  */
 
 import type {
+  HaloAgent,
   HaloAsset,
   HaloAssetGroup,
   HaloAssetType,
+  HaloCategory,
   HaloClient,
   HaloCustomFieldDefinition,
   HaloField,
   HaloOutcome,
   HaloPriority,
   HaloSite,
+  HaloSla,
   HaloStatus,
+  HaloTeam,
   HaloTicketType,
   HaloTopLevel,
   HaloUser,
@@ -86,6 +90,10 @@ export type TicketTypeRecord = HaloTicketType;
 export type StatusRecord = HaloStatus;
 export type OutcomeRecord = HaloOutcome;
 export type PriorityRecord = HaloPriority;
+export type SlaRecord = HaloSla;
+export type TeamRecord = HaloTeam;
+export type AgentRecord = HaloAgent;
+export type CategoryRecord = HaloCategory;
 
 /** Ticket = Faults (NOTES §4.6). Absent ids are -1 on output. */
 export interface TicketRecord {
@@ -99,9 +107,14 @@ export interface TicketRecord {
   client_id?: number;
   site_id?: number;
   user_id?: number;
+  /** Absent: unassigned. */
   agent_id?: number;
+  /** The team's name as Halo holds it. */
   team?: string;
+  /** Absent: none (rendered -1). */
+  sla_id?: number;
   category_1?: string;
+  categoryid_1?: number;
   source?: number;
   asset_ids: number[];
   ninja_alert_id?: string;
@@ -148,6 +161,10 @@ export interface HaloState {
   statuses: StatusRecord[];
   outcomes: OutcomeRecord[];
   priorities: PriorityRecord[];
+  slas: SlaRecord[];
+  teams: TeamRecord[];
+  agents: AgentRecord[];
+  categories: CategoryRecord[];
   tickets: TicketRecord[];
   actions: ActionRecord[];
   control: ControlRecord;

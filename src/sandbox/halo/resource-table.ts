@@ -12,7 +12,7 @@ import { beforeDeleteClient, renderClient, saveClient, selectClients } from './r
 import { saveControl } from './resources/control-settings.js';
 import { renderFieldInfo, selectFieldInfo } from './resources/custom-fields.js';
 import { addFieldToAll, beforeDeleteField, renderField, saveField, selectFields } from './resources/fields.js';
-import { renderNamed, renderOutcome, renderPriority, renderTicketType, saveNamed } from './resources/lookups.js';
+import { renderAgent, renderCategory, renderNamed, renderOutcome, renderPriority, renderTeam, renderTicketType, saveNamed, selectCategories } from './resources/lookups.js';
 import { beforeDeleteSite, renderSite, saveSite, selectSites } from './resources/sites.js';
 import { beforeDeleteTicket, renderTicket, saveTicket, selectTickets } from './resources/tickets.js';
 import { beforeDeleteUser, renderUser, saveUser, selectUsers } from './resources/users.js';
@@ -30,6 +30,11 @@ export const HALO_RESOURCES: readonly HaloResourceEntry[] = [
   resource({ path: 'TicketType', what: 'Ticket type', area: 'tickets', rows: (s) => s.ticketTypes, render: (_ctx, t) => renderTicketType(t) }),
   resource({ path: 'Status', what: 'Status', area: 'tickets', rows: (s) => s.statuses, render: (_ctx, status) => renderNamed(status) }),
   resource({ path: 'Priority', what: 'Priority', area: 'tickets', rows: (s) => s.priorities, render: (_ctx, p) => renderPriority(p) }),
+  // Alert routing's lists. Halo's scope for them is not documented: read:tickets here [unverified].
+  resource({ path: 'SLA', what: 'SLA', area: 'tickets', rows: (s) => s.slas, render: (_ctx, sla) => renderNamed(sla) }),
+  resource({ path: 'Team', what: 'Team', area: 'tickets', rows: (s) => s.teams, render: (_ctx, t) => renderTeam(t) }),
+  resource({ path: 'Agent', what: 'Agent', area: 'tickets', rows: (s) => s.agents, render: (_ctx, a) => renderAgent(a) }),
+  resource({ path: 'Category', what: 'Category', area: 'tickets', rows: (s) => s.categories, select: selectCategories, render: (_ctx, c) => renderCategory(c) }),
   resource({ path: 'Outcome', what: 'Outcome', area: 'tickets', rows: (s) => s.outcomes, render: (_ctx, o) => renderOutcome(o) }),
   resource({ path: 'AssetGroup', what: 'Asset group', area: 'assets', editArea: 'admin', rows: (s) => s.assetGroups, render: (_ctx, g) => renderNamed(g), post: { model: 'Generic', save: (ctx, item) => saveNamed(ctx.store.assetGroups, 'Asset group', item) } }),
   resource({ path: 'TopLevel', what: 'Top level', area: 'customers', rows: (s) => s.topLevels, render: (_ctx, t) => renderNamed(t), post: { model: 'Tree', save: (ctx, item) => saveNamed(ctx.store.topLevels, 'Top level', item) } }),

@@ -8,9 +8,11 @@ import type { HaloSeed } from '../seed.js';
 import { haloTime } from './halo-time.js';
 import type {
   ActionRecord,
+  AgentRecord,
   AssetGroupRecord,
   AssetRecord,
   AssetTypeRecord,
+  CategoryRecord,
   ClientRecord,
   ControlRecord,
   CustomFieldDefinitionRecord,
@@ -20,7 +22,9 @@ import type {
   OutcomeRecord,
   PriorityRecord,
   SiteRecord,
+  SlaRecord,
   StatusRecord,
+  TeamRecord,
   TicketRecord,
   TicketTypeRecord,
   TopLevelRecord,
@@ -36,6 +40,11 @@ export const GENERAL_USER_NAME = 'General User';
 export function tagKey(tag: string | undefined): string | undefined {
   const key = tag?.trim().toLowerCase();
   return key ? key : undefined;
+}
+
+/** A team name as the teams index holds it: compared without case and surrounding spaces (SQL Server's default collation ignores case and trailing spaces). */
+export function teamKey(name: string): string {
+  return name.trim().toLowerCase();
 }
 
 /** A record as a seed may give it: the dates the store stamps may be left out. */
@@ -81,6 +90,11 @@ export class HaloStore {
   readonly statuses = new Table<StatusRecord>('statuses', this.journal);
   readonly outcomes = new Table<OutcomeRecord>('outcomes', this.journal);
   readonly priorities = new Table<PriorityRecord>('priorities', this.journal);
+  readonly slas = new Table<SlaRecord>('slas', this.journal);
+  /** Tickets name their team (`team`), matched by teamKey. */
+  readonly teams = new Table<TeamRecord>('teams', this.journal, { name: (t) => (t.name ? [teamKey(t.name)] : []) });
+  readonly agents = new Table<AgentRecord>('agents', this.journal);
+  readonly categories = new Table<CategoryRecord>('categories', this.journal, { type: (c) => [c.type_id] });
   readonly tickets = new Table<TicketRecord>('tickets', this.journal, {
     client: (t) => (t.client_id === undefined ? [] : [t.client_id]),
     site: (t) => (t.site_id === undefined ? [] : [t.site_id]),
@@ -113,6 +127,10 @@ export class HaloStore {
     load(this.statuses, copy.statuses);
     load(this.outcomes, copy.outcomes);
     load(this.priorities, copy.priorities);
+    load(this.slas, copy.slas ?? []);
+    load(this.teams, copy.teams ?? []);
+    load(this.agents, copy.agents ?? []);
+    load(this.categories, copy.categories ?? []);
     load(this.tickets, copy.tickets ?? []);
     load(this.actions, copy.actions ?? []);
     this.#control = copy.control;
@@ -172,6 +190,10 @@ export class HaloStore {
       statuses: this.statuses.all(),
       outcomes: this.outcomes.all(),
       priorities: this.priorities.all(),
+      slas: this.slas.all(),
+      teams: this.teams.all(),
+      agents: this.agents.all(),
+      categories: this.categories.all(),
       tickets: this.tickets.all(),
       actions: this.actions.all(),
       control: this.#control,

@@ -22,7 +22,10 @@
  * - stock assets — no client, no site (`client_id`/`site_id` -1), no NinjaOne id — 2 % of the
  *   NinjaOne fleet (at least 3, at most 500): the first has no `inventory_number`, the second an
  *   empty one, the third carries the serial of a NinjaOne device (a spare since deployed); the
- *   first three have a Serial Number, the rest one half the time; 10 % are inactive.
+ *   first three have a Serial Number, the rest one half the time; 10 % are inactive;
+ * - in alert routing's lists, always the same odd rows (no draw): a team whose `name` is null, an
+ *   agent whose name is "" (a shared mailbox made an agent), "Hardware>Server" a second time as
+ *   its own category, and an SLA named "".
  * Decimal ids (`21.0`) and -1 for unset ids on output are the simulator's (src/sandbox/halo/).
  */
 
@@ -94,7 +97,17 @@ export function applyHaloRealism(seed: HaloSeed, ninja: NinjaSeed, random: Rando
   handEnteredValues(halo, random.fork('values'));
   incompleteCustomers(halo, random.fork('customers'));
   stockAssets(halo, ninja, random.fork('stock'));
+  oddRoutingRows(halo);
   return halo;
+}
+
+/** Rows of the routing lists years of hand entry leave: a nameless team, an agent without a name, a repeated category, an unnamed SLA. */
+function oddRoutingRows(halo: HaloSeed): void {
+  if (halo.teams) halo.teams.push({ id: nextId(halo.teams), name: null, inactive: false });
+  if (halo.agents) halo.agents.push({ id: nextId(halo.agents), name: '', email: 'helpdesk@acme-it.example', isdisabled: false });
+  const repeated = halo.categories?.find((c) => c.value === 'Hardware>Server');
+  if (halo.categories && repeated) halo.categories.push({ ...repeated, id: nextId(halo.categories) });
+  if (halo.slas) halo.slas.push({ id: nextId(halo.slas), name: '' });
 }
 
 function addTypedFields(halo: HaloSeed): void {

@@ -12,10 +12,11 @@ describe('GET /_sandbox/state', () => {
 
     const answer = await h.get('/_sandbox/state');
 
-    // customFieldDefinitions (asset custom fields, /api/FieldInfo) joined the state in issue 13.
+    // customFieldDefinitions (asset custom fields, /api/FieldInfo) joined the state in issue 13;
+    // alert routing's slas, teams, agents and categories after it.
     expect(Object.keys(answer.body)).toEqual([
       'topLevels', 'clients', 'sites', 'users', 'assetGroups', 'fields', 'customFieldDefinitions', 'assetTypes', 'assets', 'ticketTypes',
-      'statuses', 'outcomes', 'priorities', 'tickets', 'actions', 'control',
+      'statuses', 'outcomes', 'priorities', 'slas', 'teams', 'agents', 'categories', 'tickets', 'actions', 'control',
     ]);
     expect(answer.body.apps).toBeUndefined();
     expect(answer.text).not.toContain('s3cret');

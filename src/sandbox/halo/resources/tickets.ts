@@ -2,7 +2,10 @@
  * `/api/Tickets` (Halo's Faults, reference/halopsa/NOTES.md §4.6): create with a summary, type,
  * client / site / user (or the site's General User via `usertype: 1` / `userlookup.id: -1`), linked
  * assets and NinjaOne alert ids; status defaults to the type's `initial_status`, else 1 (New);
- * moving to a closed status (9 = Closed) stamps `dateclosed` and `hasbeenclosed`.
+ * moving to a closed status (9 = Closed) stamps `dateclosed` and `hasbeenclosed`. Alert routing's
+ * fields must name what exists — `status_id`, `sla_id` (-1: none), `agent_id` (0: unassigned),
+ * `team` (by name), `categoryid_1` — else 400 naming the path; `category_1` is kept as given (free
+ * text on Faults [unverified whether Halo checks it against the categories]).
  * The routes come from its entry in resource-table.ts; this module holds that entry's hooks.
  */
 
@@ -11,7 +14,8 @@ import { badRequest } from '../errors.js';
 import type { ItemReader } from '../item-reader.js';
 import { candidates, matches, readIdFilters, type IdFilters } from '../listing.js';
 import type { Query } from '../query.js';
-import type { TicketRecord } from '../records.js';
+import type { CategoryRecord, TicketRecord } from '../records.js';
+import { teamKey } from '../store.js';
 import { patched, readCustomFields, referenced, renderCustomFields, required, toUpdate } from './common.js';
 
 /** Status 1 = New on stock installs (NOTES §4.6). */
@@ -48,7 +52,8 @@ export function renderTicket(ctx: HaloContext, ticket: TicketRecord): Record<str
     status_name: store.statuses.get(ticket.status_id)?.name,
     tickettype_id: ticket.tickettype_id,
     tickettype_name: store.ticketTypes.get(ticket.tickettype_id)?.name,
-    sla_id: -1,
+    sla_id: ticket.sla_id ?? -1,
+    sla_name: ticket.sla_id === undefined ? undefined : store.slas.get(ticket.sla_id)?.name,
     priority_id: ticket.priority_id,
     priority_name: ticket.priority_id === undefined ? undefined : store.priorities.get(ticket.priority_id)?.name,
     client_id: ticket.client_id,
@@ -59,8 +64,10 @@ export function renderTicket(ctx: HaloContext, ticket: TicketRecord): Record<str
     user_name: user?.name,
     user_email: user?.emailaddress,
     agent_id: ticket.agent_id,
+    agent_name: ticket.agent_id === undefined ? undefined : store.agents.get(ticket.agent_id)?.name,
     team: ticket.team,
     category_1: ticket.category_1,
+    categoryid_1: ticket.categoryid_1,
     source: ticket.source,
     hasbeenclosed: ticket.hasbeenclosed,
     dateclosed: ticket.dateclosed,
@@ -123,6 +130,39 @@ function readParty(ctx: HaloContext, item: ItemReader, current: Party | undefine
   return party;
 }
 
+/** Where the ticket goes: SLA, agent, team and category. Each given reference must exist; a none value clears it (null in the patch). */
+function readRouting(ctx: HaloContext, item: ItemReader): Record<string, unknown> {
+  const { store } = ctx;
+  const slaId = item.int('sla_id');
+  if (slaId !== undefined && slaId !== null && slaId !== -1) referenced(store.slas, slaId, item, 'sla_id', 'SLA');
+  // Halo's own tickets hold agent 0 or -1 for "unassigned" [unverified which]; both clear it here.
+  // A disabled agent is accepted: Halo keeps the tickets of an agent who left [unverified for new ones].
+  const agentId = item.int('agent_id');
+  if (agentId !== undefined && agentId !== null && agentId > 0) referenced(store.agents, agentId, item, 'agent_id', 'Agent');
+  const teamName = item.string('team');
+  let team: string | null | undefined = teamName;
+  if (teamName !== undefined && teamName !== null) {
+    if (teamName.trim() === '') team = null;
+    else {
+      const found = store.teams.find('name', teamKey(teamName))[0];
+      if (!found?.name) throw badRequest(`Team "${teamName}" does not exist. Path '${item.at('team')}'.`);
+      team = found.name;
+    }
+  }
+  const categoryId = item.int('categoryid_1');
+  let category: CategoryRecord | undefined;
+  if (categoryId !== undefined && categoryId !== null && categoryId > 0) category = referenced(store.categories, categoryId, item, 'categoryid_1', 'Category');
+  const categoryText = item.string('category_1');
+  return {
+    sla_id: slaId === -1 ? null : slaId,
+    agent_id: agentId === undefined || agentId === null ? agentId : agentId > 0 ? agentId : null,
+    team,
+    categoryid_1: categoryId === undefined || categoryId === null ? categoryId : categoryId > 0 ? categoryId : null,
+    // A category given by id alone puts its text on the ticket too.
+    category_1: categoryText !== undefined ? categoryText : (category?.value ?? undefined),
+  };
+}
+
 function readAssetIds(ctx: HaloContext, item: ItemReader): number[] | undefined {
   const entries = item.objects('assets');
   if (entries === undefined) return undefined;
@@ -155,9 +195,7 @@ export function saveTicket(ctx: HaloContext, item: ItemReader): number {
     details_html: item.string('details_html'),
     tickettype_id: typeIdIn,
     priority_id: priorityId,
-    agent_id: item.int('agent_id'),
-    team: item.string('team'),
-    category_1: item.string('category_1'),
+    ...readRouting(ctx, item),
     source: item.int('source'),
     asset_ids: readAssetIds(ctx, item),
     ninja_alert_id: item.string('ninja_alert_id'),
