@@ -139,6 +139,8 @@ function organisationVerdict(refs: readonly NinjaRef[], f: RouteFacts): Verdict 
   const hit = refs.find((r) => (r.kind === 'id' ? r.id === f.organizationId : f.organizationName !== undefined && fold(r.name) === fold(f.organizationName)));
   const said = f.organizationName !== undefined ? `"${f.organizationName}"${f.organizationId !== undefined ? ` (id ${f.organizationId})` : ''}` : `id ${f.organizationId}`;
   const wanted = refs.map((r) => (r.kind === 'id' ? `id ${r.id}` : `"${r.name}"`)).join(', ');
+  // Named by what the facts lack (a name when only the id is known): undecided, so serve looks it up.
+  if (!hit && refs.some((r) => (r.kind === 'name' ? f.organizationName === undefined : f.organizationId === undefined))) return { ok: false, unknown: true, why: `organisation ${said}: its ${f.organizationName === undefined ? 'name' : 'id'} is unknown, so it cannot be compared with ${wanted}` };
   return { ok: hit !== undefined, why: `organisation ${said} ${hit ? 'is' : 'is not'} ${refs.length === 1 ? wanted : `one of ${wanted}`}` };
 }
 

@@ -80,10 +80,12 @@ export function fire(raw: string | undefined, at: { key: string; condition: stri
   state.firings = state.firings.filter((f) => f.joined || f.at >= windowStart);
   const known = state.firings.find((f) => f.series === firing.series);
   if (state.parentTicketId !== undefined) {
-    if (!known) state.firings.push({ ...firing, joined: true, active: true });
-    else if (known.joined) known.active = true;
+    // A firing before the storm that has its own ticket keeps it; any other (one that waited on the lead, too) joins.
+    if (known?.ticketId !== undefined && !known.joined) return { next: state, role: { role: 'single' } };
+    if (known) Object.assign(known, { joined: true, active: true });
+    else state.firings.push({ ...firing, joined: true, active: true });
     const members = state.firings.filter((f) => f.joined).length;
-    return { next: state, role: known && !known.joined ? { role: 'single' } : { role: 'join', parentTicketId: state.parentTicketId, members, devices: state.firings.length } };
+    return { next: state, role: { role: 'join', parentTicketId: state.parentTicketId, members, devices: state.firings.length } };
   }
   if (!known && state.firings.length < MAX_FIRINGS) state.firings.push({ ...firing });
   const claim = state.creating;

@@ -49,7 +49,7 @@ describe('haloform validate', () => {
         '  13:   ticketTyp: Alert',
         '        ^^^^^^^^^',
         '',
-        '"ticketTyp" is not a valid key in alerts. Did you mean "ticketType"? Valid keys: ticketType, priority, endUser, onReset, onTicketClosed, reopenWithinMinutes, maintenanceWindows, template, haloWebhook, closeOnlyUntouched, include, poll, webhook.',
+        '"ticketTyp" is not a valid key in alerts. Did you mean "ticketType"? Valid keys: ticketType, priority, endUser, onReset, onTicketClosed, reopenWithinMinutes, maintenanceWindows, template, routes, stormThreshold, haloWebhook, closeOnlyUntouched, include, poll, webhook.',
         '',
         'bad.yaml: 1 error. Nothing was changed.',
         '',

@@ -15,7 +15,7 @@ describe('loading a spec: every bad input has its exact message and line:column'
       name: 'an unknown key, with a did-you-mean',
       text: `${BASE}alerts:\n  ticketTyp: Alert\n`,
       expected: [
-        'spec.yaml:13:3: error: Unknown key: "ticketTyp" is not a valid key in alerts. Did you mean "ticketType"? Valid keys: ticketType, priority, endUser, onReset, onTicketClosed, reopenWithinMinutes, maintenanceWindows, template, haloWebhook, closeOnlyUntouched, include, poll, webhook.',
+        'spec.yaml:13:3: error: Unknown key: "ticketTyp" is not a valid key in alerts. Did you mean "ticketType"? Valid keys: ticketType, priority, endUser, onReset, onTicketClosed, reopenWithinMinutes, maintenanceWindows, template, routes, stormThreshold, haloWebhook, closeOnlyUntouched, include, poll, webhook.',
       ],
     },
     {

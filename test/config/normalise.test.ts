@@ -126,11 +126,31 @@ describe('the normalised spec', () => {
       onTicketClosed: 'resetAlert',
       haloWebhook: false,
       reopenWithinMinutes: 0,
+      routes: [],
       maintenanceWindows: [],
       closeOnlyUntouched: true,
       include: { activityTypes: ['CONDITION'] },
       poll: { enabled: true, everyMinutes: 10 },
     });
+  });
+
+  it('reads routes: one value or a list, names by default routes[N], and the storm threshold with its defaults', () => {
+    const { spec } = load(`${BASE}alerts:
+  ticketType: Alert
+  routes:
+    - match: { severity: CRITICAL, organisation: [7, Contoso Ltd], deviceRole: 3 }
+      team: Infrastructure
+      agent: 4
+    - name: quiet
+      match: {}
+      suppress: true
+  stormThreshold: { alerts: 10 }
+`);
+    expect(spec!.alerts!.routes).toEqual([
+      { name: 'routes[0]', index: 0, match: { severities: ['CRITICAL'], organisations: [{ kind: 'id', id: 7 }, { kind: 'name', name: 'Contoso Ltd' }], deviceRoles: [3] }, suppress: false, set: { team: 'Infrastructure', agent: 4 } },
+      { name: 'quiet', index: 1, match: {}, suppress: true, set: {} },
+    ]);
+    expect(spec!.alerts!.stormThreshold).toEqual({ alerts: 10, withinMinutes: 5, per: 'organisation+condition' });
   });
 
   it('hashes what the spec asks for, not its layout, comments or secret values', () => {

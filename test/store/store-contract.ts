@@ -408,6 +408,31 @@ export function describeInboxStoreContract(name: string, options: StoreContractO
         expect((await store.listDeliveries({ ticketId: 4711 })).map((d) => d.id)).toEqual([a.deliveryId]);
         expect(await store.listDeliveries({ deviceId: 7, ticketId: 1 })).toEqual([]);
       });
+
+      it('lists by the route its series took (alerts.routes)', async () => {
+        const a = await store.accept(delivery(1, 'a'));
+        const b = await store.accept(delivery(2, 'b'));
+        const base = { ticketOpen: true, triggerCount: 1, touched: false, applied: [], updatedAt: T0 };
+        await store.saveSeries({ ...base, key: 'a', route: 'backup-failures' });
+        await store.saveSeries({ ...base, key: 'b', route: 'default' });
+        expect((await store.listDeliveries({ route: 'backup-failures' })).map((d) => d.id)).toEqual([a.deliveryId]);
+        expect((await store.listDeliveries({ route: 'default' })).map((d) => d.id)).toEqual([b.deliveryId]);
+        expect(await store.listDeliveries({ route: 'nowhere' })).toEqual([]);
+      });
+    });
+
+    describe('updateMeta', () => {
+      it('changes a value atomically: concurrent read-modify-writes lose none', async () => {
+        const add = () => store.updateMeta('counter', (v) => String(Number(v ?? '0') + 1));
+        await Promise.all(Array.from({ length: 25 }, add));
+        expect(await store.getMeta('counter')).toBe('25');
+      });
+
+      it('removes the value when the change returns undefined, and returns what it wrote', async () => {
+        expect(await store.updateMeta('k', () => 'x')).toBe('x');
+        expect(await store.updateMeta('k', (v) => (v === 'x' ? undefined : 'y'))).toBeUndefined();
+        expect(await store.getMeta('k')).toBeUndefined();
+      });
     });
 
     describe('leadership', () => {
