@@ -21,7 +21,11 @@ export const STORM_PREFIX = 'storm:';
 /** A claim to create the parent older than this is taken over (its holder died). */
 const CLAIM_MS = 2 * 60_000;
 
-/** At most this many firings are kept per storm (the parent lists the first ones, then counts). */
+/**
+ * At most this many devices are kept per storm. Beyond it a device still joins the parent (its
+ * series' ticket, a note), but is not counted toward its close, which then comes with the last
+ * kept member's reset or the poller.
+ */
 const MAX_FIRINGS = 5000;
 
 export interface StormFiring {
@@ -83,11 +87,19 @@ export function fire(raw: string | undefined, at: { key: string; condition: stri
     // A firing before the storm that has its own ticket keeps it; any other (one that waited on the lead, too) joins.
     if (known?.ticketId !== undefined && !known.joined) return { next: state, role: { role: 'single' } };
     if (known) Object.assign(known, { joined: true, active: true });
-    else state.firings.push({ ...firing, joined: true, active: true });
+    else if (state.firings.length < MAX_FIRINGS) state.firings.push({ ...firing, joined: true, active: true });
     const members = state.firings.filter((f) => f.joined).length;
     return { next: state, role: { role: 'join', parentTicketId: state.parentTicketId, members, devices: state.firings.length } };
   }
-  if (!known && state.firings.length < MAX_FIRINGS) state.firings.push({ ...firing });
+  if (!known) {
+    state.firings.push({ ...firing });
+    // Only the latest `alerts` count toward a storm (and are named on its parent): older ones go.
+    const counting = state.firings.filter((f) => !f.joined);
+    if (counting.length > threshold.alerts) {
+      const drop = new Set(counting.slice(0, counting.length - threshold.alerts));
+      state.firings = state.firings.filter((f) => !drop.has(f));
+    }
+  }
   const claim = state.creating;
   if (claim && claim.by !== firing.series && now - claim.at < CLAIM_MS) return { next: state, role: { role: 'wait', by: claim.by } };
   if (claim?.by === firing.series || (!known?.ticketId && state.firings.length >= threshold.alerts)) {

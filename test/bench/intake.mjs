@@ -82,13 +82,20 @@ async function startServeChild({ sandbox, store, logFile, cpu, workers, haloHttp
   return { ...child, url };
 }
 
+/**
+ * Each run's activities (ids and series) are new: the simulators outlive a run, so a later run
+ * reusing ids would only note "fired again" on the tickets an earlier one opened (serve adopts them).
+ */
+let runs = 0;
+
 /** One intake run: a fresh serve on `storeUrl`, a warm-up, then `mode` (fixed rate or max). */
-async function intakeRun({ sandbox, template, storeUrl, kind, storeCpuMs = () => undefined, mode, durationS, warmupS, where, dir }) {
+export async function intakeRun({ sandbox, template, storeUrl, kind, storeCpuMs = () => undefined, mode, durationS, warmupS, where, dir, specText }) {
   const devices = sandbox.data.ninjaone.devices.slice(0, 500).map((d) => ({ id: d.id, organizationId: d.organizationId, locationId: d.locationId, displayName: d.displayName }));
-  const serve = await startServeChild({ sandbox, store: storeUrl, logFile: join(dir, `serve-${mode}.log`), cpu: where.serveCpu });
+  const serve = await startServeChild({ sandbox, store: storeUrl, logFile: join(dir, `serve-${mode}.log`), cpu: where.serveCpu, specText });
   const load = startChild('loadgen-child.mjs', { cpu: where.loadCpu });
   try {
     const base = { url: serve.url, secret: SECRET, template, devices };
+    const idBase = 100_000_000 * ++runs;
     const before = await serve.call('report');
     let warmupOk = 0;
     let run;
@@ -105,13 +112,13 @@ async function intakeRun({ sandbox, template, storeUrl, kind, storeCpuMs = () =>
     if (mode === 'fixed') {
       // Warm-up and measurement in one open-loop run: same rate, same connections.
       await mark();
-      run = await load.call('fixed', { ...base, idBase: 10_000_000, rate: TARGET_RATE, durationS, warmupS, connections: 64 });
+      run = await load.call('fixed', { ...base, idBase, rate: TARGET_RATE, durationS, warmupS, connections: 64 });
       warmupOk = run.warmupOk;
     } else {
-      const warm = await load.call('fixed', { ...base, idBase: 1_000_000, rate: 1000, durationS: warmupS, connections: 32 });
+      const warm = await load.call('fixed', { ...base, idBase: idBase + 50_000_000, rate: 1000, durationS: warmupS, connections: 32 });
       warmupOk = warm.ok;
       await mark();
-      run = await load.call('max', { ...base, idBase: 10_000_000, durationS, connections: 32 });
+      run = await load.call('max', { ...base, idBase, durationS, connections: 32 });
     }
     const busyAfter = machineBusyMs();
     const own = process.cpuUsage(ownBefore);
@@ -133,6 +140,7 @@ async function intakeRun({ sandbox, template, storeUrl, kind, storeCpuMs = () =>
       counted: after.received - before.received,
       serveCpu: serveCpuMs / wallMs,
       serveCpuPerDeliveryUs: (serveCpuMs * 1000) / Math.max(1, after.received - serveBefore.received),
+      serveCpuPerProcessedUs: (serveCpuMs * 1000) / Math.max(1, after.processed - serveBefore.processed),
       loadCpu: run.cpuMs / wallMs,
       storeCpu: kind === 'postgres' ? storeMs / wallMs : undefined,
       other: otherLoad(busyBefore, busyAfter, serveCpuMs + run.cpuMs + storeMs + (own.user + own.system) / 1000, wallMs),

@@ -3,10 +3,11 @@
  * `npm run bench [-- --quick] [-- --only plan-apply,intake,...]`: benchmarks that print figures
  * beside their targets (DESIGN.md §8). Never part of `npm test`. Each writes
  * bench-results/<name>.json. --quick runs the smallest size of each, in under 3 minutes.
- * Benchmarks: spec-load, sandbox-start, plan-apply, rate-limited, intake, alert-ticket, storm, sync.
+ * Benchmarks: spec-load, sandbox-start, plan-apply, rate-limited, intake, alert-features, alert-ticket, storm, sync.
  */
 
 import os from 'node:os';
+import { benchAlertFeatures } from './alert-features.mjs';
 import { benchAlertToTicket, benchIntake } from './intake.mjs';
 import { awaitQuiet } from './lib.mjs';
 import { benchPlanApply } from './plan-apply.mjs';
@@ -28,6 +29,7 @@ const benchmarks = [
   ['plan-apply', () => benchPlanApply({ sizes: quick ? [1000] : [1000, 10000, 50000] })],
   ['rate-limited', () => benchRateLimited({ sizes: quick ? [2000] : [2000, 10000, 50000] })],
   ['intake', () => benchIntake({ quick })],
+  ['alert-features', () => benchAlertFeatures({ quick })],
   ['alert-ticket', () => benchAlertToTicket({ quick })],
   ['storm', () => benchStorm({ scales: quick ? [100] : [100, 25] })],
   ['sync', () => benchSync({ sizes: quick ? [2000] : [2000, 10000, 50000], budgeted: quick ? [] : [10000] })],

@@ -199,7 +199,7 @@ describe('haloform demo', () => {
     expect(run.stdout).toMatch(/Apply complete! Resources: \d+ created/);
     expect(run.stdout).toContain('No changes. Halo matches the spec and NinjaOne.');
     expect(run.stdout).toMatch(/Halo ticket #\d+: ".+"\n    type Alert · priority \w+ · status New\n    client Contoso · site HQ · asset \S+ · end user \S/);
-    expect(run.stdout).toMatch(/status Closed\n.*\n    note: \[haloform\] The alert reset/);
+    expect(run.stdout).toMatch(/status Closed\n.*\n    team Infrastructure · category Hardware>Workstation \(alerts\.routes\)\n    note: \[haloform\] The alert reset/);
     expect(run.stdout).toMatch(/Halo asset #\d+ "NEW-LAPTOP-01": client Contoso · site HQ · type Workstation\n    made by serve's sync cycle \d+\.\d s after the device joined \(1 created, 0 held for a reviewed apply\)/);
     expect(run.stdout).toMatch(/A technician closed ticket #\d+ with a note; Halo told serve, and serve reset the alert in NinjaOne \(POST \/v2\/alert\/\{uid\}\/reset\) \d+ ms later\.\n.*\n    type Alert · priority \w+ · status Closed\n.*\n    note: Killed the runaway process/);
     expect(run.stdout).not.toContain('sandbox-secret');

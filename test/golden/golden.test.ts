@@ -117,6 +117,8 @@ describe('haloform plan -c config/demo.yaml against the demo sandbox', () => {
         'Clients without Halo users',
         'Values not written',
         'Devices without a usable serial',
+        'Halo SLA left out',
+        'Halo team left out',
         'Incomplete Halo assets',
         'Incomplete Halo site',
         'Incomplete Halo user',
@@ -124,8 +126,8 @@ describe('haloform plan -c config/demo.yaml against the demo sandbox', () => {
         'Halo webhook secret not set',
       ]);
       for (const w of plan.warnings) {
-        // What it is about: a quoted name ("CONT-PC097", "Contoso Ltd/Warehouse") or a variable.
-        expect(w.detail, w.summary).toMatch(/"[^"]+"|HALOFORM_[A-Z_]+/);
+        // What it is about: a quoted name ("CONT-PC097", "Contoso Ltd/Warehouse"), a variable, or the id of a row Halo sent without a name.
+        expect(w.detail, w.summary).toMatch(/"[^"]+"|HALOFORM_[A-Z_]+|\b(team|SLA|agent|category) \d+\b/);
         // What to do: a sentence that starts with a verb, or "if …, <verb>".
         expect(w.detail, w.summary).toMatch(/(^|[.;] )(If [^,]+, )?(Map|map|Add|add|Set|Rename|Merge|Deactivate|deactivate|Check|Turn|Reactivate|Clear|Create|Change|Correct|give|Put)\b/);
       }

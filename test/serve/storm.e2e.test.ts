@@ -67,6 +67,32 @@ describe('storm roll-up', () => {
   });
 });
 
+describe('storm roll-up and the poller', () => {
+  it("resets the storm's devices whose RESET webhooks were lost, and so closes the parent", { timeout: 60_000 }, async () => {
+    world = await startWorld({ spec: specText({ alerts: alertsWith('  stormThreshold: { alerts: 3, withinMinutes: 5 }') }), seed: { devices: 120 } });
+    const devices = world.sandbox.ninjaone.control.state().devices.filter((d) => world!.cast.linked.includes(d.id));
+    const orgId = devices[0]!.organizationId;
+    const storm = devices.filter((d) => d.organizationId === orgId).slice(0, 6);
+    const uids = storm.map((d) => world!.trigger({ deviceId: d.id }));
+    await world.settle();
+    const parent = world.state().tickets.find((t) => String(t.ninja_alert_id ?? '').startsWith('storm:'))!;
+    expect(parent).toBeDefined();
+
+    // Every alert resets in NinjaOne, but no RESET webhook arrives.
+    world.sandbox.ninjaone.control.setWebhookDelivery({ dropRate: 1 });
+    for (const uid of uids) world.sandbox.ninjaone.control.resetAlert(uid);
+    await world.settle();
+    expect(world.state().tickets.find((t) => t.id === parent.id)?.status_id).not.toBe(CLOSED);
+
+    const poll = await world.serve.poll();
+    expect(poll.closed).toBeGreaterThanOrEqual(4); // the parent's members, and the tickets of their own
+    await world.serve.idle();
+    expect(world.state().tickets.find((t) => t.id === parent.id)?.status_id).toBe(CLOSED);
+    // The poller never took the parent for an alert of its own: no series "storm:…" in the store.
+    expect(await world.serve.store.getSeries(String(parent.ninja_alert_id))).toBeUndefined();
+  });
+});
+
 describe('storm state', () => {
   const threshold = { alerts: 3, withinMinutes: 5, per: 'organisation+condition' as const };
   const at = { key: 'storm:1:c', condition: 'c' };
@@ -87,7 +113,7 @@ describe('storm state', () => {
     expect(step(5, 363_000)).toBe('wait');
     expect(step(4, 364_000)).toBe('lead'); // the lead's retry leads again
     raw = JSON.stringify(parentCreated(raw, 's4', 77));
-    expect(fire(raw, at, firing(5, 365_000), threshold, 365_000).role).toEqual({ role: 'join', parentTicketId: 77, members: 2, devices: 4 });
+    expect(fire(raw, at, firing(5, 365_000), threshold, 365_000).role).toEqual({ role: 'join', parentTicketId: 77, members: 2, devices: 3 });
   });
 
   it('ends with the last member: leaving before that keeps the storm', () => {

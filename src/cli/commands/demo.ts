@@ -282,6 +282,7 @@ function ticketLines(state: HaloState, id: number): string[] {
     `  Halo ticket #${t.id}: "${t.summary}"`,
     `    type ${name(state.ticketTypes, t.tickettype_id)} · priority ${name(state.priorities, t.priority_id)} · status ${name(state.statuses, t.status_id)}`,
     `    client ${name(state.clients, t.client_id)} · site ${name(state.sites, t.site_id)} · asset ${asset?.inventory_number ?? '(none)'} · end user ${name(state.users, t.user_id)}`,
+    ...(t.team || t.category_1 ? [`    team ${t.team || '(none)'} · category ${t.category_1 || '(none)'}${t.agent_id ? ` · agent ${name(state.agents ?? [], t.agent_id)}` : ''} (alerts.routes)`] : []),
     ...notes.map((n) => `    note: ${(n.note ?? n.note_html ?? '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 110)}`),
   ];
 }
